@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+// swift-saml: SAML 2.0 for Microsoft Entra ID -> AWS single sign-on, on libxml2 + libxmlsec1 + OpenSSL.
+//
+// Dependencies: none beyond the system libraries (libxml2-dev libxmlsec1-dev libssl-dev). The core library needs
+// nothing else, which keeps a cold CI build short; later tools add their own (see README "Dependencies").
+import PackageDescription
+
+let package = Package(
+    name: "swift-saml",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "SAML", targets: ["SAML"]),
+        .executable(name: "saml-bench", targets: ["saml-bench"]),
+        .executable(name: "saml-testvectors", targets: ["saml-testvectors"]),
+    ],
+    targets: [
+        // libxml2 + libxmlsec1 + OpenSSL as pkg-config reports them (include paths and libraries).
+        .systemLibrary(
+            name: "CXMLSec",
+            pkgConfig: "xmlsec1-openssl",
+            providers: [.apt(["libxml2-dev", "libxmlsec1-dev", "libssl-dev"])]
+        ),
+        // The few things Swift cannot import from those headers (macros, once-only init, error capture).
+        .target(name: "CXMLSecShim", dependencies: ["CXMLSec"]),
+        // The library: model, Entra-shaped serialisation, signing, hardened verification.
+        .target(name: "SAML", dependencies: ["CXMLSec", "CXMLSecShim"]),
+        // Regenerates TestVectors/ from fixed keys and a fixed clock.
+        .executableTarget(name: "saml-testvectors", dependencies: ["SAML"]),
+        // Sign/verify throughput, with peers measured in the same run.
+        .executableTarget(name: "saml-bench", dependencies: ["SAML"]),
+        // README's first command: sign and verify an AWS assertion.
+        .executableTarget(name: "sign-and-verify-aws", dependencies: ["SAML"], path: "Examples/SignAndVerifyAWS"),
+        .testTarget(name: "SAMLTests", dependencies: ["SAML"]),
+    ]
+)

@@ -1,0 +1,100 @@
+import Foundation
+
+/// An X.509 certificate: a trust anchor for verification, or the certificate published with a signing key.
+///
+/// The verifier trusts exactly the certificates it is given (several at once during a key rollover) and never a
+/// key carried in a message (attacks.md §3). Validity dates are reported, not enforced: IdP signing certificates
+/// are routinely self-signed and used past `notAfter` (crewjam's OneLogin capture even predates its certificate).
+public struct Certificate: Sendable, Hashable, CustomStringConvertible {
+    /// DER encoding; equality and trust are decided on these bytes.
+    public let der: [UInt8]
+    /// Subject in RFC 2253 form, e.g. `CN=Microsoft Azure Federated SSO Certificate`.
+    public let subject: String
+    public let issuer: String
+    public let notBefore: Date?
+    public let notAfter: Date?
+    let publicKey: NativeKey
+
+    /// Reads a certificate in PEM (the first `CERTIFICATE` block) or DER.
+    public init(bytes: [UInt8]) throws(SAMLError) {
+        let info = try NativeX509.parse(bytes)
+        der = info.der
+        subject = info.subject
+        issuer = info.issuer
+        notBefore = info.notBefore
+        notAfter = info.notAfter
+        publicKey = info.publicKey
+    }
+
+    /// Reads a PEM certificate.
+    public init(pem: String) throws(SAMLError) { try self.init(bytes: Array(pem.utf8)) }
+
+    /// Reads a DER certificate.
+    public init(der: Data) throws(SAMLError) { try self.init(bytes: Array(der)) }
+
+    /// Reads the base64 text of an `X509Certificate` element (whitespace ignored).
+    public init(base64: String) throws(SAMLError) {
+        guard let data = Data(base64Encoded: base64.filter { !$0.isWhitespace }), !data.isEmpty else {
+            throw SAMLError(.certificateInvalid, "the certificate is not valid base64", expected: "base64 DER",
+                            found: "\(base64.prefix(32))…")
+        }
+        try self.init(bytes: Array(data))
+    }
+
+    /// Reads every `CERTIFICATE` block of a PEM file (a rollover bundle).
+    public static func all(pem: String) throws(SAMLError) -> [Certificate] {
+        var result: [Certificate] = []
+        let begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----"
+        var rest = Substring(pem)
+        while let start = rest.range(of: begin), let stop = rest.range(of: end, range: start.upperBound..<rest.endIndex) {
+            result.append(try Certificate(pem: String(rest[start.lowerBound..<stop.upperBound])))
+            rest = rest[stop.upperBound...]
+        }
+        if result.isEmpty {
+            throw SAMLError(.certificateInvalid, "no certificate found", expected: "a PEM CERTIFICATE block",
+                            found: "\(pem.utf8.count) bytes without one")
+        }
+        return result
+    }
+
+    /// Base64 of the DER, on one line as Entra writes `X509Certificate`.
+    public var base64: String { Data(der).base64EncodedString() }
+
+    /// PEM with 64-column lines.
+    public var pem: String {
+        let b64 = Array(base64)
+        var lines = ["-----BEGIN CERTIFICATE-----"]
+        var i = 0
+        while i < b64.count {
+            lines.append(String(b64[i..<min(i + 64, b64.count)]))
+            i += 64
+        }
+        lines.append("-----END CERTIFICATE-----")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// SHA-1 thumbprint in uppercase hex without separators, as the Entra portal shows it.
+    public var sha1Thumbprint: String { Self.hex(NativeX509.digest(der, sha256: false)) }
+
+    /// SHA-256 thumbprint in uppercase hex.
+    public var sha256Thumbprint: String { Self.hex(NativeX509.digest(der, sha256: true)) }
+
+    /// RSA modulus size.
+    public var keyBits: Int { publicKey.bits }
+
+    public var description: String { "\(subject) (SHA-256 \(sha256Thumbprint.prefix(16))…)" }
+
+    public static func == (a: Certificate, b: Certificate) -> Bool { a.der == b.der }
+    public func hash(into hasher: inout Hasher) { hasher.combine(der) }
+
+    private static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789ABCDEF".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

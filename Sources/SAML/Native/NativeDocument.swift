@@ -1,0 +1,106 @@
+import CXMLSec
+import CXMLSecShim
+
+/// Limits applied before and during parsing.
+public struct ParseLimits: Sendable, Hashable {
+    /// Largest accepted document, in bytes (after base64 decoding). AWS accepts at most 100,000 base64 characters
+    /// (aws-entra.md §2.1); the default leaves room for responses with many roles.
+    public var maxDocumentBytes: Int
+
+    public init(maxDocumentBytes: Int = 1 << 20) { self.maxDocumentBytes = maxDocumentBytes }
+
+    public static let `default` = ParseLimits()
+}
+
+/// A libxml2 document parsed once, with no DTD, no entities and no network (attacks.md §0.1, §5).
+final class NativeDocument {
+    let doc: DocPtr
+
+    private init(doc: DocPtr) { self.doc = doc }
+
+    deinit { xmlFreeDoc(doc) }
+
+    var root: NodePtr? { xmlDocGetRootElement(doc) }
+
+    /// Parses `bytes` (see ``parse(_:limits:)-raw``).
+    static func parse(_ bytes: [UInt8], limits: ParseLimits) throws(SAMLError) -> NativeDocument {
+        let result: Result<NativeDocument, SAMLError> = bytes.withUnsafeBytes { raw in
+            do throws(SAMLError) { return .success(try parse(raw, limits: limits)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    /// Parses `bytes`. Rejects DOCTYPE before parsing (so no DTD is ever processed), then anything not
+    /// namespace-well-formed.
+    static func parse(_ bytes: UnsafeRawBufferPointer, limits: ParseLimits) throws(SAMLError) -> NativeDocument {
+        try NativeLibrary.begin()
+        guard bytes.count > 0 else { throw SAMLError(.inputEmpty, "the message is empty") }
+        guard bytes.count <= limits.maxDocumentBytes else {
+            throw SAMLError(.inputTooLarge, "the document exceeds the size limit",
+                            expected: "at most \(limits.maxDocumentBytes) bytes", found: "\(bytes.count) bytes")
+        }
+        guard let base = bytes.baseAddress else { throw SAMLError(.inputEmpty, "the message is empty") }
+        if containsDoctype(bytes) {
+            throw SAMLError(.parseDTDForbidden, "DTDs are not allowed in SAML messages",
+                            expected: "no <!DOCTYPE>", found: "a <!DOCTYPE> declaration")
+        }
+        guard let ctxt = xmlNewParserCtxt() else {
+            throw SAMLError(.libraryUnavailable, "libxml2 could not allocate a parser")
+        }
+        defer { xmlFreeParserCtxt(ctxt) }
+        // NONET: no network. Deliberately absent: NOENT (substitutes entities, loads external ones), DTDLOAD,
+        // DTDATTR, HUGE (lifts libxml2's size limits), RECOVER.
+        let options = Int32(XML_PARSE_NONET.rawValue)
+        let parsed = xmlCtxtReadMemory(ctxt, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, nil,
+                                       options)
+        guard let parsed, ctxt.pointee.wellFormed != 0 else {
+            if let parsed { xmlFreeDoc(parsed) }
+            throw SAMLError(.parseMalformed, "the message is not well-formed XML", expected: "one XML document",
+                            found: NativeLibrary.lastError.isEmpty ? "a parse error" : NativeLibrary.lastError)
+        }
+        let document = NativeDocument(doc: parsed)
+        guard ctxt.pointee.nsWellFormed != 0 else {
+            throw SAMLError(.parseNamespace, "the message is not namespace-well-formed",
+                            expected: "well-formed qualified names and namespace declarations",
+                            found: NativeLibrary.lastError.isEmpty ? "a namespace error" : NativeLibrary.lastError)
+        }
+        if parsed.pointee.intSubset != nil || parsed.pointee.extSubset != nil {
+            throw SAMLError(.parseDTDForbidden, "DTDs are not allowed in SAML messages", expected: "no DTD",
+                            found: "a document type declaration")
+        }
+        return document
+    }
+
+    /// A byte scan for `<!DOCTYPE` anywhere (also inside comments: failing closed costs nothing legitimate).
+    private static func containsDoctype(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let needle: [UInt8] = Array("<!DOCTYPE".utf8)
+        let count = bytes.count
+        guard count >= needle.count else { return false }
+        var i = 0
+        while i <= count - needle.count {
+            if bytes[i] == 60 && bytes[i + 1] == 33 {
+                var j = 2
+                while j < needle.count && bytes[i + j] == needle[j] { j += 1 }
+                if j == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// The document's root element serialised as UTF-8, without XML declaration or added whitespace.
+    func serialize(_ node: NodePtr) throws(SAMLError) -> [UInt8] {
+        guard let buffer = xmlBufferCreate() else { throw SAMLError(.libraryUnavailable, "out of memory") }
+        defer { xmlBufferFree(buffer) }
+        guard let save = xmlSaveToBuffer(buffer, "UTF-8", Int32(XML_SAVE_NO_DECL.rawValue)) else {
+            throw SAMLError(.libraryUnavailable, "libxml2 could not create a serialiser")
+        }
+        let written = xmlSaveTree(save, node)
+        xmlSaveClose(save)
+        guard written >= 0, let content = xmlBufferContent(buffer) else {
+            throw SAMLError(.signingFailed, "libxml2 could not serialise the document",
+                            found: NativeLibrary.lastError)
+        }
+        return Array(UnsafeBufferPointer(start: content, count: Int(xmlBufferLength(buffer))))
+    }
+}

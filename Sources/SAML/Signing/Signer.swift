@@ -1,0 +1,88 @@
+import Foundation
+
+/// Signs Responses and Assertions with enveloped XML-DSig: exclusive C14N, RSA-SHA256 and a SHA-256 digest by
+/// default, the `<Signature>` right after the signed element's `<Issuer>`, and the certificate in
+/// `KeyInfo/X509Data/X509Certificate`, exactly as Entra does.
+///
+/// ```swift
+/// let signer = try Signer(key: SigningKey(pem: keyPEM), certificate: Certificate(pem: certPEM))
+/// let xml = try signer.sign(response, mode: .assertion)
+/// ```
+///
+/// A `Signer` is immutable and safe to share between tasks.
+public struct Signer: Sendable {
+    public let key: SigningKey
+    public let certificate: Certificate
+    public let algorithm: SignatureAlgorithm
+    /// Whether `KeyInfo` carries the certificate (Entra: always).
+    public var includesCertificate: Bool = true
+    private let certificateBase64: String
+
+    /// Creates a signer. Refuses a key that does not match the certificate, and RSA-SHA1 unless
+    /// `allowLegacySHA1` is set.
+    public init(key: SigningKey, certificate: Certificate, algorithm: SignatureAlgorithm = .rsaSHA256,
+                allowLegacySHA1: Bool = false) throws(SAMLError) {
+        guard key.matches(certificate) else {
+            throw SAMLError(.keyInvalid, "the private key does not belong to the certificate",
+                            expected: "the key of \(certificate.subject)", found: "a different \(key.bits)-bit key")
+        }
+        if algorithm.isLegacy && !allowLegacySHA1 {
+            throw SAMLError(.signatureAlgorithmNotAllowed, "RSA-SHA1 is a legacy algorithm",
+                            expected: "rsa-sha256 (or allowLegacySHA1: true)", found: algorithm.rawValue)
+        }
+        self.key = key
+        self.certificate = certificate
+        self.algorithm = algorithm
+        self.certificateBase64 = certificate.base64
+    }
+
+    /// The signed Response as UTF-8 bytes, on one line without XML declaration.
+    public func signedBytes(_ response: Response, mode: SigningMode = .assertion) throws(SAMLError) -> [UInt8] {
+        if mode.signsAssertion && response.assertion == nil {
+            throw SAMLError(.signingInvalidInput, "cannot sign the assertion of a Response without one",
+                            expected: "a Response with an Assertion", found: "none")
+        }
+        let template = SignatureTemplate(algorithm: algorithm, certificateBase64: includesCertificate ? certificateBase64 : nil)
+        let templates = SignatureTemplates(response: mode.signsResponse ? template : nil,
+                                           assertion: mode.signsAssertion ? template : nil)
+        let (unsigned, slots) = EntraSerializer.writeWithSlots(response, templates: templates)
+        return try Self.sign(unsigned, slots: slots, key: key)
+    }
+
+    /// Signs the templates at `slots` and splices the values into our own bytes. libxml2's serialiser would move
+    /// namespace declarations before attributes and lose Entra's attribute order; the canonical form (and so the
+    /// signature) does not depend on that order, so the values are valid in our bytes as they are.
+    private static func sign(_ unsigned: [UInt8], slots: [SignatureSlot], key: SigningKey) throws(SAMLError) -> [UInt8] {
+        // Inner (later in the document) first: the Response signature must cover the finished assertion signature.
+        let values = try NativeSigner.signatureValues(unsigned, elementIDs: slots.reversed().map(\.elementID), key: key.native)
+        var output = unsigned
+        output.reserveCapacity(unsigned.count + slots.count * 400)
+        for slot in slots.reversed() {
+            guard let value = values[slot.elementID] else {
+                throw SAMLError(.signingFailed, "libxmlsec1 produced no signature", expected: "#\(slot.elementID)")
+            }
+            output.insert(contentsOf: value.signatureValue.utf8, at: slot.signatureValueOffset)
+            output.insert(contentsOf: value.digestValue.utf8, at: slot.digestOffset)
+        }
+        return output
+    }
+
+    /// The signed Response as a string.
+    public func sign(_ response: Response, mode: SigningMode = .assertion) throws(SAMLError) -> String {
+        String(decoding: try signedBytes(response, mode: mode), as: UTF8.self)
+    }
+
+    /// A signed stand-alone Assertion.
+    public func sign(_ assertion: Assertion) throws(SAMLError) -> String {
+        let template = SignatureTemplate(algorithm: algorithm, certificateBase64: includesCertificate ? certificateBase64 : nil)
+        let (unsigned, slots) = EntraSerializer.writeWithSlots(assertion, template: template)
+        return String(decoding: try Self.sign(unsigned, slots: slots, key: key), as: UTF8.self)
+    }
+
+    /// Signs existing XML whose `<Signature>` templates are already in place (used by the test-vector generator
+    /// to produce deliberately unusual signatures). Every `elementIDs` entry names an element (by its `ID`) whose
+    /// direct-child `<Signature>` is signed, in order.
+    package static func signTemplates(in xml: [UInt8], elementIDs: [String], key: SigningKey) throws(SAMLError) -> [UInt8] {
+        try NativeSigner.sign(xml, elementIDs: elementIDs, key: key.native)
+    }
+}
