@@ -1,0 +1,82 @@
+import Foundation
+
+/// Builds a Response as Entra's "AWS Single-Account Access" gallery app issues it for IdP-initiated sign-in
+/// (aws-entra.md §6 and §10): claim order, time offsets (NotBefore −5 min, NotOnOrAfter +60 min from a base instant
+/// slightly before IssueInstant), `SessionIndex` = Assertion ID, no InResponseTo.
+public struct EntraAWSResponse: Sendable {
+    public var tenantID: String
+    public var objectID: String
+    public var userPrincipalName: String
+    public var displayName: String
+    public var givenName: String
+    public var surname: String
+    /// `Role` values, each `arn:aws:iam::ACCOUNT:role/NAME,arn:aws:iam::ACCOUNT:saml-provider/PROVIDER`.
+    public var roles: [String]
+    public var sessionDuration: Int?
+    public var mfa: Bool
+    /// Reply URL (Destination and Recipient).
+    public var replyURL: String
+    /// Identifier (Audience).
+    public var audience: String
+    /// The interactive sign-in time; defaults to the issue instant.
+    public var authnInstant: Date?
+
+    public init(tenantID: String, objectID: String, userPrincipalName: String, displayName: String, givenName: String,
+                surname: String, roles: [String], sessionDuration: Int? = 3600, mfa: Bool = true,
+                replyURL: String = "https://signin.aws.amazon.com/saml",
+                audience: String = "https://signin.aws.amazon.com/saml", authnInstant: Date? = nil) {
+        self.tenantID = tenantID
+        self.objectID = objectID
+        self.userPrincipalName = userPrincipalName
+        self.displayName = displayName
+        self.givenName = givenName
+        self.surname = surname
+        self.roles = roles
+        self.sessionDuration = sessionDuration
+        self.mfa = mfa
+        self.replyURL = replyURL
+        self.audience = audience
+        self.authnInstant = authnInstant
+    }
+
+    /// `https://sts.windows.net/<tenant-id>/`.
+    public var issuer: String { "https://sts.windows.net/\(tenantID)/" }
+
+    /// The Response issued at `clock.now`, with IDs from `ids` (Response first, then Assertion).
+    public func response(clock: any SAMLClock, ids: any SAMLIDGenerator) -> Response {
+        let issued = clock.now
+        // Real tokens: the assertion is stamped a few ms before the Response, the window base ~150 ms before that.
+        let assertionInstant = issued.addingTimeInterval(-0.007)
+        let base = assertionInstant.addingTimeInterval(-0.148)
+        let responseID = ids.next(), assertionID = ids.next()
+        var methods = ["http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password"]
+        if mfa { methods.append("http://schemas.microsoft.com/claims/multipleauthn") }
+        var attributes = [
+            Attribute(AttributeName.tenantID, tenantID),
+            Attribute(AttributeName.objectIdentifier, objectID),
+            Attribute(AttributeName.displayName, displayName),
+            Attribute(AttributeName.identityProvider, issuer),
+            Attribute(name: AttributeName.authnMethodsReferences, values: methods),
+            Attribute(AttributeName.givenName, givenName),
+            Attribute(AttributeName.surname, surname),
+            Attribute(AttributeName.emailAddress, userPrincipalName),
+            Attribute(AttributeName.name, userPrincipalName),
+            Attribute(name: AttributeName.awsRole, values: roles),
+            Attribute(AttributeName.awsRoleSessionName, userPrincipalName),
+        ]
+        if let sessionDuration { attributes.append(Attribute(AttributeName.awsSessionDuration, String(sessionDuration))) }
+        let assertion = Assertion(
+            id: assertionID, issueInstant: assertionInstant, issuer: Issuer(issuer),
+            subject: Subject(nameID: NameID(userPrincipalName, format: SAMLURI.nameIDEmail), confirmations: [
+                SubjectConfirmation(data: SubjectConfirmationData(notOnOrAfter: base.addingTimeInterval(3600),
+                                                                  recipient: replyURL)),
+            ]),
+            conditions: Conditions(notBefore: base.addingTimeInterval(-300), notOnOrAfter: base.addingTimeInterval(3600),
+                                   audience: audience),
+            attributeStatement: AttributeStatement(attributes),
+            authnStatement: AuthnStatement(authnInstant: authnInstant ?? assertionInstant, sessionIndex: assertionID,
+                                           authnContextClassRef: SAMLURI.authnContextPassword))
+        return Response(id: responseID, issueInstant: issued, destination: replyURL, issuer: Issuer(issuer),
+                        assertion: assertion)
+    }
+}

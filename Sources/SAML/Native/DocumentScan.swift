@@ -1,0 +1,121 @@
+import CXMLSec
+import CXMLSecShim
+
+/// One pass over the whole parsed document (attacks.md §0.1-§0.3): refuses entity references, processing
+/// instructions, relative namespace URIs and duplicate ID values anywhere, and finds every Assertion,
+/// EncryptedAssertion and ds:Signature, wherever an attacker put them.
+struct DocumentScan {
+    var assertions: [NodePtr] = []
+    var encryptedAssertions: [NodePtr] = []
+    var signatures: [NodePtr] = []
+
+    init(_ document: NativeDocument) throws(SAMLError) {
+        var ids = Set<String>()
+        guard var node = document.doc.pointee.children else { return }
+        let docNode = UnsafeMutableRawPointer(document.doc).assumingMemoryBound(to: xmlNode.self)
+        while true {
+            try visit(node, ids: &ids)
+            if node.pointee.type == XML_ELEMENT_NODE, let child = node.pointee.children {
+                node = child
+                continue
+            }
+            while node.pointee.next == nil {
+                guard let parent = node.pointee.parent, parent != docNode else { return }
+                node = parent
+            }
+            guard let next = node.pointee.next else { return }
+            node = next
+        }
+    }
+
+    private mutating func visit(_ node: NodePtr, ids: inout Set<String>) throws(SAMLError) {
+        switch node.pointee.type {
+        case XML_ELEMENT_NODE:
+            try checkNamespaces(node)
+            try collectIDs(node, into: &ids)
+            if node.isElement("urn:oasis:names:tc:SAML:2.0:assertion", "Assertion") {
+                assertions.append(node)
+            } else if node.isElement("urn:oasis:names:tc:SAML:2.0:assertion", "EncryptedAssertion") {
+                encryptedAssertions.append(node)
+            } else if node.isElement("http://www.w3.org/2000/09/xmldsig#", "Signature") {
+                signatures.append(node)
+            }
+        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE, XML_COMMENT_NODE:
+            break
+        case XML_ENTITY_REF_NODE, XML_ENTITY_NODE, XML_ENTITY_DECL:
+            throw SAMLError(.parseEntityForbidden, "entity references are not allowed in SAML messages",
+                            expected: "plain text", found: "entity reference &\(node.localName);")
+        case XML_PI_NODE:
+            throw SAMLError(.parseProcessingInstruction, "processing instructions are not allowed in SAML messages",
+                            expected: "none", found: "<?\(node.localName) …?>")
+        case XML_DTD_NODE, XML_DOCUMENT_TYPE_NODE, XML_ELEMENT_DECL, XML_ATTRIBUTE_DECL, XML_NOTATION_NODE:
+            throw SAMLError(.parseDTDForbidden, "DTDs are not allowed in SAML messages", expected: "no DTD",
+                            found: "a document type declaration")
+        default:
+            throw SAMLError(.parseMalformed, "unexpected node in the document", expected: "elements, text and comments",
+                            found: "libxml2 node type \(node.pointee.type.rawValue)")
+        }
+    }
+
+    /// Namespace URIs must be absolute (or empty, to undeclare a default namespace): relative ones are what makes
+    /// libxml2's C14N produce empty output ("void canonicalization", attacks.md §5).
+    private func checkNamespaces(_ node: NodePtr) throws(SAMLError) {
+        var ns = node.pointee.nsDef
+        while let n = ns {
+            if let href = n.pointee.href, href[0] != 0, !Self.isAbsoluteURI(href) {
+                throw SAMLError(.parseNamespace, "namespace URIs must be absolute",
+                                expected: "an absolute URI such as urn:… or https://…",
+                                found: "xmlns\(n.pointee.prefix.map { ":" + String(cString: $0) } ?? "")=\"\(String(cString: href))\" on <\(node.qualifiedDescription)>")
+            }
+            ns = n.pointee.next
+        }
+    }
+
+    private static func isAbsoluteURI(_ s: UnsafePointer<xmlChar>) -> Bool {
+        func isAlpha(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
+        guard isAlpha(s[0]) else { return false }
+        var i = 1
+        while s[i] != 0 {
+            let c = s[i]
+            if c == 58 { return true }  // ':' ends a valid scheme
+            guard isAlpha(c) || (c >= 48 && c <= 57) || c == 43 || c == 45 || c == 46 else { return false }
+            i += 1
+        }
+        return false
+    }
+
+    /// Every ID-like attribute value must be unique in the whole document (attacks.md §4): libxml2 and xmlsec
+    /// resolve the first occurrence, an application may read another.
+    private func collectIDs(_ node: NodePtr, into ids: inout Set<String>) throws(SAMLError) {
+        var attr = node.pointee.properties
+        while let a = attr {
+            defer { attr = a.pointee.next }
+            let isID: Bool
+            if let ns = a.pointee.ns {
+                isID = cEquals(ns.pointee.href, "http://www.w3.org/XML/1998/namespace") && cEquals(a.pointee.name, "id")
+            } else {
+                isID = cEquals(a.pointee.name, "ID") || cEquals(a.pointee.name, "Id") || cEquals(a.pointee.name, "id")
+                    || cEquals(a.pointee.name, "AssertionID") || cEquals(a.pointee.name, "ResponseID")
+            }
+            guard isID else { continue }
+            let value = UnsafeMutableRawPointer(a).assumingMemoryBound(to: xmlNode.self).textContent
+            guard ids.insert(value).inserted else {
+                throw SAMLError(.structureDuplicateID, "ID values must be unique in the document",
+                                expected: "one element with ID \"\(value)\"",
+                                found: "another on <\(node.qualifiedDescription)>")
+            }
+        }
+    }
+}
+
+/// Whether `s` is an ASCII NCName (the form of SAML IDs, xs:ID).
+func isNCName(_ s: String) -> Bool {
+    var first = true
+    for c in s.utf8 {
+        let letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95
+        let other = (c >= 48 && c <= 57) || c == 45 || c == 46
+        if first ? !letter : !(letter || other) { return false }
+        first = false
+    }
+    return !first
+}

@@ -1,0 +1,136 @@
+import CXMLSec
+
+/// What the native core established about a Response.
+struct CoreVerification {
+    var response: Response
+    var assertion: Assertion
+    var signedElements: SignedElements
+    var certificate: Certificate
+}
+
+/// Steps 1-6 of attacks.md §0 on one parse of the document: limits and parsing, structure, signature placement,
+/// xmlsec verification with the configured certificates only, Reference binding, then reading from the verified
+/// nodes. Policies (issuer, audience, time, …) run afterwards on the values returned.
+enum NativeResponseVerifier {
+    private static let saml: StaticString = "urn:oasis:names:tc:SAML:2.0:assertion"
+    private static let samlp: StaticString = "urn:oasis:names:tc:SAML:2.0:protocol"
+
+    /// Signature checks alone, for tools that inspect messages: the same parse and document scan, then every
+    /// signature must be a direct child of the root (a Response or a bare Assertion) or of the Response's Assertion
+    /// children, and must verify with a configured certificate. No assertion count, no profile rules.
+    static func verifySignatures(_ bytes: [UInt8], limits: ParseLimits, algorithms: AlgorithmPolicy,
+                                 trusted: [Certificate]) throws(SAMLError) -> SignedElements {
+        let document = try NativeDocument.parse(bytes, limits: limits)
+        let scan = try DocumentScan(document)
+        guard let root = document.root,
+              root.isElement(samlp, "Response") || root.isElement(saml, "Assertion") else {
+            throw SAMLError(.structureUnexpectedRoot, "the document is neither a SAML Response nor an Assertion",
+                            expected: "<samlp:Response> or <Assertion>",
+                            found: document.root.map { "<\($0.qualifiedDescription)>" } ?? "no root element")
+        }
+        let verifier = NativeSignatureVerifier(document: document, algorithms: algorithms, trusted: trusted)
+        var signed: SignedElements = []
+        var seen = Set<NodePtr>()
+        for signature in scan.signatures {
+            guard let parent = signature.pointee.parent,
+                  parent == root || (parent.isElement(saml, "Assertion") && parent.pointee.parent == root) else {
+                throw SAMLError(.signatureUnexpectedLocation, "a Signature is not a direct child of a signable element",
+                                expected: "Signatures on the root or its Assertion",
+                                found: "a Signature inside <\(signature.pointee.parent.map { $0.qualifiedDescription } ?? "?")>")
+            }
+            guard seen.insert(parent).inserted else {
+                throw SAMLError(.signatureMultiple, "an element carries more than one Signature", expected: "one",
+                                found: "several")
+            }
+            _ = try verifier.verify(signature: signature, of: parent, id: try ResponseReader.requiredID(parent))
+            signed.insert(parent.isElement(saml, "Assertion") ? .assertion : .response)
+        }
+        guard !signed.isEmpty else {
+            throw SAMLError(.signatureMissing, "the document is not signed", expected: "a Signature", found: "none")
+        }
+        return signed
+    }
+
+    static func verify(_ bytes: [UInt8], limits: ParseLimits, algorithms: AlgorithmPolicy,
+                       trusted: [Certificate]) throws(SAMLError) -> CoreVerification {
+        let document = try NativeDocument.parse(bytes, limits: limits)
+        let scan = try DocumentScan(document)
+        guard let root = document.root, root.isElement(samlp, "Response") else {
+            throw SAMLError(.structureUnexpectedRoot, "the document is not a SAML Response",
+                            expected: "<samlp:Response> (urn:oasis:names:tc:SAML:2.0:protocol)",
+                            found: document.root.map { "<\($0.qualifiedDescription)> in \($0.namespaceURI ?? "no namespace")" }
+                                ?? "no root element")
+        }
+        guard root.attribute("Version") == "2.0" else {
+            throw SAMLError(.structureVersion, "unsupported SAML version", expected: "Version=\"2.0\"",
+                            found: root.attribute("Version").map { "Version=\"\($0)\"" } ?? "no Version")
+        }
+        let responseID = try ResponseReader.requiredID(root)
+        // SAML profiles 4.1.4.2: a non-Success Response is an error report, whatever else it holds.
+        let status = try ResponseReader.status(of: root)
+        guard status.isSuccess else {
+            throw SAMLError(.statusNotSuccess, "the IdP reported an error", expected: SAMLURI.statusSuccess,
+                            found: [status.code, status.subCode, status.message].compactMap { $0 }.joined(separator: " / "))
+        }
+        if !scan.encryptedAssertions.isEmpty {
+            throw SAMLError(.structureEncryptedAssertion, "encrypted assertions are not accepted by this verifier",
+                            expected: "one plain <Assertion>", found: "\(scan.encryptedAssertions.count) <EncryptedAssertion>")
+        }
+        guard scan.assertions.count == 1, let assertionNode = scan.assertions.first else {
+            if scan.assertions.isEmpty {
+                throw SAMLError(.structureMissingAssertion, "the Response carries no Assertion", expected: "1 Assertion",
+                                found: "0")
+            }
+            throw SAMLError(.structureMultipleAssertions, "a Response must carry exactly one Assertion",
+                            expected: "1 Assertion", found: "\(scan.assertions.count) (including any nested or hidden ones)")
+        }
+        guard assertionNode.pointee.parent == root else {
+            throw SAMLError(.structureMisplacedAssertion, "the Assertion is not a direct child of the Response",
+                            expected: "<samlp:Response>/<Assertion>",
+                            found: "an Assertion inside <\(assertionNode.pointee.parent.map { $0.qualifiedDescription } ?? "?")>")
+        }
+        guard assertionNode.attribute("Version") == "2.0" else {
+            throw SAMLError(.structureVersion, "unsupported Assertion version", expected: "Version=\"2.0\"",
+                            found: assertionNode.attribute("Version").map { "Version=\"\($0)\"" } ?? "no Version")
+        }
+        let assertionID = try ResponseReader.requiredID(assertionNode)
+
+        var responseSignature: NodePtr?
+        var assertionSignature: NodePtr?
+        for signature in scan.signatures {
+            let parent = signature.pointee.parent
+            if parent == root || parent == assertionNode {
+                let isRoot = parent == root
+                if (isRoot ? responseSignature : assertionSignature) != nil {
+                    throw SAMLError(.signatureMultiple, "an element carries more than one Signature",
+                                    expected: "at most one Signature on the \(isRoot ? "Response" : "Assertion")",
+                                    found: "several")
+                }
+                if isRoot { responseSignature = signature } else { assertionSignature = signature }
+            } else {
+                throw SAMLError(.signatureUnexpectedLocation, "a Signature is not a direct child of the Response or the Assertion",
+                                expected: "Signatures only on <samlp:Response> or its <Assertion>",
+                                found: "a Signature inside <\(parent.map { $0.qualifiedDescription } ?? "the document")>")
+            }
+        }
+        guard responseSignature != nil || assertionSignature != nil else {
+            throw SAMLError(.signatureMissing, "the Response is not signed", expected: "a signed Assertion or Response",
+                            found: "no Signature")
+        }
+        let verifier = NativeSignatureVerifier(document: document, algorithms: algorithms, trusted: trusted)
+        var signed: SignedElements = []
+        var certificate: Certificate?
+        if let assertionSignature {
+            certificate = try verifier.verify(signature: assertionSignature, of: assertionNode, id: assertionID)
+            signed.insert(.assertion)
+        }
+        if let responseSignature {
+            certificate = try verifier.verify(signature: responseSignature, of: root, id: responseID)
+            signed.insert(.response)
+        }
+        guard let certificate else { throw SAMLError(.signatureMissing, "the Response is not signed") }
+        let assertion = try ResponseReader.assertion(assertionNode)
+        let response = try ResponseReader.response(root, status: status, assertion: assertion)
+        return CoreVerification(response: response, assertion: assertion, signedElements: signed, certificate: certificate)
+    }
+}

@@ -1,0 +1,218 @@
+import CXMLSec
+import CXMLSecShim
+import Foundation
+
+/// Verifies one enveloped `ds:Signature` with libxmlsec1, driven as attacks.md §11 requires, and binds its single
+/// Reference to the element that carries it (attacks.md §0.4, §0.5).
+struct NativeSignatureVerifier {
+    let document: NativeDocument
+    let algorithms: AlgorithmPolicy
+    let trusted: [Certificate]
+
+    private static let ds: StaticString = "http://www.w3.org/2000/09/xmldsig#"
+
+    /// Verifies `signature`, a direct child of `element` whose ID is `id`. Returns the certificate that verified it.
+    func verify(signature: NodePtr, of element: NodePtr, id: String) throws(SAMLError) -> Certificate {
+        try checkSignedInfo(signature, id: id, element: element)
+        guard let attr = element.attributeNode("ID"), xmlAddID(nil, document.doc, id, attr) != nil else {
+            throw SAMLError(.structureDuplicateID, "the signed element's ID could not be registered",
+                            expected: "a unique ID \"\(id)\"", found: "an ID already in use")
+        }
+        let hint = keyInfoHint(signature)
+        let candidates = hint.matching.map { [$0] } ?? trusted
+        guard !candidates.isEmpty else {
+            throw SAMLError(.signatureNoTrustedCertificates, "no certificate is configured to verify signatures",
+                            expected: "at least one trusted IdP certificate", found: "none")
+        }
+        var sawSignatureMismatch = false
+        for certificate in candidates {
+            switch try verifyOnce(signature, element: element, id: id, key: certificate.publicKey) {
+            case .valid:
+                return certificate
+            case .digestMismatch:
+                throw SAMLError(.signatureDigestMismatch, "the signed content was modified after signing",
+                                expected: "the DigestValue of <\(element.qualifiedDescription) ID=\"\(id)\">",
+                                found: "a different digest of its current content")
+            case .signatureMismatch:
+                sawSignatureMismatch = true
+            }
+        }
+        precondition(sawSignatureMismatch)
+        let fingerprints = trusted.map { "SHA-256 " + $0.sha256Thumbprint }.joined(separator: ", ")
+        if let foreign = hint.foreign {
+            throw SAMLError(.signatureUntrustedKey, "the signature was not made by a trusted certificate",
+                            expected: "a signature by one of the configured certificates (\(fingerprints))",
+                            found: foreign)
+        }
+        throw SAMLError(.signatureInvalid, "the SignatureValue does not verify",
+                        expected: "a valid signature by one of the configured certificates (\(fingerprints))",
+                        found: "a SignatureValue that none of them verifies")
+    }
+
+    // MARK: - Before xmlsec: the shape of SignedInfo
+
+    private func checkSignedInfo(_ signature: NodePtr, id: String, element: NodePtr) throws(SAMLError) {
+        let children = signature.elementChildren
+        guard let signedInfo = children.first, signedInfo.isElement(Self.ds, "SignedInfo") else {
+            throw SAMLError(.signatureMalformed, "the Signature does not start with SignedInfo", expected: "<SignedInfo>",
+                            found: children.first.map { "<\($0.qualifiedDescription)>" } ?? "nothing")
+        }
+        guard let c14n = signedInfo.child(Self.ds, "CanonicalizationMethod")?.attribute("Algorithm"),
+              AlgorithmPolicy.canonicalizationMethods.contains(c14n) else {
+            throw SAMLError(.signatureAlgorithmNotAllowed, "CanonicalizationMethod is not allowed",
+                            expected: "exclusive C14N or C14N 1.0 without comments",
+                            found: signedInfo.child(Self.ds, "CanonicalizationMethod")?.attribute("Algorithm") ?? "none")
+        }
+        let method = signedInfo.child(Self.ds, "SignatureMethod")?.attribute("Algorithm") ?? "none"
+        guard algorithms.signatureMethods.contains(method) else {
+            throw SAMLError(.signatureAlgorithmNotAllowed, "SignatureMethod is not allowed",
+                            expected: algorithms.allowSHA1 ? "rsa-sha256/384/512 or rsa-sha1" : "rsa-sha256, rsa-sha384 or rsa-sha512",
+                            found: method)
+        }
+        let references = signedInfo.elementChildren.filter { $0.isElement(Self.ds, "Reference") }
+        guard references.count == 1, let reference = references.first else {
+            throw SAMLError(.signatureReferenceCount, "SAML signatures carry exactly one Reference (SAML core 5.4.2)",
+                            expected: "1 Reference", found: "\(references.count)")
+        }
+        let uri = reference.attribute("URI")
+        guard let uri, uri == "#" + id else {
+            throw SAMLError(.signatureReferenceURI, "the Reference must point at the element that carries the Signature",
+                            expected: "URI=\"#\(id)\" (<\(element.qualifiedDescription)>)",
+                            found: uri.map { $0.isEmpty ? "URI=\"\" (the whole document)" : "URI=\"\($0)\"" } ?? "no URI")
+        }
+        var algorithmsSeen: [String] = []
+        if let transforms = reference.child(Self.ds, "Transforms") {
+            for transform in transforms.elementChildren {
+                guard transform.isElement(Self.ds, "Transform") else {
+                    throw SAMLError(.signatureMalformed, "unexpected element in Transforms", expected: "<Transform>",
+                                    found: "<\(transform.qualifiedDescription)>")
+                }
+                let algorithm = transform.attribute("Algorithm") ?? ""
+                // Only exclusive C14N may carry a child (InclusiveNamespaces); an XPath or XSLT body is refused.
+                for child in transform.elementChildren
+                where !(algorithm == TransformURI.exclusiveC14N
+                        && child.isElement("http://www.w3.org/2001/10/xml-exc-c14n#", "InclusiveNamespaces")) {
+                    throw SAMLError(.signatureTransformNotAllowed, "unexpected content in a Transform",
+                                    expected: "none (or InclusiveNamespaces for exclusive C14N)",
+                                    found: "<\(child.qualifiedDescription)>")
+                }
+                algorithmsSeen.append(algorithm)
+            }
+        }
+        let allowed = algorithmsSeen == [TransformURI.enveloped]
+            || (algorithmsSeen.count == 2 && algorithmsSeen[0] == TransformURI.enveloped
+                && AlgorithmPolicy.canonicalizationMethods.contains(algorithmsSeen[1]))
+        guard allowed else {
+            throw SAMLError(.signatureTransformNotAllowed, "the Reference's transforms are not allowed (SAML core 5.4.4)",
+                            expected: "enveloped-signature, then optionally exclusive C14N",
+                            found: algorithmsSeen.isEmpty ? "no transforms" : algorithmsSeen.joined(separator: ", "))
+        }
+        let digest = reference.child(Self.ds, "DigestMethod")?.attribute("Algorithm") ?? "none"
+        guard algorithms.digestMethods.contains(digest) else {
+            throw SAMLError(.signatureAlgorithmNotAllowed, "DigestMethod is not allowed",
+                            expected: algorithms.allowSHA1 ? "sha256/384/512 or sha1" : "sha256, sha384 or sha512", found: digest)
+        }
+    }
+
+    // MARK: - KeyInfo as a hint, never as trust
+
+    private struct KeyHint {
+        /// The configured certificate KeyInfo names, if any.
+        var matching: Certificate?
+        /// A description of key material in KeyInfo that is not configured.
+        var foreign: String?
+    }
+
+    /// Reads KeyInfo only to pick which configured certificate to try first and to explain a failure.
+    private func keyInfoHint(_ signature: NodePtr) -> KeyHint {
+        guard let keyInfo = signature.child(Self.ds, "KeyInfo") else { return KeyHint() }
+        if let text = keyInfo.child(Self.ds, "X509Data")?.child(Self.ds, "X509Certificate")?.textContent {
+            let der = Data(base64Encoded: text.filter { !$0.isWhitespace }).map { [UInt8]($0) }
+            if let der, let match = trusted.first(where: { $0.der == der }) { return KeyHint(matching: match) }
+            let subject = der.flatMap { try? Certificate(bytes: $0) }
+            return KeyHint(foreign: subject.map { "a certificate carried in the message: \($0.subject), SHA-256 \($0.sha256Thumbprint)" }
+                ?? "an unreadable certificate carried in the message")
+        }
+        if keyInfo.child(Self.ds, "KeyValue") != nil {
+            return KeyHint(foreign: "a bare KeyValue carried in the message (never trusted)")
+        }
+        return KeyHint()
+    }
+
+    // MARK: - xmlsec
+
+    private enum Outcome { case valid, digestMismatch, signatureMismatch }
+
+    private func verifyOnce(_ signature: NodePtr, element: NodePtr, id: String, key: NativeKey) throws(SAMLError) -> Outcome {
+        guard let ctx = xmlSecDSigCtxCreate(nil) else { throw SAMLError(.libraryUnavailable, "out of memory") }
+        defer { xmlSecDSigCtxDestroy(ctx) }
+        // Store what was canonicalised, to refuse empty C14N output (attacks.md §5, void canonicalisation).
+        ctx.pointee.flags = UInt32(XMLSEC_DSIG_FLAGS_IGNORE_MANIFESTS) | UInt32(XMLSEC_DSIG_FLAGS_STORE_SIGNEDINFO_REFERENCES)
+            | UInt32(XMLSEC_DSIG_FLAGS_STORE_SIGNATURE)
+        ctx.pointee.enabledReferenceUris = xmlSecTransformUriType(xmlSecTransformUriTypeSameDocument)
+        try enable(ctx)
+        // With signKey set, xmlsec ignores KeyInfo; the key-data list is still narrowed to KeyName, which can
+        // yield no key without a keys manager, so nothing in the message can ever supply one.
+        _ = xmlSecPtrListAdd(&ctx.pointee.keyInfoReadCtx.enabledKeyData,
+                             UnsafeMutableRawPointer(mutating: UnsafeRawPointer(xmlSecKeyDataNameGetKlass())))
+        guard let signKey = key.duplicate() else { throw SAMLError(.libraryUnavailable, "out of memory") }
+        ctx.pointee.signKey = signKey
+        let rc = xmlSecDSigCtxVerify(ctx, signature)
+        let references = xmlSecPtrListGetSize(&ctx.pointee.signedInfoReferences)
+        let reference = references == 1
+            ? xmlSecPtrListGetItem(&ctx.pointee.signedInfoReferences, 0)?.assumingMemoryBound(to: xmlSecDSigReferenceCtx.self)
+            : nil
+        guard rc == 0 else {
+            let detail = NativeLibrary.lastError
+            let c14n = detail.localizedCaseInsensitiveContains("c14n")
+            throw SAMLError(c14n ? .signatureCanonicalization : .signatureMalformed,
+                            c14n ? "canonicalisation failed" : "libxmlsec1 could not process the Signature",
+                            expected: "a well-formed enveloped signature", found: detail.isEmpty ? "an xmlsec error" : detail)
+        }
+        if ctx.pointee.status != xmlSecDSigStatusSucceeded {
+            if let reference, reference.pointee.status == xmlSecDSigStatusInvalid { return .digestMismatch }
+            return .signatureMismatch
+        }
+        // Success is only "status Succeeded" (xmlsec FAQ 3.1). Now bind what was verified to what we will read.
+        guard references == 1, let reference else {
+            throw SAMLError(.signatureReferenceCount, "the verified signature has an unexpected number of references",
+                            expected: "1", found: "\(references)")
+        }
+        let verifiedURI = reference.pointee.uri.map { String(cString: $0) }
+        guard verifiedURI == "#" + id else {
+            throw SAMLError(.signatureReferenceBinding, "the verified Reference is not the signed element",
+                            expected: "#\(id)", found: verifiedURI ?? "no URI")
+        }
+        guard let bound = xmlGetID(document.doc, id), bound.pointee.parent == element else {
+            throw SAMLError(.signatureReferenceBinding, "the verified Reference resolves to a different node",
+                            expected: "<\(element.qualifiedDescription) ID=\"\(id)\"> carrying the Signature",
+                            found: "another element")
+        }
+        let digested = xmlSecDSigReferenceCtxGetPreDigestBuffer(reference).map { xmlSecBufferGetSize($0) } ?? 0
+        let signed = xmlSecDSigCtxGetPreSignBuffer(ctx).map { xmlSecBufferGetSize($0) } ?? 0
+        guard digested > 0, signed > 0 else {
+            throw SAMLError(.signatureCanonicalization, "canonicalisation produced no output",
+                            expected: "the canonical form of the signed element and of SignedInfo",
+                            found: "\(digested) and \(signed) bytes")
+        }
+        return .valid
+    }
+
+    /// Allowlists the transforms xmlsec may instantiate, mirroring ``checkSignedInfo``.
+    private func enable(_ ctx: xmlSecDSigCtxPtr) throws(SAMLError) {
+        var reference: [cxs_transform] = [CXS_TRANSFORM_ENVELOPED, CXS_TRANSFORM_EXC_C14N, CXS_TRANSFORM_INCL_C14N,
+                                          CXS_TRANSFORM_SHA256, CXS_TRANSFORM_SHA384, CXS_TRANSFORM_SHA512]
+        var signature: [cxs_transform] = [CXS_TRANSFORM_EXC_C14N, CXS_TRANSFORM_INCL_C14N, CXS_TRANSFORM_RSA_SHA256,
+                                          CXS_TRANSFORM_RSA_SHA384, CXS_TRANSFORM_RSA_SHA512]
+        if algorithms.allowSHA1 {
+            reference.append(CXS_TRANSFORM_SHA1)
+            signature.append(CXS_TRANSFORM_RSA_SHA1)
+        }
+        for t in reference where xmlSecDSigCtxEnableReferenceTransform(ctx, cxs_transform_id(t)) < 0 {
+            throw SAMLError(.libraryUnavailable, "xmlsec refused to enable a transform", found: NativeLibrary.lastError)
+        }
+        for t in signature where xmlSecDSigCtxEnableSignatureTransform(ctx, cxs_transform_id(t)) < 0 {
+            throw SAMLError(.libraryUnavailable, "xmlsec refused to enable a transform", found: NativeLibrary.lastError)
+        }
+    }
+}

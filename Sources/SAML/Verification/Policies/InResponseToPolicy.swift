@@ -1,0 +1,33 @@
+/// Binds the Response to the AuthnRequest it answers (SAML profiles 4.1.4.2-4.1.4.3). With a request ID, the
+/// Response's and the bearer confirmation's InResponseTo must equal it; without one (IdP-initiated, as Entra's My
+/// Apps launch of AWS) no InResponseTo may appear, and only if unsolicited responses are allowed.
+public struct InResponseToPolicy: VerificationPolicy {
+    public var allowUnsolicited: Bool
+
+    public init(allowUnsolicited: Bool = true) { self.allowUnsolicited = allowUnsolicited }
+
+    public func check(_ context: VerificationContext) throws(SAMLError) {
+        let values = ([context.response.inResponseTo] + context.bearerConfirmations.map { $0.data?.inResponseTo })
+            .compactMap { $0 }
+        guard let requestID = context.requestID else {
+            if let value = values.first {
+                throw SAMLError(.inResponseToUnsolicited, "the Response answers a request this service provider did not make",
+                                expected: "no InResponseTo (no outstanding request)", found: "InResponseTo=\"\(value)\"")
+            }
+            guard allowUnsolicited else {
+                throw SAMLError(.inResponseToUnsolicited, "IdP-initiated (unsolicited) responses are not allowed",
+                                expected: "a Response to an outstanding AuthnRequest", found: "an unsolicited Response")
+            }
+            return
+        }
+        let confirmationValues = context.bearerConfirmations.compactMap { $0.data?.inResponseTo }
+        guard !confirmationValues.isEmpty || context.response.inResponseTo != nil else {
+            throw SAMLError(.inResponseToMismatch, "the Response does not say which request it answers",
+                            expected: "InResponseTo=\"\(requestID)\"", found: "no InResponseTo")
+        }
+        for value in values where value != requestID {
+            throw SAMLError(.inResponseToMismatch, "the Response answers another request", expected: "InResponseTo=\"\(requestID)\"",
+                            found: "InResponseTo=\"\(value)\"")
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// Conditions NotBefore <= now < NotOnOrAfter, bearer SubjectConfirmationData NotOnOrAfter, and IssueInstants not
+/// in the future, each with an explicit clock skew (attacks.md §8). At least one expiry must be present.
+public struct TimeWindowPolicy: VerificationPolicy {
+    /// Tolerance for clock differences between IdP and SP. Default 180 s; AWS's own is unpublished
+    /// (aws-entra.md §11.1).
+    public var skew: TimeInterval
+    /// Refuse assertions issued longer ago than this (plus skew), whatever their NotOnOrAfter; `nil` = no limit.
+    public var maxAge: TimeInterval?
+
+    public init(skew: TimeInterval = 180, maxAge: TimeInterval? = nil) {
+        self.skew = skew
+        self.maxAge = maxAge
+    }
+
+    public func check(_ context: VerificationContext) throws(SAMLError) {
+        let now = context.now
+        let nowText = SAMLInstant.format(now)
+        let conditions = context.assertion.conditions
+        if let notBefore = conditions?.notBefore, now.addingTimeInterval(skew) < notBefore {
+            throw SAMLError(.timeNotYetValid, "the assertion is not valid yet",
+                            expected: "now (\(nowText)) + \(Int(skew)) s skew ≥ NotBefore", found: "NotBefore \(SAMLInstant.format(notBefore))")
+        }
+        if let notOnOrAfter = conditions?.notOnOrAfter, now.addingTimeInterval(-skew) >= notOnOrAfter {
+            throw SAMLError(.timeExpired, "the assertion has expired",
+                            expected: "now (\(nowText)) - \(Int(skew)) s skew < NotOnOrAfter",
+                            found: "NotOnOrAfter \(SAMLInstant.format(notOnOrAfter))")
+        }
+        var confirmationExpiry: Date?
+        for bearer in context.bearerConfirmations {
+            guard let expiry = bearer.data?.notOnOrAfter else { continue }
+            confirmationExpiry = expiry
+            if now.addingTimeInterval(-skew) >= expiry {
+                throw SAMLError(.timeSubjectConfirmationExpired, "the bearer confirmation has expired",
+                                expected: "now (\(nowText)) - \(Int(skew)) s skew < SubjectConfirmationData NotOnOrAfter",
+                                found: "NotOnOrAfter \(SAMLInstant.format(expiry))")
+            }
+        }
+        guard conditions?.notOnOrAfter != nil || confirmationExpiry != nil else {
+            throw SAMLError(.timeMissingExpiry, "the assertion never expires",
+                            expected: "Conditions or SubjectConfirmationData NotOnOrAfter", found: "neither")
+        }
+        for (name, instant) in [("Assertion", context.assertion.issueInstant), ("Response", context.response.issueInstant)]
+        where instant > now.addingTimeInterval(skew) {
+            throw SAMLError(.timeIssuedInFuture, "the \(name) was issued in the future",
+                            expected: "IssueInstant ≤ now (\(nowText)) + \(Int(skew)) s", found: SAMLInstant.format(instant))
+        }
+        if let maxAge, now.timeIntervalSince(context.assertion.issueInstant) > maxAge + skew {
+            throw SAMLError(.timeTooOld, "the assertion is too old to be accepted",
+                            expected: "issued within \(Int(maxAge)) s (+\(Int(skew)) s skew) of now (\(nowText))",
+                            found: "IssueInstant \(SAMLInstant.format(context.assertion.issueInstant))")
+        }
+    }
+}

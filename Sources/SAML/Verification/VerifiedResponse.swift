@@ -1,0 +1,16 @@
+/// A Response that passed every check. Values come only from the verified assertion node.
+public struct VerifiedResponse: Sendable {
+    public let response: Response
+    /// The single assertion that a trusted signature covers.
+    public let assertion: Assertion
+    /// Which elements carried a valid signature.
+    public let signedElements: SignedElements
+    /// The configured certificate that verified them.
+    public let signingCertificate: Certificate
+
+    /// The subject's NameID.
+    public var nameID: NameID? { assertion.subject?.nameID }
+
+    /// The values of an attribute, or `nil` when absent.
+    public func attribute(_ name: String) -> [String]? { assertion.attribute(name) }
+}
