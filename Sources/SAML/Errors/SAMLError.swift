@@ -92,7 +92,6 @@ extension SAMLError.Code {
     public static let subjectConfirmationCount = Self(rawValue: "subjectConfirmation.count")
     public static let subjectConfirmationMethod = Self(rawValue: "subjectConfirmation.method")
     public static let subjectConfirmationRecipient = Self(rawValue: "subjectConfirmation.recipientMismatch")
-    public static let subjectConfirmationNotBefore = Self(rawValue: "subjectConfirmation.notBefore")
     public static let timeNotYetValid = Self(rawValue: "time.notYetValid")
     public static let timeExpired = Self(rawValue: "time.expired")
     public static let timeSubjectConfirmationExpired = Self(rawValue: "time.subjectConfirmationExpired")

@@ -108,13 +108,15 @@ struct DocumentScan {
     }
 }
 
-/// Whether `s` is an ASCII NCName (the form of SAML IDs, xs:ID).
-func isNCName(_ s: String) -> Bool {
+/// Whether `s` is acceptable as a signed element's ID: `[A-Za-z0-9_][A-Za-z0-9_.-]*`. xs:ID demands an NCName,
+/// but real IdPs issue bare UUIDs starting with a digit; what matters is that the value can never break out of
+/// the `xpointer(id('…'))` expression xmlsec builds from the Reference URI (attacks.md §4, URI injection).
+func isSafeID(_ s: String) -> Bool {
     var first = true
     for c in s.utf8 {
-        let letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95
-        let other = (c >= 48 && c <= 57) || c == 45 || c == 46
-        if first ? !letter : !(letter || other) { return false }
+        let ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c == 95
+            || (!first && (c == 45 || c == 46))
+        if !ok { return false }
         first = false
     }
     return !first

@@ -33,9 +33,9 @@ enum ResponseReader {
             throw SAMLError(.structureMissingID, "<\(node.qualifiedDescription)> has no ID", expected: "an ID attribute",
                             found: "none")
         }
-        guard isNCName(id) else {
+        guard isSafeID(id) else {
             throw SAMLError(.structureInvalidID, "<\(node.qualifiedDescription)> has an invalid ID",
-                            expected: "an NCName such as _8f3a…", found: "\"\(id)\"")
+                            expected: "letters, digits, _ . - (such as _8f3a…)", found: "\"\(id)\"")
         }
         return id
     }

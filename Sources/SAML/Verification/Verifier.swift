@@ -96,12 +96,14 @@ public struct ServiceProvider: Sendable {
     public var requiredSignature: SignatureCoveragePolicy.Coverage
     public var allowUnsolicited: Bool
     public var requireSingleSubjectConfirmation: Bool
+    /// Require NotOnOrAfter on the bearer confirmation itself (AWS does; SAML profiles say MUST).
+    public var requireConfirmationExpiry: Bool
     public var replayCache: (any ReplayCache)?
 
     public init(audiences: Set<String>, acsURLs: Set<String>, idpEntityID: String? = nil, clockSkew: TimeInterval = 180,
                 maxAssertionAge: TimeInterval? = nil, requiredSignature: SignatureCoveragePolicy.Coverage = .any,
                 allowUnsolicited: Bool = true, requireSingleSubjectConfirmation: Bool = false,
-                replayCache: (any ReplayCache)? = nil) {
+                requireConfirmationExpiry: Bool = false, replayCache: (any ReplayCache)? = nil) {
         self.audiences = audiences
         self.acsURLs = acsURLs
         self.idpEntityID = idpEntityID
@@ -110,6 +112,7 @@ public struct ServiceProvider: Sendable {
         self.requiredSignature = requiredSignature
         self.allowUnsolicited = allowUnsolicited
         self.requireSingleSubjectConfirmation = requireSingleSubjectConfirmation
+        self.requireConfirmationExpiry = requireConfirmationExpiry
         self.replayCache = replayCache
     }
 
@@ -119,7 +122,8 @@ public struct ServiceProvider: Sendable {
         if let idpEntityID { list.append(IssuerPolicy(idpEntityID)) }
         list.append(AudiencePolicy(audiences))
         list.append(DestinationPolicy(acsURLs))
-        list.append(RecipientPolicy(acsURLs, requireSingleConfirmation: requireSingleSubjectConfirmation))
+        list.append(RecipientPolicy(acsURLs, requireSingleConfirmation: requireSingleSubjectConfirmation,
+                                    requireConfirmationExpiry: requireConfirmationExpiry))
         list.append(TimeWindowPolicy(skew: clockSkew, maxAge: maxAssertionAge))
         list.append(InResponseToPolicy(allowUnsolicited: allowUnsolicited))
         if let replayCache { list.append(ReplayPolicy(cache: replayCache, skew: clockSkew)) }

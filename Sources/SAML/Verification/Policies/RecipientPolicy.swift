@@ -1,13 +1,18 @@
-/// A bearer SubjectConfirmation whose data names one of our ACS URLs as Recipient, has NotOnOrAfter and no
-/// NotBefore (SAML profiles 4.1.4.2). AWS also requires it to be the only SubjectConfirmation (aws-entra.md §2.6).
+/// A bearer SubjectConfirmation whose data names one of our ACS URLs as Recipient (SAML profiles 4.1.4.2).
+/// AWS also requires it to be the only SubjectConfirmation and to carry NotOnOrAfter (aws-entra.md §2.6); both
+/// are options here because deployed IdPs omit the latter when Conditions already bound the assertion's life
+/// (ruby-saml's signed fixture). Its NotBefore/NotOnOrAfter are judged by ``TimeWindowPolicy``.
 public struct RecipientPolicy: VerificationPolicy {
     public var recipients: Set<String>
     /// Refuse more than one SubjectConfirmation, as AWS does.
     public var requireSingleConfirmation: Bool
+    /// Require NotOnOrAfter on the bearer SubjectConfirmationData, as AWS does.
+    public var requireConfirmationExpiry: Bool
 
-    public init(_ recipients: Set<String>, requireSingleConfirmation: Bool = false) {
+    public init(_ recipients: Set<String>, requireSingleConfirmation: Bool = false, requireConfirmationExpiry: Bool = false) {
         self.recipients = recipients
         self.requireSingleConfirmation = requireSingleConfirmation
+        self.requireConfirmationExpiry = requireConfirmationExpiry
     }
 
     public func check(_ context: VerificationContext) throws(SAMLError) {
@@ -32,11 +37,7 @@ public struct RecipientPolicy: VerificationPolicy {
             let data = bearer.data
             let expected = recipients.sorted().joined(separator: " or ")
             if let recipient = data?.recipient, recipients.contains(recipient) {
-                if let notBefore = data?.notBefore {
-                    firstError = firstError ?? SAMLError(.subjectConfirmationNotBefore,
-                        "a bearer SubjectConfirmationData must not carry NotBefore", expected: "no NotBefore",
-                        found: SAMLInstant.format(notBefore))
-                } else if data?.notOnOrAfter == nil {
+                if requireConfirmationExpiry && data?.notOnOrAfter == nil {
                     firstError = firstError ?? SAMLError(.timeMissingExpiry, "the bearer confirmation never expires",
                         expected: "SubjectConfirmationData NotOnOrAfter", found: "none")
                 } else {

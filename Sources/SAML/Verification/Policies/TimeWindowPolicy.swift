@@ -29,6 +29,11 @@ public struct TimeWindowPolicy: VerificationPolicy {
         }
         var confirmationExpiry: Date?
         for bearer in context.bearerConfirmations {
+            if let notBefore = bearer.data?.notBefore, now.addingTimeInterval(skew) < notBefore {
+                throw SAMLError(.timeNotYetValid, "the bearer confirmation is not valid yet",
+                                expected: "now (\(nowText)) + \(Int(skew)) s skew ≥ SubjectConfirmationData NotBefore",
+                                found: "NotBefore \(SAMLInstant.format(notBefore))")
+            }
             guard let expiry = bearer.data?.notOnOrAfter else { continue }
             confirmationExpiry = expiry
             if now.addingTimeInterval(-skew) >= expiry {
