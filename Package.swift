@@ -24,12 +24,14 @@ let package = Package(
         .target(name: "CXMLSecShim", dependencies: ["CXMLSec"]),
         // The library: model, Entra-shaped serialisation, signing, hardened verification.
         .target(name: "SAML", dependencies: ["CXMLSec", "CXMLSecShim"]),
-        // Regenerates TestVectors/ from fixed keys and a fixed clock.
-        .executableTarget(name: "saml-testvectors", dependencies: ["SAML"]),
+        // The project's test corpus, generated from fixed keys and a fixed clock; used by the generator and the tests.
+        .target(name: "SAMLTestVectors", dependencies: ["SAML"]),
+        // Regenerates TestVectors/ (files and manifest).
+        .executableTarget(name: "saml-testvectors", dependencies: ["SAML", "SAMLTestVectors"]),
         // Sign/verify throughput, with peers measured in the same run.
         .executableTarget(name: "saml-bench", dependencies: ["SAML"]),
         // README's first command: sign and verify an AWS assertion.
         .executableTarget(name: "sign-and-verify-aws", dependencies: ["SAML"], path: "Examples/SignAndVerifyAWS"),
-        .testTarget(name: "SAMLTests", dependencies: ["SAML"]),
+        .testTarget(name: "SAMLTests", dependencies: ["SAML", "SAMLTestVectors"]),
     ]
 )

@@ -7,9 +7,9 @@ public struct Conditions: Sendable, Hashable {
     /// One entry per `<AudienceRestriction>`, each holding its `<Audience>` values. The relying party must be in
     /// every restriction (SAML core 2.5.1.4).
     public var audienceRestrictions: [[String]]
-    /// `<OneTimeUse>` was present. The verifier refuses it: it is not part of the Entra/AWS profile.
+    /// Write `<OneTimeUse>`. The verifier refuses assertions carrying it: it is not part of the Entra/AWS profile.
     public var hasOneTimeUse: Bool
-    /// `<ProxyRestriction>` was present. The verifier refuses it for the same reason.
+    /// Write an empty `<ProxyRestriction>`. Refused by the verifier for the same reason.
     public var hasProxyRestriction: Bool
 
     public init(notBefore: Date? = nil, notOnOrAfter: Date? = nil, audienceRestrictions: [[String]] = [],

@@ -154,10 +154,10 @@ enum ResponseReader {
                     audiences.append(try simpleText(a))
                 }
                 c.audienceRestrictions.append(audiences)
-            } else if child.isElement(saml, "OneTimeUse") {
-                c.hasOneTimeUse = true
-            } else if child.isElement(saml, "ProxyRestriction") {
-                c.hasProxyRestriction = true
+            } else if child.isElement(saml, "OneTimeUse") || child.isElement(saml, "ProxyRestriction") {
+                // attacks.md §8: not part of the Entra/AWS profile, so refused rather than silently ignored.
+                throw SAMLError(.conditionsUnsupported, "the Conditions contain a condition this verifier does not enforce",
+                                expected: "AudienceRestriction only", found: "<\(child.qualifiedDescription)>")
             } else {
                 // SAML core 2.5.1: a condition that is not understood makes the assertion invalid.
                 throw SAMLError(.conditionsUnsupported, "the Conditions contain a condition this verifier does not understand",
