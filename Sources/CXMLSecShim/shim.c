@@ -1,3 +1,4 @@
+#define _GNU_SOURCE 1
 #include "CXMLSecShim.h"
 
 #include <pthread.h>
@@ -122,3 +123,7 @@ static int cxs_name(const X509_NAME *name, char *buf, int size) {
 int cxs_x509_subject(const X509 *cert, char *buf, int size) { return cxs_name(X509_get_subject_name(cert), buf, size); }
 
 int cxs_x509_issuer(const X509 *cert, char *buf, int size) { return cxs_name(X509_get_issuer_name(cert), buf, size); }
+
+int cxs_contains(const void *haystack, size_t length, const char *needle) {
+    return haystack != NULL && memmem(haystack, length, needle, strlen(needle)) != NULL;
+}

@@ -1,1 +1,116 @@
-print("todo")
+// saml-bench: signs/s and verifies/s on one thread for an Entra-style AWS response (~5 KB) and the same with 1,000
+// Role values, and, in the same run, python3-saml, signxml and `openssl speed rsa2048`, with our ratios to each.
+// Its last line is one JSON object for scripts. Run it pinned to one core:
+//   taskset -c 0 swift run -c release saml-bench [--seconds N] [--no-peers]
+import Foundation
+import SAML
+
+let arguments = CommandLine.arguments
+let seconds = arguments.firstIndex(of: "--seconds").flatMap { Double(arguments[$0 + 1]) } ?? 3
+let withPeers = !arguments.contains("--no-peers")
+let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let keys = repository.appendingPathComponent("TestVectors/keys")
+
+/// Runs `body` repeatedly for `seconds`; returns operations per second.
+func rate(_ label: String, _ body: () throws -> Void) rethrows -> Double {
+    try body()
+    var count = 0
+    let clock = ContinuousClock()
+    let start = clock.now
+    var elapsed: Double = 0
+    repeat {
+        for _ in 0..<20 { try body() }
+        count += 20
+        let d = clock.now - start
+        elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    } while elapsed < seconds
+    let value = Double(count) / elapsed
+    print(label.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%10.0f /s", value))
+    return value
+}
+
+func run(_ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw SAMLError(.libraryUnavailable, "\(arguments[0]) failed") }
+    return String(decoding: data, as: UTF8.self)
+}
+
+do {
+    let certificate = try Certificate(pem: String(contentsOf: keys.appendingPathComponent("idp.crt"), encoding: .utf8))
+    let signer = try Signer(key: SigningKey(pem: String(contentsOf: keys.appendingPathComponent("idp.key"), encoding: .utf8)),
+                            certificate: certificate)
+    let clock = FixedClock("2025-05-01T12:00:00.245Z")!
+    var user = EntraAWSResponse(
+        tenantID: "aaaabbbb-0000-cccc-1111-dddd2222eeee", objectID: "aaaaaaaa-0000-1111-2222-bbbbbbbbbbbb",
+        userPrincipalName: "test-awsadmin@contoso.com", displayName: "Test-AWSAdmin", givenName: "Test", surname: "AWSAdmin",
+        roles: ["arn:aws:iam::123456789012:role/Administrator,arn:aws:iam::123456789012:saml-provider/EntraID",
+                "arn:aws:iam::123456789012:role/Developer,arn:aws:iam::123456789012:saml-provider/EntraID"])
+    let small = user.response(clock: clock, ids: SequentialIDGenerator(seed: 1))
+    user.roles = (0..<1000).map { "arn:aws:iam::\(String(format: "%012d", 100_000_000_000 + $0)):role/Role\($0),arn:aws:iam::\(String(format: "%012d", 100_000_000_000 + $0)):saml-provider/EntraID" }
+    let large = user.response(clock: clock, ids: SequentialIDGenerator(seed: 2))
+    let smallXML = try signer.signedBytes(small)
+    let largeXML = try signer.signedBytes(large)
+    // The full Web SSO policy set (coverage, issuer, audience, destination, recipient, time, InResponseTo); the
+    // replay cache is left out so the same bytes can be verified repeatedly.
+    let verifier = Verifier(trusting: [certificate], serviceProvider: ServiceProvider(
+        audiences: ["https://signin.aws.amazon.com/saml"], acsURLs: ["https://signin.aws.amazon.com/saml"],
+        idpEntityID: user.issuer), clock: FixedClock("2025-05-01T12:00:30Z")!)
+
+    print("swift-saml \(NativeVersions.xmlsec) / libxml2 \(NativeVersions.libxml2) / \(NativeVersions.openssl)")
+    print("response (a): \(smallXML.count) bytes, 2 roles; response (b): \(largeXML.count) bytes, 1,000 roles; \(seconds) s each")
+    if arguments.contains("--profile-verify") {
+        for _ in 0..<2000 { _ = try verifier.verify(smallXML) }
+        exit(0)
+    }
+    if arguments.contains("--profile-sign") {
+        for _ in 0..<500 { _ = try signer.signedBytes(small) }
+        exit(0)
+    }
+    let verifySmall = try rate("swift-saml verify (a)") { _ = try verifier.verify(smallXML) }
+    let signSmall = try rate("swift-saml sign (a)") { _ = try signer.signedBytes(small) }
+    let verifyLarge = try rate("swift-saml verify (b, 1,000 roles)") { _ = try verifier.verify(largeXML) }
+    let signLarge = try rate("swift-saml sign (b, 1,000 roles)") { _ = try signer.signedBytes(large) }
+    let sizeRatio = Double(largeXML.count) / Double(smallXML.count)
+    print(String(format: "size ratio b/a %.1fx; verify time ratio %.1fx; sign time ratio %.1fx (linear: time ratio ≈ size ratio or less)",
+                 sizeRatio, verifySmall / verifyLarge, signSmall / signLarge))
+
+    var json: [String: Double] = ["verify_per_s": verifySmall.rounded(), "sign_per_s": signSmall.rounded(),
+                                  "verify_1000_roles_per_s": verifyLarge.rounded(), "sign_1000_roles_per_s": signLarge.rounded(),
+                                  "bytes_a": Double(smallXML.count), "bytes_b": Double(largeXML.count)]
+    if withPeers {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("saml-bench-response.xml")
+        try Data(smallXML).write(to: file)
+        let peersJSON = try run(["python3", repository.appendingPathComponent("Sources/saml-bench/peers.py").path, file.path,
+                                 keys.appendingPathComponent("idp.crt").path, String(seconds)])
+        if let peers = try JSONSerialization.jsonObject(with: Data(peersJSON.utf8)) as? [String: Double] {
+            for (key, value) in peers { json[key] = value.rounded() }
+        }
+        let speed = try run(["openssl", "speed", "-seconds", String(Int(max(1, seconds))), "rsa2048"])
+        if let line = speed.split(separator: "\n").last(where: { $0.hasPrefix("rsa 2048") }) {
+            let fields = line.split(separator: " ")
+            if fields.count >= 2, let signs = Double(fields[fields.count - 2]) { json["openssl_rsa2048_sign_per_s"] = signs }
+        }
+        func ratio(_ label: String, _ ours: Double, _ key: String) {
+            guard let theirs = json[key], theirs > 0 else { return }
+            print(label.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%10.0f /s   ours/theirs %.2fx", theirs, ours / theirs))
+            json["ratio_" + key] = (ours / theirs * 100).rounded() / 100
+        }
+        ratio("python3-saml validate_sign (a)", verifySmall, "python3_saml_validate_sign_per_s")
+        ratio("signxml verify (a)", verifySmall, "signxml_verify_per_s")
+        ratio("openssl speed rsa2048 sign (vs our sign)", signSmall, "openssl_rsa2048_sign_per_s")
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    print(String(decoding: try encoder.encode(json), as: UTF8.self))
+} catch {
+    print("error: \(error)")
+    exit(1)
+}

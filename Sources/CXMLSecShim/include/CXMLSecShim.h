@@ -46,6 +46,9 @@ const char *cxs_defines(void);
 int cxs_x509_subject(const X509 *cert, char *buf, int size);
 int cxs_x509_issuer(const X509 *cert, char *buf, int size);
 
+/* Whether `needle` occurs in the first `length` bytes of `haystack` (glibc memmem, a GNU extension). */
+int cxs_contains(const void *haystack, size_t length, const char *needle);
+
 /* Runtime versions of the linked libraries. */
 const char *cxs_libxml2_version(void);
 const char *cxs_xmlsec_version(void);

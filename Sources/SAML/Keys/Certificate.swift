@@ -14,6 +14,8 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
     public let notBefore: Date?
     public let notAfter: Date?
     let publicKey: NativeKey
+    /// The base64 of ``der`` as UTF-8, kept to recognise the certificate in a message's KeyInfo without decoding it.
+    let base64Bytes: [UInt8]
 
     /// Reads a certificate in PEM (the first `CERTIFICATE` block) or DER.
     public init(bytes: [UInt8]) throws(SAMLError) {
@@ -24,6 +26,7 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
         notBefore = info.notBefore
         notAfter = info.notAfter
         publicKey = info.publicKey
+        base64Bytes = Array(Data(info.der).base64EncodedString().utf8)
     }
 
     /// Reads a PEM certificate.
@@ -58,7 +61,7 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Base64 of the DER, on one line as Entra writes `X509Certificate`.
-    public var base64: String { Data(der).base64EncodedString() }
+    public var base64: String { String(decoding: base64Bytes, as: UTF8.self) }
 
     /// PEM with 64-column lines.
     public var pem: String {

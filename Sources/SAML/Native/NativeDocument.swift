@@ -23,16 +23,17 @@ final class NativeDocument {
     var root: NodePtr? { xmlDocGetRootElement(doc) }
 
     /// Parses `bytes` (see ``parse(_:limits:)-raw``).
-    static func parse(_ bytes: [UInt8], limits: ParseLimits) throws(SAMLError) -> NativeDocument {
+    static func parse(_ bytes: [UInt8], limits: ParseLimits, readOnly: Bool = false) throws(SAMLError) -> NativeDocument {
         let result: Result<NativeDocument, SAMLError> = bytes.withUnsafeBytes { raw in
-            do throws(SAMLError) { return .success(try parse(raw, limits: limits)) } catch { return .failure(error) }
+            do throws(SAMLError) { return .success(try parse(raw, limits: limits, readOnly: readOnly)) } catch { return .failure(error) }
         }
         return try result.get()
     }
 
     /// Parses `bytes`. Rejects DOCTYPE before parsing (so no DTD is ever processed), then anything not
     /// namespace-well-formed.
-    static func parse(_ bytes: UnsafeRawBufferPointer, limits: ParseLimits) throws(SAMLError) -> NativeDocument {
+    /// `readOnly` adds XML_PARSE_COMPACT (small text stored inline, fewer allocations) for trees that are only read.
+    static func parse(_ bytes: UnsafeRawBufferPointer, limits: ParseLimits, readOnly: Bool = false) throws(SAMLError) -> NativeDocument {
         try NativeLibrary.begin()
         guard bytes.count > 0 else { throw SAMLError(.inputEmpty, "the message is empty") }
         guard bytes.count <= limits.maxDocumentBytes else {
@@ -50,7 +51,7 @@ final class NativeDocument {
         defer { xmlFreeParserCtxt(ctxt) }
         // NONET: no network. Deliberately absent: NOENT (substitutes entities, loads external ones), DTDLOAD,
         // DTDATTR, HUGE (lifts libxml2's size limits), RECOVER.
-        let options = Int32(XML_PARSE_NONET.rawValue)
+        let options = Int32(XML_PARSE_NONET.rawValue | (readOnly ? XML_PARSE_COMPACT.rawValue : 0))
         let parsed = xmlCtxtReadMemory(ctxt, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, nil,
                                        options)
         guard let parsed, ctxt.pointee.wellFormed != 0 else {
@@ -73,19 +74,7 @@ final class NativeDocument {
 
     /// A byte scan for `<!DOCTYPE` anywhere (also inside comments: failing closed costs nothing legitimate).
     private static func containsDoctype(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let needle: [UInt8] = Array("<!DOCTYPE".utf8)
-        let count = bytes.count
-        guard count >= needle.count else { return false }
-        var i = 0
-        while i <= count - needle.count {
-            if bytes[i] == 60 && bytes[i + 1] == 33 {
-                var j = 2
-                while j < needle.count && bytes[i + j] == needle[j] { j += 1 }
-                if j == needle.count { return true }
-            }
-            i += 1
-        }
-        return false
+        cxs_contains(bytes.baseAddress, bytes.count, "<!DOCTYPE") != 0
     }
 
     /// The document's root element serialised as UTF-8, without XML declaration or added whitespace.

@@ -46,6 +46,16 @@ final class NativeKey: @unchecked Sendable {
     /// A copy for one signature context, which destroys it.
     func duplicate() -> xmlSecKeyPtr? { xmlSecKeyDuplicate(key) }
 
+    /// Lends the key to a signature context for the duration of `body`, without copying it, and takes it back
+    /// before the context can free it. xmlsec only reads `signKey` (its transform takes its own reference to the
+    /// EVP_PKEY); a deep copy per call cost about half of a verification (OpenSSL 3 exports and re-imports the
+    /// key's numbers).
+    func lend<T>(to ctx: xmlSecDSigCtxPtr, _ body: () throws(SAMLError) -> T) throws(SAMLError) -> T {
+        ctx.pointee.signKey = key
+        defer { ctx.pointee.signKey = nil }
+        return try body()
+    }
+
     /// Whether both hold the same public key.
     func samePublicKey(as other: NativeKey) -> Bool { EVP_PKEY_eq(pkey, other.pkey) == 1 }
 

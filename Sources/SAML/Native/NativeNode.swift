@@ -1,5 +1,6 @@
 import CXMLSec
 import CXMLSecShim
+import Glibc
 
 typealias NodePtr = UnsafeMutablePointer<xmlNode>
 typealias DocPtr = UnsafeMutablePointer<xmlDoc>
@@ -60,10 +61,7 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
         var attr = pointee.properties
         while let a = attr {
             if a.pointee.ns == nil && cEquals(a.pointee.name, name) {
-                guard let value = xmlNodeGetContent(UnsafeMutableRawPointer(a).assumingMemoryBound(to: xmlNode.self))
-                else { return "" }
-                defer { cxs_xml_free(value) }
-                return String(cString: value)
+                return UnsafeMutableRawPointer(a).assumingMemoryBound(to: xmlNode.self).textContent
             }
             attr = a.pointee.next
         }
@@ -83,9 +81,26 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
     /// All text and CDATA descendants concatenated (comments excluded), so a comment cannot truncate a value
     /// (attacks.md §5, comment injection).
     var textContent: String {
+        // Fast path: a single text child (the usual case) is read in place, without libxml2's copy.
+        if let only = pointee.children, only.pointee.next == nil, only.pointee.type == XML_TEXT_NODE,
+           let content = only.pointee.content {
+            return String(cString: content)
+        }
+        if pointee.children == nil && pointee.type != XML_TEXT_NODE { return "" }
         guard let value = xmlNodeGetContent(self) else { return "" }
         defer { cxs_xml_free(value) }
         return String(cString: value)
+    }
+
+    /// ``textContent`` as UTF-8 bytes.
+    var textBytes: [UInt8] {
+        if let only = pointee.children, only.pointee.next == nil, only.pointee.type == XML_TEXT_NODE,
+           let content = only.pointee.content {
+            return Array(UnsafeBufferPointer(start: content, count: strlen(content)))
+        }
+        guard let value = xmlNodeGetContent(self) else { return [] }
+        defer { cxs_xml_free(value) }
+        return Array(UnsafeBufferPointer(start: value, count: strlen(value)))
     }
 
     var hasElementChildren: Bool {

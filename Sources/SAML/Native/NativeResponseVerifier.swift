@@ -20,7 +20,7 @@ enum NativeResponseVerifier {
     /// children, and must verify with a configured certificate. No assertion count, no profile rules.
     static func verifySignatures(_ bytes: [UInt8], limits: ParseLimits, algorithms: AlgorithmPolicy,
                                  trusted: [Certificate]) throws(SAMLError) -> SignedElements {
-        let document = try NativeDocument.parse(bytes, limits: limits)
+        let document = try NativeDocument.parse(bytes, limits: limits, readOnly: true)
         let scan = try DocumentScan(document)
         guard let root = document.root,
               root.isElement(samlp, "Response") || root.isElement(saml, "Assertion") else {
@@ -53,7 +53,7 @@ enum NativeResponseVerifier {
 
     static func verify(_ bytes: [UInt8], limits: ParseLimits, algorithms: AlgorithmPolicy,
                        trusted: [Certificate]) throws(SAMLError) -> CoreVerification {
-        let document = try NativeDocument.parse(bytes, limits: limits)
+        let document = try NativeDocument.parse(bytes, limits: limits, readOnly: true)
         let scan = try DocumentScan(document)
         guard let root = document.root, root.isElement(samlp, "Response") else {
             throw SAMLError(.structureUnexpectedRoot, "the document is not a SAML Response",

@@ -126,10 +126,11 @@ struct NativeSignatureVerifier {
     /// Reads KeyInfo only to pick which configured certificate to try first and to explain a failure.
     private func keyInfoHint(_ signature: NodePtr) -> KeyHint {
         guard let keyInfo = signature.child(Self.ds, "KeyInfo") else { return KeyHint() }
-        if let text = keyInfo.child(Self.ds, "X509Data")?.child(Self.ds, "X509Certificate")?.textContent {
-            let der = Data(base64Encoded: text.filter { !$0.isWhitespace }).map { [UInt8]($0) }
-            if let der, let match = trusted.first(where: { $0.der == der }) { return KeyHint(matching: match) }
-            let subject = der.flatMap { try? Certificate(bytes: $0) }
+        if let node = keyInfo.child(Self.ds, "X509Data")?.child(Self.ds, "X509Certificate") {
+            // Byte comparison of the base64 text, whitespace ignored: this runs on every verification.
+            let text = node.textBytes.filter { $0 != 32 && $0 != 10 && $0 != 13 && $0 != 9 }
+            if let match = trusted.first(where: { $0.base64Bytes == text }) { return KeyHint(matching: match) }
+            let subject = Data(base64Encoded: Data(text)).flatMap { try? Certificate(bytes: [UInt8]($0)) }
             return KeyHint(foreign: subject.map { "a certificate carried in the message: \($0.subject), SHA-256 \($0.sha256Thumbprint)" }
                 ?? "an unreadable certificate carried in the message")
         }
@@ -155,9 +156,7 @@ struct NativeSignatureVerifier {
         // yield no key without a keys manager, so nothing in the message can ever supply one.
         _ = xmlSecPtrListAdd(&ctx.pointee.keyInfoReadCtx.enabledKeyData,
                              UnsafeMutableRawPointer(mutating: UnsafeRawPointer(xmlSecKeyDataNameGetKlass())))
-        guard let signKey = key.duplicate() else { throw SAMLError(.libraryUnavailable, "out of memory") }
-        ctx.pointee.signKey = signKey
-        let rc = xmlSecDSigCtxVerify(ctx, signature)
+        let rc = try key.lend(to: ctx) { () throws(SAMLError) in xmlSecDSigCtxVerify(ctx, signature) }
         let references = xmlSecPtrListGetSize(&ctx.pointee.signedInfoReferences)
         let reference = references == 1
             ? xmlSecPtrListGetItem(&ctx.pointee.signedInfoReferences, 0)?.assumingMemoryBound(to: xmlSecDSigReferenceCtx.self)

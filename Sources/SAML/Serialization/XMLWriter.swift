@@ -46,29 +46,35 @@ struct XMLWriter {
     }
 
     mutating func escapeText(_ s: String) {
-        for c in s.utf8 {
-            switch c {
-            case 38: bytes.append(contentsOf: Array("&amp;".utf8))
-            case 60: bytes.append(contentsOf: Array("&lt;".utf8))
-            case 62: bytes.append(contentsOf: Array("&gt;".utf8))
-            case 13: bytes.append(contentsOf: Array("&#13;".utf8))
-            default: bytes.append(c)
-            }
-        }
+        append(s, escapingAttribute: false)
     }
 
     mutating func escapeAttribute(_ s: String) {
-        for c in s.utf8 {
-            switch c {
-            case 38: bytes.append(contentsOf: Array("&amp;".utf8))
-            case 60: bytes.append(contentsOf: Array("&lt;".utf8))
-            case 62: bytes.append(contentsOf: Array("&gt;".utf8))
-            case 34: bytes.append(contentsOf: Array("&quot;".utf8))
-            case 10: bytes.append(contentsOf: Array("&#10;".utf8))
-            case 13: bytes.append(contentsOf: Array("&#13;".utf8))
-            case 9: bytes.append(contentsOf: Array("&#9;".utf8))
-            default: bytes.append(c)
+        append(s, escapingAttribute: true)
+    }
+
+    /// Appends `s`, escaped. Most values need no escaping at all, so the common case is one bulk append.
+    private mutating func append(_ s: String, escapingAttribute: Bool) {
+        var s = s
+        s.withUTF8 { utf8 in
+            var runStart = 0
+            for (i, c) in utf8.enumerated() {
+                let replacement: StaticString
+                switch c {
+                case 38: replacement = "&amp;"
+                case 60: replacement = "&lt;"
+                case 62: replacement = "&gt;"
+                case 13: replacement = "&#13;"
+                case 34 where escapingAttribute: replacement = "&quot;"
+                case 10 where escapingAttribute: replacement = "&#10;"
+                case 9 where escapingAttribute: replacement = "&#9;"
+                default: continue
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
+                bytes.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+                runStart = i + 1
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
     }
 }
