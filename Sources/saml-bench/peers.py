@@ -7,15 +7,20 @@ import time
 
 
 def rate(fn, seconds):
+    """Best of 5 rounds of seconds/5, as saml-bench measures itself."""
     fn()  # warm up, and fail loudly if it does not verify
-    count, start = 0, time.perf_counter()
-    while True:
-        for _ in range(20):
-            fn()
-        count += 20
-        elapsed = time.perf_counter() - start
-        if elapsed >= seconds:
-            return count / elapsed
+    best = 0.0
+    for _ in range(5):
+        count, start = 0, time.perf_counter()
+        while True:
+            for _ in range(10):
+                fn()
+            count += 10
+            elapsed = time.perf_counter() - start
+            if elapsed >= seconds / 5:
+                break
+        best = max(best, count / elapsed)
+    return best
 
 
 def main():

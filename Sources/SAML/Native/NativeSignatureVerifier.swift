@@ -1,6 +1,7 @@
 import CXMLSec
 import CXMLSecShim
 import Foundation
+import Glibc
 
 /// Verifies one enveloped `ds:Signature` with libxmlsec1, driven as attacks.md §11 requires, and binds its single
 /// Reference to the element that carries it (attacks.md §0.4, §0.5).
@@ -127,7 +128,17 @@ struct NativeSignatureVerifier {
     private func keyInfoHint(_ signature: NodePtr) -> KeyHint {
         guard let keyInfo = signature.child(Self.ds, "KeyInfo") else { return KeyHint() }
         if let node = keyInfo.child(Self.ds, "X509Data")?.child(Self.ds, "X509Certificate") {
-            // Byte comparison of the base64 text, whitespace ignored: this runs on every verification.
+            // Runs on every verification: first an in-place comparison (Entra writes the base64 on one line), then
+            // a whitespace-insensitive one.
+            if let only = node.pointee.children, only.pointee.next == nil, let content = only.pointee.content {
+                let length = strlen(content)
+                if let match = trusted.first(where: { certificate in
+                    certificate.base64Bytes.count == length
+                        && certificate.base64Bytes.withUnsafeBytes { bytes in bytes.baseAddress.map { memcmp($0, content, length) == 0 } ?? false }
+                }) {
+                    return KeyHint(matching: match)
+                }
+            }
             let text = node.textBytes.filter { $0 != 32 && $0 != 10 && $0 != 13 && $0 != 9 }
             if let match = trusted.first(where: { $0.base64Bytes == text }) { return KeyHint(matching: match) }
             let subject = Data(base64Encoded: Data(text)).flatMap { try? Certificate(bytes: [UInt8]($0)) }
