@@ -48,6 +48,7 @@
 #include <libxml/tree.h>
 #include <libxml/valid.h>
 #include <libxml/xmlsave.h>
+#include <libxml/c14n.h>
 #include <libxml/xmlerror.h>
 
 #include <xmlsec/xmlsec.h>

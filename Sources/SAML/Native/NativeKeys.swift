@@ -43,9 +43,6 @@ final class NativeKey: @unchecked Sendable {
         EVP_PKEY_free(pkey)
     }
 
-    /// A copy for one signature context, which destroys it.
-    func duplicate() -> xmlSecKeyPtr? { xmlSecKeyDuplicate(key) }
-
     /// Lends the key to a signature context for the duration of `body`, without copying it, and takes it back
     /// before the context can free it. xmlsec only reads `signKey` (its transform takes its own reference to the
     /// EVP_PKEY); a deep copy per call cost about half of a verification (OpenSSL 3 exports and re-imports the
@@ -54,6 +51,25 @@ final class NativeKey: @unchecked Sendable {
         ctx.pointee.signKey = key
         defer { ctx.pointee.signKey = nil }
         return try body()
+    }
+
+    /// An RSA PKCS#1 v1.5 signature of `data` with the algorithm's digest (OpenSSL EVP_DigestSign).
+    func sign(_ data: [UInt8], algorithm: SignatureAlgorithm) throws(SAMLError) -> [UInt8] {
+        guard let ctx = EVP_MD_CTX_new() else { throw SAMLError(.libraryUnavailable, "out of memory") }
+        defer { EVP_MD_CTX_free(ctx) }
+        var length = 0
+        var signature = [UInt8](repeating: 0, count: Int(EVP_PKEY_get_size(pkey)))
+        let ok = data.withUnsafeBufferPointer { input in
+            EVP_DigestSignInit(ctx, nil, NativeX509.messageDigest(algorithm), nil, pkey) == 1
+                && EVP_DigestSign(ctx, nil, &length, input.baseAddress, input.count) == 1
+                && length <= signature.count
+                && EVP_DigestSign(ctx, &signature, &length, input.baseAddress, input.count) == 1
+        }
+        guard ok else {
+            throw SAMLError(.signingFailed, "OpenSSL could not sign", expected: "an RSA private key",
+                            found: ERR_reason_error_string(ERR_get_error()).map { String(cString: $0) } ?? "an OpenSSL error")
+        }
+        return Array(signature.prefix(length))
     }
 
     /// Whether both hold the same public key.
@@ -153,11 +169,27 @@ enum NativeX509 {
 
     /// SHA-1 or SHA-256 of `bytes`, via OpenSSL.
     static func digest(_ bytes: [UInt8], sha256: Bool) -> [UInt8] {
+        digest(bytes, md: sha256 ? EVP_sha256() : EVP_sha1())
+    }
+
+    /// The digest an XML-DSig algorithm uses, of `bytes`.
+    static func digest(_ bytes: [UInt8], algorithm: SignatureAlgorithm) -> [UInt8] {
+        digest(bytes, md: messageDigest(algorithm))
+    }
+
+    static func messageDigest(_ algorithm: SignatureAlgorithm) -> OpaquePointer? {
+        switch algorithm {
+        case .rsaSHA256: return EVP_sha256()
+        case .rsaSHA384: return EVP_sha384()
+        case .rsaSHA512: return EVP_sha512()
+        case .rsaSHA1: return EVP_sha1()
+        }
+    }
+
+    private static func digest(_ bytes: [UInt8], md: OpaquePointer?) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
-        _ = bytes.withUnsafeBytes { raw in
-            EVP_Digest(raw.baseAddress, raw.count, &out, &length, sha256 ? EVP_sha256() : EVP_sha1(), nil)
-        }
+        _ = bytes.withUnsafeBytes { raw in EVP_Digest(raw.baseAddress, raw.count, &out, &length, md, nil) }
         return Array(out.prefix(Int(length)))
     }
 
