@@ -71,6 +71,24 @@ do {
 
     print("swift-saml \(NativeVersions.xmlsec) / libxml2 \(NativeVersions.libxml2) / \(NativeVersions.openssl)")
     print("response (a): \(smallXML.count) bytes, 2 roles; response (b): \(largeXML.count) bytes, 1,000 roles; \(seconds) s each")
+    // --loop N: N rounds of sign + verify + three rejections, for valgrind/LeakSanitizer (README "Memory").
+    if let index = arguments.firstIndex(of: "--loop"), index + 1 < arguments.count, let rounds = Int(arguments[index + 1]) {
+        let attacker = try Signer(key: SigningKey(pem: String(contentsOf: keys.appendingPathComponent("attacker.key"), encoding: .utf8)),
+                                  certificate: Certificate(pem: String(contentsOf: keys.appendingPathComponent("attacker.crt"), encoding: .utf8)))
+        var rejected = 0
+        for round in 0..<rounds {
+            for mode in SigningMode.allCases {
+                let xml = try signer.signedBytes(user.response(clock: clock, ids: SequentialIDGenerator(seed: UInt64(round))), mode: mode)
+                _ = try verifier.verify(xml)
+                let tampered = Array(String(decoding: xml, as: UTF8.self).replacingOccurrences(of: "test-awsadmin@", with: "evil@").utf8)
+                for bad in [tampered, try attacker.signedBytes(small), Array("<!DOCTYPE x [<!ENTITY a \"b\">]><x>&a;</x>".utf8)] {
+                    do { _ = try verifier.verify(bad) } catch { rejected += 1 }
+                }
+            }
+        }
+        print("\(rounds) rounds: \(rounds * 3) signed and verified, \(rejected) rejected")
+        exit(rejected == rounds * 9 ? 0 : 1)
+    }
     if arguments.contains("--profile-verify") {
         for _ in 0..<2000 { _ = try verifier.verify(smallXML) }
         exit(0)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what swift-saml needs and is missing. Used by the README's two commands.
+#   Tests/install-dependencies.sh            system packages for building (libxml2, libxmlsec1, OpenSSL headers)
+#   Tests/install-dependencies.sh --tests    also the independent implementations the tests compare with
+set -euo pipefail
+
+packages=(pkg-config libxml2-dev libxmlsec1-dev libssl-dev)
+if [[ "${1:-}" == "--tests" ]]; then
+  packages+=(xmlsec1 valgrind python3-pip)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+# pip may come from outside Debian (pyenv); only ask apt for it when there is no pip at all.
+if [[ " ${missing[*]-} " == *" python3-pip "* ]] && python3 -m pip --version >/dev/null 2>&1; then
+  missing=("${missing[@]/python3-pip}")
+fi
+missing=(${missing[@]+"${missing[@]}"})
+if ((${#missing[@]})); then
+  sudo=""
+  [[ "$(id -u)" -ne 0 ]] && sudo="sudo"
+  echo "Installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ "${1:-}" == "--tests" ]]; then
+  # signxml and python-xmlsec sign and verify against us in InteropTests; python3-saml is a benchmark peer.
+  if ! python3 -c "import signxml, xmlsec, lxml, onelogin.saml2" >/dev/null 2>&1; then
+    echo "Installing PyPI packages: signxml xmlsec lxml python3-saml"
+    python3 -m pip install --quiet --disable-pip-version-check signxml xmlsec lxml python3-saml \
+      || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages signxml xmlsec lxml python3-saml
+  fi
+fi
