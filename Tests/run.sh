@@ -15,6 +15,6 @@ swift run --skip-build saml-testvectors --check
 echo "== example: sign and verify an AWS assertion"
 swift run --skip-build sign-and-verify-aws
 echo "== leak check (valgrind over sign + verify + rejections)"
-valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
+valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
   .build/debug/saml-bench --loop 5
 echo "All checks passed."

@@ -66,6 +66,7 @@ struct InstantTests {
         ("2024-02-29T23:59:59.999Z", "2024-02-29T23:59:59.999Z"),
         ("1969-12-31T23:59:59.500Z", "1969-12-31T23:59:59.500Z"),
         ("2993-10-02T05:57:16Z", "2993-10-02T05:57:16.000Z"),
+        ("0001-01-01T00:00:00Z", "0001-01-01T00:00:00.000Z"),
     ])
     func roundTrip(_ input: String, _ expected: String) {
         #expect(SAMLInstant.parse(input).map(SAMLInstant.format) == expected)
@@ -76,6 +77,11 @@ struct InstantTests {
                                                         "2025-05-01 12:00:00Z", "２０２５-05-01T12:00:00Z"])
     func malformed(_ input: String) {
         #expect(SAMLInstant.parse(input) == nil)
+    }
+
+    @Test("years beyond four digits are still written correctly")
+    func wideYears() {
+        #expect(SAMLInstant.format(Date(timeIntervalSince1970: 253_402_300_800)) == "10000-01-01T00:00:00.000Z")
     }
 
     @Test("matches Foundation's ISO 8601 formatter")

@@ -14,8 +14,36 @@ public enum SAMLInstant {
         let days = Int(floorDiv(seconds, 86_400))
         let secOfDay = Int(seconds - Int64(days) * 86_400)
         let (y, m, d) = civil(fromDays: days)
-        return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(secOfDay / 3600, 2) + ":"
-            + pad(secOfDay / 60 % 60, 2) + ":" + pad(secOfDay % 60, 2) + "." + pad(millis, 3) + "Z"
+        guard (0...9999).contains(y) else {
+            // xs:dateTime allows more (and negative) year digits; no IdP sends them, but the text must still be right.
+            return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, secOfDay / 3600, secOfDay / 60 % 60,
+                          secOfDay % 60, millis)
+        }
+        // Written digit by digit into 24 bytes: this runs eight times per serialised response.
+        return String(unsafeUninitializedCapacity: 24) { buffer in
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var v = value
+                for i in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[i] = UInt8(48 + v % 10)
+                    v /= 10
+                }
+            }
+            put(y, 4, at: 0)
+            buffer[4] = 45
+            put(m, 2, at: 5)
+            buffer[7] = 45
+            put(d, 2, at: 8)
+            buffer[10] = 84
+            put(secOfDay / 3600, 2, at: 11)
+            buffer[13] = 58
+            put(secOfDay / 60 % 60, 2, at: 14)
+            buffer[16] = 58
+            put(secOfDay % 60, 2, at: 17)
+            buffer[19] = 46
+            put(millis, 3, at: 20)
+            buffer[23] = 90
+            return 24
+        }
     }
 
     /// Parses `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`; `nil` for anything else. A missing zone is read as UTC,
@@ -99,10 +127,5 @@ public enum SAMLInstant {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp + (mp < 10 ? 3 : -9)
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
-
-    private static func pad(_ value: Int, _ width: Int) -> String {
-        let s = String(value)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 }
