@@ -2,21 +2,27 @@ import CXMLSec
 import CXMLSecShim
 import Foundation
 
-/// Measures libxmlsec1 on its own, for `saml-bench`: the yardstick the library's verification is compared with.
+/// Measures libxmlsec1 on its own, for `saml-bench`: the yardsticks the library's verification is compared with.
 /// Not public API: it skips every check the library exists to make.
 package enum NativeBaseline {
-    /// Verifications per second of the first signature in `xml` by `xmlSecDSigCtxVerify` alone, on a document
-    /// parsed once. `naiveKey` copies a certificate-backed key into each context, as a first integration would.
-    package static func xmlsecVerifyRate(_ xml: [UInt8], certificate: Certificate, naiveKey: Bool,
-                                         seconds: Double) throws(SAMLError) -> Double {
-        let document = try NativeDocument.parse(xml, limits: .default)
-        guard let signature = try DocumentScan(document).signatures.first, let element = signature.pointee.parent,
-              let id = element.attribute("ID"), let attr = element.attributeNode("ID"),
-              xmlAddID(nil, document.doc, id, attr) != nil else {
-            throw SAMLError(.signatureMissing, "the baseline document has no signature")
-        }
+    package enum Mode: Sendable {
+        /// `xmlSecDSigCtxVerify` with the bare key lent, on a document parsed once (hot tree).
+        case xmlsecOnly
+        /// As `xmlsecOnly`, but a certificate-backed key copied into each context, as a first integration would.
+        case xmlsecNaiveKey
+        /// A libxml2 parse per call, then `xmlSecDSigCtxVerify` with the bare key: the floor for any verifier that
+        /// parses each message once and lets libxmlsec1 check it, before any SAML rule.
+        case parseAndXMLSec
+    }
+
+    /// Verifications per second of the first signature in `xml`; with `iterations`, exactly that many (for
+    /// instruction-count profiles) and the result is 0.
+    package static func verifyRate(_ xml: [UInt8], certificate: Certificate, mode: Mode, seconds: Double,
+                                   iterations: Int? = nil) throws(SAMLError) -> Double {
+        var document = try NativeDocument.parse(xml, limits: .default)
+        var (signature, _) = try prepare(document)
         var certKey: xmlSecKeyPtr?
-        if naiveKey {
+        if mode == .xmlsecNaiveKey {
             certKey = certificate.der.withUnsafeBytes {
                 xmlSecOpenSSLAppKeyLoadMemory($0.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt32($0.count),
                                               xmlSecKeyDataFormatCertDer, nil, nil, nil)
@@ -25,6 +31,10 @@ package enum NativeBaseline {
         }
         defer { if let certKey { xmlSecKeyDestroy(certKey) } }
         func once() throws(SAMLError) {
+            if mode == .parseAndXMLSec {
+                document = try NativeDocument.parse(xml, limits: .default, readOnly: true)
+                (signature, _) = try prepare(document)
+            }
             guard let ctx = xmlSecDSigCtxCreate(nil) else { throw SAMLError(.libraryUnavailable, "out of memory") }
             defer { xmlSecDSigCtxDestroy(ctx) }
             ctx.pointee.enabledReferenceUris = xmlSecTransformUriType(xmlSecTransformUriTypeSameDocument)
@@ -39,17 +49,30 @@ package enum NativeBaseline {
                 throw SAMLError(.signatureInvalid, "the baseline signature does not verify", found: NativeLibrary.lastError)
             }
         }
+        if let iterations {
+            for _ in 0..<iterations { try once() }
+            return 0
+        }
         try once()
         let clock = ContinuousClock()
         let start = clock.now
         var count = 0
         var elapsed = 0.0
         repeat {
-            for _ in 0..<20 { try once() }
-            count += 20
+            for _ in 0..<10 { try once() }
+            count += 10
             let d = clock.now - start
             elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
         } while elapsed < seconds
         return Double(count) / elapsed
+    }
+
+    private static func prepare(_ document: NativeDocument) throws(SAMLError) -> (NodePtr, NodePtr) {
+        guard let signature = try DocumentScan(document).signatures.first, let element = signature.pointee.parent,
+              let id = element.attribute("ID"), let attr = element.attributeNode("ID"),
+              xmlAddID(nil, document.doc, id, attr) != nil else {
+            throw SAMLError(.signatureMissing, "the baseline document has no signature")
+        }
+        return (signature, element)
     }
 }
