@@ -97,6 +97,12 @@ public struct TestVectorCatalog {
 
         // Valid responses.
         let assertionSigned = try idp.sign(Self.base(seed: 1), mode: .assertion)
+        /// A rejection made by one textual edit of the default valid file.
+        func edited(_ file: String, _ code: SAMLError.Code, _ description: String, replacing old: String,
+                    with new: String) throws {
+            add(file, try Self.replace(assertionSigned, old, new))
+            reject(file, code, description)
+        }
         add("valid_assertion_signed.xml", assertionSigned)
         valid("valid_assertion_signed.xml", "Entra's default: assertion signed with RSA-SHA256, Response unsigned")
         let responseSigned = try idp.sign(Self.base(seed: 2), mode: .response)
@@ -160,11 +166,8 @@ public struct TestVectorCatalog {
         reject("unsigned.xml", .signatureMissing, "signature removed and NameID changed (signature exclusion)")
         add("tampered_nameid.xml", try Self.evilNameID(assertionSigned))
         reject("tampered_nameid.xml", .signatureDigestMismatch, "NameID changed, signature kept")
-        add("tampered_role.xml", try Self.replace(assertionSigned, "role/Administrator,", "role/Administrator2,"))
-        reject("tampered_role.xml", .signatureDigestMismatch, "Role value changed, signature kept")
-        add("comment_suffix_injection.xml", try Self.replace(assertionSigned, ">test-awsadmin@contoso.com</NameID>",
-                                                              ">test-awsadmin@contoso.com<!---->.evil.example</NameID>"))
-        reject("comment_suffix_injection.xml", .signatureDigestMismatch, "Duo-style suffix after a comment changes the text")
+        try edited("tampered_role.xml", .signatureDigestMismatch, "Role value changed, signature kept", replacing: "role/Administrator,", with: "role/Administrator2,")
+        try edited("comment_suffix_injection.xml", .signatureDigestMismatch, "Duo-style suffix after a comment changes the text", replacing: ">test-awsadmin@contoso.com</NameID>", with: ">test-awsadmin@contoso.com<!---->.evil.example</NameID>")
         let value = try Self.element(assertionSigned, "SignatureValue")
         var flipped = assertionSigned
         let firstValueChar = assertionSigned.index(value.lowerBound, offsetBy: "<SignatureValue>".count)
@@ -242,9 +245,7 @@ public struct TestVectorCatalog {
         twoSigned.replaceSubrange(a, with: signedAssertion + String(second[try Self.assertion(second)]))
         add("two_signed_assertions.xml", twoSigned)
         reject("two_signed_assertions.xml", .structureMultipleAssertions, "two assertions, each validly signed")
-        add("assertion_in_advice.xml", try Self.replace(assertionSigned, "<AuthnStatement ",
-                                                        "<Advice>\(String(second[try Self.assertion(second)]))</Advice><AuthnStatement "))
-        reject("assertion_in_advice.xml", .structureMultipleAssertions, "a second assertion nested in Advice")
+        try edited("assertion_in_advice.xml", .structureMultipleAssertions, "a second assertion nested in Advice", replacing: "<AuthnStatement ", with: "<Advice>\(String(second[try Self.assertion(second)]))</Advice><AuthnStatement ")
 
         // Signature placement and shape.
         let sigRange = try Self.element(assertionSigned, "Signature")
@@ -259,34 +260,18 @@ public struct TestVectorCatalog {
         add("two_signatures_on_assertion.xml", try Self.replace(assertionSigned, "</Signature>", "</Signature>" + signatureXML))
         reject("two_signatures_on_assertion.xml", .signatureMultiple, "the assertion carries two Signatures")
         let assertionID = Self.base(seed: 1).assertion?.id ?? ""
-        add("reference_uri_empty.xml", try Self.replace(assertionSigned, "URI=\"#\(assertionID)\"", "URI=\"\""))
-        reject("reference_uri_empty.xml", .signatureReferenceURI, "Reference URI=\"\" (whole document)")
-        add("reference_uri_other_element.xml", try Self.replace(assertionSigned, "URI=\"#\(assertionID)\"", "URI=\"#\(Self.base(seed: 1).id)\""))
-        reject("reference_uri_other_element.xml", .signatureReferenceURI, "the assertion's Signature references the Response")
-        add("reference_uri_injection.xml", try Self.replace(assertionSigned, "URI=\"#\(assertionID)\"", "URI=\"#x') or eval('1\""))
-        reject("reference_uri_injection.xml", .signatureReferenceURI, "XPath injection in the Reference URI")
+        try edited("reference_uri_empty.xml", .signatureReferenceURI, "Reference URI=\"\" (whole document)", replacing: "URI=\"#\(assertionID)\"", with: "URI=\"\"")
+        try edited("reference_uri_other_element.xml", .signatureReferenceURI, "the assertion's Signature references the Response", replacing: "URI=\"#\(assertionID)\"", with: "URI=\"#\(Self.base(seed: 1).id)\"")
+        try edited("reference_uri_injection.xml", .signatureReferenceURI, "XPath injection in the Reference URI", replacing: "URI=\"#\(assertionID)\"", with: "URI=\"#x') or eval('1\"")
         let reference = try Self.element(assertionSigned, "Reference")
         add("two_references.xml", try Self.replace(assertionSigned, "</Reference>", "</Reference>" + String(assertionSigned[reference])))
         reject("two_references.xml", .signatureReferenceCount, "SignedInfo with two References")
-        add("xpath_transform.xml", try Self.replace(assertionSigned, "<Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
-            "<Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xpath-19991116\"><XPath>1</XPath></Transform><Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>"))
-        reject("xpath_transform.xml", .signatureTransformNotAllowed, "an XPath transform")
-        add("xslt_transform.xml", try Self.replace(assertionSigned, "<Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
-            "<Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xslt-19991116\"/>"))
-        reject("xslt_transform.xml", .signatureTransformNotAllowed, "an XSLT transform in place of C14N")
-        add("missing_enveloped_transform.xml", try Self.replace(assertionSigned,
-            "<Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>", ""))
-        reject("missing_enveloped_transform.xml", .signatureTransformNotAllowed, "no enveloped-signature transform")
-        add("hmac_signature_method.xml", try Self.replace(assertionSigned, "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
-                                                          "http://www.w3.org/2000/09/xmldsig#hmac-sha1"))
-        reject("hmac_signature_method.xml", .signatureAlgorithmNotAllowed, "HMAC SignatureMethod (public key as MAC secret)")
-        add("md5_digest.xml", try Self.replace(assertionSigned, "http://www.w3.org/2001/04/xmlenc#sha256",
-                                               "http://www.w3.org/2001/04/xmldsig-more#md5"))
-        reject("md5_digest.xml", .signatureAlgorithmNotAllowed, "MD5 DigestMethod")
-        add("c14n_with_comments.xml", try Self.replace(assertionSigned,
-            "<CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
-            "<CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#WithComments\"/>"))
-        reject("c14n_with_comments.xml", .signatureAlgorithmNotAllowed, "CanonicalizationMethod with comments")
+        try edited("xpath_transform.xml", .signatureTransformNotAllowed, "an XPath transform", replacing: "<Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>", with: "<Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xpath-19991116\"><XPath>1</XPath></Transform><Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>")
+        try edited("xslt_transform.xml", .signatureTransformNotAllowed, "an XSLT transform in place of C14N", replacing: "<Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>", with: "<Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xslt-19991116\"/>")
+        try edited("missing_enveloped_transform.xml", .signatureTransformNotAllowed, "no enveloped-signature transform", replacing: "<Transform Algorithm=\"http://www.w3.org/2000/09/xmldsig#enveloped-signature\"/>", with: "")
+        try edited("hmac_signature_method.xml", .signatureAlgorithmNotAllowed, "HMAC SignatureMethod (public key as MAC secret)", replacing: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", with: "http://www.w3.org/2000/09/xmldsig#hmac-sha1")
+        try edited("md5_digest.xml", .signatureAlgorithmNotAllowed, "MD5 DigestMethod", replacing: "http://www.w3.org/2001/04/xmlenc#sha256", with: "http://www.w3.org/2001/04/xmldsig-more#md5")
+        try edited("c14n_with_comments.xml", .signatureAlgorithmNotAllowed, "CanonicalizationMethod with comments", replacing: "<CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>", with: "<CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#WithComments\"/>")
 
         // Parser layer.
         add("dtd_internal_entity.xml", "<!DOCTYPE r [<!ENTITY u \"test-awsadmin@contoso.com\">]>" + (try Self.replace(
@@ -297,14 +282,10 @@ public struct TestVectorCatalog {
         reject("dtd_xxe.xml", .parseDTDForbidden, "an external entity (XXE)")
         add("dtd_billion_laughs.xml", "<!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]>" + assertionSigned)
         reject("dtd_billion_laughs.xml", .parseDTDForbidden, "entity expansion (billion laughs)")
-        add("undeclared_entity.xml", try Self.replace(assertionSigned, ">test-awsadmin@contoso.com</NameID>", ">&u;</NameID>"))
-        reject("undeclared_entity.xml", .parseMalformed, "an entity reference without any declaration")
-        add("processing_instruction.xml", try Self.replace(assertionSigned, "<Subject>", "<?evil x?><Subject>"))
-        reject("processing_instruction.xml", .parseProcessingInstruction, "a processing instruction inside the assertion")
-        add("relative_namespace.xml", try Self.replace(assertionSigned, "<Subject>", "<Subject xmlns:r=\"relative/uri\">"))
-        reject("relative_namespace.xml", .parseNamespace, "a relative namespace URI (void canonicalisation)")
-        add("malformed_qname.xml", try Self.replace(assertionSigned, "<Subject>", "<Subject ::a=\"1\">"))
-        reject("malformed_qname.xml", .parseNamespace, "an attribute named ::a (parser differential)")
+        try edited("undeclared_entity.xml", .parseMalformed, "an entity reference without any declaration", replacing: ">test-awsadmin@contoso.com</NameID>", with: ">&u;</NameID>")
+        try edited("processing_instruction.xml", .parseProcessingInstruction, "a processing instruction inside the assertion", replacing: "<Subject>", with: "<?evil x?><Subject>")
+        try edited("relative_namespace.xml", .parseNamespace, "a relative namespace URI (void canonicalisation)", replacing: "<Subject>", with: "<Subject xmlns:r=\"relative/uri\">")
+        try edited("malformed_qname.xml", .parseNamespace, "an attribute named ::a (parser differential)", replacing: "<Subject>", with: "<Subject ::a=\"1\">")
         add("truncated.xml", String(assertionSigned.prefix(assertionSigned.utf8.count / 2)))
         reject("truncated.xml", .parseMalformed, "the document cut in half")
         add("two_roots.xml", assertionSigned + "<samlp:Response/>")
@@ -318,13 +299,9 @@ public struct TestVectorCatalog {
                                message: "AADSTS75006: An error occurred while processing a SAML2 Authentication request.")
         }, mode: .assertion))
         reject("status_requester.xml", .statusNotSuccess, "Entra's error Response (AADSTS75006)")
-        add("no_assertion.xml", try Self.replace(assertionSigned, signedAssertion, ""))
-        reject("no_assertion.xml", .structureMissingAssertion, "a Success Response without an assertion")
-        add("encrypted_assertion.xml", try Self.replace(assertionSigned, signedAssertion,
-            "<EncryptedAssertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\"><xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\"/></EncryptedAssertion>"))
-        reject("encrypted_assertion.xml", .structureEncryptedAssertion, "an EncryptedAssertion (not accepted by this verifier)")
-        add("version_1_1.xml", try Self.replace(assertionSigned, "Version=\"2.0\" IssueInstant", "Version=\"1.1\" IssueInstant"))
-        reject("version_1_1.xml", .structureVersion, "Response Version 1.1")
+        try edited("no_assertion.xml", .structureMissingAssertion, "a Success Response without an assertion", replacing: signedAssertion, with: "")
+        try edited("encrypted_assertion.xml", .structureEncryptedAssertion, "an EncryptedAssertion (not accepted by this verifier)", replacing: signedAssertion, with: "<EncryptedAssertion xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\"><xenc:EncryptedData xmlns:xenc=\"http://www.w3.org/2001/04/xmlenc#\"/></EncryptedAssertion>")
+        try edited("version_1_1.xml", .structureVersion, "Response Version 1.1", replacing: "Version=\"2.0\" IssueInstant", with: "Version=\"1.1\" IssueInstant")
         add("duplicate_attribute_name.xml", try idp.sign(Self.base(seed: 13) {
             $0.assertion?.attributeStatement?.attributes.append(Attribute(AttributeName.awsRoleSessionName, "admin@evil.example"))
         }, mode: .assertion))

@@ -66,13 +66,7 @@ enum ResponseReader {
                 throw SAMLError(.structureAdvice, "Advice is not accepted", expected: "no <Advice>", found: "<Advice>")
             } else if child.isElement(saml, "AttributeStatement") {
                 sawAttributeStatement = true
-                for element in child.elementChildren {
-                    guard element.isElement(saml, "Attribute") else {
-                        throw SAMLError(.structureUnexpectedContent, "unsupported element in AttributeStatement",
-                                        expected: "<Attribute>", found: "<\(element.qualifiedDescription)>")
-                    }
-                    attributes.append(try readAttribute(element))
-                }
+                for element in try childElements(of: child, named: "Attribute") { attributes.append(try readAttribute(element)) }
             } else if child.isElement(saml, "AuthnStatement") {
                 guard authn == nil else { throw duplicate("AuthnStatement") }
                 authn = try readAuthn(child)
@@ -100,6 +94,16 @@ enum ResponseReader {
 
     private static func issuer(_ node: NodePtr) throws(SAMLError) -> Issuer {
         Issuer(try simpleText(node), format: node.attribute("Format"))
+    }
+
+    /// The element children of `node`, all of which must be `saml:<name>`.
+    private static func childElements(of node: NodePtr, named name: StaticString) throws(SAMLError) -> [NodePtr] {
+        let children = node.elementChildren
+        for child in children where !child.isElement(saml, name) {
+            throw SAMLError(.structureUnexpectedContent, "unsupported element in \(node.localName)", expected: "<\(name)>",
+                            found: "<\(child.qualifiedDescription)>")
+        }
+        return children
     }
 
     /// Full text content of an element that must not contain elements.
@@ -146,13 +150,7 @@ enum ResponseReader {
         for child in node.elementChildren {
             if child.isElement(saml, "AudienceRestriction") {
                 var audiences: [String] = []
-                for a in child.elementChildren {
-                    guard a.isElement(saml, "Audience") else {
-                        throw SAMLError(.structureUnexpectedContent, "unsupported element in AudienceRestriction",
-                                        expected: "<Audience>", found: "<\(a.qualifiedDescription)>")
-                    }
-                    audiences.append(try simpleText(a))
-                }
+                for audience in try childElements(of: child, named: "Audience") { audiences.append(try simpleText(audience)) }
                 c.audienceRestrictions.append(audiences)
             } else if child.isElement(saml, "OneTimeUse") || child.isElement(saml, "ProxyRestriction") {
                 // attacks.md §8: not part of the Entra/AWS profile, so refused rather than silently ignored.
@@ -172,13 +170,7 @@ enum ResponseReader {
             throw SAMLError(.structureMissingElement, "an Attribute has no Name", expected: "Name=\"…\"", found: "none")
         }
         var values: [String] = []
-        for child in node.elementChildren {
-            guard child.isElement(saml, "AttributeValue") else {
-                throw SAMLError(.structureUnexpectedContent, "unsupported element in Attribute",
-                                expected: "<AttributeValue>", found: "<\(child.qualifiedDescription)>")
-            }
-            values.append(try simpleText(child))
-        }
+        for value in try childElements(of: node, named: "AttributeValue") { values.append(try simpleText(value)) }
         return Attribute(name: name, values: values, nameFormat: node.attribute("NameFormat"),
                          friendlyName: node.attribute("FriendlyName"))
     }
