@@ -223,3 +223,15 @@ struct ConcurrencyTests {
         #expect(!NativeVersions.libxml2.isEmpty && NativeVersions.openssl.hasPrefix("OpenSSL 3"))
     }
 }
+
+@Suite("KeyInfo naming the wrong trusted certificate")
+struct KeyInfoRolloverTests {
+    @Test("a signature by one trusted certificate verifies even when KeyInfo names another trusted one")
+    func wrongTrustedHint() throws {
+        let byNew = try Signer(key: Fixtures.rolloverKey, certificate: Fixtures.rolloverCertificate).sign(Fixtures.response())
+        let announcingOld = byNew.replacingOccurrences(of: Fixtures.rolloverCertificate.base64, with: Fixtures.idpCertificate.base64)
+        let verifier = Fixtures.verifier(trusting: [Fixtures.idpCertificate, Fixtures.rolloverCertificate])
+        #expect(try verifier.verify(announcingOld).signingCertificate == Fixtures.rolloverCertificate)
+        expectError(.signatureInvalid) { try Fixtures.verifier().verify(announcingOld) }
+    }
+}

@@ -20,12 +20,13 @@ struct NativeSignatureVerifier {
                             expected: "a unique ID \"\(id)\"", found: "an ID already in use")
         }
         let hint = keyInfoHint(signature)
-        let candidates = hint.matching.map { [$0] } ?? trusted
+        // The certificate KeyInfo names is tried first; the other trusted ones still follow, since KeyInfo is only a
+        // hint (an IdP in mid-rollover may announce the wrong one).
+        let candidates = hint.matching.map { match in [match] + trusted.filter { $0 != match } } ?? trusted
         guard !candidates.isEmpty else {
             throw SAMLError(.signatureNoTrustedCertificates, "no certificate is configured to verify signatures",
                             expected: "at least one trusted IdP certificate", found: "none")
         }
-        var sawSignatureMismatch = false
         for certificate in candidates {
             switch try verifyOnce(signature, element: element, id: id, key: certificate.publicKey) {
             case .valid:
@@ -35,10 +36,9 @@ struct NativeSignatureVerifier {
                                 expected: "the DigestValue of <\(element.qualifiedDescription) ID=\"\(id)\">",
                                 found: "a different digest of its current content")
             case .signatureMismatch:
-                sawSignatureMismatch = true
+                continue
             }
         }
-        precondition(sawSignatureMismatch)
         let fingerprints = trusted.map { "SHA-256 " + $0.sha256Thumbprint }.joined(separator: ", ")
         if let foreign = hint.foreign {
             throw SAMLError(.signatureUntrustedKey, "the signature was not made by a trusted certificate",
