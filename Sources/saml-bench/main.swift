@@ -52,7 +52,9 @@ do {
     let certificate = try Certificate(pem: String(contentsOf: keys.appendingPathComponent("idp.crt"), encoding: .utf8))
     let signer = try Signer(key: SigningKey(pem: String(contentsOf: keys.appendingPathComponent("idp.key"), encoding: .utf8)),
                             certificate: certificate)
-    let clock = FixedClock("2025-05-01T12:00:00.245Z")!
+    guard let clock = FixedClock("2025-05-01T12:00:00.245Z"), let judged = FixedClock("2025-05-01T12:00:30Z") else {
+        throw SAMLError(.structureInvalidValue, "the benchmark's fixed instants do not parse")
+    }
     var user = EntraAWSResponse(
         tenantID: "aaaabbbb-0000-cccc-1111-dddd2222eeee", objectID: "aaaaaaaa-0000-1111-2222-bbbbbbbbbbbb",
         userPrincipalName: "test-awsadmin@contoso.com", displayName: "Test-AWSAdmin", givenName: "Test", surname: "AWSAdmin",
@@ -67,7 +69,7 @@ do {
     // replay cache is left out so the same bytes can be verified repeatedly.
     let verifier = Verifier(trusting: [certificate], serviceProvider: ServiceProvider(
         audiences: ["https://signin.aws.amazon.com/saml"], acsURLs: ["https://signin.aws.amazon.com/saml"],
-        idpEntityID: user.issuer), clock: FixedClock("2025-05-01T12:00:30Z")!)
+        idpEntityID: user.issuer), clock: judged)
 
     print("swift-saml \(NativeVersions.xmlsec) / libxml2 \(NativeVersions.libxml2) / \(NativeVersions.openssl)")
     print("response (a): \(smallXML.count) bytes, 2 roles; response (b): \(largeXML.count) bytes, 1,000 roles; \(seconds) s each")
