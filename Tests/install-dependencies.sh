@@ -4,7 +4,7 @@
 #   Tests/install-dependencies.sh --tests    also the independent implementations the tests compare with
 set -euo pipefail
 
-packages=(pkg-config libxml2-dev libxmlsec1-dev libssl-dev)
+packages=(pkg-config libxml2-dev libxmlsec1-dev libssl-dev zlib1g-dev)
 if [[ "${1:-}" == "--tests" ]]; then
   packages+=(xmlsec1 valgrind python3-pip)
 fi

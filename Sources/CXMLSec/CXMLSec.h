@@ -72,5 +72,10 @@
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/rsa.h>
+#include <openssl/x509v3.h>
+#include <openssl/rand.h>
+
+/* Raw DEFLATE for the HTTP-Redirect binding. */
+#include <zlib.h>
 
 #endif

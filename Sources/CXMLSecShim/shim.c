@@ -127,3 +127,5 @@ int cxs_x509_issuer(const X509 *cert, char *buf, int size) { return cxs_name(X50
 int cxs_contains(const void *haystack, size_t length, const char *needle) {
     return haystack != NULL && memmem(haystack, length, needle, strlen(needle)) != NULL;
 }
+
+EVP_PKEY *cxs_rsa_generate(unsigned int bits) { return EVP_RSA_gen(bits); }

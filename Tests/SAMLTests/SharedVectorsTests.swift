@@ -140,8 +140,7 @@ struct SharedVectorsTests {
         let url = Fixtures.sharedVectors.appendingPathComponent(entry.folder).appendingPathComponent(name)
         let text = try Fixtures.text(url)
         if text.contains("EntityDescriptor") {
-            let b64 = capture(text, #"<(?:ds:)?X509Certificate>([^<]+)</(?:ds:)?X509Certificate>"#) ?? ""
-            return [try Certificate(base64: b64)]
+            return try IdentityProviderMetadata.parse(Array(text.utf8)).signingCertificates
         }
         return try Certificate.all(pem: text)
     }

@@ -105,6 +105,22 @@ extension SAMLError.Code {
     public static let replayDetected = Self(rawValue: "replay.detected")
     public static let replayCacheFull = Self(rawValue: "replay.cacheFull")
 
+    // Bindings (SAML bindings §3.4, §3.5).
+    public static let bindingMissingMessage = Self(rawValue: "binding.missingMessage")
+    public static let bindingBase64 = Self(rawValue: "binding.base64")
+    public static let bindingInflate = Self(rawValue: "binding.inflate")
+    public static let bindingTooLarge = Self(rawValue: "binding.tooLarge")
+    public static let bindingEncoding = Self(rawValue: "binding.encoding")
+    public static let bindingSignatureAlgorithm = Self(rawValue: "binding.signatureAlgorithm")
+    public static let bindingSignatureInvalid = Self(rawValue: "binding.signatureInvalid")
+    public static let bindingUnsigned = Self(rawValue: "binding.unsigned")
+
+    // Protocol messages other than Response, and metadata.
+    public static let messageUnexpected = Self(rawValue: "message.unexpected")
+    public static let messageInvalid = Self(rawValue: "message.invalid")
+    public static let metadataInvalid = Self(rawValue: "metadata.invalid")
+    public static let metadataNoSigningKey = Self(rawValue: "metadata.noSigningKey")
+
     // Keys, certificates, signing, library.
     public static let keyInvalid = Self(rawValue: "key.invalid")
     public static let keyUnsupported = Self(rawValue: "key.unsupported")

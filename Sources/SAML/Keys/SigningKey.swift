@@ -2,6 +2,8 @@
 public struct SigningKey: Sendable {
     let native: NativeKey
 
+    init(native: NativeKey) { self.native = native }
+
     /// Reads an unencrypted RSA private key in PEM, PKCS#1 (`BEGIN RSA PRIVATE KEY`) or PKCS#8 (`BEGIN PRIVATE KEY`).
     public init(pem: String) throws(SAMLError) { native = try NativeX509.privateKey(pem: Array(pem.utf8)) }
 

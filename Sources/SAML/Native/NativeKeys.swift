@@ -10,7 +10,7 @@ import Foundation
 final class NativeKey: @unchecked Sendable {
     private let key: xmlSecKeyPtr
     /// The OpenSSL key, kept for comparisons (the xmlsec key owns its own reference).
-    private let pkey: OpaquePointer
+    let pkey: OpaquePointer
 
     /// Takes ownership of one reference to `pkey`.
     init(adopting pkey: OpaquePointer) throws(SAMLError) {
@@ -70,6 +70,18 @@ final class NativeKey: @unchecked Sendable {
                             found: ERR_reason_error_string(ERR_get_error()).map { String(cString: $0) } ?? "an OpenSSL error")
         }
         return Array(signature.prefix(length))
+    }
+
+    /// Whether `signature` is a valid RSA PKCS#1 v1.5 signature of `data` by this key (OpenSSL EVP_DigestVerify).
+    func verify(_ signature: [UInt8], of data: [UInt8], algorithm: SignatureAlgorithm) -> Bool {
+        guard let ctx = EVP_MD_CTX_new() else { return false }
+        defer { EVP_MD_CTX_free(ctx) }
+        return data.withUnsafeBufferPointer { input in
+            signature.withUnsafeBufferPointer { sig in
+                EVP_DigestVerifyInit(ctx, nil, NativeX509.messageDigest(algorithm), nil, pkey) == 1
+                    && EVP_DigestVerify(ctx, sig.baseAddress, sig.count, input.baseAddress, input.count) == 1
+            }
+        }
     }
 
     /// Whether both hold the same public key.

@@ -15,25 +15,34 @@ enum NativeResponseVerifier {
     private static let saml: StaticString = "urn:oasis:names:tc:SAML:2.0:assertion"
     private static let samlp: StaticString = "urn:oasis:names:tc:SAML:2.0:protocol"
 
-    /// Signature checks alone, for tools that inspect messages: the same parse and document scan, then every
-    /// signature must be a direct child of the root (a Response or a bare Assertion) or of the Response's Assertion
-    /// children, and must verify with a configured certificate. No assertion count, no profile rules.
+    /// The root elements whose enveloped signature ``verifySignatures(_:limits:algorithms:trusted:requireSigned:)`` checks.
+    static func isSignableRoot(_ root: NodePtr) -> Bool {
+        root.isElement(samlp, "Response") || root.isElement(saml, "Assertion") || root.isElement(samlp, "AuthnRequest")
+            || root.isElement(samlp, "LogoutRequest") || root.isElement(samlp, "LogoutResponse")
+            || root.isElement("urn:oasis:names:tc:SAML:2.0:metadata", "EntityDescriptor")
+    }
+
+    /// Signature checks alone, for inspecting messages and for requests, logout messages and metadata: the same
+    /// parse and document scan, then every signature must be a direct child of the root (or, in a Response, of one of
+    /// its Assertion children) and verify with a configured certificate. No assertion count, no profile rules.
     static func verifySignatures(_ bytes: [UInt8], limits: ParseLimits, algorithms: AlgorithmPolicy,
-                                 trusted: [Certificate]) throws(SAMLError) -> SignedElements {
+                                 trusted: [Certificate]) throws(SAMLError) -> (signed: SignedElements, certificate: Certificate) {
         let document = try NativeDocument.parse(bytes, limits: limits, readOnly: true)
+        defer { withExtendedLifetime(document) {} }
         let scan = try DocumentScan(document)
-        guard let root = document.root,
-              root.isElement(samlp, "Response") || root.isElement(saml, "Assertion") else {
-            throw SAMLError(.structureUnexpectedRoot, "the document is neither a SAML Response nor an Assertion",
-                            expected: "<samlp:Response> or <Assertion>",
+        guard let root = document.root, isSignableRoot(root) else {
+            throw SAMLError(.structureUnexpectedRoot, "the document is not a signable SAML message or metadata",
+                            expected: "Response, Assertion, AuthnRequest, LogoutRequest, LogoutResponse or EntityDescriptor",
                             found: document.root.map { "<\($0.qualifiedDescription)>" } ?? "no root element")
         }
         let verifier = NativeSignatureVerifier(document: document, algorithms: algorithms, trusted: trusted)
         var signed: SignedElements = []
+        var certificate: Certificate?
         var seen = Set<NodePtr>()
         for signature in scan.signatures {
             guard let parent = signature.pointee.parent,
-                  parent == root || (parent.isElement(saml, "Assertion") && parent.pointee.parent == root) else {
+                  parent == root
+                    || (root.isElement(samlp, "Response") && parent.isElement(saml, "Assertion") && parent.pointee.parent == root) else {
                 throw SAMLError(.signatureUnexpectedLocation, "a Signature is not a direct child of a signable element",
                                 expected: "Signatures on the root or its Assertion",
                                 found: "a Signature inside <\(signature.pointee.parent.map { $0.qualifiedDescription } ?? "?")>")
@@ -42,18 +51,20 @@ enum NativeResponseVerifier {
                 throw SAMLError(.signatureMultiple, "an element carries more than one Signature", expected: "one",
                                 found: "several")
             }
-            _ = try verifier.verify(signature: signature, of: parent, id: try ResponseReader.requiredID(parent))
-            signed.insert(parent.isElement(saml, "Assertion") ? .assertion : .response)
+            certificate = try verifier.verify(signature: signature, of: parent, id: try ResponseReader.requiredID(parent))
+            signed.insert(parent == root && !root.isElement(saml, "Assertion") ? .response : .assertion)
         }
-        guard !signed.isEmpty else {
+        guard let certificate else {
             throw SAMLError(.signatureMissing, "the document is not signed", expected: "a Signature", found: "none")
         }
-        return signed
+        return (signed, certificate)
     }
 
     static func verify(_ bytes: [UInt8], limits: ParseLimits, algorithms: AlgorithmPolicy,
                        trusted: [Certificate]) throws(SAMLError) -> CoreVerification {
         let document = try NativeDocument.parse(bytes, limits: limits, readOnly: true)
+        // Nodes below are raw pointers into this tree: keep it alive to the end of the scope, not to its last use.
+        defer { withExtendedLifetime(document) {} }
         let scan = try DocumentScan(document)
         guard let root = document.root, root.isElement(samlp, "Response") else {
             throw SAMLError(.structureUnexpectedRoot, "the document is not a SAML Response",

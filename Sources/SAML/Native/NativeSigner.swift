@@ -28,10 +28,47 @@ enum NativeSigner {
         return try document.serialize(root)
     }
 
+    /// Inserts `template` into the root of `xml` (after its Issuer, or first) and signs the root.
+    static func signRoot(_ xml: [UInt8], template: SignatureTemplate, key: NativeKey) throws(SAMLError) -> [UInt8] {
+        let document = try NativeDocument.parse(xml, limits: ParseLimits(maxDocumentBytes: Int.max))
+        guard let root = document.root, let id = root.attribute("ID"), isSafeID(id) else {
+            throw SAMLError(.signingInvalidInput, "the root element has no usable ID", expected: "ID=\"_…\" on the root",
+                            found: document.root.map { "<\($0.qualifiedDescription)> without one" } ?? "no root")
+        }
+        guard root.child(ds, "Signature") == nil else {
+            throw SAMLError(.signingInvalidInput, "the root is already signed", expected: "an unsigned message", found: "a Signature")
+        }
+        var writer = XMLWriter(capacity: 2048)
+        template.write(into: &writer, referenceID: id)
+        var parsed: NodePtr?
+        let rc = writer.bytes.withUnsafeBytes { raw in
+            xmlParseInNodeContext(root, raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count), 0, &parsed)
+        }
+        guard rc == XML_ERR_OK, let signature = parsed else {
+            throw SAMLError(.signingFailed, "the Signature template could not be inserted", found: NativeLibrary.lastError)
+        }
+        let children = root.elementChildren
+        if let first = children.first, first.isElement("urn:oasis:names:tc:SAML:2.0:assertion", "Issuer") {
+            xmlAddNextSibling(first, signature)
+        } else if let first = root.pointee.children {
+            xmlAddPrevSibling(first, signature)
+        } else {
+            xmlAddChild(root, signature)
+        }
+        _ = try fill(document, root: root, elementIDs: [id], key: key)
+        return try document.serialize(root)
+    }
+
     private static func signDocument(_ xml: [UInt8], elementIDs: [String], key: NativeKey) throws(SAMLError)
         -> (NativeDocument, NodePtr, [String: (digestValue: String, signatureValue: String)]) {
         let document = try NativeDocument.parse(xml, limits: ParseLimits(maxDocumentBytes: Int.max))
         guard let root = document.root else { throw SAMLError(.signingInvalidInput, "the document has no root") }
+        return (document, root, try fill(document, root: root, elementIDs: elementIDs, key: key))
+    }
+
+    /// Fills, in order, the templates of the elements named by ID.
+    private static func fill(_ document: NativeDocument, root: NodePtr, elementIDs: [String], key: NativeKey) throws(SAMLError)
+        -> [String: (digestValue: String, signatureValue: String)] {
         var values: [String: (digestValue: String, signatureValue: String)] = [:]
         for id in elementIDs {
             guard let element = find(id: id, from: root) else {
@@ -46,7 +83,7 @@ enum NativeSigner {
             xmlNodeSetContent(template.signatureValue, signature)
             values[id] = (digest, signature)
         }
-        return (document, root, values)
+        return values
     }
 
     /// The template this signer fills, and nothing else: exclusive C14N, one Reference to `#id` with exactly the

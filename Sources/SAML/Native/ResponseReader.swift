@@ -183,7 +183,7 @@ enum ResponseReader {
                               authnContextClassRef: ref)
     }
 
-    private static func requiredInstant(_ node: NodePtr, _ name: StaticString) throws(SAMLError) -> Date {
+    static func requiredInstant(_ node: NodePtr, _ name: StaticString) throws(SAMLError) -> Date {
         guard let date = try optionalInstant(node, name) else {
             throw SAMLError(.structureMissingElement, "<\(node.qualifiedDescription)> has no \(name)",
                             expected: "\(name)=\"YYYY-MM-DDThh:mm:ss.sssZ\"", found: "none")
@@ -191,7 +191,7 @@ enum ResponseReader {
         return date
     }
 
-    private static func optionalInstant(_ node: NodePtr, _ name: StaticString) throws(SAMLError) -> Date? {
+    static func optionalInstant(_ node: NodePtr, _ name: StaticString) throws(SAMLError) -> Date? {
         guard let text = node.attribute(name) else { return nil }
         guard let date = SAMLInstant.parse(text) else {
             throw SAMLError(.structureInvalidValue, "\(name) on <\(node.qualifiedDescription)> is not an xs:dateTime",

@@ -46,7 +46,7 @@ enum EntraSerializer {
         return (w.bytes, slot.map { [$0] } ?? [])
     }
 
-    private static func writeStatus(_ status: Status, into w: inout XMLWriter) {
+    static func writeStatus(_ status: Status, into w: inout XMLWriter) {
         w.open("samlp:Status")
         w.close()
         w.open("samlp:StatusCode", ["Value": status.code])

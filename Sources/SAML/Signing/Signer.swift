@@ -52,7 +52,7 @@ public struct Signer: Sendable {
     /// Signs the templates at `slots` and splices the values into our own bytes. libxml2's serialiser would move
     /// namespace declarations before attributes and lose Entra's attribute order; the canonical form (and so the
     /// signature) does not depend on that order, so the values are valid in our bytes as they are.
-    private static func sign(_ unsigned: [UInt8], slots: [SignatureSlot], key: SigningKey) throws(SAMLError) -> [UInt8] {
+    static func sign(_ unsigned: [UInt8], slots: [SignatureSlot], key: SigningKey) throws(SAMLError) -> [UInt8] {
         // Inner (later in the document) first: the Response signature must cover the finished assertion signature.
         let values = try NativeSigner.signatureValues(unsigned, elementIDs: slots.reversed().map(\.elementID), key: key.native)
         var output = unsigned
@@ -70,6 +70,11 @@ public struct Signer: Sendable {
     /// The signed Response as a string.
     public func sign(_ response: Response, mode: SigningMode = .assertion) throws(SAMLError) -> String {
         String(decoding: try signedBytes(response, mode: mode), as: UTF8.self)
+    }
+
+    /// The template this signer writes into messages it signs.
+    var template: SignatureTemplate {
+        SignatureTemplate(algorithm: algorithm, certificateBase64: includesCertificate ? certificateBase64 : nil)
     }
 
     /// A signed stand-alone Assertion.

@@ -54,7 +54,7 @@ public struct Verifier: Sendable {
     /// trusted certificates and Reference binding), without the one-assertion rule or any policy. For inspecting
     /// messages, never for signing someone in.
     public func verifySignatures(_ xml: [UInt8]) throws(SAMLError) -> SignedElements {
-        try NativeResponseVerifier.verifySignatures(xml, limits: limits, algorithms: algorithms, trusted: trustedCertificates)
+        try NativeResponseVerifier.verifySignatures(xml, limits: limits, algorithms: algorithms, trusted: trustedCertificates).signed
     }
 
     /// Verifies a Response given as an XML string.

@@ -1,0 +1,20 @@
+/// Enveloped XML-DSig on AuthnRequest, LogoutRequest, LogoutResponse and metadata (HTTP-POST binding and signed
+/// metadata), checked with the verifier's hardened core: one parse, no DTD, no duplicate IDs, the Signature a
+/// direct child of the root, one Reference to the root's ID, allowlisted algorithms, configured certificates only.
+public enum MessageSignatures {
+    /// Verifies the root's signature; returns the configured certificate that made it. Throws
+    /// ``SAMLError/Code/signatureMissing`` when the root is unsigned.
+    @discardableResult
+    public static func verify(_ xml: [UInt8], trusting certificates: [Certificate], algorithms: AlgorithmPolicy = .strict,
+                              limits: ParseLimits = .default) throws(SAMLError) -> Certificate {
+        try NativeResponseVerifier.verifySignatures(xml, limits: limits, algorithms: algorithms, trusted: certificates).certificate
+    }
+
+    /// Signs the root of `xml` (any message with an `ID`): the Signature goes right after its Issuer, or first when
+    /// it has none (metadata). Returns one line of XML serialised by libxml2.
+    public static func sign(_ xml: [UInt8], with signer: Signer) throws(SAMLError) -> [UInt8] {
+        try NativeSigner.signRoot(xml, template: SignatureTemplate(algorithm: signer.algorithm,
+                                                                   certificateBase64: signer.includesCertificate ? signer.certificate.base64 : nil),
+                                  key: signer.key.native)
+    }
+}
