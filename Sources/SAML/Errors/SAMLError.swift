@@ -121,6 +121,11 @@ extension SAMLError.Code {
     public static let metadataInvalid = Self(rawValue: "metadata.invalid")
     public static let metadataNoSigningKey = Self(rawValue: "metadata.noSigningKey")
 
+    // Encrypted assertions (attacks.md §9).
+    public static let encryptionAlgorithmNotAllowed = Self(rawValue: "encryption.algorithmNotAllowed")
+    public static let encryptionMalformed = Self(rawValue: "encryption.malformed")
+    public static let encryptionDecryptionFailed = Self(rawValue: "encryption.decryptionFailed")
+
     // Keys, certificates, signing, library.
     public static let keyInvalid = Self(rawValue: "key.invalid")
     public static let keyUnsupported = Self(rawValue: "key.unsupported")

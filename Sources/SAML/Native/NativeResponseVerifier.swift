@@ -1,4 +1,5 @@
 import CXMLSec
+import CXMLSecShim
 
 /// What the native core established about a Response.
 struct CoreVerification {
@@ -6,6 +7,8 @@ struct CoreVerification {
     var assertion: Assertion
     var signedElements: SignedElements
     var certificate: Certificate
+    /// Whether the assertion arrived as an EncryptedAssertion.
+    var wasEncrypted = false
 }
 
 /// Steps 1-6 of attacks.md §0 on one parse of the document: limits and parsing, structure, signature placement,
@@ -60,8 +63,14 @@ enum NativeResponseVerifier {
         return (signed, certificate)
     }
 
-    static func verify(_ bytes: [UInt8], limits: ParseLimits, algorithms: AlgorithmPolicy,
-                       trusted: [Certificate]) throws(SAMLError) -> CoreVerification {
+    /// - Parameters:
+    ///   - decryption: keys for an EncryptedAssertion; without them an EncryptedAssertion is refused.
+    ///   - decrypted: set only on the second pass, over a document whose EncryptedAssertion was decrypted.
+    ///   - outerSignature: on that pass, the certificate that verified the Response signature on the document as
+    ///     received (then removed, since it covers the encrypted form), if it had one.
+    static func verify(_ bytes: [UInt8], limits: ParseLimits, algorithms: AlgorithmPolicy, trusted: [Certificate],
+                       decryption: Decryption? = nil, decrypted: Bool = false,
+                       outerSignature: Certificate? = nil) throws(SAMLError) -> CoreVerification {
         let document = try NativeDocument.parse(bytes, limits: limits, readOnly: true)
         // Nodes below are raw pointers into this tree: keep it alive to the end of the scope, not to its last use.
         defer { withExtendedLifetime(document) {} }
@@ -84,8 +93,12 @@ enum NativeResponseVerifier {
                             found: [status.code, status.subCode, status.message].compactMap { $0 }.joined(separator: " / "))
         }
         if !scan.encryptedAssertions.isEmpty {
-            throw SAMLError(.structureEncryptedAssertion, "encrypted assertions are not accepted by this verifier",
-                            expected: "one plain <Assertion>", found: "\(scan.encryptedAssertions.count) <EncryptedAssertion>")
+            guard let decryption, !decryption.keys.isEmpty, !decrypted else {
+                throw SAMLError(.structureEncryptedAssertion, "encrypted assertions are not accepted by this verifier",
+                                expected: "one plain <Assertion> (or decryption keys)",
+                                found: "\(scan.encryptedAssertions.count) <EncryptedAssertion>")
+            }
+            return try verifyEncrypted(bytes, limits: limits, algorithms: algorithms, trusted: trusted, decryption: decryption)
         }
         guard scan.assertions.count == 1, let assertionNode = scan.assertions.first else {
             if scan.assertions.isEmpty {
@@ -124,13 +137,13 @@ enum NativeResponseVerifier {
                                 found: "a Signature inside <\(parent.map { $0.qualifiedDescription } ?? "the document")>")
             }
         }
-        guard responseSignature != nil || assertionSignature != nil else {
+        guard responseSignature != nil || assertionSignature != nil || outerSignature != nil else {
             throw SAMLError(.signatureMissing, "the Response is not signed", expected: "a signed Assertion or Response",
                             found: "no Signature")
         }
         let verifier = NativeSignatureVerifier(document: document, algorithms: algorithms, trusted: trusted)
-        var signed: SignedElements = []
-        var certificate: Certificate?
+        var signed: SignedElements = outerSignature == nil ? [] : .response
+        var certificate: Certificate? = outerSignature
         if let assertionSignature {
             certificate = try verifier.verify(signature: assertionSignature, of: assertionNode, id: assertionID)
             signed.insert(.assertion)
@@ -142,6 +155,70 @@ enum NativeResponseVerifier {
         guard let certificate else { throw SAMLError(.signatureMissing, "the Response is not signed") }
         let assertion = try ResponseReader.assertion(assertionNode)
         let response = try ResponseReader.response(root, status: status, assertion: assertion)
-        return CoreVerification(response: response, assertion: assertion, signedElements: signed, certificate: certificate)
+        return CoreVerification(response: response, assertion: assertion, signedElements: signed, certificate: certificate,
+                                wasEncrypted: decrypted)
     }
+
+    /// attacks.md §9: check the Response signature on the document as received (it covers the encrypted form), decrypt
+    /// with the configured keys only, put the Assertion in place of the EncryptedAssertion, and run every rule again
+    /// on the result. Encryption is not authentication: the decrypted assertion still needs its own signature, or
+    /// the outer Response signature verified here.
+    private static func verifyEncrypted(_ bytes: [UInt8], limits: ParseLimits, algorithms: AlgorithmPolicy, trusted: [Certificate],
+                                        decryption: Decryption) throws(SAMLError) -> CoreVerification {
+        // A modifiable tree (the verification parse is compact, which forbids edits).
+        let document = try NativeDocument.parse(bytes, limits: limits)
+        defer { withExtendedLifetime(document) {} }
+        let scan = try DocumentScan(document)
+        guard let root = document.root else { throw SAMLError(.structureUnexpectedRoot, "the document has no root") }
+        guard scan.encryptedAssertions.count == 1, scan.assertions.isEmpty, let encrypted = scan.encryptedAssertions.first else {
+            throw SAMLError(.structureMultipleAssertions, "a Response must carry exactly one assertion",
+                            expected: "1 EncryptedAssertion and no plain Assertion",
+                            found: "\(scan.encryptedAssertions.count) encrypted, \(scan.assertions.count) plain")
+        }
+        guard encrypted.pointee.parent == root else {
+            throw SAMLError(.structureMisplacedAssertion, "the EncryptedAssertion is not a direct child of the Response",
+                            expected: "<samlp:Response>/<EncryptedAssertion>", found: "one nested deeper")
+        }
+        var outer: Certificate?
+        for signature in scan.signatures {
+            guard signature.pointee.parent == root else {
+                throw SAMLError(.signatureUnexpectedLocation, "a Signature is not a direct child of the Response",
+                                expected: "at most one Signature, on <samlp:Response>",
+                                found: "a Signature inside <\(signature.pointee.parent.map { $0.qualifiedDescription } ?? "?")>")
+            }
+            guard outer == nil else {
+                throw SAMLError(.signatureMultiple, "the Response carries more than one Signature", expected: "one", found: "several")
+            }
+            let verifier = NativeSignatureVerifier(document: document, algorithms: algorithms, trusted: trusted)
+            outer = try verifier.verify(signature: signature, of: root, id: try ResponseReader.requiredID(root))
+            xmlUnlinkNode(signature)
+            xmlFreeNode(signature)
+        }
+        let plaintext = try NativeDecryption.decrypt(encrypted, with: decryption)
+        guard cxs_contains_bytes(plaintext, "<!DOCTYPE") == false else {
+            throw SAMLError(.parseDTDForbidden, "DTDs are not allowed in SAML messages", expected: "no <!DOCTYPE>",
+                            found: "one in the decrypted assertion")
+        }
+        // Parsed in the Response's context, so namespaces the IdP declared on ancestors still resolve.
+        var parsed: NodePtr?
+        let rc = plaintext.withUnsafeBytes { raw in
+            xmlParseInNodeContext(root, raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count),
+                                  Int32(XML_PARSE_NONET.rawValue), &parsed)
+        }
+        guard rc == XML_ERR_OK, let assertion = parsed, assertion.pointee.next == nil,
+              assertion.isElement(saml, "Assertion") else {
+            if let parsed { xmlFreeNodeList(parsed) }
+            throw SAMLError(.encryptionMalformed, "the decrypted data is not one Assertion", expected: "<Assertion>",
+                            found: rc == XML_ERR_OK ? "other content" : "XML that does not parse")
+        }
+        xmlReplaceNode(encrypted, assertion)
+        xmlFreeNode(encrypted)
+        let decrypted = try document.serialize(root)
+        return try verify(decrypted, limits: ParseLimits(maxDocumentBytes: max(limits.maxDocumentBytes, decrypted.count)),
+                          algorithms: algorithms, trusted: trusted, decrypted: true, outerSignature: outer)
+    }
+}
+
+private func cxs_contains_bytes(_ bytes: [UInt8], _ needle: String) -> Bool {
+    bytes.withUnsafeBytes { cxs_contains($0.baseAddress, $0.count, needle) != 0 }
 }

@@ -10,8 +10,10 @@ enum EntraSerializer {
     }
 
     /// The bytes and, in document order, where each template's values go.
-    static func writeWithSlots(_ response: Response, templates: SignatureTemplates) -> (bytes: [UInt8], slots: [SignatureSlot]) {
+    static func writeWithSlots(_ response: Response, templates: SignatureTemplates)
+        -> (bytes: [UInt8], slots: [SignatureSlot], assertionRange: Range<Int>?) {
         var slots: [SignatureSlot] = []
+        var assertionRange: Range<Int>?
         var w = XMLWriter(capacity: 6144)
         w.open("samlp:Response", [
             "ID": response.id,
@@ -27,12 +29,13 @@ enum EntraSerializer {
         }
         if let template = templates.response { slots.append(template.write(into: &w, referenceID: response.id)) }
         writeStatus(response.status, into: &w)
-        if let assertion = response.assertion,
-           let slot = writeAssertion(assertion, template: templates.assertion, into: &w) {
-            slots.append(slot)
+        if let assertion = response.assertion {
+            let start = w.offset
+            if let slot = writeAssertion(assertion, template: templates.assertion, into: &w) { slots.append(slot) }
+            assertionRange = start..<w.offset
         }
         w.end("samlp:Response")
-        return (w.bytes, slots)
+        return (w.bytes, slots, assertionRange)
     }
 
     /// A stand-alone `<Assertion>` (the default namespace declared on it, as inside a Response).

@@ -37,16 +37,36 @@ public struct Signer: Sendable {
     }
 
     /// The signed Response as UTF-8 bytes, on one line without XML declaration.
-    public func signedBytes(_ response: Response, mode: SigningMode = .assertion) throws(SAMLError) -> [UInt8] {
-        if mode.signsAssertion && response.assertion == nil {
-            throw SAMLError(.signingInvalidInput, "cannot sign the assertion of a Response without one",
+    ///
+    /// With `encryption`, the assertion (signed first when `mode` signs it) is replaced by an `EncryptedAssertion`
+    /// for the recipient's certificate, and a Response signature then covers the encrypted form.
+    public func signedBytes(_ response: Response, mode: SigningMode = .assertion,
+                            encryptingFor encryption: AssertionEncryption? = nil) throws(SAMLError) -> [UInt8] {
+        if (mode.signsAssertion || encryption != nil) && response.assertion == nil {
+            throw SAMLError(.signingInvalidInput, "cannot sign or encrypt the assertion of a Response without one",
                             expected: "a Response with an Assertion", found: "none")
         }
-        let template = SignatureTemplate(algorithm: algorithm, certificateBase64: includesCertificate ? certificateBase64 : nil)
         let templates = SignatureTemplates(response: mode.signsResponse ? template : nil,
                                            assertion: mode.signsAssertion ? template : nil)
-        let (unsigned, slots) = EntraSerializer.writeWithSlots(response, templates: templates)
-        return try Self.sign(unsigned, slots: slots, key: key)
+        let (unsigned, slots, assertionRange) = EntraSerializer.writeWithSlots(response, templates: templates)
+        guard let encryption, let assertionRange else { return try Self.sign(unsigned, slots: slots, key: key) }
+        // Assertion first; its values land inside the assertion, so its range grows by what was inserted.
+        var bytes = unsigned
+        var end = assertionRange.upperBound
+        if let slot = slots.first(where: { $0.elementID == response.assertion?.id }) {
+            bytes = try Self.sign(unsigned, slots: [slot], key: key)
+            end += bytes.count - unsigned.count
+        }
+        let encrypted = try EncryptedAssertionWriter.encrypt(bytes[assertionRange.lowerBound..<end], with: encryption)
+        bytes.replaceSubrange(assertionRange.lowerBound..<end, with: encrypted)
+        guard let responseSlot = slots.first(where: { $0.elementID == response.id }) else { return bytes }
+        return try Self.sign(bytes, slots: [responseSlot], key: key)
+    }
+
+    /// The signed Response as a string.
+    public func sign(_ response: Response, mode: SigningMode = .assertion,
+                     encryptingFor encryption: AssertionEncryption? = nil) throws(SAMLError) -> String {
+        String(decoding: try signedBytes(response, mode: mode, encryptingFor: encryption), as: UTF8.self)
     }
 
     /// Signs the templates at `slots` and splices the values into our own bytes. libxml2's serialiser would move
@@ -79,7 +99,6 @@ public struct Signer: Sendable {
 
     /// A signed stand-alone Assertion.
     public func sign(_ assertion: Assertion) throws(SAMLError) -> String {
-        let template = SignatureTemplate(algorithm: algorithm, certificateBase64: includesCertificate ? certificateBase64 : nil)
         let (unsigned, slots) = EntraSerializer.writeWithSlots(assertion, template: template)
         return String(decoding: try Self.sign(unsigned, slots: slots, key: key), as: UTF8.self)
     }

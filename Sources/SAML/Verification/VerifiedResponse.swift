@@ -7,6 +7,8 @@ public struct VerifiedResponse: Sendable {
     public let signedElements: SignedElements
     /// The configured certificate that verified them.
     public let signingCertificate: Certificate
+    /// Whether the assertion arrived encrypted (and was decrypted with a configured key).
+    public let wasEncrypted: Bool
 
     /// The subject's NameID.
     public var nameID: NameID? { assertion.subject?.nameID }

@@ -21,33 +21,39 @@ public struct Verifier: Sendable {
     public var algorithms: AlgorithmPolicy
     public var limits: ParseLimits
     public var clock: any SAMLClock
+    /// Keys to decrypt EncryptedAssertions; `nil` refuses them.
+    public var decryption: Decryption?
 
     public init(trusting trustedCertificates: [Certificate], policies: [any VerificationPolicy],
-                algorithms: AlgorithmPolicy = .strict, limits: ParseLimits = .default, clock: any SAMLClock = SystemClock()) {
+                algorithms: AlgorithmPolicy = .strict, limits: ParseLimits = .default, clock: any SAMLClock = SystemClock(),
+                decryption: Decryption? = nil) {
         self.trustedCertificates = trustedCertificates
         self.policies = policies
         self.algorithms = algorithms
         self.limits = limits
         self.clock = clock
+        self.decryption = decryption
     }
 
     /// A verifier with the standard Web SSO policies of `serviceProvider`.
     public init(trusting trustedCertificates: [Certificate], serviceProvider: ServiceProvider,
-                algorithms: AlgorithmPolicy = .strict, limits: ParseLimits = .default, clock: any SAMLClock = SystemClock()) {
+                algorithms: AlgorithmPolicy = .strict, limits: ParseLimits = .default, clock: any SAMLClock = SystemClock(),
+                decryption: Decryption? = nil) {
         self.init(trusting: trustedCertificates, policies: serviceProvider.policies, algorithms: algorithms, limits: limits,
-                  clock: clock)
+                  clock: clock, decryption: decryption)
     }
 
     /// Verifies the XML bytes of a Response. `requestID` is the AuthnRequest ID it should answer (`nil` for
     /// IdP-initiated sign-in).
     public func verify(_ xml: [UInt8], inResponseTo requestID: String? = nil) throws(SAMLError) -> VerifiedResponse {
-        let core = try NativeResponseVerifier.verify(xml, limits: limits, algorithms: algorithms, trusted: trustedCertificates)
+        let core = try NativeResponseVerifier.verify(xml, limits: limits, algorithms: algorithms, trusted: trustedCertificates,
+                                                     decryption: decryption)
         let context = VerificationContext(response: core.response, assertion: core.assertion,
                                           signedElements: core.signedElements, signingCertificate: core.certificate,
                                           now: clock.now, requestID: requestID)
         for policy in policies { try policy.check(context) }
         return VerifiedResponse(response: core.response, assertion: core.assertion, signedElements: core.signedElements,
-                                signingCertificate: core.certificate)
+                                signingCertificate: core.certificate, wasEncrypted: core.wasEncrypted)
     }
 
     /// Checks only the signatures of a Response or bare Assertion (same parser, document scan, algorithm allowlist,
