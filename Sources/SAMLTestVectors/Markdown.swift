@@ -10,6 +10,9 @@ extension TestVectorCatalog {
             "ACS `\(awsSignIn)`, issuer `\(user.issuer)`, one bearer confirmation with NotOnOrAfter, skew 180 s,",
             "plus the entry's options. The test `TestVectorManifestTests` runs the whole manifest.",
             "",
+            "`entra_federationmetadata.xml` is golden output: Entra-shaped federation metadata publishing `idp.crt` and",
+            "`idp-rollover.crt`, signed with `idp.key` (checked by `MetadataTests`).",
+            "",
             "| File | Verdict | Code | Trust | Instant | Options | What |",
             "|---|---|---|---|---|---|---|",
         ]

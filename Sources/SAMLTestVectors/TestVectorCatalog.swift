@@ -348,6 +348,10 @@ public struct TestVectorCatalog {
             $0.assertion?.subject?.confirmations[0].data?.notOnOrAfter = nil
         }
         try profile("no_subject.xml", seed: 30, .subjectMissing, "no Subject") { $0.assertion?.subject = nil }
+
+        // Golden metadata (not a response, so not in the manifest): Entra's federation metadata during a rollover.
+        let metadata = EntraMetadata(tenantID: Self.user.tenantID, certificates: [idp.certificate, rollover.certificate])
+        add("entra_federationmetadata.xml", try metadata.xml(id: SequentialIDGenerator(seed: 100).next(), signedWith: idp))
         return (files, manifest)
     }
 }

@@ -110,6 +110,14 @@ struct MetadataTests {
         expectError(.metadataNoSigningKey) { try EntraMetadata(tenantID: "t", certificates: []).xml(id: "_x", signedWith: nil) }
     }
 
+    @Test("the golden metadata in TestVectors parses and verifies")
+    func golden() throws {
+        let bytes = [UInt8](try Data(contentsOf: Fixtures.testVectors.appendingPathComponent("entra_federationmetadata.xml")))
+        let parsed = try IdentityProviderMetadata.parse(bytes, trusting: [Fixtures.idpCertificate])
+        #expect(parsed.signingCertificates == [Fixtures.idpCertificate, Fixtures.rolloverCertificate])
+        #expect(String(decoding: bytes, as: UTF8.self) == (try Self.entra.xml(id: SequentialIDGenerator(seed: 100).next(), signedWith: Fixtures.signer)))
+    }
+
     @Test("the xmlsec1 command verifies the metadata signature")
     func metadataInterop() throws {
         let xml = try Self.entra.xml(id: "_m1", signedWith: Fixtures.signer)
