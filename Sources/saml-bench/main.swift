@@ -73,8 +73,13 @@ do {
 
     print("swift-saml \(NativeVersions.xmlsec) / libxml2 \(NativeVersions.libxml2) / \(NativeVersions.openssl)")
     print("response (a): \(smallXML.count) bytes, 2 roles; response (b): \(largeXML.count) bytes, 1,000 roles; \(seconds) s each")
-    // --loop N: N rounds of sign + verify + three rejections, for valgrind/LeakSanitizer (README "Memory").
+    // --loop N: N rounds of sign + verify in every mode, encrypt + decrypt + verify, and three rejections, for
+    // valgrind/LeakSanitizer (README "Memory").
     if let index = arguments.firstIndex(of: "--loop"), index + 1 < arguments.count, let rounds = Int(arguments[index + 1]) {
+        let spKey = try SigningKey(pem: String(contentsOf: keys.appendingPathComponent("sp-encryption.key"), encoding: .utf8))
+        let spCertificate = try Certificate(pem: String(contentsOf: keys.appendingPathComponent("sp-encryption.crt"), encoding: .utf8))
+        var decrypting = verifier
+        decrypting.decryption = Decryption(keys: [spKey])
         let attacker = try Signer(key: SigningKey(pem: String(contentsOf: keys.appendingPathComponent("attacker.key"), encoding: .utf8)),
                                   certificate: Certificate(pem: String(contentsOf: keys.appendingPathComponent("attacker.crt"), encoding: .utf8)))
         var rejected = 0
@@ -86,9 +91,11 @@ do {
                 for bad in [tampered, try attacker.signedBytes(small), Array("<!DOCTYPE x [<!ENTITY a \"b\">]><x>&a;</x>".utf8)] {
                     do { _ = try verifier.verify(bad) } catch { rejected += 1 }
                 }
+                let encrypted = try signer.signedBytes(small, mode: mode, encryptingFor: AssertionEncryption(recipient: spCertificate))
+                guard try decrypting.verify(encrypted).wasEncrypted else { exit(1) }
             }
         }
-        print("\(rounds) rounds: \(rounds * 3) signed and verified, \(rejected) rejected")
+        print("\(rounds) rounds: \(rounds * 6) signed and verified (half of them encrypted), \(rejected) rejected")
         exit(rejected == rounds * 9 ? 0 : 1)
     }
     if arguments.contains("--profile-verify") {
