@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "SAML", targets: ["SAML"]),
+        .library(name: "AWSFederation", targets: ["AWSFederation"]),
         .executable(name: "saml-bench", targets: ["saml-bench"]),
         .executable(name: "saml-testvectors", targets: ["saml-testvectors"]),
     ],
@@ -24,6 +25,8 @@ let package = Package(
         .target(name: "CXMLSecShim", dependencies: ["CXMLSec"]),
         // The library: model, Entra-shaped serialisation, signing, hardened verification.
         .target(name: "SAML", dependencies: ["CXMLSec", "CXMLSecShim"]),
+        // AWS's side of SAML federation: Role pairs, session rules, trust policies, AssumeRoleWithSAML validation.
+        .target(name: "AWSFederation", dependencies: ["SAML"]),
         // The project's test corpus, generated from fixed keys and a fixed clock; used by the generator and the tests.
         .target(name: "SAMLTestVectors", dependencies: ["SAML"]),
         // Regenerates TestVectors/ (files and manifest).
@@ -33,5 +36,6 @@ let package = Package(
         // README's first command: sign and verify an AWS assertion.
         .executableTarget(name: "sign-and-verify-aws", dependencies: ["SAML"], path: "Examples/SignAndVerifyAWS"),
         .testTarget(name: "SAMLTests", dependencies: ["SAML", "SAMLTestVectors"]),
+        .testTarget(name: "AWSFederationTests", dependencies: ["AWSFederation", "SAML"]),
     ]
 )

@@ -9,10 +9,15 @@ public struct RecipientPolicy: VerificationPolicy {
     /// Require NotOnOrAfter on the bearer SubjectConfirmationData, as AWS does.
     public var requireConfirmationExpiry: Bool
 
-    public init(_ recipients: Set<String>, requireSingleConfirmation: Bool = false, requireConfirmationExpiry: Bool = false) {
+    /// Recipients accepted beyond `recipients`, by rule (AWS accepts every regional sign-in endpoint).
+    public var accepts: (@Sendable (String) -> Bool)?
+
+    public init(_ recipients: Set<String>, requireSingleConfirmation: Bool = false, requireConfirmationExpiry: Bool = false,
+                accepting accepts: (@Sendable (String) -> Bool)? = nil) {
         self.recipients = recipients
         self.requireSingleConfirmation = requireSingleConfirmation
         self.requireConfirmationExpiry = requireConfirmationExpiry
+        self.accepts = accepts
     }
 
     public func check(_ context: VerificationContext) throws(SAMLError) {
@@ -35,8 +40,8 @@ public struct RecipientPolicy: VerificationPolicy {
         var firstError: SAMLError?
         for bearer in bearers {
             let data = bearer.data
-            let expected = recipients.sorted().joined(separator: " or ")
-            if let recipient = data?.recipient, recipients.contains(recipient) {
+            let expected = recipients.isEmpty && accepts != nil ? "an accepted endpoint" : recipients.sorted().joined(separator: " or ")
+            if let recipient = data?.recipient, recipients.contains(recipient) || accepts?(recipient) == true {
                 if requireConfirmationExpiry && data?.notOnOrAfter == nil {
                     firstError = firstError ?? SAMLError(.timeMissingExpiry, "the bearer confirmation never expires",
                         expected: "SubjectConfirmationData NotOnOrAfter", found: "none")

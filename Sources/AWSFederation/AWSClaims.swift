@@ -1,0 +1,84 @@
+import SAML
+
+/// The AWS attributes of a verified assertion, validated as AWS validates them (aws-entra.md §1.1-§1.4).
+public struct AWSClaims: Sendable, Hashable {
+    /// Every Role value, in order.
+    public var roles: [AWSRolePair]
+    public var roleSessionName: String
+    /// SessionDuration in seconds (900-43200), when sent.
+    public var sessionDuration: Int?
+    /// `PrincipalTag:<key>` attributes, in order.
+    public var principalTags: [(key: String, value: String)]
+    public var transitiveTagKeys: [String]
+    public var sourceIdentity: String?
+
+    public static func == (a: AWSClaims, b: AWSClaims) -> Bool {
+        a.roles == b.roles && a.roleSessionName == b.roleSessionName && a.sessionDuration == b.sessionDuration
+            && a.principalTags.map { [$0.key, $0.value] } == b.principalTags.map { [$0.key, $0.value] }
+            && a.transitiveTagKeys == b.transitiveTagKeys && a.sourceIdentity == b.sourceIdentity
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(roles)
+        hasher.combine(roleSessionName)
+    }
+
+    /// `[a-zA-Z_0-9+=,.@-]{2,64}`, RoleSessionName's and SourceIdentity's alphabet.
+    static func isSessionName(_ s: String) -> Bool {
+        (2...64).contains(s.count) && s.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_+=,.@-".contains($0)) }
+    }
+
+    /// Reads and validates the AWS attributes of `assertion`.
+    public init(_ assertion: Assertion) throws(AWSError) {
+        let values = assertion.attribute(AttributeName.awsRole) ?? []
+        guard !values.isEmpty else {
+            // The console shows "Your request included an invalid SAML response"; the API text is not documented
+            // (aws-entra.md §11.4), so this one says what is missing.
+            throw AWSError.invalidIdentityToken("The SAML assertion contains no https://aws.amazon.com/SAML/Attributes/Role value")
+        }
+        var roles: [AWSRolePair] = []
+        for value in values { roles.append(try AWSRolePair(value)) }
+        self.roles = roles
+
+        guard let sessionNames = assertion.attribute(AttributeName.awsRoleSessionName), let name = sessionNames.first else {
+            throw AWSError.invalidIdentityToken("RoleSessionName is required in AuthnResponse")
+        }
+        guard sessionNames.count == 1, Self.isSessionName(name) else {
+            throw AWSError.invalidIdentityToken("RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}")
+        }
+        roleSessionName = name
+
+        if let durations = assertion.attribute(AttributeName.awsSessionDuration) {
+            guard durations.count == 1, let seconds = Int(durations[0]), (900...43_200).contains(seconds) else {
+                throw AWSError.invalidIdentityToken("SessionDuration in AuthnResponse must be one integer between 900 and 43200")
+            }
+            sessionDuration = seconds
+        } else {
+            sessionDuration = nil
+        }
+
+        var tags: [(key: String, value: String)] = []
+        let prefix = "https://aws.amazon.com/SAML/Attributes/PrincipalTag:"
+        for attribute in assertion.attributeStatement?.attributes ?? [] where attribute.name.hasPrefix(prefix) {
+            let key = String(attribute.name.dropFirst(prefix.count))
+            guard (1...128).contains(key.count), attribute.values.count == 1, attribute.values[0].count <= 256 else {
+                throw AWSError.invalidIdentityToken("Session tag \"\(key)\" must have a 1-128 character key and one value of at most 256 characters")
+            }
+            tags.append((key, attribute.values[0]))
+        }
+        guard tags.count <= 50 else {
+            throw AWSError.packedPolicyTooLarge("Packed size of session tags exceeds the limit: \(tags.count) tags, at most 50 allowed")
+        }
+        principalTags = tags
+        transitiveTagKeys = assertion.attribute(AttributeName.awsTransitiveTagKeys) ?? []
+
+        if let identities = assertion.attribute(AttributeName.awsSourceIdentity) {
+            guard identities.count == 1, Self.isSessionName(identities[0]), !identities[0].lowercased().hasPrefix("aws:") else {
+                throw AWSError.invalidIdentityToken("Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with \"aws:\"")
+            }
+            sourceIdentity = identities[0]
+        } else {
+            sourceIdentity = nil
+        }
+    }
+}

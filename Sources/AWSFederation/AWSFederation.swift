@@ -1,0 +1,366 @@
+import Foundation
+import SAML
+
+/// An IAM SAML identity provider (CreateSAMLProvider): its name and the metadata uploaded for it.
+public struct SAMLProvider: Sendable {
+    public var name: String
+    public var account: String
+    public var partition: String
+    public var metadata: IdentityProviderMetadata
+    /// Private keys for encrypted assertions (AddPrivateKey; at most two).
+    public var decryption: Decryption?
+    /// AssertionEncryptionMode `Required`: plain assertions are refused.
+    public var requiresEncryption: Bool
+
+    public init(name: String, account: String, metadata: IdentityProviderMetadata, partition: String = "aws",
+                decryption: Decryption? = nil, requiresEncryption: Bool = false) {
+        self.name = name
+        self.account = account
+        self.partition = partition
+        self.metadata = metadata
+        self.decryption = decryption
+        self.requiresEncryption = requiresEncryption
+    }
+
+    /// `arn:aws:iam::ACCOUNT:saml-provider/NAME`.
+    public var arn: String { "arn:\(partition):iam::\(account):saml-provider/\(name)" }
+}
+
+/// An IAM role that federated users may assume.
+public struct IAMRole: Sendable {
+    public var arn: AWSARN
+    /// The role's unique ID (`AROA…`), the first half of AssumedRoleId.
+    public var uniqueID: String
+    public var trustPolicy: TrustPolicy
+    /// MaxSessionDuration, 3600-43200 seconds.
+    public var maxSessionDuration: Int
+
+    public init(arn: AWSARN, uniqueID: String, trustPolicy: TrustPolicy, maxSessionDuration: Int = 3600) {
+        self.arn = arn
+        self.uniqueID = uniqueID
+        self.trustPolicy = trustPolicy
+        self.maxSessionDuration = maxSessionDuration
+    }
+
+    public var name: String { String(arn.resource.split(separator: "/").last ?? "") }
+}
+
+/// Points where AWS's behaviour is not documented (aws-entra.md §11), as settings with the documented defaults.
+public struct FederationSettings: Sendable {
+    public enum RedemptionAnchor: String, Sendable { case assertionIssueInstant, responseIssueInstant }
+
+    /// Accepted Audience values: AWS's SP entity IDs and the Entra default Identifier.
+    public var audiences: Set<String>
+    /// Also accept `https://<region>.signin.aws.amazon.com/saml` as Audience (unconfirmed; default off).
+    public var acceptRegionalAudiences: Bool
+    /// Clock skew tolerated on NotBefore/NotOnOrAfter (unpublished; default 5 min, as Entra documents for itself).
+    public var clockSkew: TimeInterval
+    /// "Token must be redeemed within 5 minutes of issuance"; `nil` disables the check.
+    public var redemptionWindow: TimeInterval?
+    public var redemptionAnchor: RedemptionAnchor
+    /// Accept RSA-SHA1 signatures (Entra offers SHA-1; AWS is believed to accept it; default on).
+    public var allowSHA1: Bool
+
+    public init(audiences: Set<String> = ["https://signin.aws.amazon.com/saml", "urn:amazon:webservices",
+                                          "urn:amazon:webservices:cn-north-1", "urn:amazon:webservices:govcloud"],
+                acceptRegionalAudiences: Bool = false, clockSkew: TimeInterval = 300, redemptionWindow: TimeInterval? = 300,
+                redemptionAnchor: RedemptionAnchor = .assertionIssueInstant, allowSHA1: Bool = true) {
+        self.audiences = audiences
+        self.acceptRegionalAudiences = acceptRegionalAudiences
+        self.clockSkew = clockSkew
+        self.redemptionWindow = redemptionWindow
+        self.redemptionAnchor = redemptionAnchor
+        self.allowSHA1 = allowSHA1
+    }
+}
+
+/// The parameters of STS AssumeRoleWithSAML.
+public struct AssumeRoleWithSAMLRequest: Sendable {
+    public var samlAssertion: String
+    public var roleARN: String
+    public var principalARN: String
+    public var durationSeconds: Int?
+
+    public init(samlAssertion: String, roleARN: String, principalARN: String, durationSeconds: Int? = nil) {
+        self.samlAssertion = samlAssertion
+        self.roleARN = roleARN
+        self.principalARN = principalARN
+        self.durationSeconds = durationSeconds
+    }
+}
+
+/// What AssumeRoleWithSAML returns, less the credentials themselves (the caller mints those).
+public struct AssumeRoleWithSAMLResult: Sendable {
+    public let session: FederatedSession
+    public let assumedRoleID: String
+    public let expiration: Date
+    /// NameID text.
+    public let subject: String
+    public let subjectType: String
+    public let issuer: String
+    /// The Recipient of the bearer confirmation (what STS calls Audience).
+    public let audience: String
+    public let nameQualifier: String
+    public let sourceIdentity: String?
+    public let claims: AWSClaims
+}
+
+/// AWS's validation of SAML sign-in (aws-entra.md §2), for the STS API and the console sign-in endpoint.
+public struct AWSFederation: Sendable {
+    public var providers: [SAMLProvider]
+    public var roles: [IAMRole]
+    public var settings: FederationSettings
+    public var clock: any SAMLClock
+
+    public init(providers: [SAMLProvider], roles: [IAMRole], settings: FederationSettings = FederationSettings(),
+                clock: any SAMLClock = SystemClock()) {
+        self.providers = providers
+        self.roles = roles
+        self.settings = settings
+        self.clock = clock
+    }
+
+    /// STS AssumeRoleWithSAML: every rule of §2 in order; the session, or AWS's error.
+    public func assumeRoleWithSAML(_ request: AssumeRoleWithSAMLRequest) throws(AWSError) -> AssumeRoleWithSAMLResult {
+        // §2.1 transport: lengths from the STS service model.
+        guard (4...100_000).contains(request.samlAssertion.count) else {
+            throw AWSError.validationError("1 validation error detected: Value at 'SAMLAssertion' failed to satisfy constraint: Member must have length less than or equal to 100000")
+        }
+        for (name, value) in [("roleArn", request.roleARN), ("principalArn", request.principalARN)] where !(20...2048).contains(value.count) {
+            throw AWSError.validationError("1 validation error detected: Value '\(value)' at '\(name)' failed to satisfy constraint: Member must have length greater than or equal to 20")
+        }
+        // §2.2 provider.
+        guard let provider = providers.first(where: { $0.arn == request.principalARN }) else {
+            throw AWSError.invalidIdentityToken("Specified provider doesn't exist.")
+        }
+        let (verified, claims, recipient) = try verify(request.samlAssertion, providers: [provider])
+        // §2.9 role: the requested pair must be in the assertion, the role must exist and trust the provider.
+        guard let pair = claims.roles.first(where: { $0.roleARN.description == request.roleARN && $0.providerARN.description == request.principalARN }) else {
+            throw AWSError.accessDenied("Not authorized to perform sts:AssumeRoleWithSAML",
+                                        cause: SAMLError(SAMLError.Code(rawValue: "aws.roleNotInAssertion"),
+                                                         "the requested RoleArn/PrincipalArn pair is not a Role value of the assertion",
+                                                         expected: "\(request.roleARN),\(request.principalARN)",
+                                                         found: claims.roles.map(\.value).joined(separator: " | ")))
+        }
+        let role = try authorize(pair, provider: provider, verified: verified, claims: claims, recipient: recipient)
+        // §1.3 duration.
+        let duration = request.durationSeconds ?? 3600
+        guard duration >= 900 else {
+            throw AWSError.validationError("1 validation error detected: Value '\(duration)' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900")
+        }
+        guard duration <= role.maxSessionDuration else {
+            throw AWSError.validationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+        }
+        let now = clock.now
+        var expiration = now.addingTimeInterval(TimeInterval(duration))
+        if let attribute = claims.sessionDuration { expiration = min(expiration, now.addingTimeInterval(TimeInterval(attribute))) }
+        if let end = verified.assertion.authnStatement?.sessionNotOnOrAfter { expiration = min(expiration, end) }
+        return result(pair, role: role, provider: provider, verified: verified, claims: claims, recipient: recipient, expiration: expiration)
+    }
+
+    /// The console sign-in endpoint (`POST /saml`): validates the response and returns every session the user may
+    /// start, in Role attribute order (one ⇒ straight to the console, several ⇒ the role chooser). The role's
+    /// MaxSessionDuration does not apply here: min(SessionDuration or 1 h, SessionNotOnOrAfter).
+    public func signIn(samlResponse: String) throws(AWSError) -> [AssumeRoleWithSAMLResult] {
+        let bytes = try decode(samlResponse)
+        guard let issuer = ResponsePeek.issuer(bytes),
+              case let candidates = providers.filter({ $0.metadata.entityID == issuer }), !candidates.isEmpty else {
+            throw AWSError.invalidIdentityToken("Specified provider doesn't exist.")
+        }
+        let (verified, claims, recipient) = try verify(samlResponse, providers: candidates)
+        let now = clock.now
+        var expiration = now.addingTimeInterval(TimeInterval(claims.sessionDuration ?? 3600))
+        if let end = verified.assertion.authnStatement?.sessionNotOnOrAfter { expiration = min(expiration, end) }
+        var sessions: [AssumeRoleWithSAMLResult] = []
+        var lastError: AWSError?
+        for pair in claims.roles {
+            guard let provider = candidates.first(where: { $0.arn == pair.providerARN.description }) else {
+                lastError = AWSError.invalidIdentityToken("Specified provider doesn't exist.")
+                continue
+            }
+            do {
+                let role = try authorize(pair, provider: provider, verified: verified, claims: claims, recipient: recipient)
+                sessions.append(result(pair, role: role, provider: provider, verified: verified, claims: claims,
+                                       recipient: recipient, expiration: expiration))
+            } catch {
+                lastError = error
+            }
+        }
+        guard !sessions.isEmpty else { throw lastError ?? AWSError.accessDenied() }
+        return sessions
+    }
+
+    // MARK: - Steps
+
+    private func decode(_ base64: String) throws(AWSError) -> [UInt8] {
+        let compact = base64.utf8.filter { $0 != 32 && $0 != 10 && $0 != 13 && $0 != 9 }
+        guard let data = Data(base64Encoded: Data(compact)) else {
+            throw AWSError.invalidIdentityToken("The SAML assertion is not valid base64",
+                                                cause: SAMLError(.inputBase64, "the SAMLResponse is not valid base64"))
+        }
+        return [UInt8](data)
+    }
+
+    /// §2.3-§2.8 and the attribute rules of §1: issuer, signature, encryption, subject confirmation, audience, time.
+    private func verify(_ base64: String, providers: [SAMLProvider]) throws(AWSError) -> (VerifiedResponse, AWSClaims, String) {
+        let bytes = try decode(base64)
+        let entityIDs = Set(providers.map(\.metadata.entityID))
+        if let issuer = ResponsePeek.issuer(bytes), !entityIDs.contains(issuer) {
+            throw AWSError.invalidIdentityToken("Issuer not present in specified provider",
+                                                cause: SAMLError(.issuerMismatch, "the IdP entityID in the provider metadata differs",
+                                                                 expected: entityIDs.sorted().joined(separator: " or "), found: issuer))
+        }
+        var policies: [any VerificationPolicy] = [
+            SignatureCoveragePolicy(.any), IssuerPolicy(anyOf: entityIDs), AWSRecipientPolicy(),
+            AWSAudiencePolicy(audiences: settings.audiences, regional: settings.acceptRegionalAudiences),
+            TimeWindowPolicy(skew: settings.clockSkew),
+        ]
+        if let window = settings.redemptionWindow {
+            policies.append(RedemptionPolicy(window: window, skew: settings.clockSkew, anchor: settings.redemptionAnchor))
+        }
+        let keys = providers.flatMap { $0.decryption?.keys ?? [] }
+        let decryption = keys.isEmpty ? nil : Decryption(keys: keys, allowCBC: true)  // AWS accepts AES-CBC keys too (§2.5)
+        let verifier = Verifier(trusting: providers.flatMap(\.metadata.signingCertificates), policies: policies,
+                                algorithms: AlgorithmPolicy(allowSHA1: settings.allowSHA1), clock: clock, decryption: decryption)
+        let verified: VerifiedResponse
+        do {
+            verified = try verifier.verify(bytes)
+        } catch {
+            throw Self.awsError(for: error)
+        }
+        if providers.allSatisfy(\.requiresEncryption) && !verified.wasEncrypted {
+            throw AWSError.invalidIdentityToken("The SAML provider requires encrypted assertions",
+                                                cause: SAMLError(.structureEncryptedAssertion, "AssertionEncryptionMode is Required",
+                                                                 expected: "an EncryptedAssertion", found: "a plain Assertion"))
+        }
+        guard verified.nameID != nil else {
+            throw AWSError.accessDenied("Not authorized to perform sts:AssumeRoleWithSAML",
+                                        cause: SAMLError(.subjectMissing, "the Subject has no NameID", expected: "<NameID>", found: "none"))
+        }
+        let claims = try AWSClaims(verified.assertion)
+        let recipient = verified.assertion.subject?.confirmations.first?.data?.recipient ?? ""
+        return (verified, claims, recipient)
+    }
+
+    /// §2.9-§2.11: the role exists, is not reserved, and its trust policy allows this provider, action and context.
+    private func authorize(_ pair: AWSRolePair, provider: SAMLProvider, verified: VerifiedResponse, claims: AWSClaims,
+                           recipient: String) throws(AWSError) -> IAMRole {
+        guard let role = roles.first(where: { $0.arn == pair.roleARN }) else {
+            throw AWSError.accessDenied(cause: SAMLError(SAMLError.Code(rawValue: "aws.roleNotFound"), "the role does not exist",
+                                                         expected: "an existing IAM role", found: pair.roleARN.description))
+        }
+        guard !role.name.hasPrefix("AWSReservedSSO_") else {
+            throw AWSError.accessDenied(cause: SAMLError(SAMLError.Code(rawValue: "aws.reservedRole"),
+                                                         "IAM Identity Center roles cannot be assumed with SAML",
+                                                         expected: "a customer role", found: role.name))
+        }
+        let nameID = verified.nameID
+        let context: [String: [String]] = [
+            "saml:aud": [recipient], "saml:iss": [verified.assertion.issuer.value], "saml:sub": [nameID?.value ?? ""],
+            "saml:sub_type": [FederatedSession.subjectType(format: nameID?.format)],
+            "saml:namequalifier": [FederatedSession.nameQualifier(issuer: verified.assertion.issuer.value, account: provider.account,
+                                                                  providerName: provider.name)],
+            "saml:doc": ["\(provider.account)/\(provider.name)"],
+        ]
+        var actions = ["sts:AssumeRoleWithSAML"]
+        if !claims.principalTags.isEmpty { actions.append("sts:TagSession") }
+        if claims.sourceIdentity != nil { actions.append("sts:SetSourceIdentity") }
+        for action in actions where !role.trustPolicy.allows(action: action, federatedPrincipal: provider.arn, context: context) {
+            throw AWSError.accessDenied("Not authorized to perform \(action)",
+                                        cause: SAMLError(SAMLError.Code(rawValue: "aws.trustPolicy"),
+                                                         "the role's trust policy does not allow this", expected: "an Allow for \(action) by \(provider.arn)",
+                                                         found: "saml:aud=\(recipient)"))
+        }
+        return role
+    }
+
+    private func result(_ pair: AWSRolePair, role: IAMRole, provider: SAMLProvider, verified: VerifiedResponse, claims: AWSClaims,
+                        recipient: String, expiration: Date) -> AssumeRoleWithSAMLResult {
+        let session = FederatedSession(role: pair, roleSessionName: claims.roleSessionName)
+        return AssumeRoleWithSAMLResult(
+            session: session, assumedRoleID: session.assumedRoleID(roleUniqueID: role.uniqueID), expiration: expiration,
+            subject: verified.nameID?.value ?? "", subjectType: FederatedSession.subjectType(format: verified.nameID?.format),
+            issuer: verified.assertion.issuer.value, audience: recipient,
+            nameQualifier: FederatedSession.nameQualifier(issuer: verified.assertion.issuer.value, account: provider.account,
+                                                          providerName: provider.name),
+            sourceIdentity: claims.sourceIdentity, claims: claims)
+    }
+
+    /// AWS reports every SAML failure with one of a few texts (IAM troubleshooting guide); the library's reason rides along.
+    static func awsError(for error: SAMLError) -> AWSError {
+        switch error.code {
+        case .timeExpired, .timeSubjectConfirmationExpired:
+            return .expiredToken("Response has expired", cause: error)
+        case SAMLError.Code(rawValue: "aws.redemptionWindow"):
+            return .expiredToken("Token must be redeemed within 5 minutes of issuance", cause: error)
+        case .audienceMissing, .audienceMismatch:
+            return .invalidIdentityToken("Response does not contain the required audience.", cause: error)
+        case .issuerMissing, .issuerMismatch:
+            return .invalidIdentityToken("Issuer not present in specified provider", cause: error)
+        case .timeNotYetValid, .timeIssuedInFuture:
+            return .invalidIdentityToken("Response is not yet valid", cause: error)
+        case .subjectMissing:
+            return .accessDenied(cause: error)
+        case .subjectConfirmationMissing, .subjectConfirmationCount, .subjectConfirmationMethod, .subjectConfirmationRecipient,
+             .timeMissingExpiry:
+            return .invalidIdentityToken("The SAML assertion's SubjectConfirmation is not valid for AWS sign-in", cause: error)
+        default:
+            return .invalidIdentityToken("Response signature invalid", cause: error)
+        }
+    }
+}
+
+/// AWS's SubjectConfirmation rule (aws-entra.md §2.6): exactly one, bearer, with NotOnOrAfter and a Recipient that
+/// is an AWS sign-in SAML endpoint (global, regional, legacy `/static/saml`, China, or `/saml/acs/<IdP-ID>`).
+struct AWSRecipientPolicy: VerificationPolicy {
+    static func isSignInEndpoint(_ url: String) -> Bool {
+        let fixed: Set<String> = ["https://signin.aws.amazon.com/saml", "https://signin.aws.amazon.com/static/saml",
+                                  "https://signin.amazonaws.cn/saml", "https://signin.amazonaws-us-gov.com/saml"]
+        if fixed.contains(url) { return true }
+        guard let components = URLComponents(string: url), components.scheme == "https", components.query == nil,
+              let host = components.host else { return false }
+        let regional = host.hasSuffix(".signin.aws.amazon.com") && host.split(separator: ".").count == 5
+        let global = host == "signin.aws.amazon.com"
+        guard regional || global else { return false }
+        if components.path == "/saml" { return regional }
+        let parts = components.path.split(separator: "/")
+        return parts.count == 3 && parts[0] == "saml" && parts[1] == "acs" && !parts[2].isEmpty
+    }
+
+    func check(_ context: VerificationContext) throws(SAMLError) {
+        try RecipientPolicy([], requireSingleConfirmation: true, requireConfirmationExpiry: true, accepting: Self.isSignInEndpoint)
+            .check(context)
+    }
+}
+
+/// Audience: AWS's SP entity IDs, optionally regional sign-in URLs (unconfirmed).
+struct AWSAudiencePolicy: VerificationPolicy {
+    var audiences: Set<String>
+    var regional: Bool
+
+    func check(_ context: VerificationContext) throws(SAMLError) {
+        var accepted = audiences
+        if regional {
+            for restriction in context.assertion.conditions?.audienceRestrictions ?? [] {
+                for value in restriction where AWSRecipientPolicy.isSignInEndpoint(value) { accepted.insert(value) }
+            }
+        }
+        try AudiencePolicy(accepted).check(context)
+    }
+}
+
+/// STS's "Token must be redeemed within 5 minutes of issuance", anchored on an IssueInstant (aws-entra.md §2.8).
+struct RedemptionPolicy: VerificationPolicy {
+    var window: TimeInterval
+    var skew: TimeInterval
+    var anchor: FederationSettings.RedemptionAnchor
+
+    func check(_ context: VerificationContext) throws(SAMLError) {
+        let issued = anchor == .assertionIssueInstant ? context.assertion.issueInstant : context.response.issueInstant
+        guard context.now.timeIntervalSince(issued) <= window + skew else {
+            throw SAMLError(SAMLError.Code(rawValue: "aws.redemptionWindow"), "the assertion was issued too long ago",
+                            expected: "redeemed within \(Int(window)) s (+\(Int(skew)) s skew) of IssueInstant \(SAMLInstant.format(issued))",
+                            found: "now \(SAMLInstant.format(context.now))")
+        }
+    }
+}

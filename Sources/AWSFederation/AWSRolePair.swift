@@ -1,0 +1,56 @@
+/// One value of `https://aws.amazon.com/SAML/Attributes/Role`: an IAM role and the SAML provider it trusts.
+/// Either order is accepted and whitespace around the comma trimmed (aws-entra.md §1.1); written role first, as
+/// Entra does.
+public struct AWSRolePair: Sendable, Hashable, CustomStringConvertible {
+    public let roleARN: AWSARN
+    public let providerARN: AWSARN
+
+    public init(roleARN: AWSARN, providerARN: AWSARN) {
+        self.roleARN = roleARN
+        self.providerARN = providerARN
+    }
+
+    /// Parses `arn:aws:iam::ACCOUNT:role/NAME,arn:aws:iam::ACCOUNT:saml-provider/NAME` in either order.
+    public init(_ value: String) throws(AWSError) {
+        let parts = value.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.count == 2, let first = AWSARN(parts[0]), let second = AWSARN(parts[1]) else {
+            throw AWSError.invalidIdentityToken("Invalid role/provider pair in the SAML Role attribute: \"\(value)\"")
+        }
+        let (role, provider) = first.resource.hasPrefix("role/") ? (first, second) : (second, first)
+        guard role.service == "iam", provider.service == "iam", role.region.isEmpty, provider.region.isEmpty,
+              role.resource.hasPrefix("role/"), provider.resource.hasPrefix("saml-provider/"),
+              role.account == provider.account, role.partition == provider.partition, !role.account.isEmpty,
+              Self.isRoleResource(role.resource), Self.isProviderName(String(provider.resource.dropFirst("saml-provider/".count)))
+        else {
+            throw AWSError.invalidIdentityToken("Invalid role/provider pair in the SAML Role attribute: \"\(value)\"")
+        }
+        self.init(roleARN: role, providerARN: provider)
+    }
+
+    public var account: String { roleARN.account }
+    /// The role's name: the last segment of its path.
+    public var roleName: String { String(roleARN.resource.split(separator: "/").last ?? "") }
+    public var providerName: String { String(providerARN.resource.dropFirst("saml-provider/".count)) }
+    /// `role,provider`, the attribute value Entra emits.
+    public var value: String { "\(roleARN),\(providerARN)" }
+    public var description: String { value }
+
+    /// `role/[path/]name`: name `[\w+=,.@-]{1,64}`, path segments of printable ASCII.
+    static func isRoleResource(_ resource: String) -> Bool {
+        let segments = resource.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        guard let name = segments.last, (1...64).contains(name.count), name.allSatisfy(isRoleNameCharacter),
+              segments.dropLast().allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && !$0.isWhitespace } }) else { return false }
+        return true
+    }
+
+    static func isRoleNameCharacter(_ c: Character) -> Bool {
+        c.isASCII && (c.isLetter || c.isNumber || "_+=,.@-".contains(c))
+    }
+
+    /// `[\w._-]{1,128}` (IAM CreateSAMLProvider).
+    static func isProviderName(_ name: String) -> Bool {
+        (1...128).contains(name.count) && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
+    }
+}
+
+import Foundation
