@@ -74,6 +74,7 @@
 #include <openssl/rsa.h>
 #include <openssl/x509v3.h>
 #include <openssl/rand.h>
+#include <openssl/hmac.h>
 
 /* Raw DEFLATE for the HTTP-Redirect binding. */
 #include <zlib.h>

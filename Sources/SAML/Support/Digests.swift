@@ -1,5 +1,19 @@
-/// Message digests through OpenSSL, for identifiers derived from SAML values (AWS's NameQualifier, thumbprints).
+/// Message digests and HMAC through OpenSSL (already linked for XML-DSig), for identifiers derived from SAML values
+/// (AWS's NameQualifier, thumbprints) and for AWS Signature Version 4 in the mocks.
 public enum SAMLDigest {
     public static func sha1(_ bytes: [UInt8]) -> [UInt8] { NativeX509.digest(bytes, sha256: false) }
     public static func sha256(_ bytes: [UInt8]) -> [UInt8] { NativeX509.digest(bytes, sha256: true) }
+    public static func hmacSHA256(key: [UInt8], _ bytes: [UInt8]) -> [UInt8] { NativeX509.hmacSHA256(key: key, bytes) }
+
+    /// Lowercase hex.
+    public static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }

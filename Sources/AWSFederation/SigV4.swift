@@ -1,0 +1,193 @@
+import Foundation
+import SAML
+
+/// AWS Signature Version 4 for query-protocol calls (IAM, STS): signing, for clients such as mock-entra's role
+/// provisioning, and verification, for servers such as mock-aws. One canonicalisation serves both, so what one
+/// signs the other verifies; the tests check both against botocore.
+public enum SigV4 {
+    /// An HTTP request as received or about to be sent.
+    public struct Request: Sendable {
+        public var method: String
+        /// The path, as on the wire (percent-encoded).
+        public var path: String
+        /// The raw query string, without `?`.
+        public var query: String
+        /// Header names in any case; repeated names are joined with commas.
+        public var headers: [(name: String, value: String)]
+        public var body: [UInt8]
+
+        public init(method: String, path: String = "/", query: String = "", headers: [(name: String, value: String)],
+                    body: [UInt8] = []) {
+            self.method = method
+            self.path = path
+            self.query = query
+            self.headers = headers
+            self.body = body
+        }
+
+        func header(_ name: String) -> String? {
+            let values = headers.filter { $0.name.lowercased() == name }.map(\.value)
+            return values.isEmpty ? nil : values.joined(separator: ",")
+        }
+    }
+
+    /// Access key material.
+    public struct Credentials: Sendable, Hashable {
+        public var accessKeyID: String
+        public var secretAccessKey: String
+        /// For temporary credentials (STS): sent as `X-Amz-Security-Token`.
+        public var sessionToken: String?
+
+        public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {
+            self.accessKeyID = accessKeyID
+            self.secretAccessKey = secretAccessKey
+            self.sessionToken = sessionToken
+        }
+    }
+
+    /// What a verified request was signed with.
+    public struct Verified: Sendable, Hashable {
+        public var accessKeyID: String
+        public var region: String
+        public var service: String
+        public var date: Date
+    }
+
+    // MARK: - Signing
+
+    /// Adds `X-Amz-Date`, `X-Amz-Security-Token` (when present), `X-Amz-Content-SHA256`-free `Authorization` to
+    /// `request`, signing `host`, `content-type` (when present) and the `x-amz-*` headers.
+    public static func sign(_ request: Request, credentials: Credentials, region: String, service: String, date: Date) -> Request {
+        var request = request
+        let amzDate = Self.amzDate(date)
+        request.headers.removeAll { ["authorization", "x-amz-date", "x-amz-security-token"].contains($0.name.lowercased()) }
+        request.headers.append((name: "X-Amz-Date", value: amzDate))
+        if let token = credentials.sessionToken { request.headers.append((name: "X-Amz-Security-Token", value: token)) }
+        let signed = Set(request.headers.map { $0.name.lowercased() }).filter {
+            $0 == "host" || $0 == "content-type" || $0.hasPrefix("x-amz-")
+        }.sorted()
+        let scope = "\(amzDate.prefix(8))/\(region)/\(service)/aws4_request"
+        let signature = Self.signature(request, signedHeaders: signed, amzDate: amzDate, scope: scope,
+                                       secret: credentials.secretAccessKey, region: region, service: service)
+        request.headers.append((name: "Authorization",
+                                value: "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope), SignedHeaders=\(signed.joined(separator: ";")), Signature=\(signature)"))
+        return request
+    }
+
+    // MARK: - Verification
+
+    /// Verifies the `Authorization` header of `request`. `lookup` returns the credentials of an access key ID (and
+    /// throws AWS's error for an expired one); `now` and `maxSkew` bound `X-Amz-Date` as AWS does (15 minutes).
+    public static func verify(_ request: Request, now: Date, maxSkew: TimeInterval = 900,
+                              lookup: (String) throws(AWSError) -> Credentials?) throws(AWSError) -> Verified {
+        guard let authorization = request.header("authorization") else {
+            throw AWSError(code: "MissingAuthenticationToken", message: "Request is missing Authentication Token", httpStatus: 403)
+        }
+        let incomplete = AWSError(code: "IncompleteSignature",
+                                  message: "Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.",
+                                  httpStatus: 400)
+        guard authorization.hasPrefix("AWS4-HMAC-SHA256 ") else {
+            throw AWSError(code: "IncompleteSignature", message: "Unsupported AWS 'algorithm': '\(authorization.prefix { $0 != " " })'",
+                           httpStatus: 400)
+        }
+        var fields: [String: String] = [:]
+        for part in authorization.dropFirst("AWS4-HMAC-SHA256 ".count).split(separator: ",") {
+            let pair = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1).map(String.init)
+            if pair.count == 2 { fields[pair[0]] = pair[1] }
+        }
+        guard let credential = fields["Credential"], let signedList = fields["SignedHeaders"], let given = fields["Signature"] else {
+            throw incomplete
+        }
+        let scopeParts = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard scopeParts.count == 5, scopeParts[4] == "aws4_request" else { throw incomplete }
+        let (keyID, day, region, service) = (scopeParts[0], scopeParts[1], scopeParts[2], scopeParts[3])
+        let signedHeaders = signedList.split(separator: ";").map(String.init)
+        guard signedHeaders.contains("host"), signedHeaders == signedHeaders.sorted(),
+              let amzDate = request.header("x-amz-date") ?? request.header("date"), let date = parseAmzDate(amzDate),
+              amzDate.hasPrefix(day) else { throw incomplete }
+        guard abs(date.timeIntervalSince(now)) <= maxSkew else {
+            throw AWSError(code: "SignatureDoesNotMatch",
+                           message: "Signature expired: \(amzDate) is now earlier than \(Self.amzDate(now.addingTimeInterval(-maxSkew))) (\(Self.amzDate(now)) - 15 min.)",
+                           httpStatus: 403)
+        }
+        guard let credentials = try lookup(keyID) else {
+            throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", httpStatus: 403)
+        }
+        if let token = credentials.sessionToken, request.header("x-amz-security-token") != token {
+            throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", httpStatus: 403)
+        }
+        let expected = signature(request, signedHeaders: signedHeaders, amzDate: amzDate, scope: "\(day)/\(region)/\(service)/aws4_request",
+                                 secret: credentials.secretAccessKey, region: region, service: service)
+        // Constant-time comparison: the signature is a secret-derived value.
+        guard expected.utf8.count == given.utf8.count,
+              zip(expected.utf8, given.utf8).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 else {
+            throw AWSError(code: "SignatureDoesNotMatch",
+                           message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+                           httpStatus: 403)
+        }
+        return Verified(accessKeyID: keyID, region: region, service: service, date: date)
+    }
+
+    // MARK: - Canonical form (AWS General Reference, "Create a canonical request for Signature Version 4")
+
+    static func signature(_ request: Request, signedHeaders: [String], amzDate: String, scope: String, secret: String,
+                          region: String, service: String) -> String {
+        let payloadHash = request.header("x-amz-content-sha256") ?? SAMLDigest.hex(SAMLDigest.sha256(request.body))
+        let canonicalHeaders = signedHeaders.map { name in
+            "\(name):\(collapse(request.header(name) ?? ""))\n"
+        }.joined()
+        let canonical = [request.method.uppercased(), canonicalPath(request.path), canonicalQuery(request.query), canonicalHeaders,
+                         signedHeaders.joined(separator: ";"), payloadHash].joined(separator: "\n")
+        let stringToSign = "AWS4-HMAC-SHA256\n\(amzDate)\n\(scope)\n" + SAMLDigest.hex(SAMLDigest.sha256(Array(canonical.utf8)))
+        var key = SAMLDigest.hmacSHA256(key: Array(("AWS4" + secret).utf8), Array(amzDate.prefix(8).utf8))
+        for part in [region, service, "aws4_request"] { key = SAMLDigest.hmacSHA256(key: key, Array(part.utf8)) }
+        return SAMLDigest.hex(SAMLDigest.hmacSHA256(key: key, Array(stringToSign.utf8)))
+    }
+
+    /// Header value with surrounding spaces trimmed and inner runs of spaces collapsed.
+    static func collapse(_ value: String) -> String {
+        value.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+            .trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Each segment decoded then encoded once (RFC 3986 unreserved kept), as AWS does for non-S3 services.
+    static func canonicalPath(_ path: String) -> String {
+        guard !path.isEmpty else { return "/" }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).map { FormEncoding.encode(literal($0)) }
+        return segments.joined(separator: "/")
+    }
+
+    /// Parameters decoded, re-encoded (RFC 3986), sorted by name then value.
+    static func canonicalQuery(_ query: String) -> String {
+        var pairs: [(name: String, value: String)] = []
+        for pair in FormEncoding.rawPairs(query) {
+            pairs.append((FormEncoding.encode(literal(pair.name)), FormEncoding.encode(literal(pair.value))))
+        }
+        pairs.sort { $0.name == $1.name ? $0.value < $1.value : $0.name < $1.name }
+        return pairs.map { $0.name + "=" + $0.value }.joined(separator: "&")
+    }
+
+    /// Percent-decoding where `+` is a literal plus (SigV4 canonicalises the URI's own encoding, not form encoding).
+    private static func literal(_ text: Substring) -> String {
+        let escaped = text.replacingOccurrences(of: "+", with: "%2B")
+        return (try? FormEncoding.decode(Substring(escaped))) ?? String(text)
+    }
+
+    /// `20250501T120000Z`.
+    public static func amzDate(_ date: Date) -> String {
+        let text = SAMLInstant.format(date)  // 2025-05-01T12:00:00.000Z
+        return text.prefix(19).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "") + "Z"
+    }
+
+    /// Parses `20250501T120000Z`.
+    public static func parseDate(_ text: String) -> Date? { parseAmzDate(text) }
+
+    static func parseAmzDate(_ text: String) -> Date? {
+        let c = Array(text)
+        guard c.count == 16, c[8] == "T", c[15] == "Z" else { return nil }
+        func part(_ range: Range<Int>) -> String { String(c[range]) }
+        let day: String = part(0..<4) + "-" + part(4..<6) + "-" + part(6..<8)
+        let time: String = part(9..<11) + ":" + part(11..<13) + ":" + part(13..<15)
+        return SAMLInstant.parse(day + "T" + time + "Z")
+    }
+}
