@@ -1,8 +1,9 @@
 // swift-tools-version:6.0
 // swift-saml: SAML 2.0 for Microsoft Entra ID -> AWS single sign-on, on libxml2 + libxmlsec1 + OpenSSL.
 //
-// Dependencies: none beyond the system libraries (libxml2-dev libxmlsec1-dev libssl-dev). The core library needs
-// nothing else, which keeps a cold CI build short; later tools add their own (see README "Dependencies").
+// Dependencies: the SAML and AWSFederation libraries need only the system libraries (libxml2-dev libxmlsec1-dev
+// libssl-dev zlib1g-dev). The servers add Hummingbird (HTTP), swift-log (logging) and swift-argument-parser (CLI);
+// only the server and tool targets depend on them.
 import PackageDescription
 
 let package = Package(
@@ -12,7 +13,13 @@ let package = Package(
         .library(name: "SAML", targets: ["SAML"]),
         .library(name: "AWSFederation", targets: ["AWSFederation"]),
         .executable(name: "saml-bench", targets: ["saml-bench"]),
+        .executable(name: "mock-aws", targets: ["mock-aws"]),
         .executable(name: "saml-testvectors", targets: ["saml-testvectors"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // libxml2 + libxmlsec1 + OpenSSL as pkg-config reports them (include paths and libraries).
@@ -27,6 +34,15 @@ let package = Package(
         .target(name: "SAML", dependencies: ["CXMLSec", "CXMLSecShim"]),
         // AWS's side of SAML federation: Role pairs, session rules, trust policies, AssumeRoleWithSAML validation.
         .target(name: "AWSFederation", dependencies: ["SAML"]),
+        // The AWS side as an HTTP server: sign-in endpoint, STS and IAM query APIs, audit events.
+        .target(name: "MockAWS", dependencies: [
+            "AWSFederation", "SAML",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "mock-aws", dependencies: [
+            "MockAWS", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // The project's test corpus, generated from fixed keys and a fixed clock; used by the generator and the tests.
         .target(name: "SAMLTestVectors", dependencies: ["SAML"]),
         // Regenerates TestVectors/ (files and manifest).
@@ -37,5 +53,6 @@ let package = Package(
         .executableTarget(name: "sign-and-verify-aws", dependencies: ["SAML"], path: "Examples/SignAndVerifyAWS"),
         .testTarget(name: "SAMLTests", dependencies: ["SAML", "SAMLTestVectors"]),
         .testTarget(name: "AWSFederationTests", dependencies: ["AWSFederation", "SAML"]),
+        .testTarget(name: "MockAWSTests", dependencies: ["MockAWS", "AWSFederation", "SAML"]),
     ]
 )

@@ -76,6 +76,13 @@ public enum SigV4 {
 
     // MARK: - Verification
 
+    /// The access key ID named in the Authorization header, if any (to look the key up before verifying).
+    public static func accessKeyID(of request: Request) -> String? {
+        guard let authorization = request.header("authorization"),
+              let range = authorization.range(of: "Credential=") else { return nil }
+        return String(authorization[range.upperBound...].prefix { $0 != "/" && $0 != "," && $0 != " " })
+    }
+
     /// Verifies the `Authorization` header of `request`. `lookup` returns the credentials of an access key ID (and
     /// throws AWS's error for an expired one); `now` and `maxSkew` bound `X-Amz-Date` as AWS does (15 minutes).
     public static func verify(_ request: Request, now: Date, maxSkew: TimeInterval = 900,

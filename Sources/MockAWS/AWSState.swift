@@ -1,0 +1,178 @@
+import AWSFederation
+import Foundation
+import SAML
+
+/// Everything mock-aws knows, in memory: one account, IAM users and their keys, roles, SAML providers, the
+/// temporary credentials STS issued, and the audit trail. An actor, so concurrent requests see a consistent state.
+public actor AWSState {
+    public struct AccessKey: Sendable {
+        public var credentials: SigV4.Credentials
+        public var userName: String
+    }
+
+    /// Temporary credentials from AssumeRoleWithSAML.
+    public struct Session: Sendable {
+        public var credentials: SigV4.Credentials
+        public var expiration: Date
+        public var assumedRoleARN: String
+        public var assumedRoleID: String
+        public var account: String
+    }
+
+    public let account: String
+    public private(set) var users: [String: String] = [:]  // name → user ID
+    public private(set) var accessKeys: [String: AccessKey] = [:]
+    public private(set) var roles: [IAMRole] = []
+    public private(set) var providers: [SAMLProvider] = []
+    public private(set) var providerDocuments: [String: String] = [:]  // ARN → metadata document
+    public private(set) var sessions: [String: Session] = [:]
+    public private(set) var auditEvents: [AuditEvent] = []
+    private let auditFile: FileHandle?
+    public let settings: FederationSettings
+
+    public init(account: String, settings: FederationSettings = FederationSettings(), auditFile: URL? = nil) throws {
+        self.account = account
+        self.settings = settings
+        if let auditFile {
+            if !FileManager.default.fileExists(atPath: auditFile.path) {
+                FileManager.default.createFile(atPath: auditFile.path, contents: nil)
+            }
+            let handle = try FileHandle(forWritingTo: auditFile)
+            try handle.seekToEnd()
+            self.auditFile = handle
+        } else {
+            self.auditFile = nil
+        }
+    }
+
+    // MARK: - IAM
+
+    public func addUser(_ name: String) -> String {
+        if let id = users[name] { return id }
+        let id = "AIDA" + Self.randomID(17)
+        users[name] = id
+        return id
+    }
+
+    public func addAccessKey(user: String, keyID: String? = nil, secret: String? = nil) -> SigV4.Credentials {
+        let credentials = SigV4.Credentials(accessKeyID: keyID ?? "AKIA" + Self.randomID(16),
+                                            secretAccessKey: secret ?? Self.randomSecret())
+        accessKeys[credentials.accessKeyID] = AccessKey(credentials: credentials, userName: user)
+        return credentials
+    }
+
+    public func putRole(_ role: IAMRole) {
+        roles.removeAll { $0.arn == role.arn }
+        roles.append(role)
+    }
+
+    public func deleteRole(name: String) -> Bool {
+        let before = roles.count
+        roles.removeAll { $0.name == name }
+        return roles.count != before
+    }
+
+    public func putProvider(_ provider: SAMLProvider, document: String) {
+        providers.removeAll { $0.arn == provider.arn }
+        providers.append(provider)
+        providerDocuments[provider.arn] = document
+    }
+
+    public func deleteProvider(arn: String) -> Bool {
+        let before = providers.count
+        providers.removeAll { $0.arn == arn }
+        providerDocuments[arn] = nil
+        return providers.count != before
+    }
+
+    public func federation(clock: any SAMLClock) -> AWSFederation {
+        AWSFederation(providers: providers, roles: roles, settings: settings, clock: clock)
+    }
+
+    // MARK: - STS
+
+    /// Mints temporary credentials for a validated AssumeRoleWithSAML.
+    public func issueSession(for result: AssumeRoleWithSAMLResult) -> Session {
+        let credentials = SigV4.Credentials(accessKeyID: "ASIA" + Self.randomID(16), secretAccessKey: Self.randomSecret(),
+                                            sessionToken: Self.randomToken())
+        let session = Session(credentials: credentials, expiration: result.expiration, assumedRoleARN: result.session.assumedRoleARN,
+                              assumedRoleID: result.assumedRoleID, account: result.session.account)
+        sessions[credentials.accessKeyID] = session
+        return session
+    }
+
+    /// Who an access key belongs to, for SigV4 verification; expired session credentials give AWS's error.
+    public func caller(accessKeyID: String, now: Date) throws(AWSError) -> (credentials: SigV4.Credentials, arn: String, userID: String)? {
+        if let key = accessKeys[accessKeyID] {
+            return (key.credentials, "arn:aws:iam::\(account):user/\(key.userName)", users[key.userName] ?? "")
+        }
+        if let session = sessions[accessKeyID] {
+            guard session.expiration > now else {
+                throw AWSError(code: "ExpiredToken", message: "The security token included in the request is expired", httpStatus: 403)
+            }
+            return (session.credentials, session.assumedRoleARN, session.assumedRoleID)
+        }
+        return nil
+    }
+
+    // MARK: - Audit
+
+    public func record(_ event: AuditEvent) {
+        auditEvents.append(event)
+        if let auditFile, let line = try? JSONEncoder.audit.encode(event) {
+            auditFile.write(line + Data("\n".utf8))
+        }
+    }
+
+    // MARK: - Identifiers
+
+    static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+
+    static func randomID(_ count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<count).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] })
+    }
+
+    static func randomSecret() -> String {
+        let characters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<40).map { _ in characters[Int(generator.next(upperBound: UInt32(characters.count)))] })
+    }
+
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<96).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return "IQoJb3JpZ2luX2Vj" + Data(bytes).base64EncodedString()
+    }
+}
+
+/// A CloudTrail-like record of an AssumeRoleWithSAML call or a console sign-in, success or failure.
+public struct AuditEvent: Codable, Sendable, Hashable {
+    public struct UserIdentity: Codable, Sendable, Hashable {
+        public var type: String
+        public var principalId: String?
+        public var userName: String?
+        public var identityProvider: String?
+    }
+
+    public var eventTime: String
+    public var eventSource: String
+    public var eventName: String
+    public var awsRegion: String
+    public var sourceIPAddress: String
+    public var userIdentity: UserIdentity
+    /// `ROLE/SESSION @ ACCOUNT` for successful sign-ins and calls.
+    public var session: String?
+    public var roleArn: String?
+    public var errorCode: String?
+    public var errorMessage: String?
+    public var requestID: String
+}
+
+extension JSONEncoder {
+    static var audit: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

@@ -1,0 +1,31 @@
+import AWSFederation
+import Foundation
+import SAML
+
+/// The embedded default: account 123456789012, an administrator with a documented access key pair (README), and
+/// roles Administrator and Developer trusting the SAML provider `EntraID` with the console wizard's `SAML:aud`.
+public enum DefaultAccount {
+    public static let account = "123456789012"
+    public static let providerName = "EntraID"
+    public static let adminUser = "admin"
+    /// Documented in the README; for the mock only.
+    public static let adminAccessKeyID = "AKIAMOCKAWSADMIN0001"
+    public static let adminSecretAccessKey = "mockAwsAdminSecretKey0000000000000000000"
+
+    public static var providerARN: String { "arn:aws:iam::\(account):saml-provider/\(providerName)" }
+
+    /// Seeds `state`; `metadata` is the IdP's federation metadata (mock-entra's, or Entra's), when known.
+    public static func seed(_ state: AWSState, metadata: String?) async throws {
+        _ = await state.addUser(adminUser)
+        _ = await state.addAccessKey(user: adminUser, keyID: adminAccessKeyID, secret: adminSecretAccessKey)
+        for (index, name) in ["Administrator", "Developer"].enumerated() {
+            guard let arn = AWSARN("arn:aws:iam::\(account):role/\(name)") else { continue }
+            await state.putRole(IAMRole(arn: arn, uniqueID: "AROAMOCKAWS\(String(format: "%09d", index + 1))",
+                                        trustPolicy: .consoleWizard(providerARN: providerARN)))
+        }
+        if let metadata {
+            let parsed = try IdentityProviderMetadata.parse(Array(metadata.utf8))
+            await state.putProvider(SAMLProvider(name: providerName, account: account, metadata: parsed), document: metadata)
+        }
+    }
+}

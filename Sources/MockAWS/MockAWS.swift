@@ -1,0 +1,255 @@
+import AWSFederation
+import Foundation
+import Hummingbird
+import Logging
+import SAML
+
+/// A request context that knows the client's address (for audit events).
+public struct MockAWSContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteIP: String
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+}
+
+/// mock-aws's HTTP surface: the STS and IAM query APIs on `POST /`, the console sign-in endpoint `POST /saml`, and
+/// the audit trail on `GET /audit`. Every rule is `AWSFederation`'s; this type only speaks AWS's wire formats.
+public struct MockAWS: Sendable {
+    public let state: AWSState
+    public let clock: any SAMLClock
+    public let region: String
+
+    public init(state: AWSState, clock: any SAMLClock = SystemClock(), region: String = "us-east-1") {
+        self.state = state
+        self.clock = clock
+        self.region = region
+    }
+
+    /// Largest accepted request body: a 100,000-character SAMLAssertion and its form encoding, with room.
+    static let maxBody = 512 * 1024
+
+    public func router() -> Router<MockAWSContext> {
+        let router = Router(context: MockAWSContext.self)
+        router.post("/") { request, context in await self.queryAPI(request, context) }
+        router.post("/saml") { request, context in await self.signIn(request, context) }
+        router.get("/audit") { _, _ in
+            let events = await self.state.auditEvents
+            let body = (try? JSONEncoder.audit.encode(events)) ?? Data("[]".utf8)
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        }
+        router.get("/health") { _, _ in "ok" }
+        return router
+    }
+
+    // MARK: - Query API
+
+    private static let stsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
+    private static let iamNamespace = "https://iam.amazonaws.com/doc/2010-05-08/"
+    private static let stsActions: Set<String> = ["AssumeRoleWithSAML", "GetCallerIdentity"]
+
+    func queryAPI(_ request: Request, _ context: MockAWSContext) async -> Response {
+        let requestID = UUID().uuidString.lowercased()
+        var namespace = Self.stsNamespace
+        do {
+            let body = try await Self.body(request)
+            var parameters = try FormEncoding.decodePairs(String(decoding: body, as: UTF8.self))
+            for (name, value) in try FormEncoding.decodePairs(request.uri.query ?? "") where parameters[name] == nil {
+                parameters[name] = value
+            }
+            guard let action = parameters["Action"] else {
+                throw AWSError(code: "MissingAction", message: "Missing Action")
+            }
+            if !Self.stsActions.contains(action) { namespace = Self.iamNamespace }
+            switch action {
+            case "AssumeRoleWithSAML":
+                return try await assumeRoleWithSAML(parameters, requestID: requestID, sourceIP: context.remoteIP)
+            case "GetCallerIdentity":
+                let caller = try await authenticate(request, body: body)
+                return Self.xml("GetCallerIdentity", namespace: namespace, requestID: requestID,
+                                result: "<Arn>\(Self.escape(caller.arn))</Arn><UserId>\(Self.escape(caller.userID))</UserId><Account>\(state.account)</Account>")
+            case "ListRoles":
+                _ = try await authenticate(request, body: body)
+                let members = await state.roles.map { "<member>\(Self.roleXML($0))</member>" }.joined()
+                return Self.xml(action, namespace: namespace, requestID: requestID,
+                                result: "<IsTruncated>false</IsTruncated><Roles>\(members)</Roles>")
+            case "GetRole":
+                _ = try await authenticate(request, body: body)
+                let name = parameters["RoleName"] ?? ""
+                guard let role = await state.roles.first(where: { $0.name == name }) else {
+                    throw AWSError(code: "NoSuchEntity", message: "The role with name \(name) cannot be found.", httpStatus: 404)
+                }
+                return Self.xml(action, namespace: namespace, requestID: requestID, result: "<Role>\(Self.roleXML(role))</Role>")
+            case "ListSAMLProviders":
+                _ = try await authenticate(request, body: body)
+                let members = await state.providers.map {
+                    "<member><Arn>\($0.arn)</Arn><ValidUntil>2125-01-01T00:00:00Z</ValidUntil><CreateDate>2025-01-01T00:00:00Z</CreateDate></member>"
+                }.joined()
+                return Self.xml(action, namespace: namespace, requestID: requestID, result: "<SAMLProviderList>\(members)</SAMLProviderList>")
+            default:
+                throw AWSError(code: "InvalidAction", message: "Could not find operation \(action) for version \(parameters["Version"] ?? "")")
+            }
+        } catch let error as AWSError {
+            return Self.error(error, namespace: namespace, requestID: requestID)
+        } catch let error as SAMLError {
+            return Self.error(AWSError(code: "MalformedQueryString", message: error.message), namespace: namespace, requestID: requestID)
+        } catch {
+            return Self.error(AWSError(code: "MalformedQueryString", message: "The request could not be read"), namespace: namespace,
+                              requestID: requestID)
+        }
+    }
+
+    /// STS AssumeRoleWithSAML: unsigned, as on AWS.
+    func assumeRoleWithSAML(_ parameters: [String: String], requestID: String, sourceIP: String) async throws(AWSError) -> Response {
+        let federation = await state.federation(clock: clock)
+        let principal = parameters["PrincipalArn"] ?? ""
+        do {
+            let result = try federation.assumeRoleWithSAML(AssumeRoleWithSAMLRequest(
+                samlAssertion: parameters["SAMLAssertion"] ?? "", roleARN: parameters["RoleArn"] ?? "", principalARN: principal,
+                durationSeconds: parameters["DurationSeconds"].flatMap { Int($0) }))
+            let session = await state.issueSession(for: result)
+            await audit("AssumeRoleWithSAML", source: "sts.amazonaws.com", sourceIP: sourceIP, requestID: requestID,
+                        subject: result.subject, nameQualifier: result.nameQualifier, provider: principal,
+                        session: result.session.consoleDisplay, role: result.session.role.roleARN.description, error: nil)
+            var fields = "<Credentials><AccessKeyId>\(session.credentials.accessKeyID)</AccessKeyId>"
+                + "<SecretAccessKey>\(session.credentials.secretAccessKey)</SecretAccessKey>"
+                + "<SessionToken>\(session.credentials.sessionToken ?? "")</SessionToken>"
+                + "<Expiration>\(Self.isoSeconds(result.expiration))</Expiration></Credentials>"
+                + "<AssumedRoleUser><AssumedRoleId>\(Self.escape(result.assumedRoleID))</AssumedRoleId>"
+                + "<Arn>\(Self.escape(result.session.assumedRoleARN))</Arn></AssumedRoleUser>"
+                + "<PackedPolicySize>0</PackedPolicySize><Subject>\(Self.escape(result.subject))</Subject>"
+                + "<SubjectType>\(Self.escape(result.subjectType))</SubjectType><Issuer>\(Self.escape(result.issuer))</Issuer>"
+                + "<Audience>\(Self.escape(result.audience))</Audience><NameQualifier>\(result.nameQualifier)</NameQualifier>"
+            if let sourceIdentity = result.sourceIdentity { fields += "<SourceIdentity>\(Self.escape(sourceIdentity))</SourceIdentity>" }
+            return Self.xml("AssumeRoleWithSAML", namespace: Self.stsNamespace, requestID: requestID, result: fields)
+        } catch {
+            await audit("AssumeRoleWithSAML", source: "sts.amazonaws.com", sourceIP: sourceIP, requestID: requestID, subject: nil,
+                        nameQualifier: nil, provider: principal, session: nil, role: parameters["RoleArn"], error: error)
+            throw error
+        }
+    }
+
+    /// Verifies SigV4 with an IAM user's key or STS-issued temporary credentials; returns the caller.
+    func authenticate(_ request: Request, body: [UInt8]) async throws(AWSError) -> (arn: String, userID: String) {
+        var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
+        if let authority = request.head.authority { headers.append((name: "Host", value: authority)) }
+        let signed = SigV4.Request(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
+                                   headers: headers, body: body)
+        let now = clock.now
+        // Resolve the caller up front (an actor call), then verify synchronously against that answer.
+        let keyID = SigV4.accessKeyID(of: signed)
+        let caller = try await keyID.asyncMap { id throws(AWSError) in try await state.caller(accessKeyID: id, now: now) }
+        _ = try SigV4.verify(signed, now: now) { id throws(AWSError) in id == keyID ? caller??.credentials : nil }
+        guard let caller = caller ?? nil else {
+            throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", httpStatus: 403)
+        }
+        return (caller.arn, caller.userID)
+    }
+
+    // MARK: - Sign-in endpoint
+
+    func signIn(_ request: Request, _ context: MockAWSContext) async -> Response {
+        let requestID = UUID().uuidString.lowercased()
+        let fields: [String: String]
+        do {
+            fields = try FormEncoding.decodePairs(String(decoding: try await Self.body(request), as: UTF8.self))
+        } catch {
+            let failure = AWSError(code: "InvalidRequest", message: "The sign-in request could not be read.")
+            await audit("ConsoleLogin", source: "signin.amazonaws.com", sourceIP: context.remoteIP, requestID: requestID, subject: nil,
+                        nameQualifier: nil, provider: nil, session: nil, role: nil, error: failure)
+            return Self.html(SignInPages.error(code: failure.code, message: failure.message), status: .badRequest)
+        }
+        guard let samlResponse = fields["SAMLResponse"], !samlResponse.isEmpty else {
+            let failure = AWSError.invalidIdentityToken("Your request included an invalid SAML response. To logout, click here.")
+            await audit("ConsoleLogin", source: "signin.amazonaws.com", sourceIP: context.remoteIP, requestID: requestID, subject: nil,
+                        nameQualifier: nil, provider: nil, session: nil, role: nil, error: failure)
+            return Self.html(SignInPages.error(code: failure.code, message: failure.message), status: .badRequest)
+        }
+        let federation = await state.federation(clock: clock)
+        do throws(AWSError) {
+            let sessions = try federation.signIn(samlResponse: samlResponse)
+            if let chosen = fields["roleIndex"] {
+                guard let session = sessions.first(where: { $0.session.role.roleARN.description == chosen }) else {
+                    throw AWSError.accessDenied()
+                }
+                await auditConsole(session, sourceIP: context.remoteIP, requestID: requestID)
+                return Self.html(SignInPages.console(session, relayState: fields["RelayState"]), status: .ok)
+            }
+            if sessions.count == 1, let session = sessions.first {
+                await auditConsole(session, sourceIP: context.remoteIP, requestID: requestID)
+                return Self.html(SignInPages.console(session, relayState: fields["RelayState"]), status: .ok)
+            }
+            return Self.html(SignInPages.chooser(sessions, samlResponse: samlResponse, relayState: fields["RelayState"] ?? ""), status: .ok)
+        } catch {
+            await audit("ConsoleLogin", source: "signin.amazonaws.com", sourceIP: context.remoteIP, requestID: requestID, subject: nil,
+                        nameQualifier: nil, provider: nil, session: nil, role: fields["roleIndex"], error: error)
+            let message = error.code == "InvalidIdentityToken" && error.cause != nil
+                ? "Your request included an invalid SAML response. To logout, click here." : error.message
+            return Self.html(SignInPages.error(code: error.code, message: message, detail: error.cause?.description),
+                             status: error.httpStatus == 403 ? .forbidden : .badRequest)
+        }
+    }
+
+    private func auditConsole(_ result: AssumeRoleWithSAMLResult, sourceIP: String, requestID: String) async {
+        await audit("ConsoleLogin", source: "signin.amazonaws.com", sourceIP: sourceIP, requestID: requestID, subject: result.subject,
+                    nameQualifier: result.nameQualifier, provider: result.session.role.providerARN.description,
+                    session: result.session.consoleDisplay, role: result.session.role.roleARN.description, error: nil)
+    }
+
+    private func audit(_ name: String, source: String, sourceIP: String, requestID: String, subject: String?, nameQualifier: String?,
+                       provider: String?, session: String?, role: String?, error: AWSError?) async {
+        let identity = AuditEvent.UserIdentity(type: "SAMLUser",
+                                               principalId: subject.map { "\(nameQualifier ?? ""):\($0)" },
+                                               userName: subject, identityProvider: provider)
+        await state.record(AuditEvent(eventTime: Self.isoSeconds(clock.now), eventSource: source, eventName: name, awsRegion: region,
+                                      sourceIPAddress: sourceIP, userIdentity: identity, session: session, roleArn: role,
+                                      errorCode: error?.code, errorMessage: error?.message, requestID: requestID))
+    }
+
+    // MARK: - Wire formats
+
+    static func body(_ request: Request) async throws -> [UInt8] {
+        var buffer = try await request.body.collect(upTo: maxBody)
+        return buffer.readBytes(length: buffer.readableBytes) ?? []
+    }
+
+    static func xml(_ action: String, namespace: String, requestID: String, result: String) -> Response {
+        let text = "<\(action)Response xmlns=\"\(namespace)\"><\(action)Result>\(result)</\(action)Result>"
+            + "<ResponseMetadata><RequestId>\(requestID)</RequestId></ResponseMetadata></\(action)Response>"
+        return Response(status: .ok, headers: [.contentType: "text/xml"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func error(_ error: AWSError, namespace: String, requestID: String) -> Response {
+        let text = "<ErrorResponse xmlns=\"\(namespace)\"><Error><Type>\(error.type)</Type><Code>\(escape(error.code))</Code>"
+            + "<Message>\(escape(error.message))</Message></Error><RequestId>\(requestID)</RequestId></ErrorResponse>"
+        return Response(status: HTTPResponse.Status(code: error.httpStatus), headers: [.contentType: "text/xml"],
+                        body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func html(_ page: String, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+
+    static func roleXML(_ role: IAMRole) -> String {
+        "<Path>/</Path><AssumeRolePolicyDocument>\(FormEncoding.encode(role.trustPolicy.document))</AssumeRolePolicyDocument>"
+            + "<MaxSessionDuration>\(role.maxSessionDuration)</MaxSessionDuration><RoleId>\(role.uniqueID)</RoleId>"
+            + "<RoleName>\(escape(role.name))</RoleName><Arn>\(role.arn)</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate>"
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// `2025-05-01T13:00:30Z`.
+    static func isoSeconds(_ date: Date) -> String { String(SAMLInstant.format(date).prefix(19)) + "Z" }
+}
+
+extension Optional {
+    func asyncMap<T, E: Error>(_ transform: (Wrapped) async throws(E) -> T) async throws(E) -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,72 @@
+// mock-aws: the AWS side of Entra -> AWS SAML sign-in, on loopback. See README "mock-aws".
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import MockAWS
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+@main
+struct MockAWSCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock-aws",
+        abstract: "A local AWS sign-in endpoint and STS/IAM query API that validates SAML as AWS does.",
+        discussion: """
+            Prints `mock-aws listening on http://HOST:PORT` as its first line, then serves:
+              POST /saml      the console sign-in endpoint (role chooser, console page)
+              POST /          STS AssumeRoleWithSAML (unsigned) and GetCallerIdentity; IAM ListRoles, GetRole,
+                              ListSAMLProviders (SigV4)
+              GET  /audit     CloudTrail-like events, JSON
+
+            Example:
+              mock-aws --idp-metadata federationmetadata.xml --port 0
+              aws --endpoint-url http://127.0.0.1:PORT sts assume-role-with-saml --role-arn \\
+                arn:aws:iam::123456789012:role/Administrator --principal-arn \\
+                arn:aws:iam::123456789012:saml-provider/EntraID --saml-assertion "$SAMLResponse"
+            """)
+
+    @Option(help: "The IdP's federation metadata, a file or an http(s) URL (such as mock-entra's).")
+    var idpMetadata: String?
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 takes any free port.")
+    var port = 0
+
+    @Option(help: "Also append each audit event to this JSON-lines file.")
+    var auditLog: String?
+
+    func run() async throws {
+        var logger = Logger(label: "mock-aws")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let state = try AWSState(account: DefaultAccount.account, auditFile: auditLog.map { URL(fileURLWithPath: $0) })
+        var metadata: String?
+        if let idpMetadata { metadata = try await Self.load(idpMetadata) }
+        try await DefaultAccount.seed(state, metadata: metadata)
+        let host = self.host
+        let app = Application(
+            router: MockAWS(state: state).router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "mock-aws"),
+            onServerRunning: { channel in
+                // Written straight to the file descriptor: tests read this line as soon as it exists.
+                let line = "mock-aws listening on http://\(host):\(channel.localAddress?.port ?? 0)\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            },
+            logger: logger)
+        try await app.runService()
+    }
+
+    static func load(_ source: String) async throws -> String {
+        if source.hasPrefix("http://") || source.hasPrefix("https://"), let url = URL(string: source) {
+            let (data, response) = try await URLSession.shared.data(from: url)
+            guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+                throw ValidationError("could not fetch \(source): HTTP \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+            }
+            return String(decoding: data, as: UTF8.self)
+        }
+        return try String(contentsOf: URL(fileURLWithPath: source), encoding: .utf8)
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import SAML
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The built `mock-aws` executable, started on a free port, driven by the real AWS CLI, boto3 and plain HTTP.
+final class MockAWSProcess: @unchecked Sendable {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    let process = Process()
+    let baseURL: String
+    let auditLog: URL
+
+    init() throws {
+        let binary = Self.repository.appendingPathComponent(".build/debug/mock-aws")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw SAMLError(.libraryUnavailable, "mock-aws is not built: run `swift build` (the README's test command does)")
+        }
+        auditLog = FileManager.default.temporaryDirectory.appendingPathComponent("mock-aws-audit-\(UUID().uuidString).jsonl")
+        process.executableURL = binary
+        process.arguments = ["--idp-metadata", Self.repository.appendingPathComponent("TestVectors/entra_federationmetadata.xml").path,
+                             "--port", "0", "--audit-log", auditLog.path]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(10) {
+            let chunk = out.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { break }
+            line += chunk
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard let range = text.range(of: "mock-aws listening on ") else {
+            process.terminate()
+            throw SAMLError(.libraryUnavailable, "mock-aws did not start", found: text)
+        }
+        baseURL = String(text[range.upperBound...].prefix { $0 != "\n" })
+    }
+
+    deinit {
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    static let keys = repository.appendingPathComponent("TestVectors/keys")
+    static let signer = try! Signer(key: SigningKey(pem: String(contentsOf: keys.appendingPathComponent("idp.key"), encoding: .utf8)),
+                                    certificate: Certificate(pem: String(contentsOf: keys.appendingPathComponent("idp.crt"), encoding: .utf8)))
+    static let adminPair = "arn:aws:iam::123456789012:role/Administrator,arn:aws:iam::123456789012:saml-provider/EntraID"
+    static let developerPair = "arn:aws:iam::123456789012:role/Developer,arn:aws:iam::123456789012:saml-provider/EntraID"
+
+    /// A response as Entra issues it now, base64.
+    static func samlResponse(roles: [String] = [adminPair], signer: Signer = signer) throws -> String {
+        let user = EntraAWSResponse(tenantID: "aaaabbbb-0000-cccc-1111-dddd2222eeee", objectID: "aaaaaaaa-0000-1111-2222-bbbbbbbbbbbb",
+                                    userPrincipalName: "test-awsadmin@contoso.com", displayName: "Test-AWSAdmin", givenName: "Test",
+                                    surname: "AWSAdmin", roles: roles)
+        return Data(try signer.signedBytes(user.response(clock: SystemClock(), ids: RandomIDGenerator()))).base64EncodedString()
+    }
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        child.arguments = arguments
+        child.environment = ProcessInfo.processInfo.environment.merging(
+            ["AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"]
+                .merging(environment) { $1 }) { $1 }
+        let pipe = Pipe()
+        child.standardOutput = pipe
+        child.standardError = pipe
+        try child.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        child.waitUntilExit()
+        return (child.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    func post(_ path: String, form: [(String, String)]) async throws -> (status: Int, body: String) {
+        try await post(path, body: form.map { FormEncoding.encode($0.0) + "=" + FormEncoding.encode($0.1) }.joined(separator: "&"))
+    }
+
+    func post(_ path: String, body: String) async throws -> (status: Int, body: String) {
+        var request = URLRequest(url: URL(string: baseURL + path)!)
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(body.utf8)
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    func get(_ path: String) async throws -> (status: Int, body: String) {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: baseURL + path)!)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+}
+
+@Suite("mock-aws", .serialized)
+struct MockAWSTests {
+    static let admin = ["AWS_ACCESS_KEY_ID": "AKIAMOCKAWSADMIN0001", "AWS_SECRET_ACCESS_KEY": "mockAwsAdminSecretKey0000000000000000000"]
+
+    @Test("the AWS CLI: AssumeRoleWithSAML, then GetCallerIdentity with the credentials it returned; IAM with SigV4")
+    func awsCLI() throws {
+        let server = try MockAWSProcess()
+        let assumed = try server.run(["aws", "--endpoint-url", server.baseURL, "sts", "assume-role-with-saml",
+                                      "--role-arn", "arn:aws:iam::123456789012:role/Administrator",
+                                      "--principal-arn", "arn:aws:iam::123456789012:saml-provider/EntraID",
+                                      "--saml-assertion", try MockAWSProcess.samlResponse(), "--output", "json"])
+        #expect(assumed.status == 0, "\(assumed.output)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(assumed.output.utf8)) as? [String: Any])
+        let user = try #require(json["AssumedRoleUser"] as? [String: String])
+        #expect(user["Arn"] == "arn:aws:sts::123456789012:assumed-role/Administrator/test-awsadmin@contoso.com")
+        let credentials = try #require(json["Credentials"] as? [String: String])
+        #expect(credentials["AccessKeyId"]?.hasPrefix("ASIA") == true)
+        #expect(json["Subject"] as? String == "test-awsadmin@contoso.com" && json["Audience"] as? String == "https://signin.aws.amazon.com/saml")
+        let identity = try server.run(["aws", "--endpoint-url", server.baseURL, "sts", "get-caller-identity", "--output", "json"],
+                                      environment: ["AWS_ACCESS_KEY_ID": credentials["AccessKeyId"] ?? "",
+                                                    "AWS_SECRET_ACCESS_KEY": credentials["SecretAccessKey"] ?? "",
+                                                    "AWS_SESSION_TOKEN": credentials["SessionToken"] ?? ""])
+        #expect(identity.status == 0, "\(identity.output)")
+        #expect(identity.output.contains("\"Arn\": \"arn:aws:sts::123456789012:assumed-role/Administrator/test-awsadmin@contoso.com\""))
+        #expect(identity.output.contains("\"Account\": \"123456789012\""))
+
+        let roles = try server.run(["aws", "--endpoint-url", server.baseURL, "iam", "list-roles", "--query", "Roles[].RoleName",
+                                    "--output", "text"], environment: Self.admin)
+        #expect(roles.status == 0 && roles.output.trimmingCharacters(in: .whitespacesAndNewlines) == "Administrator\tDeveloper", "\(roles.output)")
+        let wrong = try server.run(["aws", "--endpoint-url", server.baseURL, "iam", "list-roles"],
+                                   environment: ["AWS_ACCESS_KEY_ID": "AKIAMOCKAWSADMIN0001", "AWS_SECRET_ACCESS_KEY": "wrong"])
+        #expect(wrong.status != 0 && wrong.output.contains("SignatureDoesNotMatch"), "\(wrong.output)")
+        let denied = try server.run(["aws", "--endpoint-url", server.baseURL, "sts", "assume-role-with-saml",
+                                     "--role-arn", "arn:aws:iam::123456789012:role/Developer",
+                                     "--principal-arn", "arn:aws:iam::123456789012:saml-provider/EntraID",
+                                     "--saml-assertion", try MockAWSProcess.samlResponse()])
+        #expect(denied.status != 0 && denied.output.contains("AccessDenied") && denied.output.contains("Not authorized to perform sts:AssumeRoleWithSAML"),
+                "\(denied.output)")
+    }
+
+    @Test("boto3 against mock-aws")
+    func boto3() throws {
+        let server = try MockAWSProcess()
+        let script = """
+            import boto3, sys, datetime
+            sts = boto3.client('sts', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x')
+            r = sts.assume_role_with_saml(RoleArn='arn:aws:iam::123456789012:role/Administrator',
+                PrincipalArn='arn:aws:iam::123456789012:saml-provider/EntraID', SAMLAssertion=sys.argv[2], DurationSeconds=900)
+            c = r['Credentials']
+            me = boto3.client('sts', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id=c['AccessKeyId'],
+                aws_secret_access_key=c['SecretAccessKey'], aws_session_token=c['SessionToken']).get_caller_identity()
+            print(me['Arn'], round((c['Expiration'] - datetime.datetime.now(datetime.timezone.utc)).total_seconds()))
+            """
+        let result = try server.run(["python3", "-c", script, server.baseURL, try MockAWSProcess.samlResponse()])
+        #expect(result.status == 0, "\(result.output)")
+        let fields = result.output.split(separator: " ")
+        #expect(fields.first == "arn:aws:sts::123456789012:assumed-role/Administrator/test-awsadmin@contoso.com", "\(result.output)")
+        let remaining = fields.last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+        #expect((880...900).contains(remaining), "DurationSeconds=900 gives 15 minutes: \(remaining) s left")
+    }
+
+    @Test("the sign-in endpoint: console page for one role, the chooser for two, then the chosen role")
+    func signIn() async throws {
+        let server = try MockAWSProcess()
+        let one = try await server.post("/saml", form: [("SAMLResponse", try MockAWSProcess.samlResponse()), ("RelayState", "")])
+        #expect(one.status == 200 && one.body.contains("Administrator/test-awsadmin@contoso.com @ 123456789012"))
+        let both = try MockAWSProcess.samlResponse(roles: [MockAWSProcess.adminPair, MockAWSProcess.developerPair])
+        let chooser = try await server.post("/saml", form: [("SAMLResponse", both)])
+        #expect(chooser.status == 200 && chooser.body.contains("<title>Amazon Web Services Login</title>") && chooser.body.contains("Select a role:"))
+        #expect(chooser.body.contains("value=\"arn:aws:iam::123456789012:role/Developer\""))
+        let chosen = try await server.post("/saml", form: [("SAMLResponse", both), ("roleIndex", "arn:aws:iam::123456789012:role/Developer")])
+        #expect(chosen.status == 200 && chosen.body.contains("Developer/test-awsadmin@contoso.com @ 123456789012"))
+    }
+
+    @Test("bad input gets a 4xx with AWS's text, the server keeps serving, and every attempt is audited")
+    func badInputAndAudit() async throws {
+        let server = try MockAWSProcess()
+        let garbage = try await server.post("/saml", form: [("SAMLResponse", "!!!not base64")])
+        #expect(garbage.status == 400 && garbage.body.contains("Your request included an invalid SAML response"))
+        let forged = try await server.post("/saml", form: [("SAMLResponse", try MockAWSProcess.samlResponse(signer: try Signer(
+            key: SigningKey(pem: String(contentsOf: MockAWSProcess.keys.appendingPathComponent("attacker.key"), encoding: .utf8)),
+            certificate: Certificate(pem: String(contentsOf: MockAWSProcess.keys.appendingPathComponent("attacker.crt"), encoding: .utf8)))))])
+        #expect(forged.status == 400 && forged.body.contains("signature.untrustedKey"))
+        let empty = try await server.post("/saml", body: "")
+        #expect(empty.status == 400)
+        let action = try await server.post("/", form: [("Action", "LaunchRocket")])
+        #expect(action.status == 400 && action.body.contains("<Code>InvalidAction</Code>"))
+        let unsigned = try await server.post("/", form: [("Action", "ListRoles"), ("Version", "2010-05-08")])
+        #expect(unsigned.status == 403 && unsigned.body.contains("MissingAuthenticationToken"))
+        let stsBad = try await server.post("/", form: [("Action", "AssumeRoleWithSAML"), ("RoleArn", "arn:aws:iam::123456789012:role/Administrator"),
+                                                       ("PrincipalArn", "arn:aws:iam::123456789012:saml-provider/EntraID"), ("SAMLAssertion", "AAAA")])
+        #expect(stsBad.status == 400 && stsBad.body.contains("<Code>InvalidIdentityToken</Code>"))
+        let huge = try await server.post("/", body: "Action=AssumeRoleWithSAML&SAMLAssertion=" + String(repeating: "A", count: 600_000))
+        #expect((400..<500).contains(huge.status))
+        let good = try await server.post("/saml", form: [("SAMLResponse", try MockAWSProcess.samlResponse())])
+        #expect(good.status == 200, "still serving after bad input")
+        let audit = try await server.get("/audit")
+        let events = try #require(try JSONSerialization.jsonObject(with: Data(audit.body.utf8)) as? [[String: Any]])
+        #expect(events.count == 5, "3 failed sign-ins, 1 failed STS call, 1 sign-in: \(events.count)")
+        #expect(events.last?["session"] as? String == "Administrator/test-awsadmin@contoso.com @ 123456789012")
+        #expect((events.last?["userIdentity"] as? [String: Any])?["type"] as? String == "SAMLUser")
+        #expect(events.filter { $0["errorCode"] != nil }.count == events.count - 1)
+        let lines = try String(contentsOf: server.auditLog, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == events.count)
+    }
+}
