@@ -25,6 +25,9 @@ public actor AWSState {
     public private(set) var roles: [IAMRole] = []
     public private(set) var providers: [SAMLProvider] = []
     public private(set) var providerDocuments: [String: String] = [:]  // ARN → metadata document
+    /// Per provider ARN: its UUID (the IdP-ID of the encrypted-assertion endpoints) and private keys with their IDs.
+    public private(set) var providerUUIDs: [String: String] = [:]
+    public private(set) var privateKeys: [String: [(id: String, added: Date, key: SigningKey)]] = [:]
     public private(set) var sessions: [String: Session] = [:]
     public private(set) var auditEvents: [AuditEvent] = []
     private let auditFile: FileHandle?
@@ -73,15 +76,46 @@ public actor AWSState {
     }
 
     public func putProvider(_ provider: SAMLProvider, document: String) {
+        var provider = provider
+        let keys = privateKeys[provider.arn] ?? []
+        provider.decryption = keys.isEmpty ? nil : Decryption(keys: keys.map(\.key), allowCBC: true)
         providers.removeAll { $0.arn == provider.arn }
         providers.append(provider)
         providerDocuments[provider.arn] = document
+        if providerUUIDs[provider.arn] == nil { providerUUIDs[provider.arn] = Self.randomID(22) }
+    }
+
+    /// Adds a decryption key (AddPrivateKey); returns its KeyId. AWS allows two per provider.
+    public func addPrivateKey(_ key: SigningKey, to arn: String, now: Date) throws(AWSError) -> String {
+        guard (privateKeys[arn]?.count ?? 0) < 2 else {
+            throw AWSError(code: "LimitExceeded", message: "Cannot exceed quota for PrivateKeysPerSAMLProvider: 2", httpStatus: 409)
+        }
+        let id = Self.randomID(22)
+        privateKeys[arn, default: []].append((id, now, key))
+        refreshDecryption(arn)
+        return id
+    }
+
+    public func removePrivateKey(_ id: String, from arn: String) throws(AWSError) {
+        guard privateKeys[arn]?.contains(where: { $0.id == id }) == true else {
+            throw AWSError(code: "NoSuchEntity", message: "The private key with id \(id) cannot be found.", httpStatus: 404)
+        }
+        privateKeys[arn]?.removeAll { $0.id == id }
+        refreshDecryption(arn)
+    }
+
+    private func refreshDecryption(_ arn: String) {
+        guard let index = providers.firstIndex(where: { $0.arn == arn }) else { return }
+        let keys = privateKeys[arn] ?? []
+        providers[index].decryption = keys.isEmpty ? nil : Decryption(keys: keys.map(\.key), allowCBC: true)
     }
 
     public func deleteProvider(arn: String) -> Bool {
         let before = providers.count
         providers.removeAll { $0.arn == arn }
         providerDocuments[arn] = nil
+        providerUUIDs[arn] = nil
+        privateKeys[arn] = nil
         return providers.count != before
     }
 

@@ -21,11 +21,14 @@ public struct MockAWS: Sendable {
     public let state: AWSState
     public let clock: any SAMLClock
     public let region: String
+    public let logger: Logger
 
-    public init(state: AWSState, clock: any SAMLClock = SystemClock(), region: String = "us-east-1") {
+    public init(state: AWSState, clock: any SAMLClock = SystemClock(), region: String = "us-east-1",
+                logger: Logger = Logger(label: "mock-aws")) {
         self.state = state
         self.clock = clock
         self.region = region
+        self.logger = logger
     }
 
     /// Largest accepted request body: a 100,000-character SAMLAssertion and its form encoding, with room.
@@ -49,6 +52,8 @@ public struct MockAWS: Sendable {
     private static let stsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
     private static let iamNamespace = "https://iam.amazonaws.com/doc/2010-05-08/"
     private static let stsActions: Set<String> = ["AssumeRoleWithSAML", "GetCallerIdentity"]
+    static let iamWriteActions: Set<String> = ["CreateSAMLProvider", "GetSAMLProvider", "UpdateSAMLProvider", "DeleteSAMLProvider",
+                                               "CreateRole", "DeleteRole", "CreateUser", "CreateAccessKey"]
 
     func queryAPI(_ request: Request, _ context: MockAWSContext) async -> Response {
         let requestID = UUID().uuidString.lowercased()
@@ -88,6 +93,10 @@ public struct MockAWS: Sendable {
                     "<member><Arn>\($0.arn)</Arn><ValidUntil>2125-01-01T00:00:00Z</ValidUntil><CreateDate>2025-01-01T00:00:00Z</CreateDate></member>"
                 }.joined()
                 return Self.xml(action, namespace: namespace, requestID: requestID, result: "<SAMLProviderList>\(members)</SAMLProviderList>")
+            case _ where Self.iamWriteActions.contains(action):
+                _ = try await authenticate(request, body: body)
+                if let response = try await iamWrite(action, parameters, requestID: requestID) { return response }
+                fallthrough
             default:
                 throw AWSError(code: "InvalidAction", message: "Could not find operation \(action) for version \(parameters["Version"] ?? "")")
             }
@@ -200,6 +209,12 @@ public struct MockAWS: Sendable {
 
     private func audit(_ name: String, source: String, sourceIP: String, requestID: String, subject: String?, nameQualifier: String?,
                        provider: String?, session: String?, role: String?, error: AWSError?) async {
+        if let error {
+            logger.notice("\(name) refused", metadata: ["code": "\(error.code)", "reason": "\(error.cause?.description ?? error.message)",
+                                                     "source": "\(sourceIP)", "request": "\(requestID)"])
+        } else {
+            logger.info("\(name)", metadata: ["session": "\(session ?? "")", "source": "\(sourceIP)", "request": "\(requestID)"])
+        }
         let identity = AuditEvent.UserIdentity(type: "SAMLUser",
                                                principalId: subject.map { "\(nameQualifier ?? ""):\($0)" },
                                                userName: subject, identityProvider: provider)

@@ -16,8 +16,9 @@ struct MockAWSCommand: AsyncParsableCommand {
         discussion: """
             Prints `mock-aws listening on http://HOST:PORT` as its first line, then serves:
               POST /saml      the console sign-in endpoint (role chooser, console page)
-              POST /          STS AssumeRoleWithSAML (unsigned) and GetCallerIdentity; IAM ListRoles, GetRole,
-                              ListSAMLProviders (SigV4)
+              POST /          STS AssumeRoleWithSAML (unsigned) and GetCallerIdentity; IAM Create/Get/Update/
+                              List/DeleteSAMLProvider, CreateRole, GetRole, ListRoles, DeleteRole, CreateUser,
+                              CreateAccessKey (SigV4)
               GET  /audit     CloudTrail-like events, JSON
 
             Example:
@@ -26,6 +27,9 @@ struct MockAWSCommand: AsyncParsableCommand {
                 arn:aws:iam::123456789012:role/Administrator --principal-arn \\
                 arn:aws:iam::123456789012:saml-provider/EntraID --saml-assertion "$SAMLResponse"
             """)
+
+    @Option(help: "A JSON configuration file (account, users, providers, roles); see README. Default: the embedded account.")
+    var config: String?
 
     @Option(help: "The IdP's federation metadata, a file or an http(s) URL (such as mock-entra's).")
     var idpMetadata: String?
@@ -42,13 +46,20 @@ struct MockAWSCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "mock-aws")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let state = try AWSState(account: DefaultAccount.account, auditFile: auditLog.map { URL(fileURLWithPath: $0) })
+        let configuration = try config.map { try MockAWSConfiguration.load(URL(fileURLWithPath: $0)) }
+        let state = try AWSState(account: configuration?.account ?? DefaultAccount.account,
+                                 auditFile: auditLog.map { URL(fileURLWithPath: $0) })
         var metadata: String?
         if let idpMetadata { metadata = try await Self.load(idpMetadata) }
-        try await DefaultAccount.seed(state, metadata: metadata)
+        if let configuration, let config {
+            try await configuration.seed(state, relativeTo: URL(fileURLWithPath: config).deletingLastPathComponent(),
+                                         metadataOverride: metadata)
+        } else {
+            try await DefaultAccount.seed(state, metadata: metadata)
+        }
         let host = self.host
         let app = Application(
-            router: MockAWS(state: state).router(),
+            router: MockAWS(state: state, logger: logger).router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "mock-aws"),
             onServerRunning: { channel in
                 // Written straight to the file descriptor: tests read this line as soon as it exists.

@@ -13,15 +13,15 @@ final class MockAWSProcess: @unchecked Sendable {
     let baseURL: String
     let auditLog: URL
 
-    init() throws {
+    init(arguments extra: [String]? = nil) throws {
         let binary = Self.repository.appendingPathComponent(".build/debug/mock-aws")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw SAMLError(.libraryUnavailable, "mock-aws is not built: run `swift build` (the README's test command does)")
         }
         auditLog = FileManager.default.temporaryDirectory.appendingPathComponent("mock-aws-audit-\(UUID().uuidString).jsonl")
         process.executableURL = binary
-        process.arguments = ["--idp-metadata", Self.repository.appendingPathComponent("TestVectors/entra_federationmetadata.xml").path,
-                             "--port", "0", "--audit-log", auditLog.path]
+        process.arguments = (extra ?? ["--idp-metadata", Self.repository.appendingPathComponent("TestVectors/entra_federationmetadata.xml").path])
+            + ["--port", "0", "--audit-log", auditLog.path]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -41,8 +41,10 @@ final class MockAWSProcess: @unchecked Sendable {
     }
 
     deinit {
-        process.terminate()
-        process.waitUntilExit()
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
     }
 
     static let keys = repository.appendingPathComponent("TestVectors/keys")
@@ -52,11 +54,13 @@ final class MockAWSProcess: @unchecked Sendable {
     static let developerPair = "arn:aws:iam::123456789012:role/Developer,arn:aws:iam::123456789012:saml-provider/EntraID"
 
     /// A response as Entra issues it now, base64.
-    static func samlResponse(roles: [String] = [adminPair], signer: Signer = signer) throws -> String {
+    static func samlResponse(roles: [String] = [adminPair], signer: Signer = signer,
+                             encryption: AssertionEncryption? = nil) throws -> String {
         let user = EntraAWSResponse(tenantID: "aaaabbbb-0000-cccc-1111-dddd2222eeee", objectID: "aaaaaaaa-0000-1111-2222-bbbbbbbbbbbb",
                                     userPrincipalName: "test-awsadmin@contoso.com", displayName: "Test-AWSAdmin", givenName: "Test",
                                     surname: "AWSAdmin", roles: roles)
-        return Data(try signer.signedBytes(user.response(clock: SystemClock(), ids: RandomIDGenerator()))).base64EncodedString()
+        return Data(try signer.signedBytes(user.response(clock: SystemClock(), ids: RandomIDGenerator()), encryptingFor: encryption))
+            .base64EncodedString()
     }
 
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
@@ -198,5 +202,127 @@ struct MockAWSTests {
         #expect(events.filter { $0["errorCode"] != nil }.count == events.count - 1)
         let lines = try String(contentsOf: server.auditLog, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == events.count)
+    }
+}
+
+@Suite("mock-aws IAM", .serialized)
+struct MockAWSIAMTests {
+    static let metadata = MockAWSProcess.repository.appendingPathComponent("TestVectors/entra_federationmetadata.xml").path
+
+    func aws(_ server: MockAWSProcess, _ arguments: [String], as credentials: [String: String] = MockAWSTests.admin) throws -> (status: Int32, output: String) {
+        try server.run(["aws", "--endpoint-url", server.baseURL] + arguments + ["--output", "json"], environment: credentials)
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+    }
+
+    @Test("provisioning user, provider, role, encryption keys and deletion, through the AWS CLI")
+    func lifecycle() throws {
+        let server = try MockAWSProcess()
+        // A provisioning user and its key (what Entra's role import uses) can list roles.
+        #expect(try aws(server, ["iam", "create-user", "--user-name", "provisioner"]).status == 0)
+        let key = try json(aws(server, ["iam", "create-access-key", "--user-name", "provisioner"]).output)["AccessKey"] as? [String: Any]
+        let provisioner = ["AWS_ACCESS_KEY_ID": key?["AccessKeyId"] as? String ?? "", "AWS_SECRET_ACCESS_KEY": key?["SecretAccessKey"] as? String ?? ""]
+        let roles = try json(aws(server, ["iam", "list-roles"], as: provisioner).output)["Roles"] as? [[String: Any]]
+        #expect(roles?.count == 2)
+        // A second provider and a role trusting it, with a longer session.
+        let created = try aws(server, ["iam", "create-saml-provider", "--name", "Second", "--saml-metadata-document", "file://\(Self.metadata)"])
+        #expect(created.status == 0 && created.output.contains("arn:aws:iam::123456789012:saml-provider/Second"), "\(created.output)")
+        let duplicate = try aws(server, ["iam", "create-saml-provider", "--name", "Second", "--saml-metadata-document", "file://\(Self.metadata)"])
+        #expect(duplicate.status != 0 && duplicate.output.contains("EntityAlreadyExists"))
+        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:saml-provider/Second"},"Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}]}"#
+        let role = try aws(server, ["iam", "create-role", "--role-name", "Auditor", "--assume-role-policy-document", policy, "--max-session-duration", "7200"])
+        #expect(role.status == 0 && role.output.contains("arn:aws:iam::123456789012:role/Auditor"), "\(role.output)")
+        let malformed = try aws(server, ["iam", "create-role", "--role-name", "Broken", "--assume-role-policy-document", "{not json"])
+        #expect(malformed.status != 0 && malformed.output.contains("MalformedPolicyDocument"))
+        let pair = "arn:aws:iam::123456789012:role/Auditor,arn:aws:iam::123456789012:saml-provider/Second"
+        func assume(_ saml: String) throws -> (status: Int32, output: String) {
+            try aws(server, ["sts", "assume-role-with-saml", "--role-arn", "arn:aws:iam::123456789012:role/Auditor",
+                             "--principal-arn", "arn:aws:iam::123456789012:saml-provider/Second", "--saml-assertion", saml,
+                             "--duration-seconds", "7200"], as: [:])
+        }
+        let assumed = try assume(try MockAWSProcess.samlResponse(roles: [pair]))
+        #expect(assumed.status == 0 && assumed.output.contains("assumed-role/Auditor/test-awsadmin@contoso.com"), "\(assumed.output)")
+        // Encrypted assertions required, with the provider's private key.
+        let keyFile = MockAWSProcess.keys.appendingPathComponent("sp-encryption.key").path
+        let update = try aws(server, ["iam", "update-saml-provider", "--saml-provider-arn", "arn:aws:iam::123456789012:saml-provider/Second",
+                                      "--assertion-encryption-mode", "Required", "--add-private-key", "file://\(keyFile)"])
+        #expect(update.status == 0, "\(update.output)")
+        let provider = try json(aws(server, ["iam", "get-saml-provider", "--saml-provider-arn", "arn:aws:iam::123456789012:saml-provider/Second"]).output)
+        #expect(provider["AssertionEncryptionMode"] as? String == "Required" && (provider["PrivateKeyList"] as? [Any])?.count == 1)
+        let plain = try assume(try MockAWSProcess.samlResponse(roles: [pair]))
+        #expect(plain.status != 0 && plain.output.contains("requires encrypted assertions"), "\(plain.output)")
+        let spCertificate = try Certificate(pem: String(contentsOf: MockAWSProcess.keys.appendingPathComponent("sp-encryption.crt"), encoding: .utf8))
+        let encrypted = try assume(try MockAWSProcess.samlResponse(roles: [pair], encryption: AssertionEncryption(recipient: spCertificate)))
+        #expect(encrypted.status == 0, "\(encrypted.output)")
+        // Deletion.
+        #expect(try aws(server, ["iam", "delete-role", "--role-name", "Auditor"]).status == 0)
+        let gone = try aws(server, ["iam", "get-role", "--role-name", "Auditor"])
+        #expect(gone.status != 0 && gone.output.contains("NoSuchEntity"))
+        #expect(try aws(server, ["iam", "delete-saml-provider", "--saml-provider-arn", "arn:aws:iam::123456789012:saml-provider/Second"]).status == 0)
+        let garbage = FileManager.default.temporaryDirectory.appendingPathComponent("garbage-\(UUID().uuidString).xml")
+        try ("<x>" + String(repeating: "y", count: 1200) + "</x>").write(to: garbage, atomically: true, encoding: .utf8)
+        let unparsable = try aws(server, ["iam", "create-saml-provider", "--name", "Bad", "--saml-metadata-document", "file://\(garbage.path)"])
+        #expect(unparsable.status != 0 && unparsable.output.contains("Could not parse metadata."), "\(unparsable.output)")
+    }
+
+    @Test("a configuration file seeds the account, users, providers and roles")
+    func configuration() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mock-aws-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.metadata, toPath: directory.appendingPathComponent("idp.xml").path)
+        let config = """
+            {"account": "210987654321",
+             "users": [{"name": "ops", "accessKeyId": "AKIAOPSEXAMPLE000001", "secretAccessKey": "opsSecret000000000000000000000000000000"}],
+             "providers": [{"name": "Corp", "metadataFile": "idp.xml"}],
+             "roles": [{"name": "ReadOnly", "maxSessionDuration": 7200}]}
+            """
+        try config.write(to: directory.appendingPathComponent("mock-aws.json"), atomically: true, encoding: .utf8)
+        let server = try MockAWSProcess(arguments: ["--config", directory.appendingPathComponent("mock-aws.json").path])
+        let roles = try aws(server, ["iam", "list-roles"], as: ["AWS_ACCESS_KEY_ID": "AKIAOPSEXAMPLE000001",
+                                                               "AWS_SECRET_ACCESS_KEY": "opsSecret000000000000000000000000000000"])
+        #expect(roles.status == 0 && roles.output.contains("arn:aws:iam::210987654321:role/ReadOnly") && roles.output.contains("saml-provider/Corp"),
+                "\(roles.output)")
+        let pair = "arn:aws:iam::210987654321:role/ReadOnly,arn:aws:iam::210987654321:saml-provider/Corp"
+        let assumed = try aws(server, ["sts", "assume-role-with-saml", "--role-arn", "arn:aws:iam::210987654321:role/ReadOnly",
+                                       "--principal-arn", "arn:aws:iam::210987654321:saml-provider/Corp",
+                                       "--saml-assertion", try MockAWSProcess.samlResponse(roles: [pair])], as: [:])
+        #expect(assumed.status == 0 && assumed.output.contains("arn:aws:sts::210987654321:assumed-role/ReadOnly/test-awsadmin@contoso.com"))
+    }
+}
+
+@Suite("mock-aws lifecycle", .serialized)
+struct MockAWSLifecycleTests {
+    @Test("SIGTERM shuts the server down cleanly, with exit status 0")
+    func cleanShutdown() async throws {
+        let server = try MockAWSProcess()
+        #expect(try await server.get("/health").status == 200)
+        server.process.terminate()
+        let deadline = Date().addingTimeInterval(10)
+        while server.process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!server.process.isRunning && server.process.terminationStatus == 0 && server.process.terminationReason == .exit)
+    }
+
+    @Test("--idp-metadata takes a URL (as mock-entra serves it)")
+    func metadataURL() async throws {
+        let web = Process()
+        web.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        web.arguments = ["python3", "-c", """
+            import http.server, functools, sys
+            handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+            s = http.server.HTTPServer(('127.0.0.1', 0), handler)
+            print(s.server_address[1], flush=True)
+            s.serve_forever()
+            """, MockAWSProcess.repository.appendingPathComponent("TestVectors").path]
+        let out = Pipe()
+        web.standardOutput = out
+        web.standardError = FileHandle.nullDevice
+        try web.run()
+        defer { web.terminate() }
+        let port = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let server = try MockAWSProcess(arguments: ["--idp-metadata", "http://127.0.0.1:\(port)/entra_federationmetadata.xml"])
+        let signIn = try await server.post("/saml", form: [("SAMLResponse", try MockAWSProcess.samlResponse())])
+        #expect(signIn.status == 200 && signIn.body.contains("Administrator/test-awsadmin@contoso.com @ 123456789012"))
     }
 }

@@ -1,0 +1,106 @@
+import AWSFederation
+import Foundation
+import SAML
+
+/// mock-aws's configuration file (JSON). Every field is optional; what is absent comes from ``DefaultAccount``.
+///
+/// ```json
+/// {
+///   "account": "123456789012",
+///   "users": [{"name": "admin", "accessKeyId": "AKIA…", "secretAccessKey": "…"}],
+///   "providers": [{"name": "EntraID", "metadataFile": "federationmetadata.xml", "assertionEncryptionMode": "Allowed"}],
+///   "roles": [{"name": "Administrator", "maxSessionDuration": 3600, "trustPolicy": {"Version": "2012-10-17", "Statement": […]}}]
+/// }
+/// ```
+/// A role without `trustPolicy` gets the IAM console wizard's policy for the first provider.
+public struct MockAWSConfiguration: Decodable, Sendable {
+    public struct User: Decodable, Sendable {
+        public var name: String
+        public var accessKeyId: String?
+        public var secretAccessKey: String?
+    }
+
+    public struct Provider: Decodable, Sendable {
+        public var name: String
+        public var metadataFile: String?
+        public var assertionEncryptionMode: String?
+    }
+
+    public struct Role: Decodable, Sendable {
+        public var name: String
+        public var maxSessionDuration: Int?
+        public var trustPolicy: JSONValue?
+    }
+
+    public var account: String?
+    public var users: [User]?
+    public var providers: [Provider]?
+    public var roles: [Role]?
+
+    public static func load(_ url: URL) throws -> MockAWSConfiguration {
+        try JSONDecoder().decode(MockAWSConfiguration.self, from: Data(contentsOf: url))
+    }
+
+    /// Seeds `state`; `metadataOverride` (from `--idp-metadata`) replaces the first provider's metadata.
+    public func seed(_ state: AWSState, relativeTo base: URL, metadataOverride: String?) async throws {
+        let account = state.account
+        for user in users ?? [User(name: DefaultAccount.adminUser, accessKeyId: DefaultAccount.adminAccessKeyID,
+                                   secretAccessKey: DefaultAccount.adminSecretAccessKey)] {
+            _ = await state.addUser(user.name)
+            if user.accessKeyId != nil || user.secretAccessKey != nil {
+                _ = await state.addAccessKey(user: user.name, keyID: user.accessKeyId, secret: user.secretAccessKey)
+            }
+        }
+        let providers = self.providers ?? [Provider(name: DefaultAccount.providerName)]
+        for (index, provider) in providers.enumerated() {
+            var document = try provider.metadataFile.map { try String(contentsOf: base.appendingPathComponent($0), encoding: .utf8) }
+            if index == 0, let metadataOverride { document = metadataOverride }
+            guard let document else { continue }
+            var record = SAMLProvider(name: provider.name, account: account, metadata: try IdentityProviderMetadata.parse(Array(document.utf8)))
+            record.requiresEncryption = provider.assertionEncryptionMode == "Required"
+            await state.putProvider(record, document: document)
+        }
+        let firstProvider = "arn:aws:iam::\(account):saml-provider/\(providers.first?.name ?? DefaultAccount.providerName)"
+        let roles = self.roles ?? [Role(name: "Administrator"), Role(name: "Developer")]
+        for (index, role) in roles.enumerated() {
+            guard let arn = AWSARN("arn:aws:iam::\(account):role/\(role.name)") else {
+                throw SAMLError(.structureInvalidValue, "invalid role name in the configuration", found: role.name)
+            }
+            let policy: TrustPolicy
+            if let document = role.trustPolicy {
+                policy = try TrustPolicy(json: String(decoding: try JSONEncoder().encode(document), as: UTF8.self))
+            } else {
+                policy = .consoleWizard(providerARN: firstProvider)
+            }
+            await state.putRole(IAMRole(arn: arn, uniqueID: "AROAMOCKAWS\(String(format: "%09d", index + 1))", trustPolicy: policy,
+                                        maxSessionDuration: role.maxSessionDuration ?? 3600))
+        }
+    }
+}
+
+/// Any JSON value (for trust policies embedded as objects in the configuration).
+public indirect enum JSONValue: Codable, Sendable, Hashable {
+    case string(String), number(Double), bool(Bool), array([JSONValue]), object([String: JSONValue]), null
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let v): try container.encode(v)
+        case .number(let v): try container.encode(v)
+        case .bool(let v): try container.encode(v)
+        case .array(let v): try container.encode(v)
+        case .object(let v): try container.encode(v)
+        case .null: try container.encodeNil()
+        }
+    }
+}

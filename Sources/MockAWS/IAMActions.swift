@@ -1,0 +1,166 @@
+import AWSFederation
+import Foundation
+import Hummingbird
+import SAML
+
+/// The IAM query actions beyond reads: SAML providers (with assertion encryption keys), roles, users, access keys.
+/// Shapes and error codes follow IAM's service model (aws-entra.md §2 "IAM SAML provider").
+extension MockAWS {
+    func iamWrite(_ action: String, _ p: [String: String], requestID: String) async throws(AWSError) -> Response? {
+        let ns = "https://iam.amazonaws.com/doc/2010-05-08/"
+        let account = state.account
+        switch action {
+        case "CreateSAMLProvider":
+            let name = try required(p, "Name")
+            guard Self.isProviderName(name) else {
+                throw AWSError(code: "ValidationError", message: "1 validation error detected: Value '\(name)' at 'name' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w._-]+")
+            }
+            let arn = "arn:aws:iam::\(account):saml-provider/\(name)"
+            guard await !state.providers.contains(where: { $0.arn == arn }) else {
+                throw AWSError(code: "EntityAlreadyExists", message: "SAMLProvider with name \(name) already exists.", httpStatus: 409)
+            }
+            let document = try required(p, "SAMLMetadataDocument")
+            var provider = SAMLProvider(name: name, account: account, metadata: try Self.metadata(document))
+            provider.requiresEncryption = try Self.encryptionMode(p["AssertionEncryptionMode"]) ?? false
+            await state.putProvider(provider, document: document)
+            if let pem = p["AddPrivateKey"] { _ = try await state.addPrivateKey(try Self.privateKey(pem), to: arn, now: clock.now) }
+            return Self.xml(action, namespace: ns, requestID: requestID, result: "<SAMLProviderArn>\(arn)</SAMLProviderArn>")
+
+        case "GetSAMLProvider":
+            let arn = try required(p, "SAMLProviderArn")
+            guard let provider = await state.providers.first(where: { $0.arn == arn }) else { throw Self.noSuchProvider(arn) }
+            let document = await state.providerDocuments[arn] ?? ""
+            let keys = await state.privateKeys[arn] ?? []
+            let keyList = keys.map { "<member><KeyId>\($0.id)</KeyId><Timestamp>\(Self.isoSeconds($0.added))</Timestamp></member>" }.joined()
+            return Self.xml(action, namespace: ns, requestID: requestID, result:
+                "<SAMLProviderUUID>\(await state.providerUUIDs[arn] ?? "")</SAMLProviderUUID>"
+                + "<SAMLMetadataDocument>\(Self.escape(document))</SAMLMetadataDocument>"
+                + "<CreateDate>2025-01-01T00:00:00Z</CreateDate><ValidUntil>2125-01-01T00:00:00Z</ValidUntil>"
+                + "<AssertionEncryptionMode>\(provider.requiresEncryption ? "Required" : "Allowed")</AssertionEncryptionMode>"
+                + "<PrivateKeyList>\(keyList)</PrivateKeyList>")
+
+        case "UpdateSAMLProvider":
+            let arn = try required(p, "SAMLProviderArn")
+            guard var provider = await state.providers.first(where: { $0.arn == arn }) else { throw Self.noSuchProvider(arn) }
+            var document = await state.providerDocuments[arn] ?? ""
+            if let updated = p["SAMLMetadataDocument"] {
+                provider.metadata = try Self.metadata(updated)
+                document = updated
+            }
+            if let mode = try Self.encryptionMode(p["AssertionEncryptionMode"]) { provider.requiresEncryption = mode }
+            await state.putProvider(provider, document: document)
+            if let pem = p["AddPrivateKey"] { _ = try await state.addPrivateKey(try Self.privateKey(pem), to: arn, now: clock.now) }
+            if let id = p["RemovePrivateKey"] { try await state.removePrivateKey(id, from: arn) }
+            return Self.xml(action, namespace: ns, requestID: requestID, result: "<SAMLProviderArn>\(arn)</SAMLProviderArn>")
+
+        case "DeleteSAMLProvider":
+            let arn = try required(p, "SAMLProviderArn")
+            guard await state.deleteProvider(arn: arn) else { throw Self.noSuchProvider(arn) }
+            return Self.empty(action, namespace: ns, requestID: requestID)
+
+        case "CreateRole":
+            let name = try required(p, "RoleName")
+            guard (1...64).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_+=,.@-".contains($0)) }) else {
+                throw AWSError(code: "ValidationError", message: "1 validation error detected: Value '\(name)' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+")
+            }
+            guard await !state.roles.contains(where: { $0.name == name }) else {
+                throw AWSError(code: "EntityAlreadyExists", message: "Role with name \(name) already exists.", httpStatus: 409)
+            }
+            let policy = try TrustPolicy(json: try required(p, "AssumeRolePolicyDocument"))
+            let maxSession = Int(p["MaxSessionDuration"] ?? "3600") ?? -1
+            guard (3600...43_200).contains(maxSession) else {
+                throw AWSError(code: "ValidationError", message: "1 validation error detected: Value '\(maxSession)' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200")
+            }
+            guard let arn = AWSARN("arn:aws:iam::\(account):role/\(name)") else { throw AWSError(code: "ValidationError", message: "Invalid role name") }
+            let role = IAMRole(arn: arn, uniqueID: "AROA" + AWSState.randomID(17), trustPolicy: policy, maxSessionDuration: maxSession)
+            await state.putRole(role)
+            return Self.xml(action, namespace: ns, requestID: requestID, result: "<Role>\(Self.roleXML(role))</Role>")
+
+        case "DeleteRole":
+            let name = try required(p, "RoleName")
+            guard await state.deleteRole(name: name) else {
+                throw AWSError(code: "NoSuchEntity", message: "The role with name \(name) cannot be found.", httpStatus: 404)
+            }
+            return Self.empty(action, namespace: ns, requestID: requestID)
+
+        case "CreateUser":
+            let name = try required(p, "UserName")
+            guard await state.users[name] == nil else {
+                throw AWSError(code: "EntityAlreadyExists", message: "User with name \(name) already exists.", httpStatus: 409)
+            }
+            let id = await state.addUser(name)
+            return Self.xml(action, namespace: ns, requestID: requestID, result:
+                "<User><Path>/</Path><UserName>\(Self.escape(name))</UserName><UserId>\(id)</UserId>"
+                + "<Arn>arn:aws:iam::\(account):user/\(Self.escape(name))</Arn><CreateDate>\(Self.isoSeconds(clock.now))</CreateDate></User>")
+
+        case "CreateAccessKey":
+            let name = try required(p, "UserName")
+            guard await state.users[name] != nil else {
+                throw AWSError(code: "NoSuchEntity", message: "The user with name \(name) cannot be found.", httpStatus: 404)
+            }
+            let key = await state.addAccessKey(user: name)
+            return Self.xml(action, namespace: ns, requestID: requestID, result:
+                "<AccessKey><UserName>\(Self.escape(name))</UserName><AccessKeyId>\(key.accessKeyID)</AccessKeyId>"
+                + "<Status>Active</Status><SecretAccessKey>\(key.secretAccessKey)</SecretAccessKey>"
+                + "<CreateDate>\(Self.isoSeconds(clock.now))</CreateDate></AccessKey>")
+
+        default:
+            return nil
+        }
+    }
+
+    private func required(_ p: [String: String], _ name: String) throws(AWSError) -> String {
+        guard let value = p[name], !value.isEmpty else {
+            throw AWSError(code: "ValidationError", message: "1 validation error detected: Value null at '\(name.prefix(1).lowercased() + name.dropFirst())' failed to satisfy constraint: Member must not be null")
+        }
+        return value
+    }
+
+    static func noSuchProvider(_ arn: String) -> AWSError {
+        AWSError(code: "NoSuchEntity", message: "Manifest not found for arn \(arn)", httpStatus: 404)
+    }
+
+    static func isProviderName(_ name: String) -> Bool {
+        (1...128).contains(name.count) && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "_.-".contains($0)) }
+    }
+
+    /// CreateSAMLProvider's checks: 1,000-10,000,000 characters, parseable IdP metadata, at most 10 signing keys.
+    static func metadata(_ document: String) throws(AWSError) -> IdentityProviderMetadata {
+        guard (1000...10_000_000).contains(document.count) else {
+            throw AWSError(code: "ValidationError", message: "1 validation error detected: Value at 'sAMLMetadataDocument' failed to satisfy constraint: Member must have length between 1000 and 10000000")
+        }
+        let parsed: IdentityProviderMetadata
+        do {
+            parsed = try IdentityProviderMetadata.parse(Array(document.utf8))
+        } catch {
+            throw AWSError(code: "InvalidInput", message: "Could not parse metadata.", cause: error)
+        }
+        guard parsed.signingCertificates.count <= 10 else {
+            throw AWSError(code: "LimitExceeded", message: "Cannot exceed quota for KeysPerSAMLProvider: 10", httpStatus: 409)
+        }
+        return parsed
+    }
+
+    static func encryptionMode(_ value: String?) throws(AWSError) -> Bool? {
+        switch value {
+        case nil: return nil
+        case "Required": return true
+        case "Allowed": return false
+        default:
+            throw AWSError(code: "ValidationError", message: "1 validation error detected: Value '\(value ?? "")' at 'assertionEncryptionMode' failed to satisfy constraint: Member must satisfy enum value set: [Allowed, Required]")
+        }
+    }
+
+    static func privateKey(_ pem: String) throws(AWSError) -> SigningKey {
+        do {
+            return try SigningKey(pem: pem)
+        } catch {
+            throw AWSError(code: "InvalidInput", message: "The private key is not a valid PEM RSA key.", cause: error)
+        }
+    }
+
+    static func empty(_ action: String, namespace: String, requestID: String) -> Response {
+        let text = "<\(action)Response xmlns=\"\(namespace)\"><ResponseMetadata><RequestId>\(requestID)</RequestId></ResponseMetadata></\(action)Response>"
+        return Response(status: .ok, headers: [.contentType: "text/xml"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -1,0 +1,31 @@
+import AWSFederation
+import Foundation
+import MockAWS
+import SAML
+import Testing
+
+@Suite("mock-aws state")
+struct StateTests {
+    @Test("temporary credentials are refused with AWS's ExpiredToken once they expire")
+    func expiredCredentials() async throws {
+        let state = try AWSState(account: DefaultAccount.account)
+        try await DefaultAccount.seed(state, metadata: String(contentsOf: MockAWSProcess.repository
+            .appendingPathComponent("TestVectors/entra_federationmetadata.xml"), encoding: .utf8))
+        let issued = try #require(FixedClock("2025-05-01T12:00:00Z"))
+        let user = EntraAWSResponse(tenantID: "aaaabbbb-0000-cccc-1111-dddd2222eeee", objectID: "o", userPrincipalName: "test-awsadmin@contoso.com",
+                                    displayName: "T", givenName: "T", surname: "A", roles: [MockAWSProcess.adminPair])
+        let saml = Data(try MockAWSProcess.signer.signedBytes(user.response(clock: issued, ids: RandomIDGenerator()))).base64EncodedString()
+        let result = try await state.federation(clock: FixedClock("2025-05-01T12:00:10Z")!).assumeRoleWithSAML(AssumeRoleWithSAMLRequest(
+            samlAssertion: saml, roleARN: "arn:aws:iam::123456789012:role/Administrator", principalARN: DefaultAccount.providerARN,
+            durationSeconds: 900))
+        let session = await state.issueSession(for: result)
+        let valid = try await state.caller(accessKeyID: session.credentials.accessKeyID, now: result.expiration.addingTimeInterval(-1))
+        #expect(valid?.arn == "arn:aws:sts::123456789012:assumed-role/Administrator/test-awsadmin@contoso.com")
+        do {
+            _ = try await state.caller(accessKeyID: session.credentials.accessKeyID, now: result.expiration)
+            Issue.record("expired credentials accepted")
+        } catch {
+            #expect(error.code == "ExpiredToken" && error.message == "The security token included in the request is expired" && error.httpStatus == 403)
+        }
+    }
+}
