@@ -224,6 +224,60 @@ struct AssumeRoleTests {
         }
     }
 
+    @Test("the remaining rules of §1-§2, each with its exact code")
+    func remainingRules() throws {
+        let federation = AWSFixtures.federation()
+        func assume(_ r: Response, role: String = "arn:aws:iam::123456789012:role/Administrator",
+                    with f: AWSFederation? = nil) throws -> AssumeRoleWithSAMLResult {
+            try (f ?? federation).assumeRoleWithSAML(AWSFixtures.request(AWSFixtures.encoded(r), role: role))
+        }
+        // NotBefore in the future (beyond the 5-minute skew).
+        expectAWS("InvalidIdentityToken", "Response is not yet valid") {
+            try AWSFixtures.federation(at: "2025-05-01T11:45:00Z").assumeRoleWithSAML(AWSFixtures.request(AWSFixtures.encoded(AWSFixtures.response())))
+        }
+        // No NameID in the Subject.
+        let noNameID = expectAWS("AccessDenied") { try assume(AWSFixtures.response { $0.assertion?.subject?.nameID = nil }) }
+        #expect(noNameID?.cause?.code == .subjectMissing)
+        // Two SubjectConfirmations (AWS wants exactly one).
+        let twice = expectAWS("InvalidIdentityToken") {
+            try assume(AWSFixtures.response { r in
+                if let c = r.assertion?.subject?.confirmations.first { r.assertion?.subject?.confirmations.append(c) }
+            })
+        }
+        #expect(twice?.cause?.code == .subjectConfirmationCount)
+        // IAM Identity Center's reserved roles cannot be assumed.
+        let reservedPair = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef,arn:aws:iam::123456789012:saml-provider/EntraID"
+        let reservedRole = IAMRole(arn: AWSARN("arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123456789abcdef")!,
+                                   uniqueID: "AROARESERVED", trustPolicy: .consoleWizard(providerARN: AWSFixtures.providerARN))
+        let reserved = expectAWS("AccessDenied") {
+            try assume(AWSFixtures.response([reservedPair]), role: reservedRole.arn.description,
+                       with: AWSFixtures.federation(roles: [reservedRole]))
+        }
+        #expect(reserved?.cause?.code.rawValue == "aws.reservedRole")
+        // Session tags need sts:TagSession, SourceIdentity needs sts:SetSourceIdentity in the trust policy.
+        expectAWS("AccessDenied", "Not authorized to perform sts:TagSession") {
+            try assume(AWSFixtures.response { $0.assertion?.attributeStatement?.attributes.append(Attribute(AttributeName.awsPrincipalTag("team"), "ops")) })
+        }
+        expectAWS("AccessDenied", "Not authorized to perform sts:SetSourceIdentity") {
+            try assume(AWSFixtures.response { $0.assertion?.attributeStatement?.attributes.append(Attribute(AttributeName.awsSourceIdentity, "alice")) })
+        }
+        let permissive = try TrustPolicy(json: """
+            {"Statement":[{"Effect":"Allow","Principal":{"Federated":"\(AWSFixtures.providerARN)"},
+              "Action":["sts:AssumeRoleWithSAML","sts:TagSession","sts:SetSourceIdentity"]}]}
+            """)
+        let tagged = try assume(AWSFixtures.response { r in
+            r.assertion?.attributeStatement?.attributes.append(Attribute(AttributeName.awsPrincipalTag("team"), "ops"))
+            r.assertion?.attributeStatement?.attributes.append(Attribute(AttributeName.awsSourceIdentity, "alice"))
+        }, with: AWSFixtures.federation(roles: [IAMRole(arn: AWSARN("arn:aws:iam::123456789012:role/Administrator")!,
+                                                        uniqueID: "AROAADMIN", trustPolicy: permissive)]))
+        #expect(tagged.sourceIdentity == "alice" && tagged.claims.principalTags.first?.value == "ops")
+        // Garbage and oversize SAMLAssertion.
+        expectAWS("InvalidIdentityToken") { try federation.assumeRoleWithSAML(AWSFixtures.request("this is not base64!")) }
+        expectAWS("InvalidIdentityToken", "Response signature invalid") {
+            try federation.assumeRoleWithSAML(AWSFixtures.request(Data("<samlp:Response/>".utf8).base64EncodedString()))
+        }
+    }
+
     @Test("console sign-in: one session per permitted role, for the role chooser")
     func signIn() throws {
         let both = AWSFixtures.encoded(AWSFixtures.response([AWSFixtures.adminPair, AWSFixtures.developerPair]))

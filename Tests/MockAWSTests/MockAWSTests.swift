@@ -185,6 +185,8 @@ struct MockAWSTests {
         #expect(empty.status == 400)
         let action = try await server.post("/", form: [("Action", "LaunchRocket")])
         #expect(action.status == 400 && action.body.contains("<Code>InvalidAction</Code>"))
+        let malformed = try await server.post("/", body: "Action=AssumeRoleWithSAML&SAMLAssertion=%ZZ")
+        #expect(malformed.status == 400 && malformed.body.contains("<Code>MalformedQueryString</Code>"))
         let unsigned = try await server.post("/", form: [("Action", "ListRoles"), ("Version", "2010-05-08")])
         #expect(unsigned.status == 403 && unsigned.body.contains("MissingAuthenticationToken"))
         let stsBad = try await server.post("/", form: [("Action", "AssumeRoleWithSAML"), ("RoleArn", "arn:aws:iam::123456789012:role/Administrator"),
@@ -244,6 +246,11 @@ struct MockAWSIAMTests {
         }
         let assumed = try assume(try MockAWSProcess.samlResponse(roles: [pair]))
         #expect(assumed.status == 0 && assumed.output.contains("assumed-role/Auditor/test-awsadmin@contoso.com"), "\(assumed.output)")
+        let credentials = try json(assumed.output)["Credentials"] as? [String: Any]
+        let me = try aws(server, ["sts", "get-caller-identity"], as: [
+            "AWS_ACCESS_KEY_ID": credentials?["AccessKeyId"] as? String ?? "", "AWS_SECRET_ACCESS_KEY": credentials?["SecretAccessKey"] as? String ?? "",
+            "AWS_SESSION_TOKEN": credentials?["SessionToken"] as? String ?? ""])
+        #expect(me.status == 0 && me.output.contains("arn:aws:sts::123456789012:assumed-role/Auditor/test-awsadmin@contoso.com"), "\(me.output)")
         // Encrypted assertions required, with the provider's private key.
         let keyFile = MockAWSProcess.keys.appendingPathComponent("sp-encryption.key").path
         let update = try aws(server, ["iam", "update-saml-provider", "--saml-provider-arn", "arn:aws:iam::123456789012:saml-provider/Second",
