@@ -28,10 +28,11 @@ fi
 
 if [[ "${1:-}" == "--tests" ]]; then
   # signxml and python-xmlsec sign and verify against us in InteropTests; python3-saml is a benchmark peer; the AWS
-  # CLI and boto3 call mock-aws in MockAWSTests, and botocore signs requests in SigV4Tests.
-  if ! python3 -c "import signxml, xmlsec, lxml, onelogin.saml2, boto3, botocore" >/dev/null 2>&1 || ! command -v aws >/dev/null; then
-    echo "Installing PyPI packages: signxml xmlsec lxml python3-saml awscli boto3"
+  # CLI and boto3 call mock-aws in MockAWSTests, botocore signs requests in SigV4Tests, and moto is compared with
+  # mock-aws in MotoComparisonTests.
+  if ! python3 -c "import signxml, xmlsec, lxml, onelogin.saml2, boto3, botocore, moto" >/dev/null 2>&1 || ! command -v aws >/dev/null; then
+    echo "Installing PyPI packages: signxml xmlsec lxml python3-saml awscli boto3 moto"
     python3 -m pip install --quiet --disable-pip-version-check signxml xmlsec lxml python3-saml awscli boto3 \
-      || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages signxml xmlsec lxml python3-saml awscli boto3
+      || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages signxml xmlsec lxml python3-saml awscli boto3 moto
   fi
 fi
