@@ -29,13 +29,24 @@ public actor AWSState {
     public private(set) var providerUUIDs: [String: String] = [:]
     public private(set) var privateKeys: [String: [(id: String, added: Date, key: SigningKey)]] = [:]
     public private(set) var sessions: [String: Session] = [:]
+    /// Issue order of `sessions`, oldest first, for eviction.
+    private var sessionOrder: [String] = []
+    private var sessionOrderStart = 0
+    /// The most recent audit events (all of them also go to the JSON-lines file, when configured).
     public private(set) var auditEvents: [AuditEvent] = []
+    /// Memory bounds, so a long-running mock under load keeps a flat footprint: the oldest sessions and in-memory
+    /// audit events are dropped beyond these (AWS would keep credentials until they expire).
+    public let maxSessions: Int
+    public let maxAuditEventsInMemory: Int
     private let auditFile: FileHandle?
     public let settings: FederationSettings
 
-    public init(account: String, settings: FederationSettings = FederationSettings(), auditFile: URL? = nil) throws {
+    public init(account: String, settings: FederationSettings = FederationSettings(), auditFile: URL? = nil,
+                maxSessions: Int = 50_000, maxAuditEventsInMemory: Int = 10_000) throws {
         self.account = account
         self.settings = settings
+        self.maxSessions = max(1, maxSessions)
+        self.maxAuditEventsInMemory = max(1, maxAuditEventsInMemory)
         if let auditFile {
             if !FileManager.default.fileExists(atPath: auditFile.path) {
                 FileManager.default.createFile(atPath: auditFile.path, contents: nil)
@@ -132,6 +143,15 @@ public actor AWSState {
         let session = Session(credentials: credentials, expiration: result.expiration, assumedRoleARN: result.session.assumedRoleARN,
                               assumedRoleID: result.assumedRoleID, account: result.session.account)
         sessions[credentials.accessKeyID] = session
+        sessionOrder.append(credentials.accessKeyID)
+        while sessions.count > maxSessions, sessionOrderStart < sessionOrder.count {
+            sessions[sessionOrder[sessionOrderStart]] = nil
+            sessionOrderStart += 1
+        }
+        if sessionOrderStart > 4096 && sessionOrderStart * 2 > sessionOrder.count {
+            sessionOrder.removeFirst(sessionOrderStart)
+            sessionOrderStart = 0
+        }
         return session
     }
 
@@ -153,6 +173,7 @@ public actor AWSState {
 
     public func record(_ event: AuditEvent) {
         auditEvents.append(event)
+        if auditEvents.count > maxAuditEventsInMemory + 1024 { auditEvents.removeFirst(auditEvents.count - maxAuditEventsInMemory) }
         if let auditFile, let line = try? JSONEncoder.audit.encode(event) {
             auditFile.write(line + Data("\n".utf8))
         }
@@ -187,6 +208,13 @@ public struct AuditEvent: Codable, Sendable, Hashable {
         public var principalId: String?
         public var userName: String?
         public var identityProvider: String?
+
+        public init(type: String, principalId: String? = nil, userName: String? = nil, identityProvider: String? = nil) {
+            self.type = type
+            self.principalId = principalId
+            self.userName = userName
+            self.identityProvider = identityProvider
+        }
     }
 
     public var eventTime: String
@@ -201,6 +229,22 @@ public struct AuditEvent: Codable, Sendable, Hashable {
     public var errorCode: String?
     public var errorMessage: String?
     public var requestID: String
+
+    public init(eventTime: String, eventSource: String, eventName: String, awsRegion: String, sourceIPAddress: String,
+                userIdentity: UserIdentity, session: String? = nil, roleArn: String? = nil, errorCode: String? = nil,
+                errorMessage: String? = nil, requestID: String) {
+        self.eventTime = eventTime
+        self.eventSource = eventSource
+        self.eventName = eventName
+        self.awsRegion = awsRegion
+        self.sourceIPAddress = sourceIPAddress
+        self.userIdentity = userIdentity
+        self.session = session
+        self.roleArn = roleArn
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.requestID = requestID
+    }
 }
 
 extension JSONEncoder {

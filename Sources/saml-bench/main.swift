@@ -73,6 +73,13 @@ do {
 
     print("swift-saml \(NativeVersions.xmlsec) / libxml2 \(NativeVersions.libxml2) / \(NativeVersions.openssl)")
     print("response (a): \(smallXML.count) bytes, 2 roles; response (b): \(largeXML.count) bytes, 1,000 roles; \(seconds) s each")
+    // --emit-aws-response: a response as Entra issues it now (base64), for load tests of mock-aws.
+    if arguments.contains("--emit-aws-response") {
+        var fresh = user
+        fresh.roles = ["arn:aws:iam::123456789012:role/Administrator,arn:aws:iam::123456789012:saml-provider/EntraID"]
+        print(Data(try signer.signedBytes(fresh.response(clock: SystemClock(), ids: RandomIDGenerator()))).base64EncodedString())
+        exit(0)
+    }
     // --loop N: N rounds of sign + verify in every mode, encrypt + decrypt + verify, and three rejections, for
     // valgrind/LeakSanitizer (README "Memory").
     if let index = arguments.firstIndex(of: "--loop"), index + 1 < arguments.count, let rounds = Int(arguments[index + 1]) {

@@ -29,3 +29,30 @@ struct StateTests {
         }
     }
 }
+
+@Suite("mock-aws memory bounds")
+struct BoundsTests {
+    @Test("the oldest sessions and in-memory audit events are dropped beyond the bounds")
+    func bounds() async throws {
+        let state = try AWSState(account: DefaultAccount.account, maxSessions: 3, maxAuditEventsInMemory: 2)
+        try await DefaultAccount.seed(state, metadata: String(contentsOf: MockAWSProcess.repository
+            .appendingPathComponent("TestVectors/entra_federationmetadata.xml"), encoding: .utf8))
+        let user = EntraAWSResponse(tenantID: "aaaabbbb-0000-cccc-1111-dddd2222eeee", objectID: "o", userPrincipalName: "test-awsadmin@contoso.com",
+                                    displayName: "T", givenName: "T", surname: "A", roles: [MockAWSProcess.adminPair])
+        let issued = try #require(FixedClock("2025-05-01T12:00:00Z"))
+        let saml = Data(try MockAWSProcess.signer.signedBytes(user.response(clock: issued, ids: RandomIDGenerator()))).base64EncodedString()
+        let result = try await state.federation(clock: FixedClock("2025-05-01T12:00:10Z")!).assumeRoleWithSAML(AssumeRoleWithSAMLRequest(
+            samlAssertion: saml, roleARN: "arn:aws:iam::123456789012:role/Administrator", principalARN: DefaultAccount.providerARN))
+        var keys: [String] = []
+        for _ in 0..<5 { keys.append(await state.issueSession(for: result).credentials.accessKeyID) }
+        let now = result.expiration.addingTimeInterval(-10)
+        #expect(try await state.caller(accessKeyID: keys[0], now: now) == nil)
+        #expect(try await state.caller(accessKeyID: keys[1], now: now) == nil)
+        #expect(try await state.caller(accessKeyID: keys[4], now: now) != nil)
+        #expect(await state.sessions.count == 3)
+        let event = AuditEvent(eventTime: "t", eventSource: "s", eventName: "n", awsRegion: "r", sourceIPAddress: "i",
+                               userIdentity: .init(type: "SAMLUser"), requestID: "x")
+        for _ in 0..<3000 { await state.record(event) }
+        #expect(await state.auditEvents.count <= 2 + 1024)
+    }
+}
