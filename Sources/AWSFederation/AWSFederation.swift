@@ -205,11 +205,6 @@ public struct AWSFederation: Sendable {
     private func verify(_ base64: String, providers: [SAMLProvider]) throws(AWSError) -> (VerifiedResponse, AWSClaims, String) {
         let bytes = try decode(base64)
         let entityIDs = Set(providers.map(\.metadata.entityID))
-        if let issuer = ResponsePeek.issuer(bytes), !entityIDs.contains(issuer) {
-            throw AWSError.invalidIdentityToken("Issuer not present in specified provider",
-                                                cause: SAMLError(.issuerMismatch, "the IdP entityID in the provider metadata differs",
-                                                                 expected: entityIDs.sorted().joined(separator: " or "), found: issuer))
-        }
         var policies: [any VerificationPolicy] = [
             SignatureCoveragePolicy(.any), IssuerPolicy(anyOf: entityIDs), AWSRecipientPolicy(),
             AWSAudiencePolicy(audiences: settings.audiences, regional: settings.acceptRegionalAudiences),
@@ -226,6 +221,13 @@ public struct AWSFederation: Sendable {
         do {
             verified = try verifier.verify(bytes)
         } catch {
+            // AWS checks the Issuer before the signature (§2.3-§2.4): when verification fails, report a foreign
+            // Issuer first. Only failures pay for this unverified second look; accepted responses are parsed once.
+            if let issuer = ResponsePeek.issuer(bytes), !entityIDs.contains(issuer) {
+                throw AWSError.invalidIdentityToken("Issuer not present in specified provider",
+                                                    cause: SAMLError(.issuerMismatch, "the IdP entityID in the provider metadata differs",
+                                                                     expected: entityIDs.sorted().joined(separator: " or "), found: issuer))
+            }
             throw Self.awsError(for: error)
         }
         if providers.allSatisfy(\.requiresEncryption) && !verified.wasEncrypted {

@@ -42,7 +42,7 @@ public actor AWSState {
     public let settings: FederationSettings
 
     public init(account: String, settings: FederationSettings = FederationSettings(), auditFile: URL? = nil,
-                maxSessions: Int = 50_000, maxAuditEventsInMemory: Int = 10_000) throws {
+                maxSessions: Int = 10_000, maxAuditEventsInMemory: Int = 10_000) throws {
         self.account = account
         self.settings = settings
         self.maxSessions = max(1, maxSessions)
