@@ -182,23 +182,18 @@ public actor AWSState {
     // MARK: - Identifiers
 
     static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+    static let secretAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
 
-    static func randomID(_ count: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<count).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] })
+    /// Characters drawn from one OpenSSL random buffer (both alphabets divide 256, so there is no modulo bias).
+    static func randomString(_ count: Int, from characters: [Character]) -> String {
+        String(SAMLRandom.bytes(count).map { characters[Int($0) % characters.count] })
     }
 
-    static func randomSecret() -> String {
-        let characters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<40).map { _ in characters[Int(generator.next(upperBound: UInt32(characters.count)))] })
-    }
+    static func randomID(_ count: Int) -> String { randomString(count, from: alphabet) }
 
-    static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<96).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return "IQoJb3JpZ2luX2Vj" + Data(bytes).base64EncodedString()
-    }
+    static func randomSecret() -> String { randomString(40, from: secretAlphabet) }
+
+    static func randomToken() -> String { "IQoJb3JpZ2luX2Vj" + Data(SAMLRandom.bytes(96)).base64EncodedString() }
 }
 
 /// A CloudTrail-like record of an AssumeRoleWithSAML call or a console sign-in, success or failure.

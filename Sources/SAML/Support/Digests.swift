@@ -17,3 +17,10 @@ public enum SAMLDigest {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+/// Cryptographically secure random bytes from OpenSSL, in one call (per-byte generators cost a system call each).
+public enum SAMLRandom {
+    public static func bytes(_ count: Int) -> [UInt8] {
+        (try? NativeCrypto.randomBytes(count)) ?? (0..<count).map { _ in UInt8.random(in: 0...255) }
+    }
+}
