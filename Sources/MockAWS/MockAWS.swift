@@ -213,7 +213,8 @@ public struct MockAWS: Sendable {
             logger.notice("\(name) refused", metadata: ["code": "\(error.code)", "reason": "\(error.cause?.description ?? error.message)",
                                                      "source": "\(sourceIP)", "request": "\(requestID)"])
         } else {
-            logger.info("\(name)", metadata: ["session": "\(session ?? "")", "source": "\(sourceIP)", "request": "\(requestID)"])
+            // Successes are in the audit trail; logging each at debug keeps a loaded server off the stdout lock.
+            logger.debug("\(name)", metadata: ["session": "\(session ?? "")", "source": "\(sourceIP)", "request": "\(requestID)"])
         }
         let identity = AuditEvent.UserIdentity(type: "SAMLUser",
                                                principalId: subject.map { "\(nameQualifier ?? ""):\($0)" },

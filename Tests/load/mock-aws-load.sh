@@ -20,10 +20,11 @@ body="Action=AssumeRoleWithSAML&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A
 printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\nwrk.body = [[%s]]\n' "$body" > "$work/post.lua"
 curl -s -X POST -H 'Content-Type: application/x-www-form-urlencoded' --data "$body" "$url/" | grep -q '<AssumedRoleUser>' \
   || { echo "mock-aws did not accept the load request"; exit 1; }
-echo "mock-aws $url, pid $server; wrk -t2 -c$connections -d${duration}s"
+# One wrk thread saturates 16 connections and leaves the second core to the server.
+echo "mock-aws $url, pid $server; wrk -t1 -c$connections -d${duration}s"
 (for t in $(seq 0 5 "$duration"); do
    echo "rss t=${t}s $(awk '/VmRSS/ {print $2, $3}' /proc/$server/status)"; sleep 5; done) &
 sampler=$!
-wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$work/post.lua" "$url/"
+wrk -t1 -c"$connections" -d"${duration}s" --latency -s "$work/post.lua" "$url/"
 wait $sampler 2>/dev/null || true
 echo "rss end $(awk '/VmRSS/ {print $2, $3}' /proc/$server/status)"
