@@ -303,6 +303,11 @@ public struct AWSFederation: Sendable {
             return .invalidIdentityToken("Response is not yet valid", cause: error)
         case .subjectMissing:
             return .accessDenied(cause: error)
+        case .statusNotSuccess:
+            // STS model: "The identity provider (IdP) reported that authentication failed" (our mapping of a
+            // non-Success Status; AWS does not document which SAML condition raises it).
+            return AWSError(code: "IDPRejectedClaim", message: "The identity provider (IdP) reported that authentication failed.",
+                            httpStatus: 403, cause: error)
         case .subjectConfirmationMissing, .subjectConfirmationCount, .subjectConfirmationMethod, .subjectConfirmationRecipient,
              .timeMissingExpiry:
             return .invalidIdentityToken("The SAML assertion's SubjectConfirmation is not valid for AWS sign-in", cause: error)

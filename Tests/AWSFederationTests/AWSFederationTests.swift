@@ -271,6 +271,10 @@ struct AssumeRoleTests {
         }, with: AWSFixtures.federation(roles: [IAMRole(arn: AWSARN("arn:aws:iam::123456789012:role/Administrator")!,
                                                         uniqueID: "AROAADMIN", trustPolicy: permissive)]))
         #expect(tagged.sourceIdentity == "alice" && tagged.claims.principalTags.first?.value == "ops")
+        // The IdP reported a failure.
+        expectAWS("IDPRejectedClaim", "The identity provider (IdP) reported that authentication failed.") {
+            try assume(AWSFixtures.response { $0.status = Status(code: SAMLURI.statusResponder, message: "AADSTS50105") })
+        }
         // Garbage and oversize SAMLAssertion.
         expectAWS("InvalidIdentityToken") { try federation.assumeRoleWithSAML(AWSFixtures.request("this is not base64!")) }
         expectAWS("InvalidIdentityToken", "Response signature invalid") {
