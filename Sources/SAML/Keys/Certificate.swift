@@ -77,10 +77,10 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// SHA-1 thumbprint in uppercase hex without separators, as the Entra portal shows it.
-    public var sha1Thumbprint: String { Self.hex(NativeX509.digest(der, sha256: false)) }
+    public var sha1Thumbprint: String { SAMLDigest.hex(NativeX509.digest(der, sha256: false), uppercase: true) }
 
     /// SHA-256 thumbprint in uppercase hex.
-    public var sha256Thumbprint: String { Self.hex(NativeX509.digest(der, sha256: true)) }
+    public var sha256Thumbprint: String { SAMLDigest.hex(NativeX509.digest(der, sha256: true), uppercase: true) }
 
     /// RSA modulus size.
     public var keyBits: Int { publicKey.bits }
@@ -89,15 +89,4 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
 
     public static func == (a: Certificate, b: Certificate) -> Bool { a.der == b.der }
     public func hash(into hasher: inout Hasher) { hasher.combine(der) }
-
-    private static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 }

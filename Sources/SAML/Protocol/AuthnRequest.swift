@@ -66,38 +66,29 @@ public struct AuthnRequest: Sendable, Hashable {
 
     /// The request as one line of XML.
     public func xml() -> String {
-        var w = XMLWriter(capacity: 1024)
-        w.open("samlp:AuthnRequest", [
-            "xmlns:samlp": SAMLNamespace.protocol_,
-            "xmlns:saml": SAMLNamespace.assertion,
-            "ID": id,
-            "Version": version,
-            "IssueInstant": SAMLInstant.format(issueInstant),
-            "Destination": destination,
-            "AssertionConsumerServiceURL": assertionConsumerServiceURL,
-            "ProtocolBinding": protocolBinding,
-            "ForceAuthn": forceAuthn.map { $0 ? "true" : "false" },
-            "IsPassive": isPassive.map { $0 ? "true" : "false" },
-            "ProviderName": providerName,
-        ])
-        w.close()
-        if let issuer { w.element("saml:Issuer", ["Format": issuer.format], text: issuer.value) }
-        if let policy = nameIDPolicy {
-            w.open("samlp:NameIDPolicy", [
-                "Format": policy.format,
-                "SPNameQualifier": policy.spNameQualifier,
-                "AllowCreate": policy.allowCreate.map { $0 ? "true" : "false" },
-            ])
-            w.selfClose()
+        XMLWriter.protocolMessage("AuthnRequest", id: id, version: version, issueInstant: issueInstant, destination: destination,
+                                  attributes: [
+                                      "AssertionConsumerServiceURL": assertionConsumerServiceURL,
+                                      "ProtocolBinding": protocolBinding,
+                                      "ForceAuthn": forceAuthn.map { $0 ? "true" : "false" },
+                                      "IsPassive": isPassive.map { $0 ? "true" : "false" },
+                                      "ProviderName": providerName,
+                                  ], issuer: issuer) { w in
+            if let policy = nameIDPolicy {
+                w.open("samlp:NameIDPolicy", [
+                    "Format": policy.format,
+                    "SPNameQualifier": policy.spNameQualifier,
+                    "AllowCreate": policy.allowCreate.map { $0 ? "true" : "false" },
+                ])
+                w.selfClose()
+            }
+            if let context = requestedAuthnContext {
+                w.open("samlp:RequestedAuthnContext", ["Comparison": context.comparison])
+                w.close()
+                for ref in context.classRefs { w.element("saml:AuthnContextClassRef", text: ref) }
+                w.end("samlp:RequestedAuthnContext")
+            }
         }
-        if let context = requestedAuthnContext {
-            w.open("samlp:RequestedAuthnContext", ["Comparison": context.comparison])
-            w.close()
-            for ref in context.classRefs { w.element("saml:AuthnContextClassRef", text: ref) }
-            w.end("samlp:RequestedAuthnContext")
-        }
-        w.end("samlp:AuthnRequest")
-        return String(decoding: w.bytes, as: UTF8.self)
     }
 
     /// Parses an AuthnRequest with the same hardened parser as responses (no DTD, no entities, no duplicate IDs).

@@ -26,26 +26,15 @@ public struct LogoutRequest: Sendable, Hashable {
     }
 
     public func xml() -> String {
-        var w = XMLWriter(capacity: 1024)
-        w.open("samlp:LogoutRequest", [
-            "xmlns:samlp": SAMLNamespace.protocol_,
-            "xmlns:saml": SAMLNamespace.assertion,
-            "ID": id,
-            "Version": version,
-            "IssueInstant": SAMLInstant.format(issueInstant),
-            "Destination": destination,
-            "NotOnOrAfter": notOnOrAfter.map(SAMLInstant.format),
-            "Reason": reason,
-        ])
-        w.close()
-        if let issuer { w.element("saml:Issuer", ["Format": issuer.format], text: issuer.value) }
-        if let nameID {
-            w.element("saml:NameID", ["Format": nameID.format, "NameQualifier": nameID.nameQualifier,
-                                      "SPNameQualifier": nameID.spNameQualifier], text: nameID.value)
+        XMLWriter.protocolMessage("LogoutRequest", id: id, version: version, issueInstant: issueInstant, destination: destination,
+                                  attributes: ["NotOnOrAfter": notOnOrAfter.map(SAMLInstant.format), "Reason": reason],
+                                  issuer: issuer) { w in
+            if let nameID {
+                w.element("saml:NameID", ["Format": nameID.format, "NameQualifier": nameID.nameQualifier,
+                                          "SPNameQualifier": nameID.spNameQualifier], text: nameID.value)
+            }
+            for index in sessionIndexes { w.element("samlp:SessionIndex", text: index) }
         }
-        for index in sessionIndexes { w.element("samlp:SessionIndex", text: index) }
-        w.end("samlp:LogoutRequest")
-        return String(decoding: w.bytes, as: UTF8.self)
     }
 
     public static func parse(_ xml: [UInt8], limits: ParseLimits = .default) throws(SAMLError) -> LogoutRequest {
@@ -75,21 +64,10 @@ public struct LogoutResponse: Sendable, Hashable {
     }
 
     public func xml() -> String {
-        var w = XMLWriter(capacity: 1024)
-        w.open("samlp:LogoutResponse", [
-            "xmlns:samlp": SAMLNamespace.protocol_,
-            "xmlns:saml": SAMLNamespace.assertion,
-            "ID": id,
-            "Version": version,
-            "IssueInstant": SAMLInstant.format(issueInstant),
-            "Destination": destination,
-            "InResponseTo": inResponseTo,
-        ])
-        w.close()
-        if let issuer { w.element("saml:Issuer", ["Format": issuer.format], text: issuer.value) }
-        EntraSerializer.writeStatus(status, into: &w)
-        w.end("samlp:LogoutResponse")
-        return String(decoding: w.bytes, as: UTF8.self)
+        XMLWriter.protocolMessage("LogoutResponse", id: id, version: version, issueInstant: issueInstant, destination: destination,
+                                  attributes: ["InResponseTo": inResponseTo], issuer: issuer) { w in
+            EntraSerializer.writeStatus(status, into: &w)
+        }
     }
 
     public static func parse(_ xml: [UInt8], limits: ParseLimits = .default) throws(SAMLError) -> LogoutResponse {

@@ -78,3 +78,34 @@ struct XMLWriter {
         }
     }
 }
+
+import Foundation
+
+extension XMLWriter {
+    /// A protocol message (`samlp:<name>`): both prefixes declared, then ID, Version, IssueInstant, Destination,
+    /// the message's own attributes, the optional `saml:Issuer`, the body, and the end tag. One line of XML.
+    static func protocolMessage(_ name: String, id: String, version: String, issueInstant: Date, destination: String?,
+                                attributes: KeyValuePairs<String, String?> = [:], issuer: Issuer?,
+                                body: (inout XMLWriter) -> Void) -> String {
+        var w = XMLWriter(capacity: 1024)
+        w.open("samlp:" + name, [
+            "xmlns:samlp": SAMLNamespace.protocol_,
+            "xmlns:saml": SAMLNamespace.assertion,
+            "ID": id,
+            "Version": version,
+            "IssueInstant": SAMLInstant.format(issueInstant),
+            "Destination": destination,
+        ])
+        for (key, value) in attributes {
+            guard let value else { continue }
+            w.raw(" " + key + "=\"")
+            w.escapeAttribute(value)
+            w.raw("\"")
+        }
+        w.close()
+        if let issuer { w.element("saml:Issuer", ["Format": issuer.format], text: issuer.value) }
+        body(&w)
+        w.end("samlp:" + name)
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
+}

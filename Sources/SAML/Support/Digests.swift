@@ -5,9 +5,9 @@ public enum SAMLDigest {
     public static func sha256(_ bytes: [UInt8]) -> [UInt8] { NativeX509.digest(bytes, sha256: true) }
     public static func hmacSHA256(key: [UInt8], _ bytes: [UInt8]) -> [UInt8] { NativeX509.hmacSHA256(key: key, bytes) }
 
-    /// Lowercase hex.
-    public static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
+    /// Hex, lowercase by default (AWS SigV4) or uppercase (certificate thumbprints, as the Entra portal shows them).
+    public static func hex(_ bytes: [UInt8], uppercase: Bool = false) -> String {
+        let digits = Array((uppercase ? "0123456789ABCDEF" : "0123456789abcdef").utf8)
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
         for b in bytes {
