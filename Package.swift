@@ -43,6 +43,8 @@ let package = Package(
         .executableTarget(name: "mock-aws", dependencies: [
             "MockAWS", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // mock-entra's building blocks (Entra ID's side): TOTP for MFA first.
+        .target(name: "MockEntra", dependencies: ["SAML"]),
         // The project's test corpus, generated from fixed keys and a fixed clock; used by the generator and the tests.
         .target(name: "SAMLTestVectors", dependencies: ["SAML"]),
         // Regenerates TestVectors/ (files and manifest).
@@ -54,5 +56,6 @@ let package = Package(
         .testTarget(name: "SAMLTests", dependencies: ["SAML", "SAMLTestVectors"]),
         .testTarget(name: "AWSFederationTests", dependencies: ["AWSFederation", "SAML"]),
         .testTarget(name: "MockAWSTests", dependencies: ["MockAWS", "AWSFederation", "SAML"]),
+        .testTarget(name: "MockEntraTests", dependencies: ["MockEntra"]),
     ]
 )

@@ -189,12 +189,12 @@ enum NativeX509 {
         digest(bytes, md: messageDigest(algorithm))
     }
 
-    static func hmacSHA256(key: [UInt8], _ bytes: [UInt8]) -> [UInt8] {
+    static func hmac(_ algorithm: SignatureAlgorithm, key: [UInt8], _ bytes: [UInt8]) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         _ = key.withUnsafeBytes { k in
             bytes.withUnsafeBufferPointer { d in
-                HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), d.baseAddress, d.count, &out, &length)
+                HMAC(messageDigest(algorithm), k.baseAddress, Int32(k.count), d.baseAddress, d.count, &out, &length)
             }
         }
         return Array(out.prefix(Int(length)))

@@ -3,7 +3,11 @@
 public enum SAMLDigest {
     public static func sha1(_ bytes: [UInt8]) -> [UInt8] { NativeX509.digest(bytes, sha256: false) }
     public static func sha256(_ bytes: [UInt8]) -> [UInt8] { NativeX509.digest(bytes, sha256: true) }
-    public static func hmacSHA256(key: [UInt8], _ bytes: [UInt8]) -> [UInt8] { NativeX509.hmacSHA256(key: key, bytes) }
+    public static func hmacSHA256(key: [UInt8], _ bytes: [UInt8]) -> [UInt8] { NativeX509.hmac(.rsaSHA256, key: key, bytes) }
+    /// HMAC with SHA-1, SHA-256 or SHA-512 (the digests TOTP allows, RFC 6238).
+    public static func hmac(_ algorithm: SignatureAlgorithm, key: [UInt8], _ bytes: [UInt8]) -> [UInt8] {
+        NativeX509.hmac(algorithm, key: key, bytes)
+    }
 
     /// Hex, lowercase by default (AWS SigV4) or uppercase (certificate thumbprints, as the Entra portal shows them).
     public static func hex(_ bytes: [UInt8], uppercase: Bool = false) -> String {
