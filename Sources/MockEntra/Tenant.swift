@@ -1,0 +1,192 @@
+import Foundation
+
+/// An Entra tenant as the deployment guide sets it up for AWS: users, groups, the "AWS Single-Account Access"
+/// enterprise application with its app roles and group assignments, Conditional Access policies, and PIM-style
+/// eligible group memberships. Plain values, `Codable` as mock-entra's configuration file.
+public struct Tenant: Codable, Sendable, Hashable {
+    public struct User: Codable, Sendable, Hashable {
+        public var objectID: String
+        public var userPrincipalName: String
+        public var displayName: String
+        public var givenName: String
+        public var surname: String
+        public var password: String
+        /// Base32 TOTP secret for the MFA page, when the user has registered an authenticator.
+        public var totpSecret: String?
+
+        public init(objectID: String, userPrincipalName: String, displayName: String, givenName: String, surname: String,
+                    password: String, totpSecret: String? = nil) {
+            (self.objectID, self.userPrincipalName, self.displayName) = (objectID, userPrincipalName, displayName)
+            (self.givenName, self.surname, self.password, self.totpSecret) = (givenName, surname, password, totpSecret)
+        }
+    }
+
+    public struct Group: Codable, Sendable, Hashable {
+        public var objectID: String
+        public var displayName: String
+        /// Active members, by UPN.
+        public var members: [String]
+        /// PIM: members who must activate the membership before it counts, by UPN.
+        public var eligibleMembers: [String]
+        /// PIM: the longest activation.
+        public var maxActivationMinutes: Int
+
+        public init(objectID: String, displayName: String, members: [String], eligibleMembers: [String] = [],
+                    maxActivationMinutes: Int = 60) {
+            (self.objectID, self.displayName, self.members) = (objectID, displayName, members)
+            (self.eligibleMembers, self.maxActivationMinutes) = (eligibleMembers, maxActivationMinutes)
+        }
+    }
+
+    public struct AppRole: Codable, Sendable, Hashable {
+        public var id: String
+        /// `Administrator,EntraID`, as role provisioning names them.
+        public var displayName: String
+        /// `arn:aws:iam::…:role/…,arn:aws:iam::…:saml-provider/…`: the SAML Role value.
+        public var value: String
+
+        public init(id: String, displayName: String, value: String) {
+            (self.id, self.displayName, self.value) = (id, displayName, value)
+        }
+    }
+
+    public struct Application: Codable, Sendable, Hashable {
+        public var appID: String
+        public var displayName: String
+        /// Identifier (Entity ID): the Audience.
+        public var identifier: String
+        /// Reply URL: Destination and Recipient.
+        public var replyURL: String
+        public var appRoles: [AppRole]
+        /// Group display name → app role IDs assigned to it.
+        public var assignments: [String: [String]]
+
+        public init(appID: String, displayName: String, identifier: String, replyURL: String, appRoles: [AppRole],
+                    assignments: [String: [String]]) {
+            (self.appID, self.displayName, self.identifier, self.replyURL) = (appID, displayName, identifier, replyURL)
+            (self.appRoles, self.assignments) = (appRoles, assignments)
+        }
+    }
+
+    public struct ConditionalAccessPolicy: Codable, Sendable, Hashable {
+        public enum Grant: String, Codable, Sendable, Hashable { case requireMFA, block }
+        public var name: String
+        /// Group display names the policy applies to.
+        public var groups: [String]
+        /// Application IDs the policy applies to.
+        public var applications: [String]
+        public var grant: Grant
+
+        public init(name: String, groups: [String], applications: [String], grant: Grant) {
+            (self.name, self.groups, self.applications, self.grant) = (name, groups, applications, grant)
+        }
+    }
+
+    public var name: String
+    public var tenantID: String
+    public var domain: String
+    public var users: [User]
+    public var groups: [Group]
+    public var applications: [Application]
+    public var conditionalAccess: [ConditionalAccessPolicy]
+
+    public init(name: String, tenantID: String, domain: String, users: [User], groups: [Group], applications: [Application],
+                conditionalAccess: [ConditionalAccessPolicy]) {
+        (self.name, self.tenantID, self.domain, self.users, self.groups) = (name, tenantID, domain, users, groups)
+        (self.applications, self.conditionalAccess) = (applications, conditionalAccess)
+    }
+
+    public var issuer: String { "https://sts.windows.net/\(tenantID)/" }
+
+    public func user(_ upn: String) -> User? { users.first { $0.userPrincipalName.lowercased() == upn.lowercased() } }
+    public func application(_ appID: String) -> Application? { applications.first { $0.appID == appID } }
+
+    /// A PIM activation: `user` made an eligible membership of `group` active until `expires`.
+    public struct Activation: Codable, Sendable, Hashable {
+        public var user: String
+        public var group: String
+        public var justification: String
+        public var expires: Date
+
+        public init(user: String, group: String, justification: String, expires: Date) {
+            self.user = user
+            self.group = group
+            self.justification = justification
+            self.expires = expires
+        }
+    }
+
+    /// Groups whose membership counts for `upn` at `now`: active members, plus eligible members with an unexpired
+    /// activation.
+    public func effectiveGroups(of upn: String, activations: [Activation], at now: Date) -> [Group] {
+        let id = upn.lowercased()
+        return groups.filter { group in
+            group.members.contains { $0.lowercased() == id }
+                || (group.eligibleMembers.contains { $0.lowercased() == id }
+                    && activations.contains { $0.user.lowercased() == id && $0.group == group.displayName && $0.expires > now })
+        }
+    }
+
+    /// The SAML Role values `user.assignedroles` emits for the application: every app role assigned to one of the
+    /// user's effective groups, in app-role order, roles without a value skipped (aws-entra.md §5).
+    public func roleValues(for upn: String, application: Application, activations: [Activation] = [], at now: Date) -> [String] {
+        let groupNames = Set(effectiveGroups(of: upn, activations: activations, at: now).map(\.displayName))
+        let assigned = Set(application.assignments.filter { groupNames.contains($0.key) }.flatMap(\.value))
+        return application.appRoles.filter { assigned.contains($0.id) && !$0.value.isEmpty }.map(\.value)
+    }
+
+    /// What Conditional Access decides for `upn` signing in to `application` (block wins over MFA).
+    public enum AccessDecision: Sendable, Hashable { case allow, requireMFA(policy: String), block(policy: String) }
+
+    public func conditionalAccess(for upn: String, application: Application, activations: [Activation] = [],
+                                  at now: Date) -> AccessDecision {
+        let groupNames = Set(effectiveGroups(of: upn, activations: activations, at: now).map(\.displayName))
+        let applicable = conditionalAccess.filter { policy in
+            policy.applications.contains(application.appID) && !groupNames.isDisjoint(with: policy.groups)
+        }
+        if let block = applicable.first(where: { $0.grant == .block }) { return .block(policy: block.name) }
+        if let mfa = applicable.first(where: { $0.grant == .requireMFA }) { return .requireMFA(policy: mfa.name) }
+        return .allow
+    }
+}
+
+extension Tenant {
+    /// The deployment guide's tenant. Passwords and TOTP secrets are for the mock only and documented in the README.
+    public static func contoso(account: String = "123456789012", providerName: String = "EntraID",
+                               replyURL: String = "https://signin.aws.amazon.com/saml") -> Tenant {
+        let pair = { (role: String) in "arn:aws:iam::\(account):role/\(role),arn:aws:iam::\(account):saml-provider/\(providerName)" }
+        return Tenant(
+            name: "contoso", tenantID: "aaaabbbb-0000-cccc-1111-dddd2222eeee", domain: "contoso.com",
+            users: [
+                User(objectID: "11111111-aaaa-4bbb-8ccc-000000000001", userPrincipalName: "test-awsadmin@contoso.com",
+                     displayName: "Test-AWSAdmin", givenName: "Test", surname: "AWSAdmin", password: "Adm1n-Passw0rd!",
+                     totpSecret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+                User(objectID: "11111111-aaaa-4bbb-8ccc-000000000002", userPrincipalName: "test-awsdeveloper@contoso.com",
+                     displayName: "Test-AWSDeveloper", givenName: "Test", surname: "AWSDeveloper", password: "Dev3loper-Passw0rd!",
+                     totpSecret: "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"),
+            ],
+            groups: [
+                Group(objectID: "22222222-aaaa-4bbb-8ccc-000000000001", displayName: "AWS-Account1-Administrators",
+                      members: ["test-awsadmin@contoso.com"], eligibleMembers: [], maxActivationMinutes: 60),
+                Group(objectID: "22222222-aaaa-4bbb-8ccc-000000000002", displayName: "AWS-Account1-Developers",
+                      members: ["test-awsdeveloper@contoso.com"], eligibleMembers: [], maxActivationMinutes: 60),
+            ],
+            applications: [
+                Application(appID: "33333333-aaaa-4bbb-8ccc-000000000001", displayName: "AWS Single-Account Access",
+                            identifier: "https://signin.aws.amazon.com/saml", replyURL: replyURL,
+                            appRoles: [
+                                AppRole(id: "44444444-aaaa-4bbb-8ccc-000000000001", displayName: "Administrator,\(providerName)",
+                                        value: pair("Administrator")),
+                                AppRole(id: "44444444-aaaa-4bbb-8ccc-000000000002", displayName: "Developer,\(providerName)",
+                                        value: pair("Developer")),
+                                AppRole(id: "44444444-aaaa-4bbb-8ccc-000000000003", displayName: "msiam_access", value: ""),
+                            ],
+                            assignments: ["AWS-Account1-Administrators": ["44444444-aaaa-4bbb-8ccc-000000000001"],
+                                          "AWS-Account1-Developers": ["44444444-aaaa-4bbb-8ccc-000000000002"]]),
+            ],
+            conditionalAccess: [
+                ConditionalAccessPolicy(name: "AWS Console – MFA", groups: ["AWS-Account1-Administrators", "AWS-Account1-Developers"],
+                                        applications: ["33333333-aaaa-4bbb-8ccc-000000000001"], grant: .requireMFA),
+            ])
+    }
+}
