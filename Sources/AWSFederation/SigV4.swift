@@ -109,9 +109,16 @@ public enum SigV4 {
         guard scopeParts.count == 5, scopeParts[4] == "aws4_request" else { throw incomplete }
         let (keyID, day, region, service) = (scopeParts[0], scopeParts[1], scopeParts[2], scopeParts[3])
         let signedHeaders = signedList.split(separator: ";").map(String.init)
-        guard signedHeaders.contains("host"), signedHeaders == signedHeaders.sorted(),
-              let amzDate = request.header("x-amz-date") ?? request.header("date"), let date = parseAmzDate(amzDate),
+        // The date must be covered by the signature, or the freshness check below could be defeated by editing it.
+        let dateHeader = request.header("x-amz-date") != nil ? "x-amz-date" : "date"
+        guard signedHeaders.contains("host"), signedHeaders.contains(dateHeader), signedHeaders == signedHeaders.sorted(),
+              let amzDate = request.header(dateHeader), let date = parseAmzDate(amzDate),
               amzDate.hasPrefix(day) else { throw incomplete }
+        // The body is always hashed here; a claimed hash must match it, or a signed request's body could be swapped.
+        if let claimed = request.header("x-amz-content-sha256"), claimed != payloadHash(request) {
+            throw AWSError(code: "XAmzContentSHA256Mismatch",
+                           message: "The provided 'x-amz-content-sha256' header does not match what was computed.", httpStatus: 400)
+        }
         guard abs(date.timeIntervalSince(now)) <= maxSkew else {
             throw AWSError(code: "SignatureDoesNotMatch",
                            message: "Signature expired: \(amzDate) is now earlier than \(Self.amzDate(now.addingTimeInterval(-maxSkew))) (\(Self.amzDate(now)) - 15 min.)",
@@ -139,7 +146,7 @@ public enum SigV4 {
 
     static func signature(_ request: Request, signedHeaders: [String], amzDate: String, scope: String, secret: String,
                           region: String, service: String) -> String {
-        let payloadHash = request.header("x-amz-content-sha256") ?? SAMLDigest.hex(SAMLDigest.sha256(request.body))
+        let payloadHash = payloadHash(request)
         let canonicalHeaders = signedHeaders.map { name in
             "\(name):\(collapse(request.header(name) ?? ""))\n"
         }.joined()
@@ -150,6 +157,9 @@ public enum SigV4 {
         for part in [region, service, "aws4_request"] { key = SAMLDigest.hmacSHA256(key: key, Array(part.utf8)) }
         return SAMLDigest.hex(SAMLDigest.hmacSHA256(key: key, Array(stringToSign.utf8)))
     }
+
+    /// The hex SHA-256 of the body as received (never a hash the request claims for itself).
+    static func payloadHash(_ request: Request) -> String { SAMLDigest.hex(SAMLDigest.sha256(request.body)) }
 
     /// Header value with surrounding spaces trimmed and inner runs of spaces collapsed.
     static func collapse(_ value: String) -> String {

@@ -1,4 +1,4 @@
-import AWSFederation
+@testable import AWSFederation
 import Foundation
 import SAML
 import Testing
@@ -79,6 +79,24 @@ struct SigV4Tests {
         unsigned.headers.removeAll { $0.name.lowercased() == "authorization" }
         do { _ = try SigV4.verify(unsigned, now: date, lookup: lookup); Issue.record("unsigned verified") }
         catch { #expect(error.code == "MissingAuthenticationToken") }
+        // A claimed payload hash does not replace the body's own: a signed request's body cannot be swapped.
+        var swapped = received
+        swapped.headers.append((name: "X-Amz-Content-SHA256", value: SAMLDigest.hex(SAMLDigest.sha256(received.body))))
+        swapped.body = Array("Action=DeleteRole&RoleName=Administrator&Version=2010-05-08".utf8)
+        do { _ = try SigV4.verify(swapped, now: date, lookup: lookup); Issue.record("a swapped body verified") }
+        catch { #expect(error.code == "XAmzContentSHA256Mismatch") }
+        // The date must be a signed header: otherwise an old request could be made to look fresh.
+        var undated = SigV4.Request(method: "POST", path: "/", headers: [
+            (name: "Content-Type", value: "application/x-www-form-urlencoded; charset=utf-8"), (name: "Host", value: "127.0.0.1:4566"),
+            (name: "X-Amz-Date", value: SigV4.amzDate(date)),
+        ], body: Array("Action=ListRoles&Version=2010-05-08".utf8))
+        let scope = "\(SigV4.amzDate(date).prefix(8))/us-east-1/iam/aws4_request"
+        let signature = SigV4.signature(undated, signedHeaders: ["content-type", "host"], amzDate: SigV4.amzDate(date), scope: scope,
+                                        secret: Self.credentials.secretAccessKey, region: "us-east-1", service: "iam")
+        undated.headers.append((name: "Authorization", value:
+            "AWS4-HMAC-SHA256 Credential=\(Self.credentials.accessKeyID)/\(scope), SignedHeaders=content-type;host, Signature=\(signature)"))
+        do { _ = try SigV4.verify(undated, now: date, lookup: lookup); Issue.record("an unsigned date verified") }
+        catch { #expect(error.code == "IncompleteSignature") }
         // Temporary credentials need their session token.
         do {
             _ = try SigV4.verify(received, now: date) { _ throws(AWSError) in
