@@ -193,12 +193,11 @@ public struct AWSFederation: Sendable {
     // MARK: - Steps
 
     private func decode(_ base64: String) throws(AWSError) -> [UInt8] {
-        let compact = base64.utf8.filter { $0 != 32 && $0 != 10 && $0 != 13 && $0 != 9 }
-        guard let data = Data(base64Encoded: Data(compact)) else {
+        guard let bytes = Base64.decode(base64.utf8) else {
             throw AWSError.invalidIdentityToken("The SAML assertion is not valid base64",
                                                 cause: SAMLError(.inputBase64, "the SAMLResponse is not valid base64"))
         }
-        return [UInt8](data)
+        return bytes
     }
 
     /// §2.3-§2.8 and the attribute rules of §1: issuer, signature, encryption, subject confirmation, audience, time.

@@ -70,10 +70,10 @@ enum NativeDecryption {
             throw malformed("xenc:CipherValue", found: cipherData.child(xenc, "CipherReference") != nil
                             ? "a CipherReference (external data is not fetched)" : "none")
         }
-        let text = value.textBytes.filter { $0 != 32 && $0 != 10 && $0 != 13 && $0 != 9 }
-        guard let bytes = Data(base64Encoded: Data(text)), !bytes.isEmpty else {
+        let text = value.textBytes
+        guard let bytes = Base64.decode(text), !bytes.isEmpty else {
             throw malformed("base64 in CipherValue", found: "\(text.count) characters that do not decode")
         }
-        return [UInt8](bytes)
+        return bytes
     }
 }

@@ -139,9 +139,9 @@ struct NativeSignatureVerifier {
                     return KeyHint(matching: match)
                 }
             }
-            let text = node.textBytes.filter { $0 != 32 && $0 != 10 && $0 != 13 && $0 != 9 }
+            let text = Base64.stripWhitespace(node.textBytes)
             if let match = trusted.first(where: { $0.base64Bytes == text }) { return KeyHint(matching: match) }
-            let subject = Data(base64Encoded: Data(text)).flatMap { try? Certificate(bytes: [UInt8]($0)) }
+            let subject = Base64.decode(text).flatMap { try? Certificate(bytes: $0) }
             return KeyHint(foreign: subject.map { "a certificate carried in the message: \($0.subject), SHA-256 \($0.sha256Thumbprint)" }
                 ?? "an unreadable certificate carried in the message")
         }
