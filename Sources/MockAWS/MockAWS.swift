@@ -149,9 +149,10 @@ public struct MockAWS: Sendable {
         let now = clock.now
         // Resolve the caller up front (an actor call), then verify synchronously against that answer.
         let keyID = SigV4.accessKeyID(of: signed)
-        let caller = try await keyID.asyncMap { id throws(AWSError) in try await state.caller(accessKeyID: id, now: now) }
-        _ = try SigV4.verify(signed, now: now) { id throws(AWSError) in id == keyID ? caller??.credentials : nil }
-        guard let caller = caller ?? nil else {
+        var caller: (credentials: SigV4.Credentials, arn: String, userID: String)?
+        if let keyID { caller = try await state.caller(accessKeyID: keyID, now: now) }
+        _ = try SigV4.verify(signed, now: now) { id throws(AWSError) in id == keyID ? caller?.credentials : nil }
+        guard let caller else {
             throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", httpStatus: 403)
         }
         return (caller.arn, caller.userID)
@@ -261,11 +262,4 @@ public struct MockAWS: Sendable {
 
     /// `2025-05-01T13:00:30Z`.
     static func isoSeconds(_ date: Date) -> String { String(SAMLInstant.format(date).prefix(19)) + "Z" }
-}
-
-extension Optional {
-    func asyncMap<T, E: Error>(_ transform: (Wrapped) async throws(E) -> T) async throws(E) -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
-    }
 }

@@ -19,6 +19,9 @@ struct TenantTests {
         #expect(tenant.conditionalAccess(for: "nobody@contoso.com", application: app, at: now) == .allow)
         #expect(tenant.issuer == "https://sts.windows.net/aaaabbbb-0000-cccc-1111-dddd2222eeee/")
         #expect(TOTP(base32: tenant.users[0].totpSecret ?? "") != nil)
+        #expect(tenant.user("TEST-AWSADMIN@contoso.com")?.displayName == "Test-AWSAdmin" && tenant.user("nobody@contoso.com") == nil)
+        #expect(tenant.application("33333333-aaaa-4bbb-8ccc-000000000001")?.displayName == "AWS Single-Account Access")
+        #expect(tenant.application("unknown") == nil)
     }
 
     @Test("PIM: an eligible membership yields its role only while activated")
