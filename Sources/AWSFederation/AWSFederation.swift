@@ -193,7 +193,7 @@ public struct AWSFederation: Sendable {
     // MARK: - Steps
 
     private func decode(_ base64: String) throws(AWSError) -> [UInt8] {
-        guard let bytes = Base64.decode(base64.utf8) else {
+        guard let bytes = Base64.decode(base64) else {
             throw AWSError.invalidIdentityToken("The SAML assertion is not valid base64",
                                                 cause: SAMLError(.inputBase64, "the SAMLResponse is not valid base64"))
         }

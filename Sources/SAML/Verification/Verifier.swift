@@ -75,7 +75,7 @@ public struct Verifier: Sendable {
 
     /// Strict base64: whitespace is ignored (browsers and capture tools wrap lines), any other stray character fails.
     static func decodeBase64(_ text: String, limit: Int) throws(SAMLError) -> [UInt8] {
-        let compact = Base64.stripWhitespace(text.utf8)
+        let compact = Base64.stripWhitespace(text)
         guard compact.count / 4 * 3 <= limit + 3 else {
             throw SAMLError(.inputTooLarge, "the encoded message exceeds the size limit",
                             expected: "at most \(limit) bytes decoded", found: "about \(compact.count / 4 * 3) bytes")
