@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "SAML", targets: ["SAML"]),
         .library(name: "AWSFederation", targets: ["AWSFederation"]),
+        .library(name: "SAMLAttacks", targets: ["SAMLAttacks"]),
         .executable(name: "saml-bench", targets: ["saml-bench"]),
         .executable(name: "mock-aws", targets: ["mock-aws"]),
         .executable(name: "saml-testvectors", targets: ["saml-testvectors"]),
@@ -45,8 +46,10 @@ let package = Package(
         ]),
         // mock-entra's building blocks (Entra ID's side): TOTP for MFA first.
         .target(name: "MockEntra", dependencies: ["SAML"]),
+        // Attack shapes (XSW1-8 and edits after signing) for testing that a service provider refuses them.
+        .target(name: "SAMLAttacks"),
         // The project's test corpus, generated from fixed keys and a fixed clock; used by the generator and the tests.
-        .target(name: "SAMLTestVectors", dependencies: ["SAML"]),
+        .target(name: "SAMLTestVectors", dependencies: ["SAML", "SAMLAttacks"]),
         // Regenerates TestVectors/ (files and manifest).
         .executableTarget(name: "saml-testvectors", dependencies: ["SAML", "SAMLTestVectors"]),
         // Sign/verify throughput, with peers measured in the same run.

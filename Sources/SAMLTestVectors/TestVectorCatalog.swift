@@ -1,5 +1,6 @@
 import Foundation
 import SAML
+import SAMLAttacks
 
 /// The project's own corpus: valid Entra-style AWS responses in every signing mode and deliberately broken ones,
 /// one per rule of the verifier (attacks.md §0-§8). Everything is derived from fixed keys, a fixed clock and
@@ -17,10 +18,6 @@ public struct TestVectorCatalog {
         userPrincipalName: "test-awsadmin@contoso.com", displayName: "Test-AWSAdmin", givenName: "Test",
         surname: "AWSAdmin",
         roles: ["arn:aws:iam::123456789012:role/Administrator,arn:aws:iam::123456789012:saml-provider/EntraID"])
-
-    public struct GeneratorError: Error, CustomStringConvertible {
-        public var description: String
-    }
 
     let idp: Signer
     let rollover: Signer
@@ -48,33 +45,11 @@ public struct TestVectorCatalog {
         return response
     }
 
-    static func replace(_ s: String, _ a: String, _ b: String) throws -> String {
-        guard s.contains(a) else { throw GeneratorError(description: "generator: \"\(a.prefix(60))\" not found") }
-        return s.replacingOccurrences(of: a, with: b)
-    }
-
-    /// The first `<name …>…</name>` element (no nesting of the same name inside).
-    static func element(_ s: String, _ name: String, from: String.Index? = nil) throws -> Range<String.Index> {
-        let start = from ?? s.startIndex
-        guard let open = s.range(of: "<\(name) ", range: start..<s.endIndex) ?? s.range(of: "<\(name)>", range: start..<s.endIndex),
-              let close = s.range(of: "</\(name)>", range: open.upperBound..<s.endIndex) else {
-            throw GeneratorError(description: "generator: <\(name)> not found")
-        }
-        return open.lowerBound..<close.upperBound
-    }
-
     /// The Assertion element (there is one in every base document).
-    static func assertion(_ s: String) throws -> Range<String.Index> { try element(s, "Assertion") }
-
-    /// `s` without its first `<Signature …>…</Signature>` after `from`.
-    static func removeSignature(_ s: String, from: String.Index? = nil) throws -> String {
-        var copy = s
-        copy.removeSubrange(try element(s, "Signature", from: from))
-        return copy
-    }
+    static func assertion(_ s: String) throws -> Range<String.Index> { try AttackEdit.element(s, "Assertion") }
 
     static func evilNameID(_ s: String) throws -> String {
-        try replace(s, ">test-awsadmin@contoso.com</NameID>", ">admin@evil.example</NameID>")
+        try AttackEdit.replaceNameID(s, with: AttackEdit.defaultEvilNameID)
     }
 
     // MARK: - The catalogue
@@ -100,7 +75,7 @@ public struct TestVectorCatalog {
         /// A rejection made by one textual edit of the default valid file.
         func edited(_ file: String, _ code: SAMLError.Code, _ description: String, replacing old: String,
                     with new: String) throws {
-            add(file, try Self.replace(assertionSigned, old, new))
+            add(file, try AttackEdit.replace(assertionSigned, old, new))
             reject(file, code, description)
         }
         add("valid_assertion_signed.xml", assertionSigned)
@@ -137,11 +112,11 @@ public struct TestVectorCatalog {
               options: .init(requestID: "id-4f1b7f0c9a"))
         reject("valid_sp_initiated.xml", .inResponseToMismatch, "answers another request", options: .init(requestID: "id-other"))
         reject("valid_sp_initiated.xml", .inResponseToUnsolicited, "claims to answer a request when none is outstanding")
-        add("valid_comment_in_nameid.xml", try Self.replace(assertionSigned, ">test-awsadmin@contoso.com</NameID>",
+        add("valid_comment_in_nameid.xml", try AttackEdit.replace(assertionSigned, ">test-awsadmin@contoso.com</NameID>",
                                                              ">test-awsadmin@<!-- c -->contoso.com</NameID>"))
         valid("valid_comment_in_nameid.xml", "a comment inside NameID keeps the signature valid; the full text is read")
         let manifestObject = "<Object><Manifest><Reference URI=\"http://127.0.0.1:9/never-fetched\"><DigestMethod Algorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\"/><DigestValue>AAAA</DigestValue></Reference></Manifest></Object></Signature>"
-        add("valid_manifest_ignored.xml", try Self.replace(assertionSigned, "</KeyInfo></Signature>", "</KeyInfo>" + manifestObject))
+        add("valid_manifest_ignored.xml", try AttackEdit.replace(assertionSigned, "</KeyInfo></Signature>", "</KeyInfo>" + manifestObject))
         valid("valid_manifest_ignored.xml", "a ds:Manifest with an external reference is ignored, never fetched")
 
         // Time, judged on the default valid file.
@@ -162,19 +137,19 @@ public struct TestVectorCatalog {
                options: .init(maxDocumentBytes: 2048))
 
         // Signature exclusion and tampering.
-        add("unsigned.xml", try Self.evilNameID(try Self.removeSignature(assertionSigned)))
+        add("unsigned.xml", try Self.evilNameID(try AttackEdit.removeSignature(assertionSigned)))
         reject("unsigned.xml", .signatureMissing, "signature removed and NameID changed (signature exclusion)")
         add("tampered_nameid.xml", try Self.evilNameID(assertionSigned))
         reject("tampered_nameid.xml", .signatureDigestMismatch, "NameID changed, signature kept")
         try edited("tampered_role.xml", .signatureDigestMismatch, "Role value changed, signature kept", replacing: "role/Administrator,", with: "role/Administrator2,")
         try edited("comment_suffix_injection.xml", .signatureDigestMismatch, "Duo-style suffix after a comment changes the text", replacing: ">test-awsadmin@contoso.com</NameID>", with: ">test-awsadmin@contoso.com<!---->.evil.example</NameID>")
-        let value = try Self.element(assertionSigned, "SignatureValue")
+        let value = try AttackEdit.element(assertionSigned, "SignatureValue")
         var flipped = assertionSigned
         let firstValueChar = assertionSigned.index(value.lowerBound, offsetBy: "<SignatureValue>".count)
         flipped.replaceSubrange(firstValueChar...firstValueChar, with: assertionSigned[firstValueChar] == "A" ? "B" : "A")
         add("tampered_signature_value.xml", flipped)
         reject("tampered_signature_value.xml", .signatureInvalid, "SignatureValue altered")
-        add("tampered_response_signature_both.xml", try Self.replace(bothSigned, "Destination=\"https://signin.aws.amazon.com/saml\"",
+        add("tampered_response_signature_both.xml", try AttackEdit.replace(bothSigned, "Destination=\"https://signin.aws.amazon.com/saml\"",
                                                                      "Destination=\"https://signin.aws.amazon.com/saml?\""))
         reject("tampered_response_signature_both.xml", .signatureDigestMismatch,
                "both signed; the Response's own content changed: its failing signature is fatal even though the assertion's holds")
@@ -185,7 +160,7 @@ public struct TestVectorCatalog {
         }, mode: .assertion))
         reject("attacker_cert_in_keyinfo.xml", .signatureUntrustedKey, "re-signed by an attacker who put their certificate in KeyInfo")
         let attackerSigned = try attacker.sign(Self.base(seed: 10), mode: .assertion)
-        let keyInfo = try Self.element(attackerSigned, "KeyInfo")
+        let keyInfo = try AttackEdit.element(attackerSigned, "KeyInfo")
         var keyValue = attackerSigned
         keyValue.replaceSubrange(keyInfo, with: "<KeyInfo><KeyValue><RSAKeyValue><Modulus>AQAB</Modulus><Exponent>AQAB</Exponent></RSAKeyValue></KeyValue></KeyInfo>")
         add("attacker_keyvalue.xml", keyValue)
@@ -196,46 +171,23 @@ public struct TestVectorCatalog {
         reject("attacker_no_keyinfo.xml", .signatureInvalid, "signed by another key, no KeyInfo")
 
         // Signature wrapping (Somorovsky et al. XSW1-8, after SAMLRaider's transformations).
-        let signedResponseNoSig = try Self.removeSignature(responseSigned)
-        let evilRoot = try Self.evilNameID(try Self.replace(responseSigned, "ID=\"\(Self.base(seed: 2).id)\"", "ID=\"_evil_response\""))
-        add("xsw1.xml", try Self.replace(evilRoot, "</KeyInfo></Signature>", "</KeyInfo>\(signedResponseNoSig)</Signature>"))
-        reject("xsw1.xml", .structureDuplicateID, "XSW1: evil root; the signed Response copied inside its Signature (its assertion ID repeats)")
-        add("xsw2.xml", try Self.replace(evilRoot, "<Signature xmlns=", "\(signedResponseNoSig)<Signature xmlns="))
-        reject("xsw2.xml", .structureDuplicateID, "XSW2: evil root; the signed Response copied before its Signature (its assertion ID repeats)")
+        let wrapped: [(SignatureWrapping, SAMLError.Code, String)] = [
+            (.xsw1, .structureDuplicateID, "XSW1: evil root; the signed Response copied inside its Signature (its assertion ID repeats)"),
+            (.xsw2, .structureDuplicateID, "XSW2: evil root; the signed Response copied before its Signature (its assertion ID repeats)"),
+            (.xsw3, .structureMultipleAssertions, "XSW3: unsigned evil assertion before the signed one"),
+            (.xsw4, .structureMultipleAssertions, "XSW4: the signed assertion moved inside the evil one"),
+            (.xsw5, .structureMultipleAssertions, "XSW5: evil assertion keeps the Signature; untouched copy appended"),
+            (.xsw6, .structureMultipleAssertions, "XSW6: untouched copy inside the evil assertion's Signature"),
+            (.xsw7, .structureDuplicateID, "XSW7: evil copy with the same ID inside Extensions"),
+            (.xsw8, .structureDuplicateID, "XSW8: evil in place, original with the same ID inside ds:Object"),
+        ]
+        for (variant, code, description) in wrapped {
+            add("\(variant.rawValue).xml", try variant.apply(to: variant.needsSignedResponse ? responseSigned : assertionSigned))
+            reject("\(variant.rawValue).xml", code, description)
+        }
         let a = try Self.assertion(assertionSigned)
         let signedAssertion = String(assertionSigned[a])
-        let evilAssertion = try Self.evilNameID(try Self.replace(try Self.removeSignature(signedAssertion),
-                                                                 "ID=\"\(Self.base(seed: 1).assertion?.id ?? "")\"", "ID=\"_evil_assertion\""))
-        var xsw3 = assertionSigned
-        xsw3.replaceSubrange(a, with: evilAssertion + signedAssertion)
-        add("xsw3.xml", xsw3)
-        reject("xsw3.xml", .structureMultipleAssertions, "XSW3: unsigned evil assertion before the signed one")
-        var xsw4 = assertionSigned
-        xsw4.replaceSubrange(a, with: try Self.replace(evilAssertion, "</Assertion>", signedAssertion + "</Assertion>"))
-        add("xsw4.xml", xsw4)
-        reject("xsw4.xml", .structureMultipleAssertions, "XSW4: the signed assertion moved inside the evil one")
-        let evilKeepsSignature = try Self.evilNameID(try Self.replace(signedAssertion, "ID=\"\(Self.base(seed: 1).assertion?.id ?? "")\"",
-                                                                      "ID=\"_evil_assertion\""))
-        let untouchedCopy = try Self.removeSignature(signedAssertion)
-        var xsw5 = assertionSigned
-        xsw5.replaceSubrange(a, with: evilKeepsSignature + untouchedCopy)
-        add("xsw5.xml", xsw5)
-        reject("xsw5.xml", .structureMultipleAssertions, "XSW5: evil assertion keeps the Signature; untouched copy appended")
-        var xsw6 = assertionSigned
-        xsw6.replaceSubrange(a, with: try Self.replace(evilKeepsSignature, "</KeyInfo></Signature>", "</KeyInfo>\(untouchedCopy)</Signature>"))
-        add("xsw6.xml", xsw6)
-        reject("xsw6.xml", .structureMultipleAssertions, "XSW6: untouched copy inside the evil assertion's Signature")
-        let sameIDEvil = try Self.evilNameID(try Self.removeSignature(signedAssertion))
-        var xsw7 = assertionSigned
-        xsw7.replaceSubrange(a, with: "<samlp:Extensions>\(sameIDEvil)</samlp:Extensions>" + signedAssertion)
-        add("xsw7.xml", xsw7)
-        reject("xsw7.xml", .structureDuplicateID, "XSW7: evil copy with the same ID inside Extensions")
-        var xsw8 = assertionSigned
-        let evilInPlace = try Self.evilNameID(try Self.replace(signedAssertion, "</KeyInfo></Signature>",
-                                                               "</KeyInfo><Object>\(untouchedCopy)</Object></Signature>"))
-        xsw8.replaceSubrange(a, with: evilInPlace)
-        add("xsw8.xml", xsw8)
-        reject("xsw8.xml", .structureDuplicateID, "XSW8: evil in place, original with the same ID inside ds:Object")
+        let sameIDEvil = try Self.evilNameID(try AttackEdit.removeSignature(signedAssertion))
         var dupAfter = assertionSigned
         dupAfter.replaceSubrange(a, with: signedAssertion + sameIDEvil)
         add("duplicate_id_after.xml", dupAfter)
@@ -248,23 +200,23 @@ public struct TestVectorCatalog {
         try edited("assertion_in_advice.xml", .structureMultipleAssertions, "a second assertion nested in Advice", replacing: "<AuthnStatement ", with: "<Advice>\(String(second[try Self.assertion(second)]))</Advice><AuthnStatement ")
 
         // Signature placement and shape.
-        let sigRange = try Self.element(assertionSigned, "Signature")
+        let sigRange = try AttackEdit.element(assertionSigned, "Signature")
         let signatureXML = String(assertionSigned[sigRange])
         var nested = assertionSigned
         nested.removeSubrange(sigRange)
-        nested = try Self.replace(nested, "<NameID ", signatureXML + "<NameID ")
+        nested = try AttackEdit.replace(nested, "<NameID ", signatureXML + "<NameID ")
         add("signature_not_direct_child.xml", nested)
         reject("signature_not_direct_child.xml", .signatureUnexpectedLocation, "the assertion's Signature moved into Subject")
-        add("signature_on_status.xml", try Self.replace(assertionSigned, "<samlp:Status>", "<samlp:Status>" + signatureXML))
+        add("signature_on_status.xml", try AttackEdit.replace(assertionSigned, "<samlp:Status>", "<samlp:Status>" + signatureXML))
         reject("signature_on_status.xml", .signatureUnexpectedLocation, "a Signature inside samlp:Status")
-        add("two_signatures_on_assertion.xml", try Self.replace(assertionSigned, "</Signature>", "</Signature>" + signatureXML))
+        add("two_signatures_on_assertion.xml", try AttackEdit.replace(assertionSigned, "</Signature>", "</Signature>" + signatureXML))
         reject("two_signatures_on_assertion.xml", .signatureMultiple, "the assertion carries two Signatures")
         let assertionID = Self.base(seed: 1).assertion?.id ?? ""
         try edited("reference_uri_empty.xml", .signatureReferenceURI, "Reference URI=\"\" (whole document)", replacing: "URI=\"#\(assertionID)\"", with: "URI=\"\"")
         try edited("reference_uri_other_element.xml", .signatureReferenceURI, "the assertion's Signature references the Response", replacing: "URI=\"#\(assertionID)\"", with: "URI=\"#\(Self.base(seed: 1).id)\"")
         try edited("reference_uri_injection.xml", .signatureReferenceURI, "XPath injection in the Reference URI", replacing: "URI=\"#\(assertionID)\"", with: "URI=\"#x') or eval('1\"")
-        let reference = try Self.element(assertionSigned, "Reference")
-        add("two_references.xml", try Self.replace(assertionSigned, "</Reference>", "</Reference>" + String(assertionSigned[reference])))
+        let reference = try AttackEdit.element(assertionSigned, "Reference")
+        add("two_references.xml", try AttackEdit.replace(assertionSigned, "</Reference>", "</Reference>" + String(assertionSigned[reference])))
         reject("two_references.xml", .signatureReferenceCount, "SignedInfo with two References")
         try edited("xpath_transform.xml", .signatureTransformNotAllowed, "an XPath transform", replacing: "<Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>", with: "<Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xpath-19991116\"><XPath>1</XPath></Transform><Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>")
         try edited("xslt_transform.xml", .signatureTransformNotAllowed, "an XSLT transform in place of C14N", replacing: "<Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>", with: "<Transform Algorithm=\"http://www.w3.org/TR/1999/REC-xslt-19991116\"/>")
@@ -274,10 +226,10 @@ public struct TestVectorCatalog {
         try edited("c14n_with_comments.xml", .signatureAlgorithmNotAllowed, "CanonicalizationMethod with comments", replacing: "<CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>", with: "<CanonicalizationMethod Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#WithComments\"/>")
 
         // Parser layer.
-        add("dtd_internal_entity.xml", "<!DOCTYPE r [<!ENTITY u \"test-awsadmin@contoso.com\">]>" + (try Self.replace(
+        add("dtd_internal_entity.xml", "<!DOCTYPE r [<!ENTITY u \"test-awsadmin@contoso.com\">]>" + (try AttackEdit.replace(
             assertionSigned, ">test-awsadmin@contoso.com</NameID>", ">&u;</NameID>")))
         reject("dtd_internal_entity.xml", .parseDTDForbidden, "an internal DTD entity supplies the NameID")
-        add("dtd_xxe.xml", "<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>" + (try Self.replace(
+        add("dtd_xxe.xml", "<!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>" + (try AttackEdit.replace(
             assertionSigned, ">test-awsadmin@contoso.com</NameID>", ">&x;</NameID>")))
         reject("dtd_xxe.xml", .parseDTDForbidden, "an external entity (XXE)")
         add("dtd_billion_laughs.xml", "<!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\"><!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]>" + assertionSigned)
@@ -309,7 +261,7 @@ public struct TestVectorCatalog {
         add("one_time_use.xml", try idp.sign(Self.base(seed: 14) { $0.assertion?.conditions?.hasOneTimeUse = true }, mode: .assertion))
         reject("one_time_use.xml", .conditionsUnsupported, "a OneTimeUse condition")
         // The assertion's Issuer removed, then the assertion signed again, so only the Issuer rule can fail.
-        let withoutIssuer = try Self.replace(assertionSigned, "<Issuer>\(Self.user.issuer)</Issuer><Signature", "<Signature")
+        let withoutIssuer = try AttackEdit.replace(assertionSigned, "<Issuer>\(Self.user.issuer)</Issuer><Signature", "<Signature")
         add("missing_assertion_issuer.xml", String(decoding: try Signer.signTemplates(
             in: Array(withoutIssuer.utf8), elementIDs: [assertionID], key: idpKey), as: UTF8.self))
         reject("missing_assertion_issuer.xml", .issuerMissing, "no Issuer in the assertion (re-signed without it)")
