@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "SAMLAttacks", targets: ["SAMLAttacks"]),
         .executable(name: "saml-bench", targets: ["saml-bench"]),
         .executable(name: "mock-aws", targets: ["mock-aws"]),
+        .executable(name: "mock-entra", targets: ["mock-entra"]),
         .executable(name: "saml-testvectors", targets: ["saml-testvectors"]),
     ],
     dependencies: [
@@ -44,8 +45,16 @@ let package = Package(
         .executableTarget(name: "mock-aws", dependencies: [
             "MockAWS", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // mock-entra's building blocks (Entra ID's side): TOTP for MFA first.
-        .target(name: "MockEntra", dependencies: ["SAML"]),
+        // Entra ID's side as an HTTP server: tenant, sign-in and MFA pages, Conditional Access, PIM, My Apps,
+        // SAML endpoint and metadata, role provisioning (SigV4 via AWSFederation), sign-in log, test hooks.
+        .target(name: "MockEntra", dependencies: [
+            "SAML", "AWSFederation", "SAMLAttacks",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "mock-entra", dependencies: [
+            "MockEntra", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // Attack shapes (XSW1-8 and edits after signing) for testing that a service provider refuses them.
         .target(name: "SAMLAttacks"),
         // The project's test corpus, generated from fixed keys and a fixed clock; used by the generator and the tests.
@@ -58,7 +67,9 @@ let package = Package(
         .executableTarget(name: "sign-and-verify-aws", dependencies: ["SAML"], path: "Examples/SignAndVerifyAWS"),
         .testTarget(name: "SAMLTests", dependencies: ["SAML", "SAMLTestVectors"]),
         .testTarget(name: "AWSFederationTests", dependencies: ["AWSFederation", "SAML"]),
-        .testTarget(name: "MockAWSTests", dependencies: ["MockAWS", "AWSFederation", "SAML"]),
-        .testTarget(name: "MockEntraTests", dependencies: ["MockEntra"]),
+        // Starts the built servers for the tests, as a user would, and talks HTTP to them.
+        .target(name: "ServerTesting", path: "Tests/ServerTesting"),
+        .testTarget(name: "MockAWSTests", dependencies: ["MockAWS", "AWSFederation", "SAML", "ServerTesting"]),
+        .testTarget(name: "MockEntraTests", dependencies: ["MockEntra", "AWSFederation", "SAML", "SAMLAttacks", "ServerTesting"]),
     ]
 )

@@ -58,13 +58,19 @@ public struct TOTP: Sendable, Hashable {
 
     /// Whether `code` is valid at `date`, accepting `window` steps either side for clock drift (RFC 6238 §5.2).
     /// Compares in constant time.
-    public func verify(_ code: String, at date: Date, window: Int = 1) -> Bool {
+    public func verify(_ code: String, at date: Date, window: Int = 1) -> Bool { matchingStep(code, at: date, window: window) != nil }
+
+    /// The time step `code` belongs to, within `window` steps of `date`; nil when it matches none. A verifier
+    /// remembers the last accepted step per user and refuses it again, so a code works once (RFC 6238 §5.2).
+    public func matchingStep(_ code: String, at date: Date, window: Int = 1) -> Int64? {
         let step = Int64(floor(date.timeIntervalSince1970 / Double(period)))
         let given = Array(code.utf8)
-        var matched = false
+        var matched: Int64?
         for delta in -window...window {
             let expected = Array(self.code(step: step + Int64(delta)).utf8)
-            if expected.count == given.count, zip(expected, given).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 { matched = true }
+            if expected.count == given.count, zip(expected, given).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 {
+                matched = step + Int64(delta)
+            }
         }
         return matched
     }

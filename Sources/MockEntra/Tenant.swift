@@ -1,4 +1,5 @@
 import Foundation
+import SAML
 
 /// An Entra tenant as the deployment guide sets it up for AWS: users, groups, the "AWS Single-Account Access"
 /// enterprise application with its app roles and group assignments, Conditional Access policies, and PIM-style
@@ -53,19 +54,67 @@ public struct Tenant: Codable, Sendable, Hashable {
     public struct Application: Codable, Sendable, Hashable {
         public var appID: String
         public var displayName: String
-        /// Identifier (Entity ID): the Audience.
+        /// Identifier (Entity ID). A `#n` suffix (several AWS instances in one tenant) is stripped for the Audience.
         public var identifier: String
-        /// Reply URL: Destination and Recipient.
+        /// Reply URL: Destination and Recipient of IdP-initiated responses, and the default ACS.
         public var replyURL: String
+        /// Further Reply URLs an AuthnRequest's AssertionConsumerServiceURL may name.
+        public var additionalReplyURLs: [String]
         public var appRoles: [AppRole]
         /// Group display name → app role IDs assigned to it.
         public var assignments: [String: [String]]
+        /// Entra's "Signing option": assertion (default), response, or both.
+        public var signingMode: SigningMode
+        /// Entra's "Signing algorithm": rsa-sha256 (default) or rsa-sha1.
+        public var signatureAlgorithm: SignatureAlgorithm
+        /// The NameID format when the request names none (Entra's default for the UPN source: emailAddress).
+        public var nameIDFormat: String
+        /// The constant behind `user.sessionduration`, in seconds (900–43200); nil leaves the claim out.
+        public var sessionDuration: Int?
+        /// Relay State sent with IdP-initiated responses (the AWS console URL to land on, for instance).
+        public var relayState: String?
+        /// Logout URL: where a LogoutResponse goes. The AWS gallery app has none.
+        public var logoutURL: String?
+        /// AADSTS76021 unless an AuthnRequest carries a signature that verifies with `requestCertificates`.
+        public var requireSignedRequests: Bool
+        /// PEM certificates that verify signed AuthnRequests ("Verification certificates" in the portal).
+        public var requestCertificates: [String]
 
-        public init(appID: String, displayName: String, identifier: String, replyURL: String, appRoles: [AppRole],
-                    assignments: [String: [String]]) {
+        public init(appID: String, displayName: String, identifier: String, replyURL: String, additionalReplyURLs: [String] = [],
+                    appRoles: [AppRole], assignments: [String: [String]], signingMode: SigningMode = .assertion,
+                    signatureAlgorithm: SignatureAlgorithm = .rsaSHA256, nameIDFormat: String = SAMLURI.nameIDEmail,
+                    sessionDuration: Int? = 3600, relayState: String? = nil, logoutURL: String? = nil,
+                    requireSignedRequests: Bool = false, requestCertificates: [String] = []) {
             (self.appID, self.displayName, self.identifier, self.replyURL) = (appID, displayName, identifier, replyURL)
-            (self.appRoles, self.assignments) = (appRoles, assignments)
+            (self.additionalReplyURLs, self.appRoles, self.assignments) = (additionalReplyURLs, appRoles, assignments)
+            (self.signingMode, self.signatureAlgorithm, self.nameIDFormat) = (signingMode, signatureAlgorithm, nameIDFormat)
+            (self.sessionDuration, self.relayState, self.logoutURL) = (sessionDuration, relayState, logoutURL)
+            (self.requireSignedRequests, self.requestCertificates) = (requireSignedRequests, requestCertificates)
         }
+
+        /// Everything but the identity and the roles is optional in a configuration file.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(appID: try c.decode(String.self, forKey: .appID), displayName: try c.decode(String.self, forKey: .displayName),
+                      identifier: try c.decode(String.self, forKey: .identifier), replyURL: try c.decode(String.self, forKey: .replyURL),
+                      additionalReplyURLs: try c.decodeIfPresent([String].self, forKey: .additionalReplyURLs) ?? [],
+                      appRoles: try c.decodeIfPresent([AppRole].self, forKey: .appRoles) ?? [],
+                      assignments: try c.decodeIfPresent([String: [String]].self, forKey: .assignments) ?? [:],
+                      signingMode: try c.decodeIfPresent(SigningMode.self, forKey: .signingMode) ?? .assertion,
+                      signatureAlgorithm: try c.decodeIfPresent(SignatureAlgorithm.self, forKey: .signatureAlgorithm) ?? .rsaSHA256,
+                      nameIDFormat: try c.decodeIfPresent(String.self, forKey: .nameIDFormat) ?? SAMLURI.nameIDEmail,
+                      sessionDuration: c.contains(.sessionDuration) ? try c.decodeIfPresent(Int.self, forKey: .sessionDuration) : 3600,
+                      relayState: try c.decodeIfPresent(String.self, forKey: .relayState),
+                      logoutURL: try c.decodeIfPresent(String.self, forKey: .logoutURL),
+                      requireSignedRequests: try c.decodeIfPresent(Bool.self, forKey: .requireSignedRequests) ?? false,
+                      requestCertificates: try c.decodeIfPresent([String].self, forKey: .requestCertificates) ?? [])
+        }
+
+        /// The Audience Entra sends: the Identifier without a `#…` instance suffix (aws-entra.md §5).
+        public var audience: String { String(identifier.prefix { $0 != "#" }) }
+
+        /// Every Reply URL.
+        public var replyURLs: [String] { [replyURL] + additionalReplyURLs }
     }
 
     public struct ConditionalAccessPolicy: Codable, Sendable, Hashable {
@@ -135,6 +184,17 @@ public struct Tenant: Codable, Sendable, Hashable {
         return application.appRoles.filter { assigned.contains($0.id) && !$0.value.isEmpty }.map(\.value)
     }
 
+    /// Whether `upn` is assigned to the application through one of their effective groups (AADSTS50105 otherwise).
+    public func isAssigned(_ upn: String, to application: Application, activations: [Activation] = [], at now: Date) -> Bool {
+        let groupNames = Set(effectiveGroups(of: upn, activations: activations, at: now).map(\.displayName))
+        return application.assignments.contains { groupNames.contains($0.key) && !$0.value.isEmpty }
+    }
+
+    /// The applications `upn` is assigned to: the tiles of My Apps.
+    public func applications(assignedTo upn: String, activations: [Activation] = [], at now: Date) -> [Application] {
+        applications.filter { isAssigned(upn, to: $0, activations: activations, at: now) }
+    }
+
     /// What Conditional Access decides for `upn` signing in to `application` (block wins over MFA).
     public enum AccessDecision: Sendable, Hashable { case allow, requireMFA(policy: String), block(policy: String) }
 
@@ -189,4 +249,18 @@ extension Tenant {
                                         applications: ["33333333-aaaa-4bbb-8ccc-000000000001"], grant: .requireMFA),
             ])
     }
+}
+
+extension Tenant {
+    /// Whether a `{tenant}` path segment names this tenant: its GUID, its domain, or `<name>.onmicrosoft.com`.
+    public func isNamed(_ segment: String) -> Bool {
+        let s = segment.lowercased()
+        return s == tenantID.lowercased() || s == domain.lowercased() || s == "\(name.lowercased()).onmicrosoft.com"
+    }
+
+    /// The application whose Identifier is `issuer` (an AuthnRequest's Issuer, matched exactly as Entra does).
+    public func application(identifier issuer: String) -> Application? { applications.first { $0.identifier == issuer } }
+
+    /// The group called `displayName`.
+    public func group(_ displayName: String) -> Group? { groups.first { $0.displayName == displayName } }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import SAML
+import ServerTesting
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -7,44 +8,17 @@ import FoundationNetworking
 
 /// The built `mock-aws` executable, started on a free port, driven by the real AWS CLI, boto3 and plain HTTP.
 final class MockAWSProcess: @unchecked Sendable {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    let process = Process()
-    let baseURL: String
+    static let repository = ServerProcess.repository
+    let server: ServerProcess
     let auditLog: URL
+    var baseURL: String { server.baseURL }
+    var process: Process { server.process }
 
     init(arguments extra: [String]? = nil) throws {
-        let binary = Self.repository.appendingPathComponent(".build/debug/mock-aws")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw SAMLError(.libraryUnavailable, "mock-aws is not built: run `swift build` (the README's test command does)")
-        }
         auditLog = FileManager.default.temporaryDirectory.appendingPathComponent("mock-aws-audit-\(UUID().uuidString).jsonl")
-        process.executableURL = binary
-        process.arguments = (extra ?? ["--idp-metadata", Self.repository.appendingPathComponent("TestVectors/entra_federationmetadata.xml").path])
-            + ["--port", "0", "--audit-log", auditLog.path]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(10) {
-            let chunk = out.fileHandleForReading.availableData
-            guard !chunk.isEmpty else { break }
-            line += chunk
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        guard let range = text.range(of: "mock-aws listening on ") else {
-            process.terminate()
-            throw SAMLError(.libraryUnavailable, "mock-aws did not start", found: text)
-        }
-        baseURL = String(text[range.upperBound...].prefix { $0 != "\n" })
-    }
-
-    deinit {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        server = try ServerProcess("mock-aws", arguments: (extra ?? ["--idp-metadata",
+                                                                     Self.repository.appendingPathComponent("TestVectors/entra_federationmetadata.xml").path])
+                                       + ["--audit-log", auditLog.path])
     }
 
     static let keys = repository.appendingPathComponent("TestVectors/keys")
@@ -64,37 +38,19 @@ final class MockAWSProcess: @unchecked Sendable {
     }
 
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        child.arguments = arguments
-        child.environment = ProcessInfo.processInfo.environment.merging(
-            ["AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"]
-                .merging(environment) { $1 }) { $1 }
-        let pipe = Pipe()
-        child.standardOutput = pipe
-        child.standardError = pipe
-        try child.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        child.waitUntilExit()
-        return (child.terminationStatus, String(decoding: data, as: UTF8.self))
+        try ServerProcess.run(arguments, environment: environment)
     }
 
-    func post(_ path: String, form: [(String, String)]) async throws -> (status: Int, body: String) {
-        try await post(path, body: form.map { FormEncoding.encode($0.0) + "=" + FormEncoding.encode($0.1) }.joined(separator: "&"))
+    func post(_ path: String, form: [(String, String)]) async throws -> ServerProcess.HTTPResult {
+        try await server.post(path, form: form)
     }
 
-    func post(_ path: String, body: String) async throws -> (status: Int, body: String) {
-        var request = URLRequest(url: URL(string: baseURL + path)!)
-        request.httpMethod = "POST"
-        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(body.utf8)
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    func post(_ path: String, body: String) async throws -> ServerProcess.HTTPResult {
+        try await server.post(path, body: body)
     }
 
-    func get(_ path: String) async throws -> (status: Int, body: String) {
-        let (data, response) = try await URLSession.shared.data(from: URL(string: baseURL + path)!)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    func get(_ path: String) async throws -> ServerProcess.HTTPResult {
+        try await server.get(path)
     }
 }
 

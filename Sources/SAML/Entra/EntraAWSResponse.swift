@@ -20,11 +20,19 @@ public struct EntraAWSResponse: Sendable {
     public var audience: String
     /// The interactive sign-in time; defaults to the issue instant.
     public var authnInstant: Date?
+    /// The AuthnRequest ID for SP-initiated sign-in (Response and SubjectConfirmationData); nil for IdP-initiated.
+    public var inResponseTo: String?
+    /// NameID format: the app's setting, or the request's NameIDPolicy (aws-entra.md §6). Entra's default for the
+    /// UPN source is emailAddress.
+    public var nameIDFormat: String
+    /// NameID value; nil means the UPN (the default source, `user.userprincipalname`).
+    public var nameID: String?
 
     public init(tenantID: String, objectID: String, userPrincipalName: String, displayName: String, givenName: String,
                 surname: String, roles: [String], sessionDuration: Int? = 3600, mfa: Bool = true,
                 replyURL: String = "https://signin.aws.amazon.com/saml",
-                audience: String = "https://signin.aws.amazon.com/saml", authnInstant: Date? = nil) {
+                audience: String = "https://signin.aws.amazon.com/saml", authnInstant: Date? = nil,
+                inResponseTo: String? = nil, nameIDFormat: String = SAMLURI.nameIDEmail, nameID: String? = nil) {
         self.tenantID = tenantID
         self.objectID = objectID
         self.userPrincipalName = userPrincipalName
@@ -37,6 +45,9 @@ public struct EntraAWSResponse: Sendable {
         self.replyURL = replyURL
         self.audience = audience
         self.authnInstant = authnInstant
+        self.inResponseTo = inResponseTo
+        self.nameIDFormat = nameIDFormat
+        self.nameID = nameID
     }
 
     /// `https://sts.windows.net/<tenant-id>/`.
@@ -61,22 +72,23 @@ public struct EntraAWSResponse: Sendable {
             Attribute(AttributeName.surname, surname),
             Attribute(AttributeName.emailAddress, userPrincipalName),
             Attribute(AttributeName.name, userPrincipalName),
-            Attribute(name: AttributeName.awsRole, values: roles),
-            Attribute(AttributeName.awsRoleSessionName, userPrincipalName),
         ]
+        // Entra leaves out a claim whose source has no value: no assigned role, no Role attribute.
+        if !roles.isEmpty { attributes.append(Attribute(name: AttributeName.awsRole, values: roles)) }
+        attributes.append(Attribute(AttributeName.awsRoleSessionName, userPrincipalName))
         if let sessionDuration { attributes.append(Attribute(AttributeName.awsSessionDuration, String(sessionDuration))) }
         let assertion = Assertion(
             id: assertionID, issueInstant: assertionInstant, issuer: Issuer(issuer),
-            subject: Subject(nameID: NameID(userPrincipalName, format: SAMLURI.nameIDEmail), confirmations: [
+            subject: Subject(nameID: NameID(nameID ?? userPrincipalName, format: nameIDFormat), confirmations: [
                 SubjectConfirmation(data: SubjectConfirmationData(notOnOrAfter: base.addingTimeInterval(3600),
-                                                                  recipient: replyURL)),
+                                                                  recipient: replyURL, inResponseTo: inResponseTo)),
             ]),
             conditions: Conditions(notBefore: base.addingTimeInterval(-300), notOnOrAfter: base.addingTimeInterval(3600),
                                    audience: audience),
             attributeStatement: AttributeStatement(attributes),
             authnStatement: AuthnStatement(authnInstant: authnInstant ?? assertionInstant, sessionIndex: assertionID,
                                            authnContextClassRef: SAMLURI.authnContextPassword))
-        return Response(id: responseID, issueInstant: issued, destination: replyURL, issuer: Issuer(issuer),
-                        assertion: assertion)
+        return Response(id: responseID, issueInstant: issued, destination: replyURL, inResponseTo: inResponseTo,
+                        issuer: Issuer(issuer), assertion: assertion)
     }
 }

@@ -3,7 +3,7 @@
 /// RSA-SHA256 is Entra's default and ours. RSA-SHA1 exists only for legacy peers and must be allowed explicitly
 /// when signing (``Signer/init(key:certificate:algorithm:allowLegacySHA1:)``) and when verifying
 /// (``AlgorithmPolicy/allowSHA1``) (attacks.md §6, algorithm downgrade).
-public enum SignatureAlgorithm: String, Sendable, Hashable, CaseIterable {
+public enum SignatureAlgorithm: String, Sendable, Hashable, CaseIterable, Codable {
     case rsaSHA256 = "rsa-sha256"
     case rsaSHA384 = "rsa-sha384"
     case rsaSHA512 = "rsa-sha512"

@@ -1,5 +1,5 @@
 /// Which elements of a Response carry a signature (Entra's "Signing option", aws-entra.md §6).
-public enum SigningMode: String, Sendable, Hashable, CaseIterable {
+public enum SigningMode: String, Sendable, Hashable, CaseIterable, Codable {
     /// "Sign SAML assertion": Entra's default.
     case assertion
     /// "Sign SAML response".

@@ -1,0 +1,255 @@
+import AWSFederation
+import Foundation
+import Hummingbird
+import Logging
+import SAML
+
+/// A request context that knows the client's address (for the sign-in log).
+public struct MockEntraContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteIP: String
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+}
+
+/// mock-entra's HTTP surface, on Entra's paths (aws-entra.md §7): the SAML endpoint `/{tenant}/saml2` (Redirect and
+/// POST bindings, logout), federation metadata, the sign-in and MFA pages, My Apps with IdP-initiated launch, the
+/// sign-in log, an admin API (Conditional Access, PIM, certificates, role provisioning) and, when enabled, test
+/// hooks. The rules live in ``EntraState``, ``AuthnRequestRules`` and ``Issuance``; this type speaks HTTP.
+public struct MockEntra: Sendable {
+    public let state: EntraState
+    public let testHooks: Bool
+    public let logger: Logger
+    public let ids: any SAMLIDGenerator
+    /// The base URL published in metadata; nil takes `http://` + the request's Host.
+    public let publicURL: String?
+
+    public init(state: EntraState, testHooks: Bool = false, publicURL: String? = nil, ids: any SAMLIDGenerator = RandomIDGenerator(),
+                logger: Logger = Logger(label: "mock-entra")) {
+        self.state = state
+        self.testHooks = testHooks
+        self.publicURL = publicURL
+        self.ids = ids
+        self.logger = logger
+    }
+
+    /// Entra's SSO session cookie.
+    static let sessionCookie = "ESTSAUTH"
+    /// A form-encoded AuthnRequest or sign-in form, with room; bigger bodies get 413.
+    static let maxBody = 256 * 1024
+
+    public func router() -> Router<MockEntraContext> {
+        let router = Router(context: MockEntraContext.self)
+        router.get(":tenant/saml2") { request, context in await self.saml2(request, context, post: false) }
+        router.post(":tenant/saml2") { request, context in await self.saml2(request, context, post: true) }
+        router.get(":tenant/federationmetadata/2007-06/federationmetadata.xml") { request, context in await self.metadata(request, context) }
+        router.post(":tenant/login") { request, context in await self.form(request, context) { fields, tenant in
+            await self.state.password(flow: fields["flow"] ?? "", username: fields["loginfmt"] ?? "", password: fields["passwd"] ?? "",
+                                      ip: context.remoteIP)
+        } }
+        router.post(":tenant/mfa") { request, context in await self.form(request, context) { fields, _ in
+            await self.state.verifyCode(flow: fields["flow"] ?? "", code: fields["otc"] ?? "", ip: context.remoteIP)
+        } }
+        router.get("myapps") { request, context in await self.myApps(request, context) }
+        router.get("api/signin/:appId") { request, context in await self.launch(request, context) }
+        router.get("signin/:appName/:appId") { request, context in await self.launch(request, context) }
+        router.get("health") { _, _ in "ok" }
+        AdminAPI(entra: self).register(on: router)
+        if testHooks { TestHooks(entra: self).register(on: router) }
+        return router
+    }
+
+    // MARK: - SAML endpoint
+
+    func saml2(_ request: Request, _ context: MockEntraContext, post: Bool) async -> Response {
+        let tenant = await state.tenant
+        let segment = context.parameters.get("tenant") ?? ""
+        guard tenant.isNamed(segment) else { return failure(.tenantNotFound(segment)) }
+        let received: ReceivedRequest
+        var loginHint: String?
+        do {
+            if post {
+                let message = try PostBinding.decode(formBody: String(decoding: try await Self.body(request), as: UTF8.self))
+                guard message.kind == .request else { return Self.html(Pages.signedOut(), status: .ok) }
+                received = .post(message)
+            } else {
+                let query = request.uri.query ?? ""
+                let pairs = try FormEncoding.decodePairs(query)
+                loginHint = pairs["login_hint"]
+                guard pairs["SAMLRequest"] != nil || pairs["SAMLResponse"] != nil else { return failure(.redirectBindingMissingMessage) }
+                let message = try RedirectBinding.decode(query: query)
+                // A LogoutResponse coming back after an SP-initiated logout ends here.
+                guard message.kind == .request else { return Self.html(Pages.signedOut(), status: .ok) }
+                received = .redirect(message)
+            }
+        } catch let error as SAMLError {
+            return failure(.invalidMessage(error.message))
+        } catch {
+            return failure(.invalidMessage("The request body could not be read."), status: .contentTooLarge)
+        }
+        if let logout = try? LogoutRequest.parse(received.xml) {
+            return await self.logout(logout, received: received, request: request, tenant: tenant)
+        }
+        let signIn: SignInRequest
+        do {
+            signIn = try AuthnRequestRules.check(received, in: tenant, loginHint: loginHint)
+        } catch {
+            logger.notice("AuthnRequest refused", metadata: ["code": "\(error.code)", "source": "\(context.remoteIP)"])
+            return failure(error)
+        }
+        return await render(await state.begin(signIn, session: request.cookies[Self.sessionCookie]?.value, ip: context.remoteIP),
+                            tenant: tenant, ip: context.remoteIP)
+    }
+
+    /// SAML logout (Redirect or POST): ends the SSO session, then answers the app's Logout URL with a signed
+    /// LogoutResponse, or shows the signed-out page when the app has none (the AWS app has none).
+    func logout(_ logout: LogoutRequest, received: ReceivedRequest, request: Request, tenant: Tenant) async -> Response {
+        guard let issuer = logout.issuer?.value, let application = tenant.application(identifier: issuer) else {
+            return failure(.applicationNotFound(logout.issuer?.value ?? "", tenant: tenant))
+        }
+        if let id = request.cookies[Self.sessionCookie]?.value { _ = await state.endSession(id) }
+        if let user = logout.nameID?.value { _ = await state.endSessions(of: user) }
+        var response: Response
+        if let url = application.logoutURL {
+            let answer = LogoutResponse(id: ids.next(), issueInstant: state.clock.now, destination: url, inResponseTo: logout.id,
+                                        issuer: Issuer(tenant.issuer), status: .success)
+            let location = try? RedirectBinding.url(url, Array(answer.xml().utf8), kind: .response, relayState: received.relayState,
+                                                    key: await state.keys.active.key)
+            response = Response(status: .found, headers: [.location: location ?? url])
+        } else {
+            response = Self.html(Pages.signedOut(), status: .ok)
+        }
+        response.setCookie(Cookie(name: Self.sessionCookie, value: "", maxAge: 0, path: "/", httpOnly: true))
+        return response
+    }
+
+    // MARK: - Sign-in pages
+
+    /// The login and MFA forms post here; `advance` takes the fields and the tenant.
+    func form(_ request: Request, _ context: MockEntraContext,
+              _ advance: @Sendable ([String: String], Tenant) async -> SignInStep) async -> Response {
+        let tenant = await state.tenant
+        let segment = context.parameters.get("tenant") ?? ""
+        guard tenant.isNamed(segment) else { return failure(.tenantNotFound(segment)) }
+        let fields: [String: String]
+        do {
+            fields = try FormEncoding.decodePairs(String(decoding: try await Self.body(request), as: UTF8.self))
+        } catch {
+            return failure(.invalidMessage("The form could not be read."))
+        }
+        return await render(await advance(fields, tenant), tenant: tenant, ip: context.remoteIP)
+    }
+
+    /// My Apps: the tiles of the signed-in user, or the sign-in page first.
+    func myApps(_ request: Request, _ context: MockEntraContext) async -> Response {
+        let tenant = await state.tenant
+        if let (user, applications) = await state.myApps(session: request.cookies[Self.sessionCookie]?.value) {
+            return Self.html(Pages.myApps(user: user, applications: applications, tenant: tenant), status: .ok)
+        }
+        return await render(await state.begin(nil, session: nil, ip: context.remoteIP), tenant: tenant, ip: context.remoteIP)
+    }
+
+    /// IdP-initiated launch: `/api/signin/{appId}?tenantId=…` (and the legacy `/signin/{name}/{appId}`).
+    func launch(_ request: Request, _ context: MockEntraContext) async -> Response {
+        let tenant = await state.tenant
+        let query = (try? FormEncoding.decodePairs(request.uri.query ?? "")) ?? [:]
+        if let named = query["tenantId"], !tenant.isNamed(named) { return failure(.tenantNotFound(named)) }
+        let appID = context.parameters.get("appId") ?? ""
+        guard let application = tenant.application(appID) else { return failure(.applicationNotFound(appID, tenant: tenant)) }
+        let step = await state.begin(.idpInitiated(application, relayState: query["RelayState"]),
+                                     session: request.cookies[Self.sessionCookie]?.value, ip: context.remoteIP)
+        return await render(step, tenant: tenant, ip: context.remoteIP)
+    }
+
+    /// The page for a sign-in step; issuance signs here, outside the state actor.
+    func render(_ step: SignInStep, tenant: Tenant, ip: String) async -> Response {
+        let base = "/\(tenant.tenantID)"
+        switch step {
+        case .login(let flow, let username, let error):
+            return Self.html(Pages.login(tenant: tenant, action: base + "/login", flow: flow, username: username, error: error),
+                             status: error.map { HTTPResponse.Status(code: $0.httpStatus) } ?? .ok)
+        case .mfa(let flow, let user, let error):
+            return Self.html(Pages.mfa(action: base + "/mfa", flow: flow, user: user, error: error),
+                             status: error.map { HTTPResponse.Status(code: $0.httpStatus) } ?? .ok)
+        case .myApps(let user, let applications, let session):
+            var response = Self.html(Pages.myApps(user: user, applications: applications, tenant: tenant), status: .ok)
+            response.setCookie(Self.cookie(session))
+            return response
+        case .failed(let error):
+            return failure(error)
+        case .issue(let issuance, let flow, let session):
+            do throws(EntraError) {
+                let issued = try issuance.issue(keys: await state.keys, clock: state.clock, ids: ids)
+                await state.issued(issuance, issued, flow: flow, ip: ip)
+                var response = Self.html(issued.autoPostPage, status: .ok)
+                response.setCookie(Self.cookie(session))
+                return response
+            } catch {
+                logger.error("issuance failed", metadata: ["code": "\(error.code)", "reason": "\(error.message)"])
+                return failure(error)
+            }
+        }
+    }
+
+    // MARK: - Metadata
+
+    /// Signed federation metadata in Entra's shape with every published certificate, the active one first.
+    func metadata(_ request: Request, _ context: MockEntraContext) async -> Response {
+        let tenant = await state.tenant
+        let segment = context.parameters.get("tenant") ?? ""
+        guard tenant.isNamed(segment) else { return failure(.tenantNotFound(segment)) }
+        if let appID = (try? FormEncoding.decodePairs(request.uri.query ?? ""))?["appid"], tenant.application(appID) == nil {
+            return failure(.applicationNotFound(appID, tenant: tenant))
+        }
+        let keys = await state.keys
+        let document = EntraMetadata(tenantID: tenant.tenantID, certificates: keys.publishedCertificates,
+                                     loginBaseURL: baseURL(request))
+        do {
+            let xml = try document.xml(id: ids.next(), signedWith: keys.signer(.rsaSHA256))
+            return Response(status: .ok, headers: [.contentType: "application/samlmetadata+xml"],
+                            body: .init(byteBuffer: ByteBuffer(string: xml)))
+        } catch {
+            return failure(EntraError(code: "AADSTS50003", name: "MissingSigningKey", message: error.message, httpStatus: 500))
+        }
+    }
+
+    func baseURL(_ request: Request) -> String {
+        publicURL ?? "http://\(request.head.authority ?? "127.0.0.1")"
+    }
+
+    // MARK: - Wire formats
+
+    func failure(_ error: EntraError, status: HTTPResponse.Status? = nil) -> Response {
+        Self.html(Pages.error(error, correlation: EntraState.newID(), at: state.clock.now),
+                  status: status ?? HTTPResponse.Status(code: error.httpStatus))
+    }
+
+    static func cookie(_ session: String) -> Cookie {
+        Cookie(name: sessionCookie, value: session, path: "/", httpOnly: true, sameSite: .lax)
+    }
+
+    static func body(_ request: Request) async throws -> [UInt8] {
+        var buffer = try await request.body.collect(upTo: maxBody)
+        return buffer.readBytes(length: buffer.readableBytes) ?? []
+    }
+
+    static func html(_ page: String, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func jsonError(_ status: Int, _ message: String) -> Response {
+        json(["error": message], status: HTTPResponse.Status(code: status))
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import SAML
+
+/// mock-entra's pages. Form field and button names are Entra's own (`loginfmt`, `passwd`, `otc`, `idSIButton9`),
+/// so browser automation written against Entra finds its way here.
+public enum Pages {
+    static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.count)
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    static func page(_ title: String, _ body: String) -> String {
+        """
+        <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <style>body{font-family:"Segoe UI",system-ui,sans-serif;background:#f2f2f2;margin:0}
+        .box{background:#fff;max-width:440px;margin:64px auto;padding:44px;box-shadow:0 2px 6px rgba(0,0,0,.2)}
+        h1{font-size:24px;font-weight:600;margin:16px 0}.logo{font-weight:600;color:#737373}
+        input[type=text],input[type=password],input[type=email]{width:100%;padding:6px 0;border:0;border-bottom:1px solid #666;font-size:15px;margin:8px 0}
+        input[type=submit],button{background:#0067b8;color:#fff;border:0;padding:8px 32px;font-size:15px;margin-top:16px;cursor:pointer}
+        .error{color:#e81123;margin:8px 0}.small{font-size:12px;color:#666;word-break:break-all}
+        .tiles{display:flex;flex-wrap:wrap;gap:16px}.tile{border:1px solid #ccc;padding:16px;width:160px;text-decoration:none;color:#000;background:#fff}
+        table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:4px 6px;text-align:left;vertical-align:top}</style>
+        </head><body>\(body)</body></html>
+        """
+    }
+
+    /// The username and password page.
+    public static func login(tenant: Tenant, action: String, flow: String, username: String?, error: EntraError?) -> String {
+        let message = error.map { "<div id=\"usernameError\" class=\"error\" role=\"alert\">\(escape($0.description))</div>" } ?? ""
+        return page("Sign in to your account", """
+            <div class="box"><div class="logo">Microsoft</div><h1 id="loginHeader">Sign in</h1>\(message)
+            <form method="post" action="\(escape(action))" autocomplete="off">
+            <input type="hidden" name="flow" value="\(escape(flow))">
+            <input type="email" name="loginfmt" id="i0116" placeholder="Email, phone, or Skype" value="\(escape(username ?? ""))" required>
+            <input type="password" name="passwd" id="i0118" placeholder="Password" required>
+            <input type="submit" id="idSIButton9" value="Sign in"></form>
+            <p class="small">\(escape(tenant.domain)) · mock-entra</p></div>
+            """)
+    }
+
+    /// The verification-code page (TOTP, any authenticator app).
+    public static func mfa(action: String, flow: String, user: Tenant.User, error: EntraError?) -> String {
+        let message = error.map { "<div id=\"idSpan_SAOTCC_Error_OTC\" class=\"error\" role=\"alert\">\(escape($0.description))</div>" } ?? ""
+        return page("Enter code", """
+            <div class="box"><div class="logo">Microsoft</div><div class="small">\(escape(user.userPrincipalName))</div>
+            <h1 id="idDiv_SAOTCC_Title">Enter code</h1>
+            <p id="idDiv_SAOTCC_Description">Enter the code displayed in the authenticator app on your mobile device</p>\(message)
+            <form method="post" action="\(escape(action))" autocomplete="off">
+            <input type="hidden" name="flow" value="\(escape(flow))">
+            <input type="text" name="otc" id="idTxtBx_SAOTCC_OTC" inputmode="numeric" maxlength="8" placeholder="Code" required>
+            <input type="submit" id="idSubmit_SAOTCC_Continue" value="Verify"></form></div>
+            """)
+    }
+
+    /// Entra's error page: the AADSTS line, then the request details.
+    public static func error(_ error: EntraError, correlation: String, at now: Date) -> String {
+        page("Sign in to your account", """
+            <div class="box"><div class="logo">Microsoft</div><h1>Sorry, but we’re having trouble signing you in.</h1>
+            <p id="errorCode" data-code="\(escape(error.code))">\(escape(error.description))</p>
+            <div class="small"><b>Troubleshooting details</b><br>Error code: \(escape(error.code)) (\(escape(error.name)))<br>
+            Correlation ID: \(escape(correlation))<br>Timestamp: \(escape(SAMLInstant.format(now)))</div></div>
+            """)
+    }
+
+    /// My Apps: one tile per assigned application, launching IdP-initiated sign-in.
+    public static func myApps(user: Tenant.User, applications: [Tenant.Application], tenant: Tenant) -> String {
+        let tiles = applications.map { app in
+            "<a class=\"tile\" id=\"app-\(escape(app.appID))\" href=\"/api/signin/\(escape(app.appID))?tenantId=\(escape(tenant.tenantID))\">\(escape(app.displayName))</a>"
+        }.joined()
+        return page("My Apps", """
+            <div class="box" style="max-width:800px"><div class="logo">My Apps</div><h1>Apps</h1>
+            <p class="small">Signed in as <span id="signedInUser">\(escape(user.userPrincipalName))</span></p>
+            <div class="tiles">\(tiles.isEmpty ? "<p>No apps are assigned to you.</p>" : tiles)</div></div>
+            """)
+    }
+
+    public static func signedOut() -> String {
+        page("Signed out", "<div class=\"box\"><div class=\"logo\">Microsoft</div><h1>You signed out of your account</h1><p>It’s a good idea to close all browser windows.</p></div>")
+    }
+
+    /// The sign-in log as the admin centre shows it, newest first.
+    public static func signInLogs(_ entries: [SignInLogEntry]) -> String {
+        let rows = entries.reversed().map { e in
+            "<tr><td>\(escape(e.createdDateTime))</td><td>\(escape(e.userPrincipalName ?? ""))</td><td>\(escape(e.appDisplayName ?? ""))</td>"
+                + "<td>\(escape(e.result))</td><td>\(escape(e.aadstsCode ?? ""))</td><td>\(e.mfaDone ? "yes" : "no")</td>"
+                + "<td>\(escape(e.conditionalAccessStatus))</td><td>\(escape(e.awsSessions.joined(separator: "<br>")).replacingOccurrences(of: "&lt;br&gt;", with: "<br>"))</td>"
+                + "<td>\(escape(e.ipAddress))</td></tr>"
+        }.joined()
+        return page("Sign-in logs", """
+            <div style="margin:24px"><h1>Sign-in logs</h1><table id="signins"><tr><th>Date (UTC)</th><th>User</th><th>Application</th>
+            <th>Result</th><th>Error</th><th>MFA</th><th>Conditional Access</th><th>AWS sessions</th><th>IP address</th></tr>\(rows)</table></div>
+            """)
+    }
+}

@@ -1,0 +1,78 @@
+// mock-entra: Microsoft Entra ID's side of Entra -> AWS SAML sign-in, on loopback. See README "mock-entra".
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import MockEntra
+
+@main
+struct MockEntraCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock-entra",
+        abstract: "A local Microsoft Entra ID for the AWS gallery app: sign-in, MFA, Conditional Access, My Apps, SAML.",
+        discussion: """
+            Prints `mock-entra listening on http://HOST:PORT` as its first line, then serves (TENANT is the tenant
+            GUID or domain):
+              GET|POST /TENANT/saml2          SAML SSO and logout (Redirect and POST bindings)
+              GET  /TENANT/federationmetadata/2007-06/federationmetadata.xml?appid=APP
+              GET  /myapps                    My Apps; tiles launch /api/signin/APP?tenantId=TENANT
+              GET  /admin/signins[/page]      the sign-in log (JSON, page)
+              /admin/…                        Conditional Access, PIM, certificates, role provisioning (README)
+              POST /test/issue                non-interactive issuance and faults (with --test-hooks only)
+
+            Example:
+              mock-entra --port 0 --aws-url http://127.0.0.1:9000
+              open http://127.0.0.1:PORT/myapps   (test-awsadmin@contoso.com / Adm1n-Passw0rd!)
+            """)
+
+    @Option(help: "A JSON configuration file (tenant, reply URL, signing keys); see README. Default: the guide's contoso tenant.")
+    var config: String?
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 takes any free port.")
+    var port = 0
+
+    @Flag(help: "Enable POST /test/issue (non-interactive issuance with fault injection) for integration tests.")
+    var testHooks = false
+
+    @Option(help: "Where the signing keys live (default: beside --config, else ~/.mock-entra/keys).")
+    var keysDir: String?
+
+    @Option(help: "A local mock-aws base URL: AWS applications get <URL>/saml as Reply URL.")
+    var awsURL: String?
+
+    @Option(help: "The base URL to publish in metadata (default: http:// and the request's Host).")
+    var publicURL: String?
+
+    @Option(help: "Also append each sign-in log entry to this JSON-lines file.")
+    var signInLog: String?
+
+    func run() async throws {
+        var logger = Logger(label: "mock-entra")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let configURL = config.map { URL(fileURLWithPath: $0) }
+        let configuration = try configURL.map(MockEntraConfiguration.load) ?? MockEntraConfiguration()
+        let base = configURL?.deletingLastPathComponent()
+        let defaultKeys = keysDir.map { URL(fileURLWithPath: $0) }
+            ?? configURL.map { $0.deletingPathExtension().appendingPathExtension("keys") }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".mock-entra/keys")
+        let tenant = configuration.resolvedTenant(replyURL: awsURL.map { $0.hasSuffix("/") ? $0 + "saml" : $0 + "/saml" })
+        let (keys, directory) = try configuration.keyRing(base: base, defaultDirectory: defaultKeys)
+        let state = try EntraState(tenant: tenant, keys: keys, keyDirectory: directory, signInLog: signInLog.map { URL(fileURLWithPath: $0) })
+        logger.info("tenant", metadata: ["name": "\(tenant.name)", "id": "\(tenant.tenantID)",
+                                         "signing": "\(keys.activeThumbprint)", "keys": "\(directory?.url.path ?? "configuration")"])
+        let host = self.host
+        let app = Application(
+            router: MockEntra(state: state, testHooks: testHooks, publicURL: publicURL, logger: logger).router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "mock-entra"),
+            onServerRunning: { channel in
+                // Written straight to the file descriptor: tests read this line as soon as it exists.
+                let line = "mock-entra listening on http://\(host):\(channel.localAddress?.port ?? 0)\n"
+                FileHandle.standardOutput.write(Data(line.utf8))
+            },
+            logger: logger)
+        try await app.runService()
+    }
+}
