@@ -146,6 +146,7 @@ public actor EntraState {
         let authnInstant = flow.authnInstant ?? now
         guard let request = flow.request else {
             pending[flow.id] = nil
+            log(flow, user: user, result: "success", error: nil, ip: ip, mfa: mfa)
             let session = openSession(user: user, authnInstant: authnInstant, mfa: mfa)
             return .myApps(user: user, applications: tenant.applications(assignedTo: user.userPrincipalName, activations: activations, at: now),
                            session: session)
@@ -271,7 +272,7 @@ public actor EntraState {
         let entry = SignInLogEntry(
             id: UUID().uuidString.lowercased(), createdDateTime: SAMLInstant.format(now), userPrincipalName: user?.userPrincipalName,
             userDisplayName: user?.displayName, userId: user?.objectID, appId: application?.appID,
-            appDisplayName: application?.displayName, ipAddress: ip, correlationId: flow.id, result: result,
+            appDisplayName: application?.displayName ?? (flow.request == nil ? "My Apps" : nil), ipAddress: ip, correlationId: flow.id, result: result,
             status: .init(errorCode: error.map { Int($0.code.dropFirst(6)) ?? -1 } ?? 0, failureReason: error?.message),
             aadstsCode: error?.code, isInteractive: interactive,
             authenticationRequirement: requiresMFA ? "multiFactorAuthentication" : "singleFactorAuthentication",
