@@ -60,6 +60,9 @@ public struct FederationSettings: Sendable {
     public var redemptionAnchor: RedemptionAnchor
     /// Accept RSA-SHA1 signatures (Entra offers SHA-1; AWS is believed to accept it; default on).
     public var allowSHA1: Bool
+    /// Sign-in URLs accepted as Recipient besides AWS's own: a local mock-aws's `http://HOST:PORT/saml`, so that an
+    /// IdP's Reply URL can point at it. AWS has none; default empty.
+    public var additionalSignInURLs: Set<String> = []
 
     public init(audiences: Set<String> = ["https://signin.aws.amazon.com/saml", "urn:amazon:webservices",
                                           "urn:amazon:webservices:cn-north-1", "urn:amazon:webservices:govcloud"],
@@ -205,7 +208,7 @@ public struct AWSFederation: Sendable {
         let bytes = try decode(base64)
         let entityIDs = Set(providers.map(\.metadata.entityID))
         var policies: [any VerificationPolicy] = [
-            SignatureCoveragePolicy(.any), IssuerPolicy(anyOf: entityIDs), AWSRecipientPolicy(),
+            SignatureCoveragePolicy(.any), IssuerPolicy(anyOf: entityIDs), AWSRecipientPolicy(additional: settings.additionalSignInURLs),
             AWSAudiencePolicy(audiences: settings.audiences, regional: settings.acceptRegionalAudiences),
             TimeWindowPolicy(skew: settings.clockSkew),
         ]
@@ -319,6 +322,8 @@ public struct AWSFederation: Sendable {
 /// AWS's SubjectConfirmation rule (aws-entra.md §2.6): exactly one, bearer, with NotOnOrAfter and a Recipient that
 /// is an AWS sign-in SAML endpoint (global, regional, legacy `/static/saml`, China, or `/saml/acs/<IdP-ID>`).
 struct AWSRecipientPolicy: VerificationPolicy {
+    var additional: Set<String> = []
+
     static func isSignInEndpoint(_ url: String) -> Bool {
         let fixed: Set<String> = ["https://signin.aws.amazon.com/saml", "https://signin.aws.amazon.com/static/saml",
                                   "https://signin.amazonaws.cn/saml", "https://signin.amazonaws-us-gov.com/saml"]
@@ -334,7 +339,9 @@ struct AWSRecipientPolicy: VerificationPolicy {
     }
 
     func check(_ context: VerificationContext) throws(SAMLError) {
-        try RecipientPolicy([], requireSingleConfirmation: true, requireConfirmationExpiry: true, accepting: Self.isSignInEndpoint)
+        let additional = self.additional
+        try RecipientPolicy([], requireSingleConfirmation: true, requireConfirmationExpiry: true,
+                            accepting: { Self.isSignInEndpoint($0) || additional.contains($0) })
             .check(context)
     }
 }

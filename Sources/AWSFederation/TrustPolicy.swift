@@ -71,10 +71,16 @@ public struct TrustPolicy: Sendable, Hashable {
 
     /// The trust policy the IAM console wizard writes for a SAML provider (aws-entra.md §2.9).
     public static func consoleWizard(providerARN: String, audience: String = "https://signin.aws.amazon.com/saml") -> TrustPolicy {
+        consoleWizard(providerARN: providerARN, audiences: [audience])
+    }
+
+    /// The wizard's policy with several `SAML:aud` values (AWS's sign-in URL and a local mock-aws's, say).
+    public static func consoleWizard(providerARN: String, audiences: [String]) -> TrustPolicy {
+        let values = audiences.count == 1 ? "\"\(audiences[0])\"" : "[" + audiences.map { "\"\($0)\"" }.joined(separator: ",") + "]"
         // A fixed, valid document: parsing cannot fail.
-        (try? TrustPolicy(json: """
+        return (try? TrustPolicy(json: """
             {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"\(providerARN)"},\
-            "Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":"\(audience)"}}}]}
+            "Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":\(values)}}}]}
             """)) ?? TrustPolicy(statements: [], document: "")
     }
 

@@ -39,7 +39,10 @@ public actor AWSState {
     public let maxSessions: Int
     public let maxAuditEventsInMemory: Int
     private let auditFile: FileHandle?
-    public let settings: FederationSettings
+    public private(set) var settings: FederationSettings
+
+    /// Accepts `url` as a sign-in endpoint (mock-aws's own `/saml`, known once the port is bound).
+    public func acceptSignInURL(_ url: String) { settings.additionalSignInURLs.insert(url) }
 
     public init(account: String, settings: FederationSettings = FederationSettings(), auditFile: URL? = nil,
                 maxSessions: Int = 10_000, maxAuditEventsInMemory: Int = 10_000) throws {

@@ -18,14 +18,20 @@ public enum DefaultAccount {
     public static func seed(_ state: AWSState, metadata: String?) async throws {
         _ = await state.addUser(adminUser)
         _ = await state.addAccessKey(user: adminUser, keyID: adminAccessKeyID, secret: adminSecretAccessKey)
-        for (index, name) in ["Administrator", "Developer"].enumerated() {
-            guard let arn = AWSARN("arn:aws:iam::\(account):role/\(name)") else { continue }
-            await state.putRole(IAMRole(arn: arn, uniqueID: "AROAMOCKAWS\(String(format: "%09d", index + 1))",
-                                        trustPolicy: .consoleWizard(providerARN: providerARN)))
-        }
+        await putRoles(state, signInURLs: ["https://signin.aws.amazon.com/saml"])
         if let metadata {
             let parsed = try IdentityProviderMetadata.parse(Array(metadata.utf8))
             await state.putProvider(SAMLProvider(name: providerName, account: account, metadata: parsed), document: metadata)
+        }
+    }
+
+    /// The default roles, trusting sign-ins presented at any of `signInURLs` (`SAML:aud`): AWS's, and once the port is
+    /// bound, mock-aws's own `/saml`, so that a local IdP's Reply URL can point at it.
+    public static func putRoles(_ state: AWSState, signInURLs: [String]) async {
+        for (index, name) in ["Administrator", "Developer"].enumerated() {
+            guard let arn = AWSARN("arn:aws:iam::\(account):role/\(name)") else { continue }
+            await state.putRole(IAMRole(arn: arn, uniqueID: "AROAMOCKAWS\(String(format: "%09d", index + 1))",
+                                        trustPolicy: .consoleWizard(providerARN: providerARN, audiences: signInURLs)))
         }
     }
 }

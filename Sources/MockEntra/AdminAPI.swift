@@ -59,6 +59,11 @@ struct AdminAPI: Sendable {
                 try await self.provision(appID: context.parameters.get("appId") ?? "", body)
             }
         }
+        router.patch("admin/applications/:appId") { request, context in
+            await self.decode(ApplicationPatch.self, request) { patch throws(AdminError) in
+                MockEntra.json(try await self.state.updateApplication(context.parameters.get("appId") ?? "", patch))
+            }
+        }
         router.put("admin/applications/:appId/assignments") { request, context in
             await self.decode([String: [String]].self, request) { body throws(AdminError) in
                 let appID = context.parameters.get("appId") ?? ""

@@ -54,6 +54,10 @@ public struct EntraError: Error, Sendable, Hashable, CustomStringConvertible {
         message: "Authentication failed during strong authentication request. The verification code was not accepted.",
         httpStatus: 401)
 
+    public static let mfaNotPassed = EntraError(
+        code: "AADSTS50074", name: "UserStrongAuthClientAuthNRequiredInterrupt",
+        message: "Strong Authentication is required. The multi-factor authentication challenge was not passed.", httpStatus: 401)
+
     public static let blockedByConditionalAccess = EntraError(
         code: "AADSTS53003", name: "BlockedByConditionalAccess",
         message: "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.",

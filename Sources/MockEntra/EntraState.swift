@@ -16,6 +16,23 @@ public enum SignInStep: Sendable {
     case failed(EntraError)
 }
 
+/// The application settings `PATCH /admin/applications/APP` may change; absent fields stay as they are.
+public struct ApplicationPatch: Codable, Sendable {
+    public var replyURL: String?
+    public var additionalReplyURLs: [String]?
+    public var signingMode: SigningMode?
+    public var signatureAlgorithm: SignatureAlgorithm?
+    public var nameIDFormat: String?
+    public var sessionDuration: Int?
+    /// An empty string removes it.
+    public var relayState: String?
+    /// An empty string removes it.
+    public var logoutURL: String?
+    public var requireSignedRequests: Bool?
+
+    public init() {}
+}
+
 /// A refusal of the admin API (not a sign-in error, so no AADSTS code).
 public struct AdminError: Error, Sendable, CustomStringConvertible {
     public let status: Int
@@ -44,6 +61,8 @@ public actor EntraState {
         /// Set once the password was right (or an SSO session vouched for the user).
         var upn: String?
         var authnInstant: Date?
+        /// The SSO session that vouched for the user, kept (and upgraded after MFA) rather than replaced.
+        var session: String?
         var mfaAttempts = 0
     }
 
@@ -97,6 +116,7 @@ public actor EntraState {
            let user = tenant.user(live.upn) {
             flow.upn = live.upn
             flow.authnInstant = live.authnInstant
+            flow.session = id
             return authenticated(flow, user: user, mfa: live.mfa, ip: ip)
         }
         remember(flow)
@@ -130,13 +150,24 @@ public actor EntraState {
             log(flow, user: user, result: "failure", error: .mfaFailed, ip: ip, access: .failed)
             if flow.mfaAttempts >= Self.maxCodeAttempts {
                 pending[id] = nil
-                return .failed(.mfaFailed)
+                log(flow, user: user, result: "failure", error: .mfaNotPassed, ip: ip, access: .failed)
+                return .failed(.mfaNotPassed)
             }
             pending[id] = flow
             return .mfa(flow: id, user: user, error: .mfaFailed)
         }
         lastTOTPStep[upn.lowercased()] = step
         return authenticated(flow, user: user, mfa: true, ip: ip)
+    }
+
+    /// The user gave up on the code page ("I can't use my authenticator app right now").
+    public func cancelMFA(flow id: String, ip: String) -> SignInStep {
+        guard let flow = live(id), let upn = flow.upn, let user = tenant.user(upn),
+              let application = flow.request.flatMap({ tenant.application($0.appID) }) else { return .failed(.flowExpired) }
+        pending[id] = nil
+        let error = EntraError.mfaRequired(application: application)
+        log(flow, user: user, result: "failure", error: error, ip: ip, access: .failed)
+        return .failed(error)
     }
 
     /// After the user is known: assignment (AADSTS50105), then Conditional Access (53003 block; MFA, or 50079 when
@@ -147,7 +178,7 @@ public actor EntraState {
         guard let request = flow.request else {
             pending[flow.id] = nil
             log(flow, user: user, result: "success", error: nil, ip: ip, mfa: mfa)
-            let session = openSession(user: user, authnInstant: authnInstant, mfa: mfa)
+            let session = openSession(user: user, authnInstant: authnInstant, mfa: mfa, reusing: flow.session)
             return .myApps(user: user, applications: tenant.applications(assignedTo: user.userPrincipalName, activations: activations, at: now),
                            session: session)
         }
@@ -178,7 +209,7 @@ public actor EntraState {
             return .mfa(flow: flow.id, user: user, error: nil)
         default:
             pending[flow.id] = nil
-            let session = openSession(user: user, authnInstant: authnInstant, mfa: mfa)
+            let session = openSession(user: user, authnInstant: authnInstant, mfa: mfa, reusing: flow.session)
             return .issue(Issuance(tenant: tenant, application: application, user: user, request: request, mfa: mfa,
                                    authnInstant: authnInstant, activations: activations), flow: flow.id, session: session)
         }
@@ -218,6 +249,9 @@ public actor EntraState {
         log(pending, user: issuance.user, result: "success", error: nil, ip: ip, interactive: interactive, mfa: issuance.mfa,
             access: .satisfied, roles: response.roles, sessions: response.awsSessions)
     }
+
+    /// Live SSO sessions (for tests and the bounds).
+    var sessionCount: Int { sessions.count }
 
     public func session(_ id: String) -> Session? {
         guard let session = sessions[id], session.expires > clock.now else { return nil }
@@ -363,6 +397,36 @@ public actor EntraState {
         return imported
     }
 
+    /// Changes an application's SAML settings (the portal's "Basic SAML configuration" and "SAML certificates").
+    public func updateApplication(_ appID: String, _ patch: ApplicationPatch) throws(AdminError) -> Tenant.Application {
+        guard let index = tenant.applications.firstIndex(where: { $0.appID == appID }) else { throw AdminError(404, "no application '\(appID)'") }
+        var app = tenant.applications[index]
+        if let replyURL = patch.replyURL {
+            guard let url = URL(string: replyURL), url.scheme == "https" || url.scheme == "http", url.host != nil else {
+                throw AdminError(400, "replyURL must be an absolute http(s) URL; got '\(replyURL)'")
+            }
+            app.replyURL = replyURL
+        }
+        if let urls = patch.additionalReplyURLs { app.additionalReplyURLs = urls }
+        if let mode = patch.signingMode { app.signingMode = mode }
+        if let algorithm = patch.signatureAlgorithm {
+            guard algorithm == .rsaSHA256 || algorithm == .rsaSHA1 else {
+                throw AdminError(400, "Entra signs with rsa-sha256 or rsa-sha1; got \(algorithm.rawValue)")
+            }
+            app.signatureAlgorithm = algorithm
+        }
+        if let format = patch.nameIDFormat { app.nameIDFormat = format }
+        if let duration = patch.sessionDuration {
+            guard (900...43200).contains(duration) else { throw AdminError(400, "sessionDuration must be 900 to 43200 seconds; got \(duration)") }
+            app.sessionDuration = duration
+        }
+        if let relayState = patch.relayState { app.relayState = relayState.isEmpty ? nil : relayState }
+        if let logoutURL = patch.logoutURL { app.logoutURL = logoutURL.isEmpty ? nil : logoutURL }
+        if let required = patch.requireSignedRequests { app.requireSignedRequests = required }
+        tenant.applications[index] = app
+        return app
+    }
+
     /// Assigns app roles to a group (the portal's "Users and groups" blade).
     public func assign(group name: String, roles displayNames: [String], appID: String) throws(AdminError) {
         guard let index = tenant.applications.firstIndex(where: { $0.appID == appID }) else { throw AdminError(404, "no application '\(appID)'") }
@@ -397,8 +461,14 @@ public actor EntraState {
         pending[flow.id] = flow
     }
 
-    private func openSession(user: Tenant.User, authnInstant: Date, mfa: Bool) -> String {
+    /// The SSO session after a sign-in step: the one that vouched for the user (MFA added when just done), or a new one.
+    private func openSession(user: Tenant.User, authnInstant: Date, mfa: Bool, reusing id: String?) -> String {
         let now = clock.now
+        if let id, let session = sessions[id], session.upn == user.userPrincipalName {
+            // Same strength: same cookie. Stronger (MFA just done): a new cookie, so a planted one never gains MFA.
+            if session.mfa || !mfa { return id }
+            sessions[id] = nil
+        }
         if sessions.count >= Self.maxSessions {
             sessions = sessions.filter { $0.value.expires > now }
             if sessions.count >= Self.maxSessions, let oldest = sessions.values.min(by: { $0.expires < $1.expires }) {

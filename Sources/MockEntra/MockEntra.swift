@@ -51,7 +51,8 @@ public struct MockEntra: Sendable {
                                       ip: context.remoteIP)
         } }
         router.post(":tenant/mfa") { request, context in await self.form(request, context) { fields, _ in
-            await self.state.verifyCode(flow: fields["flow"] ?? "", code: fields["otc"] ?? "", ip: context.remoteIP)
+            fields["cancel"] != nil ? await self.state.cancelMFA(flow: fields["flow"] ?? "", ip: context.remoteIP)
+                : await self.state.verifyCode(flow: fields["flow"] ?? "", code: fields["otc"] ?? "", ip: context.remoteIP)
         } }
         router.get("myapps") { request, context in await self.myApps(request, context) }
         router.get("api/signin/:appId") { request, context in await self.launch(request, context) }

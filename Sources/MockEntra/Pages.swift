@@ -60,7 +60,9 @@ public enum Pages {
             <form method="post" action="\(escape(action))" autocomplete="off">
             <input type="hidden" name="flow" value="\(escape(flow))">
             <input type="text" name="otc" id="idTxtBx_SAOTCC_OTC" inputmode="numeric" maxlength="8" placeholder="Code" required>
-            <input type="submit" id="idSubmit_SAOTCC_Continue" value="Verify"></form></div>
+            <input type="submit" id="idSubmit_SAOTCC_Continue" value="Verify"></form>
+            <form method="post" action="\(escape(action))"><input type="hidden" name="flow" value="\(escape(flow))">
+            <button type="submit" name="cancel" value="1" id="signInAnotherWay">I can't use my authenticator app right now</button></form></div>
             """)
     }
 

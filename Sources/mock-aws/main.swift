@@ -62,8 +62,15 @@ struct MockAWSCommand: AsyncParsableCommand {
             router: MockAWS(state: state, logger: logger).router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "mock-aws"),
             onServerRunning: { channel in
+                // Its own sign-in URL counts as an AWS sign-in endpoint, so mock-entra's Reply URL can point here.
+                let base = "http://\(host):\(channel.localAddress?.port ?? 0)"
+                var local = [base + "/saml"]
+                if host == "127.0.0.1" { local.append("http://localhost:\(channel.localAddress?.port ?? 0)/saml") }
+                for url in local { await state.acceptSignInURL(url) }
+                // The embedded roles trust it too (a configured account's trust policies are the configuration's).
+                if configuration == nil { await DefaultAccount.putRoles(state, signInURLs: ["https://signin.aws.amazon.com/saml"] + local) }
                 // Written straight to the file descriptor: tests read this line as soon as it exists.
-                let line = "mock-aws listening on http://\(host):\(channel.localAddress?.port ?? 0)\n"
+                let line = "mock-aws listening on \(base)\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             },
             logger: logger)

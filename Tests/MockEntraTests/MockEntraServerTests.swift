@@ -266,6 +266,55 @@ struct MockEntraServerTests {
         #expect(badAssignment.status == 404)
     }
 
+    @Test("every read endpoint answers; the legacy launch link; unknown paths and methods get 4xx and the server keeps serving")
+    func endpoints() async throws {
+        let entra = try P()
+        let tenant = try await entra.json("GET", "/admin/tenant")
+        #expect(tenant.status == 200 && (tenant.value as? [String: Any])?["tenantID"] as? String == F.tenantID)
+        let keys = try await entra.json("GET", "/admin/keys")
+        #expect(keys.status == 200 && ((keys.value as? [[String: Any]])?.first?["active"] as? Bool) == true)
+        #expect(try await entra.json("GET", "/admin/pim/activations").status == 200)
+        let legacy = try await entra.get("/signin/AWS%20Single-Account%20Access/\(F.appID)?tenantId=\(F.tenantID)")
+        #expect(legacy.status == 200 && legacy.field("flow") != nil)
+        for domain in ["contoso.com", "contoso.onmicrosoft.com"] {
+            #expect(try await entra.get("/\(domain)/federationmetadata/2007-06/federationmetadata.xml").status == 200)
+        }
+        #expect(try await entra.get("/nowhere").status == 404)
+        #expect(try await entra.server.request("DELETE", P.tenantPath + "/saml2").status >= 400)
+        #expect(try await entra.json("PUT", "/admin/conditional-access", "not json").status == 400)
+        let expired = try await entra.post(P.tenantPath + "/login", form: [("flow", "forged"), ("loginfmt", "a"), ("passwd", "b")])
+        #expect(expired.status == 400 && expired.body.contains("AADSTS50058"))
+        #expect(try await entra.get("/health").body == "ok")
+    }
+
+    @Test("the Reply URL moved to a local mock-aws, which accepts its own /saml and nothing else local; per-app settings at runtime")
+    func localReplyURL() async throws {
+        let entra = try P()
+        let aws = try ServerProcess("mock-aws", arguments: ["--idp-metadata", entra.baseURL + P.metadataPath])
+        let patched = try await entra.json("PATCH", "/admin/applications/\(F.appID)",
+                                           "{\"replyURL\": \"\(aws.baseURL)/saml\", \"signingMode\": \"both\", \"sessionDuration\": 7200}")
+        #expect(patched.status == 200 && (patched.value as? [String: Any])?["replyURL"] as? String == aws.baseURL + "/saml")
+        let page = try await entra.server.post("/test/issue", body: "{\"user\":\"test-awsadmin@contoso.com\",\"format\":\"page\"}",
+                                               headers: ["Content-Type": "application/json"])
+        #expect(page.body.contains("action=\"\(aws.baseURL)/saml\""))
+        let response = try #require(page.field("SAMLResponse"))
+        let verified = try Verifier(trusting: try await entra.publishedCertificates(),
+                                    serviceProvider: ServiceProvider(audiences: [F.awsSignIn], acsURLs: [aws.baseURL + "/saml"]),
+                                    clock: SystemClock()).verify(base64: response)
+        #expect(verified.signedElements == [.response, .assertion] && verified.attribute(AttributeName.awsSessionDuration) == ["7200"])
+        let console = try await aws.post("/saml", form: [("SAMLResponse", response)])
+        #expect(console.status == 200 && console.body.contains("Administrator/test-awsadmin@contoso.com @ 123456789012"), "\(console.body.prefix(300))")
+        // Another local URL is not a sign-in endpoint.
+        #expect(try await entra.json("PATCH", "/admin/applications/\(F.appID)", "{\"replyURL\": \"http://127.0.0.1:1/saml\"}").status == 200)
+        let elsewhere = try await entra.hookResponse()
+        let refused = try await aws.post("/saml", form: [("SAMLResponse", elsewhere)])
+        #expect(refused.status == 400 && refused.body.contains("Your request included an invalid SAML response"))
+        for bad in ["{\"sessionDuration\": 60}", "{\"replyURL\": \"not a url\"}", "{\"signatureAlgorithm\": \"rsa-sha512\"}", "{\"signingMode\": \"sometimes\"}"] {
+            #expect(try await entra.json("PATCH", "/admin/applications/\(F.appID)", bad).status == 400, "\(bad)")
+        }
+        #expect(try await entra.json("PATCH", "/admin/applications/nope", "{}").status == 404)
+    }
+
     @Test("test hooks: off by default; every fault is refused by mock-aws's STS, a clean response accepted; CA and PIM through the API")
     func hooksAndPolicies() async throws {
         let plain = try P(testHooks: false)

@@ -61,6 +61,14 @@ struct SignInFlowTests {
         let second = try await issued(again, state: state, clock: clock)
         let secondVerified = try F.verifier(clock: clock).verify(second.xml)
         #expect(secondVerified.assertion.authnStatement?.authnInstant == verified.assertion.authnStatement?.authnInstant)
+        // Each launch keeps the same session: a busy user does not fill (or evict from) the session table.
+        for _ in 0..<50 {
+            guard case .issue(_, _, let same) = await state.begin(.idpInitiated(app), session: session, ip: "10.0.0.1") else {
+                Issue.record("the session stopped working"); return
+            }
+            #expect(same == session)
+        }
+        #expect(await state.sessionCount == 1)
         // ForceAuthn ignores the session.
         var forced = SignInRequest.idpInitiated(app)
         forced.forceAuthn = true
@@ -110,7 +118,17 @@ struct SignInFlowTests {
         await #expect(throws: AdminError.self) {
             try await state.setConditionalAccess([.init(name: "x", groups: ["No-Such-Group"], applications: [F.appID], grant: .block)])
         }
-        let logs = await state.signInLogs()
+        // The code page: five wrong codes end the sign-in (AADSTS50074); giving up is AADSTS50076.
+        guard case .mfa(let flow, _, _) = await attempt("test-awsadmin@contoso.com", "Adm1n-Passw0rd!") else { Issue.record("code page"); return }
+        for _ in 1..<EntraState.maxCodeAttempts {
+            guard case .mfa = await state.verifyCode(flow: flow, code: "000000", ip: "::1") else { Issue.record("retry"); return }
+        }
+        guard case .failed(let exhausted) = await state.verifyCode(flow: flow, code: "000000", ip: "::1") else { Issue.record("limit"); return }
+        #expect(exhausted.code == "AADSTS50074")
+        guard case .mfa(let flow2, _, _) = await attempt("test-awsadmin@contoso.com", "Adm1n-Passw0rd!"),
+              case .failed(let cancelled) = await state.cancelMFA(flow: flow2, ip: "::1") else { Issue.record("cancel"); return }
+        #expect(cancelled.code == "AADSTS50076")
+        let logs = Array(await state.signInLogs().prefix(3))
         #expect(logs.map { $0.aadstsCode ?? "-" } == ["AADSTS50105", "AADSTS50079", "AADSTS53003"])
         #expect(logs[2].conditionalAccessStatus == "failure"
                 && logs[2].appliedConditionalAccessPolicies.first { $0.displayName == "Block developers" }?.result == "failure")

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# mock-entra under load (README "Performance"): IdP-initiated issuance over loopback, the My Apps tile URL
+# /api/signin/APP?tenantId=TENANT with a signed-in (MFA-done) session cookie, so every request builds and signs a
+# Response and returns the auto-post page. wrk for DURATION seconds (default 60) against a release build; prints
+# requests/s, latency percentiles, non-2xx count and the server's RSS every 5 seconds.
+# Usage: Tests/load/mock-entra-load.sh [DURATION] [CONNECTIONS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+duration=${1:-60}
+connections=${2:-16}
+command -v wrk >/dev/null || { sudo=""; [[ "$(id -u)" -ne 0 ]] && sudo=sudo; $sudo apt-get install -y -qq wrk >/dev/null; }
+swift build -c release --product mock-entra >/dev/null
+work=$(mktemp -d)
+.build/release/mock-entra --keys-dir "$work/keys" --port 0 > "$work/server.out" 2>/dev/null &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 100); do grep -q listening "$work/server.out" 2>/dev/null && break; sleep 0.1; done
+url=$(sed -n 's/^mock-entra listening on //p' "$work/server.out" | head -1)
+tenant=aaaabbbb-0000-cccc-1111-dddd2222eeee
+app=33333333-aaaa-4bbb-8ccc-000000000001
+launch="$url/api/signin/$app?tenantId=$tenant"
+# Sign in once as a browser would: the tile, password, TOTP; keep the session cookie.
+flow=$(curl -s "$launch" | sed -n 's/.*name="flow" value="\([0-9a-f]*\)".*/\1/p')
+curl -s -o /dev/null --data-urlencode "flow=$flow" --data-urlencode "loginfmt=test-awsadmin@contoso.com" \
+  --data-urlencode "passwd=Adm1n-Passw0rd!" "$url/$tenant/login"
+code=$(python3 -c 'import base64,hmac,hashlib,struct,time
+k=base64.b32decode("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"); h=hmac.new(k,struct.pack(">Q",int(time.time())//30),hashlib.sha1).digest()
+o=h[-1]&15; print("%06d"%((struct.unpack(">I",h[o:o+4])[0]&0x7fffffff)%1000000))')
+cookie=$(curl -s -D - -o /dev/null --data-urlencode "flow=$flow" --data-urlencode "otc=$code" "$url/$tenant/mfa" \
+  | sed -n 's/^[Ss]et-[Cc]ookie: ESTSAUTH=\([0-9a-f]*\);.*/\1/p')
+[[ -n "$cookie" ]] || { echo "could not sign in to mock-entra"; exit 1; }
+curl -s -H "Cookie: ESTSAUTH=$cookie" "$launch" | grep -q 'name="SAMLResponse"' || { echo "the tile did not issue a response"; exit 1; }
+printf 'wrk.headers["Cookie"] = "ESTSAUTH=%s"\n' "$cookie" > "$work/get.lua"
+echo "mock-entra $url, pid $server; wrk -t1 -c$connections -d${duration}s"
+(for t in $(seq 0 5 "$duration"); do
+   echo "rss t=${t}s $(awk '/VmRSS/ {print $2, $3}' /proc/$server/status)"; sleep 5; done) &
+sampler=$!
+wrk -t1 -c"$connections" -d"${duration}s" --latency -s "$work/get.lua" "$launch"
+wait $sampler 2>/dev/null || true
+echo "rss end $(awk '/VmRSS/ {print $2, $3}' /proc/$server/status)"
+echo "sign-in log entries: $(curl -s "$url/admin/signins?top=1" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') (newest shown)"
