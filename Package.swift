@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "saml-bench", targets: ["saml-bench"]),
         .executable(name: "mock-aws", targets: ["mock-aws"]),
         .executable(name: "mock-entra", targets: ["mock-entra"]),
+        .executable(name: "saml", targets: ["saml"]),
         .executable(name: "saml-testvectors", targets: ["saml-testvectors"]),
     ],
     dependencies: [
@@ -48,12 +49,18 @@ let package = Package(
         // Entra ID's side as an HTTP server: tenant, sign-in and MFA pages, Conditional Access, PIM, My Apps,
         // SAML endpoint and metadata, role provisioning (SigV4 via AWSFederation), sign-in log, test hooks.
         .target(name: "MockEntra", dependencies: [
-            "SAML", "AWSFederation", "SAMLAttacks",
+            "SAML", "AWSFederation", "SAMLAttacks", "TOTP",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "mock-entra", dependencies: [
             "MockEntra", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // RFC 6238 one-time codes: mock-entra's MFA page checks them, `saml login` computes them.
+        .target(name: "TOTP", dependencies: ["SAML"]),
+        // The command-line tool: verify (AWS's verdict and why), inspect, sign, keygen, metadata, login.
+        .executableTarget(name: "saml", dependencies: [
+            "SAML", "AWSFederation", "TOTP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Attack shapes (XSW1-8 and edits after signing) for testing that a service provider refuses them.
         .target(name: "SAMLAttacks"),
@@ -70,6 +77,6 @@ let package = Package(
         // Starts the built servers for the tests, as a user would, and talks HTTP to them.
         .target(name: "ServerTesting", path: "Tests/ServerTesting"),
         .testTarget(name: "MockAWSTests", dependencies: ["MockAWS", "AWSFederation", "SAML", "ServerTesting"]),
-        .testTarget(name: "MockEntraTests", dependencies: ["MockEntra", "AWSFederation", "SAML", "SAMLAttacks", "ServerTesting"]),
+        .testTarget(name: "MockEntraTests", dependencies: ["MockEntra", "AWSFederation", "SAML", "SAMLAttacks", "ServerTesting", "TOTP"]),
     ]
 )

@@ -34,23 +34,30 @@ public struct AWSClaims: Sendable, Hashable {
         guard !values.isEmpty else {
             // The console shows "Your request included an invalid SAML response"; the API text is not documented
             // (aws-entra.md §11.4), so this one says what is missing.
-            throw AWSError.invalidIdentityToken("The SAML assertion contains no https://aws.amazon.com/SAML/Attributes/Role value")
+            throw AWSError.invalidIdentityToken("The SAML assertion contains no https://aws.amazon.com/SAML/Attributes/Role value",
+                                                cause: SAMLError(.awsRole, "no Role attribute", expected: "one or more role,provider ARN pairs", found: "none"))
         }
         var roles: [AWSRolePair] = []
         for value in values { roles.append(try AWSRolePair(value)) }
         self.roles = roles
 
         guard let sessionNames = assertion.attribute(AttributeName.awsRoleSessionName), let name = sessionNames.first else {
-            throw AWSError.invalidIdentityToken("RoleSessionName is required in AuthnResponse")
+            throw AWSError.invalidIdentityToken("RoleSessionName is required in AuthnResponse",
+                                                cause: SAMLError(.awsRoleSessionName, "no RoleSessionName attribute", expected: "one value", found: "none"))
         }
         guard sessionNames.count == 1, Self.isSessionName(name) else {
-            throw AWSError.invalidIdentityToken("RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}")
+            throw AWSError.invalidIdentityToken("RoleSessionName in AuthnResponse must match [a-zA-Z_0-9+=,.@-]{2,64}",
+                                                cause: SAMLError(.awsRoleSessionName, "RoleSessionName is not one valid name",
+                                                                 expected: "one value of [a-zA-Z_0-9+=,.@-]{2,64}",
+                                                                 found: sessionNames.map { "\"\($0)\"" }.joined(separator: ", ")))
         }
         roleSessionName = name
 
         if let durations = assertion.attribute(AttributeName.awsSessionDuration) {
             guard durations.count == 1, let seconds = Int(durations[0]), (900...43_200).contains(seconds) else {
-                throw AWSError.invalidIdentityToken("SessionDuration in AuthnResponse must be one integer between 900 and 43200")
+                throw AWSError.invalidIdentityToken("SessionDuration in AuthnResponse must be one integer between 900 and 43200",
+                                                    cause: SAMLError(.awsSessionDuration, "SessionDuration out of range", expected: "one integer in 900...43200",
+                                                                     found: durations.joined(separator: ", ")))
             }
             sessionDuration = seconds
         } else {
@@ -62,7 +69,9 @@ public struct AWSClaims: Sendable, Hashable {
         for attribute in assertion.attributeStatement?.attributes ?? [] where attribute.name.hasPrefix(prefix) {
             let key = String(attribute.name.dropFirst(prefix.count))
             guard (1...128).contains(key.count), attribute.values.count == 1, attribute.values[0].count <= 256 else {
-                throw AWSError.invalidIdentityToken("Session tag \"\(key)\" must have a 1-128 character key and one value of at most 256 characters")
+                throw AWSError.invalidIdentityToken("Session tag \"\(key)\" must have a 1-128 character key and one value of at most 256 characters",
+                                                    cause: SAMLError(.awsSessionTags, "a session tag is out of bounds", expected: "key 1-128 characters, one value up to 256",
+                                                                     found: "\"\(key)\" with \(attribute.values.count) value(s)"))
             }
             tags.append((key, attribute.values[0]))
         }
@@ -74,7 +83,9 @@ public struct AWSClaims: Sendable, Hashable {
 
         if let identities = assertion.attribute(AttributeName.awsSourceIdentity) {
             guard identities.count == 1, Self.isSessionName(identities[0]), !identities[0].lowercased().hasPrefix("aws:") else {
-                throw AWSError.invalidIdentityToken("Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with \"aws:\"")
+                throw AWSError.invalidIdentityToken("Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with \"aws:\"",
+                                                    cause: SAMLError(.awsSourceIdentity, "SourceIdentity is not one valid name", expected: "[a-zA-Z_0-9+=,.@-]{2,64}, not aws:…",
+                                                                     found: identities.joined(separator: ", ")))
             }
             sourceIdentity = identities[0]
         } else {

@@ -134,13 +134,15 @@ public struct AWSFederation: Sendable {
         }
         // §2.2 provider.
         guard let provider = providers.first(where: { $0.arn == request.principalARN }) else {
-            throw AWSError.invalidIdentityToken("Specified provider doesn't exist.")
+            throw AWSError.invalidIdentityToken("Specified provider doesn't exist.",
+                                                cause: SAMLError(.awsProviderNotFound, "no such SAML provider", expected: "an existing provider ARN",
+                                                                 found: request.principalARN))
         }
         let (verified, claims, recipient) = try verify(request.samlAssertion, providers: [provider])
         // §2.9 role: the requested pair must be in the assertion, the role must exist and trust the provider.
         guard let pair = claims.roles.first(where: { $0.roleARN.description == request.roleARN && $0.providerARN.description == request.principalARN }) else {
             throw AWSError.accessDenied("Not authorized to perform sts:AssumeRoleWithSAML",
-                                        cause: SAMLError(SAMLError.Code(rawValue: "aws.roleNotInAssertion"),
+                                        cause: SAMLError(.awsRoleNotInAssertion,
                                                          "the requested RoleArn/PrincipalArn pair is not a Role value of the assertion",
                                                          expected: "\(request.roleARN),\(request.principalARN)",
                                                          found: claims.roles.map(\.value).joined(separator: " | ")))
@@ -168,7 +170,10 @@ public struct AWSFederation: Sendable {
         let bytes = try decode(samlResponse)
         guard let issuer = ResponsePeek.issuer(bytes),
               case let candidates = providers.filter({ $0.metadata.entityID == issuer }), !candidates.isEmpty else {
-            throw AWSError.invalidIdentityToken("Specified provider doesn't exist.")
+            throw AWSError.invalidIdentityToken("Specified provider doesn't exist.",
+                                                cause: SAMLError(.awsProviderNotFound, "no SAML provider has this issuer's metadata",
+                                                                 expected: providers.map(\.metadata.entityID).joined(separator: " or "),
+                                                                 found: ResponsePeek.issuer(bytes) ?? "no Issuer"))
         }
         let (verified, claims, recipient) = try verify(samlResponse, providers: candidates)
         let now = clock.now
@@ -178,7 +183,10 @@ public struct AWSFederation: Sendable {
         var lastError: AWSError?
         for pair in claims.roles {
             guard let provider = candidates.first(where: { $0.arn == pair.providerARN.description }) else {
-                lastError = AWSError.invalidIdentityToken("Specified provider doesn't exist.")
+                lastError = AWSError.invalidIdentityToken("Specified provider doesn't exist.",
+                                                          cause: SAMLError(.awsProviderNotFound, "the Role value's provider is not in the account",
+                                                                           expected: candidates.map(\.arn).joined(separator: " or "),
+                                                                           found: pair.providerARN.description))
                 continue
             }
             do {
@@ -250,11 +258,11 @@ public struct AWSFederation: Sendable {
     private func authorize(_ pair: AWSRolePair, provider: SAMLProvider, verified: VerifiedResponse, claims: AWSClaims,
                            recipient: String) throws(AWSError) -> IAMRole {
         guard let role = roles.first(where: { $0.arn == pair.roleARN }) else {
-            throw AWSError.accessDenied(cause: SAMLError(SAMLError.Code(rawValue: "aws.roleNotFound"), "the role does not exist",
+            throw AWSError.accessDenied(cause: SAMLError(.awsRoleNotFound, "the role does not exist",
                                                          expected: "an existing IAM role", found: pair.roleARN.description))
         }
         guard !role.name.hasPrefix("AWSReservedSSO_") else {
-            throw AWSError.accessDenied(cause: SAMLError(SAMLError.Code(rawValue: "aws.reservedRole"),
+            throw AWSError.accessDenied(cause: SAMLError(.awsReservedRole,
                                                          "IAM Identity Center roles cannot be assumed with SAML",
                                                          expected: "a customer role", found: role.name))
         }
@@ -271,7 +279,7 @@ public struct AWSFederation: Sendable {
         if claims.sourceIdentity != nil { actions.append("sts:SetSourceIdentity") }
         for action in actions where !role.trustPolicy.allows(action: action, federatedPrincipal: provider.arn, context: context) {
             throw AWSError.accessDenied("Not authorized to perform \(action)",
-                                        cause: SAMLError(SAMLError.Code(rawValue: "aws.trustPolicy"),
+                                        cause: SAMLError(.awsTrustPolicy,
                                                          "the role's trust policy does not allow this", expected: "an Allow for \(action) by \(provider.arn)",
                                                          found: "saml:aud=\(recipient)"))
         }
@@ -295,7 +303,7 @@ public struct AWSFederation: Sendable {
         switch error.code {
         case .timeExpired, .timeSubjectConfirmationExpired:
             return .expiredToken("Response has expired", cause: error)
-        case SAMLError.Code(rawValue: "aws.redemptionWindow"):
+        case .awsRedemptionWindow:
             return .expiredToken("Token must be redeemed within 5 minutes of issuance", cause: error)
         case .audienceMissing, .audienceMismatch:
             return .invalidIdentityToken("Response does not contain the required audience.", cause: error)
@@ -371,7 +379,7 @@ struct RedemptionPolicy: VerificationPolicy {
     func check(_ context: VerificationContext) throws(SAMLError) {
         let issued = anchor == .assertionIssueInstant ? context.assertion.issueInstant : context.response.issueInstant
         guard context.now.timeIntervalSince(issued) <= window + skew else {
-            throw SAMLError(SAMLError.Code(rawValue: "aws.redemptionWindow"), "the assertion was issued too long ago",
+            throw SAMLError(.awsRedemptionWindow, "the assertion was issued too long ago",
                             expected: "redeemed within \(Int(window)) s (+\(Int(skew)) s skew) of IssueInstant \(SAMLInstant.format(issued))",
                             found: "now \(SAMLInstant.format(context.now))")
         }

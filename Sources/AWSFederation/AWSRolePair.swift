@@ -1,3 +1,4 @@
+import SAML
 /// One value of `https://aws.amazon.com/SAML/Attributes/Role`: an IAM role and the SAML provider it trusts.
 /// Either order is accepted and whitespace around the comma trimmed (aws-entra.md §1.1); written role first, as
 /// Entra does.
@@ -14,7 +15,9 @@ public struct AWSRolePair: Sendable, Hashable, CustomStringConvertible {
     public init(_ value: String) throws(AWSError) {
         let parts = value.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 2, let first = AWSARN(parts[0]), let second = AWSARN(parts[1]) else {
-            throw AWSError.invalidIdentityToken("Invalid role/provider pair in the SAML Role attribute: \"\(value)\"")
+            throw AWSError.invalidIdentityToken("Invalid role/provider pair in the SAML Role attribute: \"\(value)\"",
+                                                cause: SAMLError(.awsRole, "a Role value is not a role,provider ARN pair",
+                                                                 expected: "arn:aws:iam::ACCOUNT:role/NAME,arn:aws:iam::ACCOUNT:saml-provider/NAME", found: "\"\(value)\""))
         }
         let (role, provider) = first.resource.hasPrefix("role/") ? (first, second) : (second, first)
         guard role.service == "iam", provider.service == "iam", role.region.isEmpty, provider.region.isEmpty,
@@ -22,7 +25,9 @@ public struct AWSRolePair: Sendable, Hashable, CustomStringConvertible {
               role.account == provider.account, role.partition == provider.partition, !role.account.isEmpty,
               Self.isRoleResource(role.resource), Self.isProviderName(String(provider.resource.dropFirst("saml-provider/".count)))
         else {
-            throw AWSError.invalidIdentityToken("Invalid role/provider pair in the SAML Role attribute: \"\(value)\"")
+            throw AWSError.invalidIdentityToken("Invalid role/provider pair in the SAML Role attribute: \"\(value)\"",
+                                                cause: SAMLError(.awsRole, "a Role value is not a role,provider ARN pair",
+                                                                 expected: "arn:aws:iam::ACCOUNT:role/NAME,arn:aws:iam::ACCOUNT:saml-provider/NAME", found: "\"\(value)\""))
         }
         self.init(roleARN: role, providerARN: provider)
     }

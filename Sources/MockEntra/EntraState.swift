@@ -1,5 +1,6 @@
 import AWSFederation
 import Foundation
+import TOTP
 import SAML
 
 /// What the browser sees next in a sign-in.

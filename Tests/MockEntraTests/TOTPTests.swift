@@ -1,4 +1,5 @@
 import Foundation
+import TOTP
 import MockEntra
 import Testing
 

@@ -11,14 +11,16 @@ public struct EntraMetadata: Sendable {
     /// `https://login.microsoftonline.com`, or a local mock's base URL.
     public var loginBaseURL: String
 
-    public init(tenantID: String, certificates: [Certificate], loginBaseURL: String = "https://login.microsoftonline.com") {
+    public init(tenantID: String, certificates: [Certificate], loginBaseURL: String = "https://login.microsoftonline.com",
+                entityID: String? = nil) {
         self.tenantID = tenantID
         self.certificates = certificates
         self.loginBaseURL = loginBaseURL
+        self.entityID = entityID ?? "https://sts.windows.net/\(tenantID)/"
     }
 
-    /// `https://sts.windows.net/<tenant-id>/`.
-    public var entityID: String { "https://sts.windows.net/\(tenantID)/" }
+    /// `https://sts.windows.net/<tenant-id>/` unless given.
+    public var entityID: String
     /// `<login base>/<tenant-id>/saml2`: SSO and logout, both bindings.
     public var samlEndpoint: String { "\(loginBaseURL)/\(tenantID)/saml2" }
     public var wsFederationEndpoint: String { "\(loginBaseURL)/\(tenantID)/wsfed" }

@@ -30,33 +30,64 @@ enum NativeSigner {
 
     /// Inserts `template` into the root of `xml` (after its Issuer, or first) and signs the root.
     static func signRoot(_ xml: [UInt8], template: SignatureTemplate, key: NativeKey) throws(SAMLError) -> [UInt8] {
+        try signInPlace(xml, target: { root in [root] }, template: template, key: key)
+    }
+
+    /// Inserts `template` into each element `target` picks from the root (after its Issuer, or first) and signs
+    /// them in that order: inner elements first, so that an outer signature covers the inner one.
+    static func signInPlace(_ xml: [UInt8], target: (NodePtr) throws(SAMLError) -> [NodePtr], template: SignatureTemplate,
+                            key: NativeKey) throws(SAMLError) -> [UInt8] {
         let document = try NativeDocument.parse(xml, limits: ParseLimits(maxDocumentBytes: Int.max))
-        guard let root = document.root, let id = root.attribute("ID"), isSafeID(id) else {
-            throw SAMLError(.signingInvalidInput, "the root element has no usable ID", expected: "ID=\"_…\" on the root",
-                            found: document.root.map { "<\($0.qualifiedDescription)> without one" } ?? "no root")
+        guard let root = document.root else { throw SAMLError(.signingInvalidInput, "the document has no root") }
+        var ids: [String] = []
+        for element in try target(root) {
+            guard let id = element.attribute("ID"), isSafeID(id) else {
+                throw SAMLError(.signingInvalidInput, "the element to sign has no usable ID", expected: "ID=\"_…\"",
+                                found: "<\(element.qualifiedDescription)> without one")
+            }
+            guard element.child(ds, "Signature") == nil else {
+                throw SAMLError(.signingInvalidInput, "the element is already signed", expected: "an unsigned <\(element.localName)>",
+                                found: "a Signature")
+            }
+            var writer = XMLWriter(capacity: 2048)
+            template.write(into: &writer, referenceID: id)
+            var parsed: NodePtr?
+            let rc = writer.bytes.withUnsafeBytes { raw in
+                xmlParseInNodeContext(element, raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count), 0, &parsed)
+            }
+            guard rc == XML_ERR_OK, let signature = parsed else {
+                throw SAMLError(.signingFailed, "the Signature template could not be inserted", found: NativeLibrary.lastError)
+            }
+            let children = element.elementChildren
+            if let first = children.first, first.isElement("urn:oasis:names:tc:SAML:2.0:assertion", "Issuer") {
+                xmlAddNextSibling(first, signature)
+            } else if let first = element.pointee.children {
+                xmlAddPrevSibling(first, signature)
+            } else {
+                xmlAddChild(element, signature)
+            }
+            ids.append(id)
         }
-        guard root.child(ds, "Signature") == nil else {
-            throw SAMLError(.signingInvalidInput, "the root is already signed", expected: "an unsigned message", found: "a Signature")
-        }
-        var writer = XMLWriter(capacity: 2048)
-        template.write(into: &writer, referenceID: id)
-        var parsed: NodePtr?
-        let rc = writer.bytes.withUnsafeBytes { raw in
-            xmlParseInNodeContext(root, raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count), 0, &parsed)
-        }
-        guard rc == XML_ERR_OK, let signature = parsed else {
-            throw SAMLError(.signingFailed, "the Signature template could not be inserted", found: NativeLibrary.lastError)
-        }
-        let children = root.elementChildren
-        if let first = children.first, first.isElement("urn:oasis:names:tc:SAML:2.0:assertion", "Issuer") {
-            xmlAddNextSibling(first, signature)
-        } else if let first = root.pointee.children {
-            xmlAddPrevSibling(first, signature)
-        } else {
-            xmlAddChild(root, signature)
-        }
-        _ = try fill(document, root: root, elementIDs: [id], key: key)
+        _ = try fill(document, root: root, elementIDs: ids, key: key)
         return try document.serialize(root)
+    }
+
+    /// Signs a Response document's assertion, root, or both (assertion first); a bare Assertion is signed itself.
+    static func signResponse(_ xml: [UInt8], mode: SigningMode, template: SignatureTemplate, key: NativeKey) throws(SAMLError) -> [UInt8] {
+        try signInPlace(xml, target: { root throws(SAMLError) in
+            let saml: StaticString = "urn:oasis:names:tc:SAML:2.0:assertion"
+            if root.isElement(saml, "Assertion") { return [root] }
+            guard root.isElement("urn:oasis:names:tc:SAML:2.0:protocol", "Response") else {
+                throw SAMLError(.signingInvalidInput, "not a Response or an Assertion", expected: "<samlp:Response> or <Assertion>",
+                                found: "<\(root.qualifiedDescription)>")
+            }
+            if mode == .response { return [root] }
+            let assertions = root.elementChildren.filter { $0.isElement(saml, "Assertion") }
+            guard assertions.count == 1, let assertion = assertions.first else {
+                throw SAMLError(.signingInvalidInput, "the Response must carry one Assertion to sign", expected: "1", found: "\(assertions.count)")
+            }
+            return mode == .both ? [assertion, root] : [assertion]
+        }, template: template, key: key)
     }
 
     private static func signDocument(_ xml: [UInt8], elementIDs: [String], key: NativeKey) throws(SAMLError)

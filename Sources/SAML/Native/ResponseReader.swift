@@ -21,7 +21,7 @@ enum ResponseReader {
         return Status(code: value, subCode: code.child(samlp, "StatusCode")?.attribute("Value"), message: message)
     }
 
-    static func response(_ root: NodePtr, status: Status, assertion: Assertion) throws(SAMLError) -> Response {
+    static func response(_ root: NodePtr, status: Status, assertion: Assertion?) throws(SAMLError) -> Response {
         Response(id: try requiredID(root), issueInstant: try requiredInstant(root, "IssueInstant"),
                  destination: root.attribute("Destination"), inResponseTo: root.attribute("InResponseTo"),
                  issuer: try root.child(saml, "Issuer").map(issuer), status: status, assertion: assertion,

@@ -17,4 +17,13 @@ public enum MessageSignatures {
                                                                    certificateBase64: signer.includesCertificate ? signer.certificate.base64 : nil),
                                   key: signer.key.native)
     }
+
+    /// Signs an existing Response (or bare Assertion) document in place, as Entra's signing option does: the
+    /// assertion, the response, or both (assertion first, so the response signature covers it). The rest of the
+    /// document is kept as it is; the result is one line of XML serialised by libxml2.
+    public static func sign(_ xml: [UInt8], mode: SigningMode, with signer: Signer) throws(SAMLError) -> [UInt8] {
+        let template = SignatureTemplate(algorithm: signer.algorithm,
+                                         certificateBase64: signer.includesCertificate ? signer.certificate.base64 : nil)
+        return try NativeSigner.signResponse(xml, mode: mode, template: template, key: signer.key.native)
+    }
 }

@@ -6,4 +6,39 @@ public enum ResponsePeek {
     public static func issuer(_ xml: [UInt8], limits: ParseLimits = .default) -> String? {
         NativeResponsePeek.issuer(xml, limits: limits)
     }
+
+    /// The Response and its first Assertion as the message claims them, nothing verified.
+    public static func response(_ xml: [UInt8], limits: ParseLimits = .default) throws(SAMLError) -> Response {
+        try NativeResponsePeek.response(xml, limits: limits)
+    }
+
+    /// Every `ds:Signature` of any SAML message or metadata, in document order.
+    public static func signatures(_ xml: [UInt8], limits: ParseLimits = .default) throws(SAMLError) -> [SignatureSummary] {
+        try NativeResponsePeek.signatures(xml, limits: limits)
+    }
+
+    /// The document indented for reading (any SAML message or metadata), parsed with the hardened parser.
+    public static func prettyXML(_ xml: [UInt8], limits: ParseLimits = .default) throws(SAMLError) -> String {
+        try NativeResponsePeek.pretty(xml, limits: limits)
+    }
+
+    /// The root element's local name and namespace (`Response`, `AuthnRequest`, `EntityDescriptor`, …).
+    public static func rootElement(_ xml: [UInt8], limits: ParseLimits = .default) throws(SAMLError) -> (name: String, namespace: String?) {
+        try NativeResponsePeek.rootName(xml, limits: limits)
+    }
+}
+
+/// What one `ds:Signature` claims: the element it sits in, its references, algorithms and KeyInfo certificates.
+/// Nothing here is verified.
+public struct SignatureSummary: Sendable, Hashable {
+    /// Local name of the element holding the Signature (`Response`, `Assertion`, `EntityDescriptor`, …).
+    public let element: String
+    public let elementID: String?
+    public let referenceURIs: [String]
+    public let signatureMethod: String?
+    public let digestMethod: String?
+    public let canonicalization: String?
+    public let transforms: [String]
+    /// KeyInfo's X509Certificates (a hint only: trust comes from configuration, never from here).
+    public let certificates: [Certificate]
 }

@@ -2,7 +2,7 @@ import Foundation
 import SAML
 
 /// Time-based one-time passwords (RFC 6238, on RFC 4226's HOTP), as Microsoft Authenticator and every other
-/// authenticator app computes them, for mock-entra's MFA page.
+/// authenticator app computes them: mock-entra checks them on its MFA page, `saml login` computes them from a secret.
 public struct TOTP: Sendable, Hashable {
     public enum Algorithm: String, Sendable, Hashable, CaseIterable {
         case sha1 = "SHA1", sha256 = "SHA256", sha512 = "SHA512"

@@ -1,0 +1,268 @@
+import Foundation
+import SAML
+
+/// A verdict on one SAML Response, check by check, with what AWS would answer and how to fix the IdP: what
+/// `saml verify` prints. Built by ``ResponseJudge``.
+public struct ResponseDiagnosis: Sendable, Encodable {
+    public enum Outcome: String, Sendable, Encodable { case passed, failed, skipped }
+
+    public struct Check: Sendable, Encodable {
+        public let name: String
+        public let outcome: Outcome
+        public let detail: String?
+    }
+
+    public struct Role: Sendable, Encodable, Hashable {
+        public let roleArn: String
+        public let providerArn: String
+    }
+
+    public struct AWSPart: Sendable, Encodable {
+        public let roles: [Role]
+        public let roleSessionName: String?
+        public let sessionDuration: Int?
+        /// `Administrator/test-awsadmin@contoso.com @ 123456789012`, one per role the user could start.
+        public let sessions: [String]
+    }
+
+    public struct Failure: Sendable, Encodable {
+        /// With AWS's rules, AWS's error code (`InvalidIdentityToken`); otherwise the library's reason code.
+        public let code: String
+        /// AWS's text, or the library's message.
+        public let message: String
+        /// The library's reason code and message (what exactly failed).
+        public let reason: String?
+        /// What to change at the IdP (in Entra's terms).
+        public let hint: String?
+    }
+
+    public let accepted: Bool
+    /// On rejection, what the message claims (nothing of it verified).
+    public let issuer: String?
+    public let nameID: String?
+    public let attributes: [String: [String]]?
+    public let aws: AWSPart?
+    public let error: Failure?
+    public let checks: [Check]
+    /// Which elements a verifying signature covered.
+    public let signedElements: String?
+}
+
+/// Judges a response with configured trust: the library's rules, or with ``aws`` AWS's rules in AWS's order
+/// (`AWSFederation.signIn`, aws-entra.md §2), so that the verdict and its error text are AWS's.
+public struct ResponseJudge: Sendable {
+    public var certificates: [Certificate]
+    /// The expected Issuer (the metadata's entity ID, or `--issuer`); nil: whatever the response names, with trust
+    /// coming from the certificates alone.
+    public var entityID: String?
+    public var aws: Bool
+    /// Accepted Audience values (added to AWS's with ``aws``); empty: not checked without ``aws``.
+    public var audiences: Set<String>
+    /// Accepted Destination/Recipient values (added to AWS's sign-in URLs with ``aws``); empty: not checked without ``aws``.
+    public var recipients: Set<String>
+    public var allowSHA1: Bool
+    public var clock: any SAMLClock
+
+    public init(certificates: [Certificate], entityID: String? = nil, aws: Bool = false, audiences: Set<String> = [],
+                recipients: Set<String> = [], allowSHA1: Bool = false, clock: any SAMLClock = SystemClock()) {
+        (self.certificates, self.entityID, self.aws, self.audiences) = (certificates, entityID, aws, audiences)
+        (self.recipients, self.allowSHA1, self.clock) = (recipients, allowSHA1, clock)
+    }
+
+    /// The checks in the order they run; a failure at one means every later one was not reached.
+    static func checkNames(aws: Bool) -> [String] {
+        ["Parse (size, no DTD or entities, unique IDs, one assertion)", "Status Success",
+         "Signature (trusted certificate, allowed algorithms, covers the assertion)", "Issuer",
+         "Destination and Recipient", "Audience", "Time window (NotBefore, NotOnOrAfter, clock skew)"]
+            + (aws ? ["Redeemed within 5 minutes of issue", "Role attribute (role,provider ARN pairs)", "RoleSessionName",
+                      "SessionDuration, session tags, SourceIdentity"] : [])
+    }
+
+    /// The index of the check a reason code belongs to.
+    static func checkIndex(_ code: SAMLError.Code) -> Int {
+        let raw = code.rawValue
+        switch raw {
+        case SAMLError.Code.awsProviderNotFound.rawValue: return 3
+        case SAMLError.Code.awsRedemptionWindow.rawValue: return 7
+        case SAMLError.Code.awsRoleSessionName.rawValue: return 9
+        case SAMLError.Code.awsSessionDuration.rawValue, SAMLError.Code.awsSessionTags.rawValue, SAMLError.Code.awsSourceIdentity.rawValue:
+            return 10
+        case _ where raw.hasPrefix("aws."): return 8
+        case _ where raw.hasPrefix("status."): return 1
+        case _ where raw.hasPrefix("signature.") || raw.hasPrefix("encryption.") || raw.hasPrefix("key."): return 2
+        case _ where raw.hasPrefix("issuer."): return 3
+        case _ where raw.hasPrefix("destination.") || raw.hasPrefix("subject"): return 4
+        case _ where raw.hasPrefix("audience.") || raw.hasPrefix("conditions."): return 5
+        case _ where raw.hasPrefix("time.") || raw.hasPrefix("inResponseTo.") || raw.hasPrefix("replay."): return 6
+        default: return 0
+        }
+    }
+
+    public func judge(_ xml: [UInt8]) -> ResponseDiagnosis {
+        aws ? judgeAWS(xml) : judgeSAML(xml)
+    }
+
+    /// The verdict on input that holds no readable message (not XML, base64, a form, a page or a HAR file).
+    public func unreadable(_ error: SAMLError) -> ResponseDiagnosis {
+        let failure = ResponseDiagnosis.Failure(code: aws ? "InvalidIdentityToken" : error.code.rawValue,
+                                                message: aws ? "Invalid SAML response: it could not be read" : error.message,
+                                                reason: error.description,
+                                                hint: "Capture the SAMLResponse form field exactly as the browser posted it to the sign-in URL.")
+        return ResponseDiagnosis(accepted: false, issuer: nil, nameID: nil, attributes: nil, aws: nil, error: failure,
+                                 checks: [.init(name: "Read the input", outcome: .failed, detail: error.message)], signedElements: nil)
+    }
+
+    private func judgeSAML(_ xml: [UInt8]) -> ResponseDiagnosis {
+        var policies: [any VerificationPolicy] = [SignatureCoveragePolicy(.any)]
+        if let entityID { policies.append(IssuerPolicy(entityID)) }
+        if !recipients.isEmpty {
+            policies.append(DestinationPolicy(recipients))
+            policies.append(RecipientPolicy(recipients, requireConfirmationExpiry: true))
+        }
+        if !audiences.isEmpty { policies.append(AudiencePolicy(audiences)) }
+        policies.append(TimeWindowPolicy(skew: 180))
+        let verifier = Verifier(trusting: certificates, policies: policies, algorithms: AlgorithmPolicy(allowSHA1: allowSHA1), clock: clock)
+        var skipped: Set<Int> = []
+        if entityID == nil { skipped.insert(3) }
+        if recipients.isEmpty { skipped.insert(4) }
+        if audiences.isEmpty { skipped.insert(5) }
+        do {
+            let verified = try verifier.verify(xml)
+            return diagnosis(accepted: true, verified: verified, failure: nil, failedAt: nil, skipped: skipped, xml: xml)
+        } catch {
+            let failure = ResponseDiagnosis.Failure(code: error.code.rawValue, message: error.message, reason: error.description,
+                                                    hint: Self.hint(error))
+            return diagnosis(accepted: false, verified: nil, failure: failure, failedAt: Self.checkIndex(error.code), skipped: skipped, xml: xml)
+        }
+    }
+
+    private func judgeAWS(_ xml: [UInt8]) -> ResponseDiagnosis {
+        let peeked = try? ResponsePeek.response(xml)
+        let issuer = entityID ?? peeked?.issuer?.value ?? peeked?.assertion?.issuer.value ?? ""
+        let pairs = (peeked?.assertion?.attribute(AttributeName.awsRole) ?? []).compactMap { try? AWSRolePair($0) }
+        var providers: [SAMLProvider] = []
+        for pair in pairs where !providers.contains(where: { $0.arn == pair.providerARN.description }) {
+            providers.append(SAMLProvider(name: pair.providerName, account: pair.account,
+                                          metadata: IdentityProviderMetadata(entityID: issuer, signingCertificates: certificates),
+                                          partition: pair.providerARN.partition))
+        }
+        if providers.isEmpty {
+            // No usable Role value: a stand-in provider, so that AWS's checks run up to the Role rule.
+            providers.append(SAMLProvider(name: "IdP", account: "000000000000",
+                                          metadata: IdentityProviderMetadata(entityID: issuer, signingCertificates: certificates)))
+        }
+        let roles = pairs.map { pair in
+            IAMRole(arn: pair.roleARN, uniqueID: "AROA" + SAMLDigest.hex(SAMLDigest.sha256(Array(pair.value.utf8))).prefix(17).uppercased(),
+                    trustPolicy: Self.permissiveTrust(pair.providerARN.description), maxSessionDuration: 43_200)
+        }
+        var settings = FederationSettings(allowSHA1: true)
+        settings.audiences.formUnion(audiences)
+        settings.additionalSignInURLs = recipients
+        let federation = AWSFederation(providers: providers, roles: roles, settings: settings, clock: clock)
+        do throws(AWSError) {
+            let sessions = try federation.signIn(samlResponse: Data(xml).base64EncodedString())
+            let verified = try? Verifier(trusting: certificates, policies: [SignatureCoveragePolicy(.any)],
+                                         algorithms: AlgorithmPolicy(allowSHA1: true), clock: clock).verify(xml)
+            let claims = sessions.first?.claims
+            let part = ResponseDiagnosis.AWSPart(
+                roles: claims?.roles.map { .init(roleArn: $0.roleARN.description, providerArn: $0.providerARN.description) } ?? [],
+                roleSessionName: claims?.roleSessionName, sessionDuration: claims?.sessionDuration,
+                sessions: sessions.map(\.session.consoleDisplay))
+            return diagnosis(accepted: true, verified: verified, failure: nil, failedAt: nil, skipped: [], xml: xml, aws: part)
+        } catch {
+            let failure = ResponseDiagnosis.Failure(code: error.code, message: error.message, reason: error.cause?.description,
+                                                    hint: error.cause.flatMap(Self.hint))
+            let index = error.cause.map { Self.checkIndex($0.code) } ?? 0
+            let part = ResponseDiagnosis.AWSPart(roles: pairs.map { .init(roleArn: $0.roleARN.description, providerArn: $0.providerARN.description) },
+                                                 roleSessionName: peeked?.assertion?.attribute(AttributeName.awsRoleSessionName)?.first,
+                                                 sessionDuration: peeked?.assertion?.attribute(AttributeName.awsSessionDuration)?.first.flatMap { Int($0) },
+                                                 sessions: [])
+            return diagnosis(accepted: false, verified: nil, failure: failure, failedAt: index, skipped: [], xml: xml, aws: part)
+        }
+    }
+
+    private func diagnosis(accepted: Bool, verified: VerifiedResponse?, failure: ResponseDiagnosis.Failure?, failedAt: Int?,
+                           skipped: Set<Int>, xml: [UInt8], aws: ResponseDiagnosis.AWSPart? = nil) -> ResponseDiagnosis {
+        let names = Self.checkNames(aws: self.aws)
+        let checks = names.enumerated().map { index, name -> ResponseDiagnosis.Check in
+            if let failedAt {
+                if index == failedAt { return .init(name: name, outcome: .failed, detail: failure?.reason ?? failure?.message) }
+                if index > failedAt { return .init(name: name, outcome: .skipped, detail: "not reached") }
+            }
+            if skipped.contains(index) { return .init(name: name, outcome: .skipped, detail: Self.skipReason(index)) }
+            return .init(name: name, outcome: .passed, detail: nil)
+        }
+        let assertion = verified?.assertion ?? (try? ResponsePeek.response(xml))?.assertion
+        var attributes: [String: [String]]?
+        if let list = assertion?.attributeStatement?.attributes {
+            attributes = Dictionary(list.map { ($0.name, $0.values) }, uniquingKeysWith: { $0 + $1 })
+        }
+        return ResponseDiagnosis(accepted: accepted, issuer: assertion?.issuer.value ?? ResponsePeek.issuer(xml),
+                                 nameID: assertion?.subject?.nameID?.value, attributes: attributes, aws: aws, error: failure,
+                                 checks: checks, signedElements: verified.map { "\($0.signedElements)" })
+    }
+
+    static func skipReason(_ index: Int) -> String {
+        switch index {
+        case 3: return "no expected issuer (give --issuer or --metadata)"
+        case 4: return "no expected recipient (give --recipient or --aws)"
+        case 5: return "no expected audience (give --audience or --aws)"
+        default: return "not checked"
+        }
+    }
+
+    /// Allows the provider every SAML action, with no condition: the judge knows no real trust policy.
+    static func permissiveTrust(_ provider: String) -> TrustPolicy {
+        (try? TrustPolicy(json: """
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"\(provider)"},\
+            "Action":["sts:AssumeRoleWithSAML","sts:TagSession","sts:SetSourceIdentity"]}]}
+            """)) ?? .consoleWizard(providerARN: provider)
+    }
+
+    /// What to change at the IdP, in Entra's terms (aws-entra.md §5 and §6), for a reason code.
+    public static func hint(_ error: SAMLError) -> String? {
+        let aws = "https://signin.aws.amazon.com/saml"
+        switch error.code {
+        case .parseDTDForbidden, .parseEntityForbidden:
+            return "The message carries a DTD or entity declaration. Entra never sends one: the capture was altered, or it is not Entra's."
+        case .structureMultipleAssertions, .structureDuplicateID, .structureMisplacedAssertion:
+            return "Two assertions or a repeated ID: the shape of a signature-wrapping attack. Entra sends exactly one assertion; capture the response unmodified."
+        case .structureEncryptedAssertion, .encryptionDecryptionFailed:
+            return "The assertion is encrypted (Entra token encryption). AWS needs the matching private key on the IAM SAML provider; add it there, or turn token encryption off in Entra."
+        case .statusNotSuccess:
+            return "Entra answered with an error status instead of signing the user in; fix the AADSTS error in its StatusMessage."
+        case .signatureMissing, .signatureCoverage:
+            return "Nothing trusted signs the assertion. In Entra: Single sign-on → SAML Certificates → Signing Option \"Sign SAML assertion\" (the default) or \"Sign SAML response and assertion\"."
+        case .signatureUntrustedKey, .signatureNoTrustedCertificates:
+            return "Signed by a certificate the IAM SAML provider does not have (a new or rolled-over Entra certificate?). Download the app's Federation Metadata XML from Entra and update the IAM identity provider with it."
+        case .signatureDigestMismatch, .signatureInvalid:
+            return "The signed content was changed after Entra signed it (a proxy, an extension or a manual edit). Capture the response unmodified."
+        case .signatureAlgorithmNotAllowed:
+            return "In Entra: SAML Certificates → Signing Algorithm \"SHA-256\" (or pass --allow-sha1 to accept SHA-1)."
+        case .issuerMismatch, .issuerMissing, .awsProviderNotFound:
+            return "The response comes from another Entra tenant or application than the IAM provider's metadata. Upload this application's Federation Metadata XML to the IAM identity provider, and check the Role values name that provider."
+        case .destinationMismatch, .destinationMissing, .subjectConfirmationRecipient, .subjectConfirmationMissing:
+            return "In Entra: Basic SAML Configuration → Reply URL (Assertion Consumer Service URL) must be \(aws)."
+        case .audienceMismatch, .audienceMissing:
+            return "In Entra: Basic SAML Configuration → Identifier (Entity ID) must be \(aws) (a #n suffix is allowed; Entra strips it)."
+        case .timeExpired, .timeSubjectConfirmationExpired:
+            return "Expired: Entra's responses are valid for 60 minutes and AWS allows about 5 minutes of clock skew. Sign in again, or judge a capture at its own time with --at."
+        case .timeNotYetValid, .timeIssuedInFuture:
+            return "Not valid yet: the IdP's clock is ahead (or --at is earlier than the response)."
+        case .awsRedemptionWindow:
+            return "AWS wants the response redeemed within 5 minutes of its IssueInstant. Sign in again, or judge a capture with --at close to its IssueInstant."
+        case .awsRole, .awsRoleNotInAssertion:
+            return "In Entra: Attributes & Claims needs https://aws.amazon.com/SAML/Attributes/Role from user.assignedroles, and the user or their group must be assigned an app role whose value is \"arn:aws:iam::ACCOUNT:role/NAME,arn:aws:iam::ACCOUNT:saml-provider/NAME\" (role provisioning creates them)."
+        case .awsRoleSessionName:
+            return "In Entra: the claim https://aws.amazon.com/SAML/Attributes/RoleSessionName from user.userprincipalname; the value must be one string of 2-64 characters from [a-zA-Z_0-9+=,.@-]."
+        case .awsSessionDuration:
+            return "In Entra: the claim https://aws.amazon.com/SAML/Attributes/SessionDuration must be one constant between 900 and 43200 (seconds)."
+        case .awsSessionTags:
+            return "Each https://aws.amazon.com/SAML/Attributes/PrincipalTag:KEY claim needs a 1-128 character key and one value of at most 256 characters; at most 50 tags."
+        case .awsSourceIdentity:
+            return "The SourceIdentity claim must be one value of [a-zA-Z_0-9+=,.@-]{2,64} not starting with aws:."
+        default:
+            return nil
+        }
+    }
+}

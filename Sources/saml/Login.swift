@@ -1,0 +1,284 @@
+import AWSFederation
+import ArgumentParser
+import Foundation
+import SAML
+import TOTP
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Login: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sign in through mock-entra like saml2aws, assume a role with AssumeRoleWithSAML, keep the credentials.",
+        discussion: """
+            Drives the sign-in pages of mock-entra (My Apps launch, password, then the verification code when
+            Conditional Access asks for MFA), takes the SAML response, lets you choose a role, calls STS
+            AssumeRoleWithSAML (mock-aws, or any --sts-endpoint), then writes the credentials to a profile of the AWS
+            credentials file, or prints them as credential_process JSON. What is not given is asked on the terminal,
+            without echo.
+
+            Examples:
+              saml login --idp-url http://127.0.0.1:8443 --username test-awsadmin@contoso.com --profile contoso
+              saml login --idp-url http://127.0.0.1:8443 --username test-awsdeveloper@contoso.com \\
+                --password 'Dev3loper-Passw0rd!' --totp-secret KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU \\
+                --role Developer --sts-endpoint http://127.0.0.1:9000 --credential-process
+            In ~/.aws/config: credential_process = saml login --idp-url … --credential-process
+            """)
+
+    @Option(help: "mock-entra's base URL.")
+    var idpUrl: String
+
+    @Option(help: "The tenant (GUID or domain).")
+    var tenant = "aaaabbbb-0000-cccc-1111-dddd2222eeee"
+
+    @Option(help: "The application ID of the AWS app.")
+    var app = "33333333-aaaa-4bbb-8ccc-000000000001"
+
+    @Option(help: "The user principal name (asked when not given).")
+    var username: String?
+
+    @Option(help: "The password (asked without echo when not given; SAML_LOGIN_PASSWORD also works).")
+    var password: String?
+
+    @Option(help: "A verification code from the authenticator app (asked when needed and not given).")
+    var totp: String?
+
+    @Option(help: "The authenticator's Base32 secret, to compute the code (for scripts).")
+    var totpSecret: String?
+
+    @Option(help: "The role to assume: its ARN or its name (asked when the user has several).")
+    var role: String?
+
+    @Option(help: "STS endpoint (default: mock-aws when the response is posted to one, else https://sts.amazonaws.com).")
+    var stsEndpoint: String?
+
+    @Option(help: "DurationSeconds for AssumeRoleWithSAML.")
+    var duration: Int?
+
+    @Option(help: "The profile to write in the credentials file.")
+    var profile = "saml"
+
+    @Option(help: "The credentials file (default: $AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials).")
+    var credentialsFile: String?
+
+    @Flag(help: "Print credential_process JSON instead of writing a profile.")
+    var credentialProcess = false
+
+    func run() async throws {
+        try await guarded {
+            let base = idpUrl.hasSuffix("/") ? String(idpUrl.dropLast()) : idpUrl
+            let user = try username ?? Terminal.ask("Username: ", echo: true)
+            // The My Apps tile of the AWS app: IdP-initiated sign-in.
+            var page = try await HTTP.get("\(base)/api/signin/\(app)?tenantId=\(tenant)")
+            guard let flow = page.field("flow") else { throw Self.failure(page) }
+            let secret = try password ?? ProcessInfo.processInfo.environment["SAML_LOGIN_PASSWORD"] ?? Terminal.ask("Password: ", echo: false)
+            page = try await HTTP.post("\(base)/\(tenant)/login", form: [("flow", flow), ("loginfmt", user), ("passwd", secret)])
+            if page.body.contains("name=\"otc\"") {
+                let code = try totp ?? totpSecret.flatMap { TOTP(base32: $0)?.code(at: Date()) } ?? Terminal.ask("Verification code: ", echo: false)
+                page = try await HTTP.post("\(base)/\(tenant)/mfa", form: [("flow", flow), ("otc", code)])
+            }
+            guard page.body.contains("name=\"SAMLResponse\"") else { throw Self.failure(page) }
+            let posted = try CapturedMessage.decode(Array(page.body.utf8))
+            let response = try ResponsePeek.response(posted.xml)
+            let pairs = (response.assertion?.attribute(AttributeName.awsRole) ?? []).compactMap { try? AWSRolePair($0) }
+            let sessionName = response.assertion?.attribute(AttributeName.awsRoleSessionName)?.first ?? user
+            let chosen = try choose(pairs, sessionName: sessionName)
+            let endpoint = stsEndpoint ?? Self.stsEndpoint(form: posted.endpoint)
+            let credentials = try await STS.assumeRoleWithSAML(endpoint: endpoint, role: chosen, samlResponse: Data(posted.xml).base64EncodedString(),
+                                                               duration: duration)
+            if credentialProcess {
+                print(credentials.credentialProcessJSON)
+            } else {
+                let file = credentialsFile ?? ProcessInfo.processInfo.environment["AWS_SHARED_CREDENTIALS_FILE"]
+                    ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".aws/credentials").path
+                try CredentialsFile.write(credentials, profile: profile, to: file)
+                FileHandle.standardError.write(Data("""
+                    Signed in: \(FederatedSession(role: chosen, roleSessionName: sessionName).consoleDisplay)
+                    Credentials for profile [\(profile)] in \(file), valid until \(credentials.expiration).
+
+                    """.utf8))
+            }
+        }
+    }
+
+    func choose(_ pairs: [AWSRolePair], sessionName: String) throws -> AWSRolePair {
+        guard !pairs.isEmpty else { throw LoginFailure("the response carries no AWS role: the user is assigned no app role with a value") }
+        if let role {
+            guard let match = pairs.first(where: { $0.roleARN.description == role || $0.roleName == role }) else {
+                throw LoginFailure("role \(role) is not among \(pairs.map(\.roleARN.description).joined(separator: ", "))")
+            }
+            return match
+        }
+        if pairs.count == 1 { return pairs[0] }
+        var menu = "Choose a role:\n"
+        for (index, pair) in pairs.enumerated() {
+            menu += "  \(index + 1)) \(FederatedSession(role: pair, roleSessionName: sessionName).consoleDisplay)\n"
+        }
+        let answer = try Terminal.ask(menu + "Role [1-\(pairs.count)]: ", echo: true)
+        guard let number = Int(answer.trimmingCharacters(in: .whitespaces)), (1...pairs.count).contains(number) else {
+            throw LoginFailure("no role numbered \(answer)")
+        }
+        return pairs[number - 1]
+    }
+
+    /// The AADSTS error of an Entra page, or what else came back.
+    static func failure(_ page: HTTP.Result) -> LoginFailure {
+        if let range = page.body.range(of: "data-code=\""), let text = page.body.range(of: "\">", range: range.upperBound..<page.body.endIndex) {
+            let message = page.body[text.upperBound...].prefix { $0 != "<" }
+            return LoginFailure(htmlUnescape(String(message)))
+        }
+        if let range = page.body.range(of: "role=\"alert\">") {
+            return LoginFailure(htmlUnescape(String(page.body[range.upperBound...].prefix { $0 != "<" })))
+        }
+        return LoginFailure("unexpected answer from the IdP: HTTP \(page.status)")
+    }
+
+    static func htmlUnescape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&quot;", with: "\"")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+    }
+
+    /// mock-aws when the form posts to it (its `/saml`), AWS's global STS otherwise.
+    static func stsEndpoint(form action: String?) -> String {
+        guard let action, let url = URL(string: action), let host = url.host, !host.hasSuffix("amazon.com"), !host.hasSuffix("amazonaws.cn") else {
+            return "https://sts.amazonaws.com"
+        }
+        return "\(url.scheme ?? "http")://\(host)" + (url.port.map { ":\($0)" } ?? "")
+    }
+}
+
+/// The sign-in or the assume failed: printed, exit status 1.
+struct LoginFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Prompts on the controlling terminal, echo off for secrets.
+enum Terminal {
+    static func ask(_ prompt: String, echo: Bool) throws -> String {
+        guard let tty = fopen("/dev/tty", "r+") else { throw ToolFailure("no terminal to ask on: give it as an option") }
+        defer { fclose(tty) }
+        fputs(prompt, tty)
+        fflush(tty)
+        var saved = termios()
+        let fd = fileno(tty)
+        if !echo {
+            tcgetattr(fd, &saved)
+            var silent = saved
+            silent.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(fd, TCSAFLUSH, &silent)
+        }
+        defer {
+            if !echo {
+                tcsetattr(fd, TCSAFLUSH, &saved)
+                fputs("\n", tty)
+            }
+        }
+        var buffer = [CChar](repeating: 0, count: 1024)
+        guard fgets(&buffer, Int32(buffer.count), tty) != nil else { throw ToolFailure("no answer") }
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines)
+    }
+}
+
+/// Just enough HTTP for the sign-in pages and STS: no redirects needed, no cookies kept (the flow ID carries it).
+enum HTTP {
+    struct Result {
+        var status: Int
+        var body: String
+
+        func field(_ name: String) -> String? {
+            guard let range = body.range(of: "name=\"\(name)\" value=\"") else { return nil }
+            return String(body[range.upperBound...].prefix { $0 != "\"" })
+        }
+    }
+
+    static func get(_ url: String) async throws -> Result { try await send(url, method: "GET", body: nil) }
+
+    static func post(_ url: String, form: [(String, String)]) async throws -> Result {
+        try await send(url, method: "POST", body: form.map { "\(FormEncoding.encode($0.0))=\(FormEncoding.encode($0.1))" }.joined(separator: "&"))
+    }
+
+    static func send(_ url: String, method: String, body: String?) async throws -> Result {
+        guard let target = URL(string: url) else { throw ToolFailure("not a URL: \(url)") }
+        var request = URLRequest(url: target)
+        request.httpMethod = method
+        if let body {
+            request.httpBody = Data(body.utf8)
+            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        }
+        request.timeoutInterval = 30
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return Result(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// STS AssumeRoleWithSAML (unsigned, as the AWS CLI sends it).
+enum STS {
+    struct Credentials {
+        var accessKeyID: String
+        var secretAccessKey: String
+        var sessionToken: String
+        var expiration: String
+        var assumedRoleARN: String
+
+        /// The AWS CLI's `credential_process` format.
+        var credentialProcessJSON: String {
+            let object: [String: Any] = ["Version": 1, "AccessKeyId": accessKeyID, "SecretAccessKey": secretAccessKey,
+                                         "SessionToken": sessionToken, "Expiration": expiration]
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+
+    static func assumeRoleWithSAML(endpoint: String, role: AWSRolePair, samlResponse: String, duration: Int?) async throws -> Credentials {
+        var form = [("Action", "AssumeRoleWithSAML"), ("Version", "2011-06-15"), ("RoleArn", role.roleARN.description),
+                    ("PrincipalArn", role.providerARN.description), ("SAMLAssertion", samlResponse)]
+        if let duration { form.append(("DurationSeconds", String(duration))) }
+        let result = try await HTTP.post(endpoint.hasSuffix("/") ? endpoint : endpoint + "/", form: form)
+        func text(_ element: String) -> String? {
+            guard let open = result.body.range(of: "<\(element)>"),
+                  let close = result.body.range(of: "</\(element)>", range: open.upperBound..<result.body.endIndex) else { return nil }
+            return Login.htmlUnescape(String(result.body[open.upperBound..<close.lowerBound]))
+        }
+        guard result.status == 200, let key = text("AccessKeyId"), let secret = text("SecretAccessKey"), let token = text("SessionToken"),
+              let expiration = text("Expiration") else {
+            throw LoginFailure("AssumeRoleWithSAML failed: \(text("Code") ?? "HTTP \(result.status)"): \(text("Message") ?? "")")
+        }
+        return Credentials(accessKeyID: key, secretAccessKey: secret, sessionToken: token, expiration: expiration,
+                           assumedRoleARN: text("Arn") ?? "")
+    }
+}
+
+/// The AWS shared credentials file (INI): one profile replaced or added, the rest kept, mode 0600.
+enum CredentialsFile {
+    static func write(_ credentials: STS.Credentials, profile: String, to path: String) throws {
+        let existing = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        var lines: [String] = []
+        var skipping = false
+        for line in existing.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("[") && trimmed.hasSuffix("]") {
+                skipping = trimmed == "[\(profile)]"
+            }
+            if !skipping { lines.append(line) }
+        }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        if !lines.isEmpty { lines.append("") }
+        lines += ["[\(profile)]", "aws_access_key_id = \(credentials.accessKeyID)", "aws_secret_access_key = \(credentials.secretAccessKey)",
+                  "aws_session_token = \(credentials.sessionToken)", "x_security_token_expires = \(credentials.expiration)",
+                  "x_principal_arn = \(credentials.assumedRoleARN)", ""]
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        let data = Data(lines.joined(separator: "\n").utf8)
+        if FileManager.default.fileExists(atPath: path) {
+            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        } else if !FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) {
+            throw ToolFailure("cannot write \(path)")
+        }
+    }
+}

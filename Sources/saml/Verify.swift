@@ -1,0 +1,114 @@
+import AWSFederation
+import ArgumentParser
+import Foundation
+import SAML
+
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify a captured SAML response and say exactly why it is accepted or rejected.",
+        discussion: """
+            The input form is detected: XML, base64, URL-encoded base64, a form body (SAMLResponse=…&RelayState=…),
+            an HTML page with the auto-post form, or a HAR file from the browser's developer tools.
+            Exit status: 0 accepted, 1 rejected, anything else: the tool failed (unreadable file, bad flags).
+
+            Examples:
+              saml verify --aws --metadata federationmetadata.xml capture.har
+              saml verify --aws --cert entra.pem --at 2025-05-01T12:00:30Z response.b64
+              pbpaste | saml verify --cert idp.pem --audience https://sp.example.com --json -
+            """)
+
+    @Argument(help: "The captured response (a file, or - for standard input).")
+    var file: String?
+
+    @Option(name: .customLong("cert"), help: "A trusted signing certificate (PEM); repeatable.")
+    var certificates: [String] = []
+
+    @Option(help: "IdP federation metadata (a file or an http(s) URL): its certificates and entity ID are trusted.")
+    var metadata: String?
+
+    @Flag(help: "Apply AWS's rules: AWS audiences and sign-in URLs, the Role and RoleSessionName attributes, the sessions.")
+    var aws = false
+
+    @Option(help: "An accepted Audience; repeatable (added to AWS's with --aws).")
+    var audience: [String] = []
+
+    @Option(help: "An accepted Destination/Recipient; repeatable (added to AWS's with --aws).")
+    var recipient: [String] = []
+
+    @Option(help: "The expected Issuer (default: the metadata's entity ID).")
+    var issuer: String?
+
+    @Option(help: "Judge at this instant (ISO 8601, such as 2025-05-01T12:00:30Z) instead of now.")
+    var at: String?
+
+    @Flag(help: "Accept RSA-SHA1 signatures (AWS's rules accept them anyway).")
+    var allowSHA1 = false
+
+    @Flag(help: "Print one JSON object instead of the checklist.")
+    var json = false
+
+    func validate() throws {
+        if certificates.isEmpty && metadata == nil { throw ValidationError("give the IdP's certificate (--cert) or metadata (--metadata)") }
+        if let at, SAMLInstant.parse(at) == nil { throw ValidationError("--at: not an ISO 8601 instant: \(at)") }
+    }
+
+    func run() async throws {
+        try await guarded {
+            var trusted = try Input.certificates(certificates)
+            var entityID = issuer
+            if let metadata {
+                let parsed = try await Input.metadata(metadata)
+                trusted += parsed.signingCertificates
+                entityID = entityID ?? parsed.entityID
+            }
+            let clock: any SAMLClock = at.flatMap(FixedClock.init) ?? SystemClock()
+            let judge = ResponseJudge(certificates: trusted, entityID: entityID, aws: aws, audiences: Set(audience),
+                                      recipients: Set(recipient), allowSHA1: allowSHA1, clock: clock)
+            let diagnosis: ResponseDiagnosis
+            var captured: CapturedMessage?
+            do {
+                captured = try Input.message(file)
+                diagnosis = judge.judge(captured?.xml ?? [])
+            } catch let unreadable as MessageUnreadable {
+                diagnosis = judge.unreadable(unreadable.error)
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(diagnosis), as: UTF8.self))
+            } else {
+                print(Self.render(diagnosis, captured: captured, aws: aws))
+            }
+            if !diagnosis.accepted { throw ExitCode(1) }
+        }
+    }
+
+    static func render(_ d: ResponseDiagnosis, captured: CapturedMessage?, aws: Bool) -> String {
+        var lines: [String] = []
+        if let captured {
+            var source = "Input: \(captured.form.label)"
+            if let endpoint = captured.endpoint { source += ", sent to \(endpoint)" }
+            lines.append(source + " (\(captured.xml.count) bytes of XML)")
+        }
+        for check in d.checks {
+            let mark = check.outcome == .passed ? "✓" : check.outcome == .failed ? "✗" : "·"
+            lines.append("\(mark) \(check.name)" + (check.detail.map { ": \($0)" } ?? ""))
+        }
+        if d.accepted {
+            lines.append("")
+            lines.append("Accepted" + (d.signedElements.map { " (signed: \($0))" } ?? "") + ".")
+            if let issuer = d.issuer { lines.append("Issuer: \(issuer)") }
+            if let nameID = d.nameID { lines.append("NameID: \(nameID)") }
+            if let part = d.aws {
+                lines.append(part.sessions.count == 1 ? "AWS session:" : "AWS sessions (the user chooses one):")
+                lines += part.sessions.map { "  \($0)" }
+            }
+        } else if let error = d.error {
+            lines.append("")
+            lines.append("Rejected: \(error.code): \(error.message)")
+            if let hint = error.hint { lines.append("Fix: \(hint)") }
+            if let issuer = d.issuer { lines.append("The response claims (unverified): Issuer \(issuer)" + (d.nameID.map { ", NameID \($0)" } ?? "")) }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
