@@ -68,6 +68,15 @@ struct Login: AsyncParsableCommand {
     var credentialProcess = false
 
     func run() async throws {
+        do {
+            try await signIn()
+        } catch let failure as LoginFailure {
+            FileHandle.standardError.write(Data("saml login: \(failure)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    func signIn() async throws {
         try await guarded {
             let base = idpUrl.hasSuffix("/") ? String(idpUrl.dropLast()) : idpUrl
             let user = try username ?? Terminal.ask("Username: ", echo: true)
@@ -158,8 +167,12 @@ struct LoginFailure: Error, CustomStringConvertible {
 
 /// Prompts on the controlling terminal, echo off for secrets.
 enum Terminal {
+    /// Asks only when standard input is a terminal, so scripts fail fast instead of waiting.
     static func ask(_ prompt: String, echo: Bool) throws -> String {
-        guard let tty = fopen("/dev/tty", "r+") else { throw ToolFailure("no terminal to ask on: give it as an option") }
+        let what = prompt.trimmingCharacters(in: CharacterSet(charactersIn: ": ")).split(separator: "\n").last.map(String.init) ?? prompt
+        guard isatty(STDIN_FILENO) == 1, let tty = fopen("/dev/tty", "r+") else {
+            throw ToolFailure("\(what) is needed and standard input is not a terminal to ask on: give it as an option")
+        }
         defer { fclose(tty) }
         fputs(prompt, tty)
         fflush(tty)

@@ -25,6 +25,8 @@ extension AsyncParsableCommand {
             try await body()
         } catch let exit as ExitCode {
             throw exit
+        } catch let verdict as LoginFailure {
+            throw verdict
         } catch {
             FileHandle.standardError.write(Data("saml: \(error)\n".utf8))
             throw ExitCode(2)

@@ -1,0 +1,63 @@
+import Foundation
+import SAML
+import Testing
+
+@Suite("Captured messages: every form people save")
+struct CapturedMessageTests {
+    let xml = Array(Fixtures.response().xml().utf8)
+
+    @Test("HAR with params, HTML with entities and single quotes, a bare Redirect value, a query with ?, a URL")
+    func forms() throws {
+        let base64 = Data(xml).base64EncodedString()
+        let har = try JSONSerialization.data(withJSONObject: ["log": ["entries": [
+            ["request": ["method": "POST", "url": "https://signin.aws.amazon.com/saml",
+                         "postData": ["mimeType": "application/x-www-form-urlencoded",
+                                      "params": [["name": "SAMLResponse", "value": base64], ["name": "RelayState", "value": "r&s"]]]]],
+        ]]])
+        let viaHAR = try CapturedMessage.decode(Array(har))
+        #expect(viaHAR.form == .har && viaHAR.xml == xml && viaHAR.relayState == "r&s" && viaHAR.endpoint == "https://signin.aws.amazon.com/saml")
+
+        let escaped = base64.replacingOccurrences(of: "+", with: "&#43;").replacingOccurrences(of: "=", with: "&#x3D;")
+        let page = "<html><body><form method='post' action='https://signin.aws.amazon.com/saml'><input type='hidden' value='\(escaped)' name='SAMLResponse'/></form></body></html>"
+        let viaPage = try CapturedMessage.decode(Array(page.utf8))
+        #expect(viaPage.form == .htmlForm && viaPage.xml == xml)
+
+        let request = AuthnRequest(id: "_r1", issueInstant: Fixtures.issued, issuer: Issuer(Fixtures.awsSignIn))
+        let query = try RedirectBinding.query(Array(request.xml().utf8), kind: .request, relayState: "x")
+        let viaQuery = try CapturedMessage.decode(Array(("?" + query).utf8))
+        #expect(viaQuery.form == .redirectQuery && viaQuery.kind == .request && viaQuery.relayState == "x")
+        let viaURL = try CapturedMessage.decode(Array(("https://login.microsoftonline.com/t/saml2?" + query).utf8))
+        #expect(viaURL.endpoint == "https://login.microsoftonline.com/t/saml2" && viaURL.xml == viaQuery.xml)
+        let value = try FormEncoding.decode(Substring(query.split(separator: "&")[0].dropFirst("SAMLRequest=".count)))
+        let viaValue = try CapturedMessage.decode(Array(value.utf8))
+        #expect(viaValue.form == .base64 && String(decoding: viaValue.xml, as: UTF8.self).contains("_r1"))
+        let bom = try CapturedMessage.decode([0xEF, 0xBB, 0xBF] + Array("  \n".utf8) + xml)
+        #expect(bom.form == .xml && bom.xml == xml)
+    }
+
+    @Test("what is not a message says why")
+    func refusals() {
+        #expect(throws: SAMLError.self) { try CapturedMessage.decode([]) }
+        do { _ = try CapturedMessage.decode(Array("!!not base64!!".utf8)) } catch { #expect(error.code == .inputBase64) }
+        do { _ = try CapturedMessage.decode(Array(#"{"log": {"entries": []}}"#.utf8)) } catch { #expect(error.code == .bindingMissingMessage) }
+        do { _ = try CapturedMessage.decode(Array("<html><body>no form</body></html>".utf8)) } catch { #expect(error.code == .bindingMissingMessage) }
+        do { _ = try CapturedMessage.decode(Array(Data("just text".utf8).base64EncodedString().utf8)) } catch { #expect(error.code == .bindingInflate || error.code == .inputBase64) }
+    }
+
+    @Test("signing in place: assertion, response or both, the rest of the document kept; peeks report each signature")
+    func signInPlace() throws {
+        let unsigned = Array(Fixtures.response().xml().utf8)
+        for mode in SigningMode.allCases {
+            let signed = try MessageSignatures.sign(unsigned, mode: mode, with: Fixtures.signer)
+            let verified = try Fixtures.verifier().verify(signed)
+            #expect(verified.signedElements.contains(.assertion) == (mode != .response) && verified.signedElements.contains(.response) == (mode != .assertion))
+            let summaries = try ResponsePeek.signatures(signed)
+            #expect(summaries.map(\.element) == (mode == .both ? ["Response", "Assertion"] : mode == .response ? ["Response"] : ["Assertion"]))
+            #expect(summaries.allSatisfy { $0.certificates == [Fixtures.idpCertificate] && $0.signatureMethod?.hasSuffix("rsa-sha256") == true })
+        }
+        #expect(throws: SAMLError.self) { try MessageSignatures.sign(try MessageSignatures.sign(unsigned, mode: .assertion, with: Fixtures.signer), mode: .assertion, with: Fixtures.signer) }
+        let peeked = try ResponsePeek.response(unsigned)
+        #expect(peeked.assertion?.subject?.nameID?.value == "test-awsadmin@contoso.com")
+        #expect(try ResponsePeek.prettyXML(unsigned).contains("\n  <Issuer"))
+    }
+}
