@@ -37,24 +37,29 @@ let package = Package(
         .target(name: "SAML", dependencies: ["CXMLSec", "CXMLSecShim"]),
         // AWS's side of SAML federation: Role pairs, session rules, trust policies, AssumeRoleWithSAML validation.
         .target(name: "AWSFederation", dependencies: ["SAML"]),
+        // What the two servers share: client-address context, bounded bodies, pages, start-up line.
+        .target(name: "MockServerKit", dependencies: [
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The AWS side as an HTTP server: sign-in endpoint, STS and IAM query APIs, audit events.
         .target(name: "MockAWS", dependencies: [
-            "AWSFederation", "SAML",
+            "AWSFederation", "SAML", "MockServerKit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "mock-aws", dependencies: [
-            "MockAWS", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MockAWS", "MockServerKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Entra ID's side as an HTTP server: tenant, sign-in and MFA pages, Conditional Access, PIM, My Apps,
         // SAML endpoint and metadata, role provisioning (SigV4 via AWSFederation), sign-in log, test hooks.
         .target(name: "MockEntra", dependencies: [
-            "SAML", "AWSFederation", "SAMLAttacks", "TOTP",
+            "SAML", "AWSFederation", "SAMLAttacks", "TOTP", "MockServerKit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "mock-entra", dependencies: [
-            "MockEntra", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "MockEntra", "MockServerKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // RFC 6238 one-time codes: mock-entra's MFA page checks them, `saml login` computes them.
         .target(name: "TOTP", dependencies: ["SAML"]),

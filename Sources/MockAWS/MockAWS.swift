@@ -2,18 +2,11 @@ import AWSFederation
 import Foundation
 import Hummingbird
 import Logging
+import MockServerKit
 import SAML
 
-/// A request context that knows the client's address (for audit events).
-public struct MockAWSContext: RequestContext {
-    public var coreContext: CoreRequestContextStorage
-    public let remoteIP: String
-
-    public init(source: ApplicationRequestContextSource) {
-        coreContext = .init(source: source)
-        remoteIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
-    }
-}
+/// mock-aws's request context: the client's address, for audit events.
+public typealias MockAWSContext = ClientAddressContext
 
 /// mock-aws's HTTP surface: the STS and IAM query APIs on `POST /`, the console sign-in endpoint `POST /saml`, and
 /// the audit trail on `GET /audit`. Every rule is `AWSFederation`'s; this type only speaks AWS's wire formats.
@@ -227,10 +220,7 @@ public struct MockAWS: Sendable {
 
     // MARK: - Wire formats
 
-    static func body(_ request: Request) async throws -> [UInt8] {
-        var buffer = try await request.body.collect(upTo: maxBody)
-        return buffer.readBytes(length: buffer.readableBytes) ?? []
-    }
+    static func body(_ request: Request) async throws -> [UInt8] { try await MockServer.body(request, limit: maxBody) }
 
     static func xml(_ action: String, namespace: String, requestID: String, result: String) -> Response {
         let text = "<\(action)Response xmlns=\"\(namespace)\"><\(action)Result>\(result)</\(action)Result>"
@@ -245,9 +235,7 @@ public struct MockAWS: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func html(_ page: String, status: HTTPResponse.Status) -> Response {
-        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: page)))
-    }
+    static func html(_ page: String, status: HTTPResponse.Status) -> Response { MockServer.html(page, status: status) }
 
     static func roleXML(_ role: IAMRole) -> String {
         "<Path>/</Path><AssumeRolePolicyDocument>\(FormEncoding.encode(role.trustPolicy.document))</AssumeRolePolicyDocument>"
@@ -255,10 +243,7 @@ public struct MockAWS: Sendable {
             + "<RoleName>\(escape(role.name))</RoleName><Arn>\(role.arn)</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate>"
     }
 
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ s: String) -> String { Markup.escape(s) }
 
     /// `2025-05-01T13:00:30Z`.
     static func isoSeconds(_ date: Date) -> String { String(SAMLInstant.format(date).prefix(19)) + "Z" }

@@ -5,7 +5,7 @@ import SAML
 /// The pages of `https://signin.aws.amazon.com/saml`: the role chooser in the shape AWS serves (captured in saml2aws
 /// `testdata/saml.html`, aws-entra.md §4), the console landing page, and AWS-style error pages.
 enum SignInPages {
-    static func escape(_ s: String) -> String { MockAWS.escape(s).replacingOccurrences(of: "'", with: "&#39;") }
+    static func escape(_ s: String) -> String { Markup.escape(s) }
 
     static func chooser(_ sessions: [AssumeRoleWithSAMLResult], samlResponse: String, relayState: String) -> String {
         var html = "<!DOCTYPE html><html><head><title>Amazon Web Services Login</title></head><body>"

@@ -2,18 +2,11 @@ import AWSFederation
 import Foundation
 import Hummingbird
 import Logging
+import MockServerKit
 import SAML
 
-/// A request context that knows the client's address (for the sign-in log).
-public struct MockEntraContext: RequestContext {
-    public var coreContext: CoreRequestContextStorage
-    public let remoteIP: String
-
-    public init(source: ApplicationRequestContextSource) {
-        coreContext = .init(source: source)
-        remoteIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
-    }
-}
+/// mock-entra's request context: the client's address, for the sign-in log.
+public typealias MockEntraContext = ClientAddressContext
 
 /// mock-entra's HTTP surface, on Entra's paths (aws-entra.md §7): the SAML endpoint `/{tenant}/saml2` (Redirect and
 /// POST bindings, logout), federation metadata, the sign-in and MFA pages, My Apps with IdP-initiated launch, the
@@ -232,15 +225,9 @@ public struct MockEntra: Sendable {
         Cookie(name: sessionCookie, value: session, path: "/", httpOnly: true, sameSite: .lax)
     }
 
-    static func body(_ request: Request) async throws -> [UInt8] {
-        var buffer = try await request.body.collect(upTo: maxBody)
-        return buffer.readBytes(length: buffer.readableBytes) ?? []
-    }
+    static func body(_ request: Request) async throws -> [UInt8] { try await MockServer.body(request, limit: maxBody) }
 
-    static func html(_ page: String, status: HTTPResponse.Status) -> Response {
-        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                 body: .init(byteBuffer: ByteBuffer(string: page)))
-    }
+    static func html(_ page: String, status: HTTPResponse.Status) -> Response { MockServer.html(page, status: status) }
 
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         let encoder = JSONEncoder()

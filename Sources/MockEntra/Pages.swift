@@ -4,21 +4,7 @@ import SAML
 /// mock-entra's pages. Form field and button names are Entra's own (`loginfmt`, `passwd`, `otc`, `idSIButton9`),
 /// so browser automation written against Entra finds its way here.
 public enum Pages {
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ s: String) -> String { Markup.escape(s) }
 
     static func page(_ title: String, _ body: String) -> String {
         """

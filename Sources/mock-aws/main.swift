@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import MockAWS
+import MockServerKit
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -44,8 +45,7 @@ struct MockAWSCommand: AsyncParsableCommand {
     var auditLog: String?
 
     func run() async throws {
-        var logger = Logger(label: "mock-aws")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let logger = MockServer.logger("mock-aws")
         let configuration = try config.map { try MockAWSConfiguration.load(URL(fileURLWithPath: $0)) }
         let state = try AWSState(account: configuration?.account ?? DefaultAccount.account,
                                  auditFile: auditLog.map { URL(fileURLWithPath: $0) })
@@ -58,23 +58,15 @@ struct MockAWSCommand: AsyncParsableCommand {
             try await DefaultAccount.seed(state, metadata: metadata)
         }
         let host = self.host
-        let app = Application(
-            router: MockAWS(state: state, logger: logger).router(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "mock-aws"),
-            onServerRunning: { channel in
-                // Its own sign-in URL counts as an AWS sign-in endpoint, so mock-entra's Reply URL can point here.
-                let base = "http://\(host):\(channel.localAddress?.port ?? 0)"
-                var local = [base + "/saml"]
-                if host == "127.0.0.1" { local.append("http://localhost:\(channel.localAddress?.port ?? 0)/saml") }
-                for url in local { await state.acceptSignInURL(url) }
-                // The embedded roles trust it too (a configured account's trust policies are the configuration's).
-                if configuration == nil { await DefaultAccount.putRoles(state, signInURLs: ["https://signin.aws.amazon.com/saml"] + local) }
-                // Written straight to the file descriptor: tests read this line as soon as it exists.
-                let line = "mock-aws listening on \(base)\n"
-                FileHandle.standardOutput.write(Data(line.utf8))
-            },
-            logger: logger)
-        try await app.runService()
+        let embedded = configuration == nil
+        try await MockServer.run(MockAWS(state: state, logger: logger).router(), name: "mock-aws", host: host, port: port, logger: logger) { base in
+            // Its own sign-in URL counts as an AWS sign-in endpoint, so mock-entra's Reply URL can point here.
+            var local = [base + "/saml"]
+            if host == "127.0.0.1" { local.append(base.replacingOccurrences(of: "127.0.0.1", with: "localhost") + "/saml") }
+            for url in local { await state.acceptSignInURL(url) }
+            // The embedded roles trust it too (a configured account's trust policies are the configuration's).
+            if embedded { await DefaultAccount.putRoles(state, signInURLs: ["https://signin.aws.amazon.com/saml"] + local) }
+        }
     }
 
     static func load(_ source: String) async throws -> String {

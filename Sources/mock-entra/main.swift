@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import MockEntra
+import MockServerKit
 
 @main
 struct MockEntraCommand: AsyncParsableCommand {
@@ -50,8 +51,7 @@ struct MockEntraCommand: AsyncParsableCommand {
     var signInLog: String?
 
     func run() async throws {
-        var logger = Logger(label: "mock-entra")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let logger = MockServer.logger("mock-entra")
         let configURL = config.map { URL(fileURLWithPath: $0) }
         let configuration = try configURL.map(MockEntraConfiguration.load) ?? MockEntraConfiguration()
         let base = configURL?.deletingLastPathComponent()
@@ -63,16 +63,7 @@ struct MockEntraCommand: AsyncParsableCommand {
         let state = try EntraState(tenant: tenant, keys: keys, keyDirectory: directory, signInLog: signInLog.map { URL(fileURLWithPath: $0) })
         logger.info("tenant", metadata: ["name": "\(tenant.name)", "id": "\(tenant.tenantID)",
                                          "signing": "\(keys.activeThumbprint)", "keys": "\(directory?.url.path ?? "configuration")"])
-        let host = self.host
-        let app = Application(
-            router: MockEntra(state: state, testHooks: testHooks, publicURL: publicURL, logger: logger).router(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "mock-entra"),
-            onServerRunning: { channel in
-                // Written straight to the file descriptor: tests read this line as soon as it exists.
-                let line = "mock-entra listening on http://\(host):\(channel.localAddress?.port ?? 0)\n"
-                FileHandle.standardOutput.write(Data(line.utf8))
-            },
-            logger: logger)
-        try await app.runService()
+        try await MockServer.run(MockEntra(state: state, testHooks: testHooks, publicURL: publicURL, logger: logger).router(),
+                                 name: "mock-entra", host: host, port: port, logger: logger)
     }
 }

@@ -137,17 +137,12 @@ struct Login: AsyncParsableCommand {
     static func failure(_ page: HTTP.Result) -> LoginFailure {
         if let range = page.body.range(of: "data-code=\""), let text = page.body.range(of: "\">", range: range.upperBound..<page.body.endIndex) {
             let message = page.body[text.upperBound...].prefix { $0 != "<" }
-            return LoginFailure(htmlUnescape(String(message)))
+            return LoginFailure(Markup.unescape(String(message)))
         }
         if let range = page.body.range(of: "role=\"alert\">") {
-            return LoginFailure(htmlUnescape(String(page.body[range.upperBound...].prefix { $0 != "<" })))
+            return LoginFailure(Markup.unescape(String(page.body[range.upperBound...].prefix { $0 != "<" })))
         }
         return LoginFailure("unexpected answer from the IdP: HTTP \(page.status)")
-    }
-
-    static func htmlUnescape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&#39;", with: "'").replacingOccurrences(of: "&quot;", with: "\"")
-            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
     }
 
     /// mock-aws when the form posts to it (its `/saml`), AWS's global STS otherwise.
@@ -255,7 +250,7 @@ enum STS {
         func text(_ element: String) -> String? {
             guard let open = result.body.range(of: "<\(element)>"),
                   let close = result.body.range(of: "</\(element)>", range: open.upperBound..<result.body.endIndex) else { return nil }
-            return Login.htmlUnescape(String(result.body[open.upperBound..<close.lowerBound]))
+            return Markup.unescape(String(result.body[open.upperBound..<close.lowerBound]))
         }
         guard result.status == 200, let key = text("AccessKeyId"), let secret = text("SecretAccessKey"), let token = text("SessionToken"),
               let expiration = text("Expiration") else {

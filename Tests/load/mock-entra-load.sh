@@ -8,14 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 duration=${1:-60}
 connections=${2:-16}
-command -v wrk >/dev/null || { sudo=""; [[ "$(id -u)" -ne 0 ]] && sudo=sudo; $sudo apt-get install -y -qq wrk >/dev/null; }
-swift build -c release --product mock-entra >/dev/null
-work=$(mktemp -d)
-.build/release/mock-entra --keys-dir "$work/keys" --port 0 > "$work/server.out" 2>/dev/null &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do grep -q listening "$work/server.out" 2>/dev/null && break; sleep 0.1; done
-url=$(sed -n 's/^mock-entra listening on //p' "$work/server.out" | head -1)
+source Tests/load/common.sh
+start_server mock-entra --keys-dir "$work/keys"
 tenant=aaaabbbb-0000-cccc-1111-dddd2222eeee
 app=33333333-aaaa-4bbb-8ccc-000000000001
 launch="$url/api/signin/$app?tenantId=$tenant"
@@ -31,11 +25,5 @@ cookie=$(curl -s -D - -o /dev/null --data-urlencode "flow=$flow" --data-urlencod
 [[ -n "$cookie" ]] || { echo "could not sign in to mock-entra"; exit 1; }
 curl -s -H "Cookie: ESTSAUTH=$cookie" "$launch" | grep -q 'name="SAMLResponse"' || { echo "the tile did not issue a response"; exit 1; }
 printf 'wrk.headers["Cookie"] = "ESTSAUTH=%s"\n' "$cookie" > "$work/get.lua"
-echo "mock-entra $url, pid $server; wrk -t1 -c$connections -d${duration}s"
-(for t in $(seq 0 5 "$duration"); do
-   echo "rss t=${t}s $(awk '/VmRSS/ {print $2, $3}' /proc/$server/status)"; sleep 5; done) &
-sampler=$!
-wrk -t1 -c"$connections" -d"${duration}s" --latency -s "$work/get.lua" "$launch"
-wait $sampler 2>/dev/null || true
-echo "rss end $(awk '/VmRSS/ {print $2, $3}' /proc/$server/status)"
-echo "sign-in log entries: $(curl -s "$url/admin/signins?top=1" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))') (newest shown)"
+load "$duration" "$connections" "$work/get.lua" "$launch"
+curl -s "$url/admin/signins?top=1" | python3 -c 'import json,sys; e=json.load(sys.stdin)[-1]; print("newest sign-in log entry:", e["result"], e["awsSessions"])'

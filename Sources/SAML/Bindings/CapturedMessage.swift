@@ -116,7 +116,7 @@ public struct CapturedMessage: Sendable {
             let tag = page[tagStart..<tagEnd]
             for q in ["\"", "'"] {
                 if let v = tag.range(of: "value=\(q)") {
-                    return htmlUnescape(String(tag[v.upperBound...].prefix { String($0) != q }))
+                    return Markup.unescape(String(tag[v.upperBound...].prefix { String($0) != q }))
                 }
             }
         }
@@ -128,18 +128,7 @@ public struct CapturedMessage: Sendable {
         let end = page[open.upperBound...].firstIndex(of: ">") ?? page.endIndex
         let text = page[open.upperBound..<end]
         guard let range = text.range(of: "\(name)=\"") else { return nil }
-        return htmlUnescape(String(text[range.upperBound...].prefix { $0 != "\"" }))
-    }
-
-    static func htmlUnescape(_ s: String) -> String {
-        guard s.contains("&") else { return s }
-        var out = s.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
-            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
-        for (entity, character) in [("&#43;", "+"), ("&#x2B;", "+"), ("&#x2b;", "+"), ("&#61;", "="), ("&#x3D;", "="), ("&#x3d;", "="),
-                                    ("&#47;", "/"), ("&#x2F;", "/"), ("&#x2f;", "/")] {
-            out = out.replacingOccurrences(of: entity, with: character)
-        }
-        return out.replacingOccurrences(of: "&amp;", with: "&")
+        return Markup.unescape(String(text[range.upperBound...].prefix { $0 != "\"" }))
     }
 
     /// A HAR file (HTTP Archive): the first request that carries a SAML message, a POST body first, else a

@@ -18,9 +18,9 @@ public enum PostBinding {
     /// The page Entra returns after sign-in: a hidden form posted by script, with a Submit button when scripts are off.
     public static func autoSubmitPage(action: String, _ xml: [UInt8], kind: SAMLMessageKind, relayState: String? = nil) -> String {
         var html = "<html><head><title>Working...</title></head><body><form method=\"POST\" name=\"hiddenform\" action=\""
-            + escape(action) + "\">"
+            + Markup.escape(action) + "\">"
         for field in fields(xml, kind: kind, relayState: relayState) {
-            html += "<input type=\"hidden\" name=\"\(escape(field.name))\" value=\"\(escape(field.value))\" />"
+            html += "<input type=\"hidden\" name=\"\(Markup.escape(field.name))\" value=\"\(Markup.escape(field.value))\" />"
         }
         html += "<noscript><p>Script is disabled. Click Submit to continue.</p><input type=\"submit\" value=\"Submit\" /></noscript>"
             + "</form><script language=\"javascript\">window.setTimeout('document.forms[0].submit()', 0);</script></body></html>"
@@ -43,22 +43,6 @@ public enum PostBinding {
         }
         return PostMessage(kind: kind, xml: try Base64.decode(Substring(value), field: kind.rawValue),
                            relayState: pairs["RelayState"])
-    }
-
-    private static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 }
 

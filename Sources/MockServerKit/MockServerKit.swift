@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// A request context that knows the client's address (for audit events and sign-in logs).
+public struct ClientAddressContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteIP: String
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+}
+
+/// What mock-aws and mock-entra share as HTTP servers: reading bounded bodies, writing pages, starting up.
+public enum MockServer {
+    /// The request body, at most `limit` bytes (a larger one throws, which the handlers answer with a 4xx).
+    public static func body(_ request: Request, limit: Int) async throws -> [UInt8] {
+        var buffer = try await request.body.collect(upTo: limit)
+        return buffer.readBytes(length: buffer.readableBytes) ?? []
+    }
+
+    /// An HTML page, never cached (sign-in pages carry one-time state).
+    public static func html(_ page: String, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                 body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+
+    /// Serves `router` until SIGTERM or SIGINT. The first line on standard output is
+    /// `NAME listening on http://HOST:PORT`, written as soon as the port is bound (so port 0 works for tests in
+    /// any language); `onBound` runs first with that base URL.
+    public static func run<Context: RequestContext>(_ router: Router<Context>, name: String, host: String, port: Int, logger: Logger,
+                                                    onBound: @escaping @Sendable (String) async -> Void = { _ in }) async throws
+        where Context.Source == ApplicationRequestContextSource {
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: name),
+            onServerRunning: { channel in
+                let base = "http://\(host):\(channel.localAddress?.port ?? 0)"
+                await onBound(base)
+                // Written straight to the file descriptor: tests read this line as soon as it exists.
+                FileHandle.standardOutput.write(Data("\(name) listening on \(base)\n".utf8))
+            },
+            logger: logger)
+        try await app.runService()
+    }
+
+    /// A logger at `LOG_LEVEL` (default info).
+    public static func logger(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        return logger
+    }
+}
