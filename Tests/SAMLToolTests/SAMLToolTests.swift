@@ -231,7 +231,7 @@ struct LoginCommandTests {
     /// mock-entra whose AWS app posts to a local mock-aws that trusts it.
     func servers() async throws -> (entra: ServerProcess, aws: ServerProcess) {
         let keys = Tool.temporary("keys")
-        let entra = try ServerProcess("mock-entra", arguments: ["--keys-dir", keys.path])
+        let entra = try ServerProcess("mock-entra", arguments: ["--keys-dir", keys.path, "--test-hooks"])
         let aws = try ServerProcess("mock-aws", arguments: ["--idp-metadata",
                                                             entra.baseURL + Self.tenant + "/federationmetadata/2007-06/federationmetadata.xml?appid=\(Self.app)"])
         let patched = try await entra.request("PATCH", "/admin/applications/\(Self.app)", body: Data("{\"replyURL\": \"\(aws.baseURL)/saml\"}".utf8),
@@ -268,6 +268,21 @@ struct LoginCommandTests {
         let profile = try ServerProcess.run(["aws", "--endpoint-url", aws.baseURL, "--profile", "contoso", "sts", "get-caller-identity",
                                              "--output", "text", "--query", "Arn"], environment: ["AWS_SHARED_CREDENTIALS_FILE": file.path])
         #expect(profile.output.contains("assumed-role/Administrator/test-awsadmin@contoso.com"), "\(profile.output)")
+    }
+
+    @Test("verify --metadata URL: mock-entra's metadata fetched over HTTP; its response posted to a local mock-aws needs --recipient")
+    func metadataURL() async throws {
+        let (entra, aws) = try await servers()
+        let issued = try await entra.request("POST", "/test/issue", body: Data(#"{"user": "test-awsadmin@contoso.com"}"#.utf8),
+                                             headers: ["Content-Type": "application/json"])
+        let response = try #require((try JSONSerialization.jsonObject(with: Data(issued.body.utf8)) as? [String: Any])?["samlResponse"] as? String)
+        let metadata = entra.baseURL + Self.tenant + "/federationmetadata/2007-06/federationmetadata.xml?appid=\(Self.app)"
+        let refused = try Tool.run(["verify", "--aws", "--metadata", metadata, "-"], input: Data(response.utf8))
+        #expect(refused.status == 1 && refused.out.contains("✗ Destination and Recipient") && refused.out.contains("Reply URL"), "\(refused.out)")
+        let accepted = try Tool.run(["verify", "--aws", "--metadata", metadata, "--recipient", aws.baseURL + "/saml", "-"], input: Data(response.utf8))
+        #expect(accepted.status == 0 && accepted.out.contains("Administrator/test-awsadmin@contoso.com @ 123456789012"), "\(accepted.out)")
+        let unreachable = try Tool.run(["verify", "--aws", "--metadata", "http://127.0.0.1:1/metadata.xml", "-"], input: Data(response.utf8))
+        #expect(unreachable.status == 2)
     }
 
     @Test("refusals: a wrong password is AADSTS50126 (exit 1); an unknown role; nothing to ask on without a terminal (exit 2)")
