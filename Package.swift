@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "SAML", targets: ["SAML"]),
         .library(name: "AWSFederation", targets: ["AWSFederation"]),
         .library(name: "SAMLAttacks", targets: ["SAMLAttacks"]),
+        .library(name: "LocalFederation", targets: ["LocalFederation"]),
         .executable(name: "saml-bench", targets: ["saml-bench"]),
         .executable(name: "mock-aws", targets: ["mock-aws"]),
         .executable(name: "mock-entra", targets: ["mock-entra"]),
@@ -23,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        // Already in the graph through Hummingbird; named here because LocalFederation runs two servers as one group.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // libxml2 + libxmlsec1 + OpenSSL as pkg-config reports them (include paths and libraries).
@@ -61,11 +64,23 @@ let package = Package(
         .executableTarget(name: "mock-entra", dependencies: [
             "MockEntra", "MockServerKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // mock-entra and mock-aws in one process, wired together: Swift integration tests and the offline demo.
+        .target(name: "LocalFederation", dependencies: [
+            "MockEntra", "MockAWS", "MockServerKit", "EntraClient", "TOTP", "AWSFederation", "SAML",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // README's first command: the whole sign-in offline, then both servers left up for a browser.
+        .executableTarget(name: "offline-sso-demo", dependencies: [
+            "LocalFederation", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Examples/OfflineSSODemo"),
         // RFC 6238 one-time codes: mock-entra's MFA page checks them, `saml login` computes them.
         .target(name: "TOTP", dependencies: ["SAML"]),
         // The command-line tool: verify (AWS's verdict and why), inspect, sign, keygen, metadata, login.
+        // Signing in through mock-entra's pages as a browser does (saml login, the demo, the examples).
+        .target(name: "EntraClient", dependencies: ["SAML"]),
         .executableTarget(name: "saml", dependencies: [
-            "SAML", "AWSFederation", "TOTP", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "SAML", "AWSFederation", "TOTP", "EntraClient", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Attack shapes (XSW1-8 and edits after signing) for testing that a service provider refuses them.
         .target(name: "SAMLAttacks"),
@@ -75,8 +90,12 @@ let package = Package(
         .executableTarget(name: "saml-testvectors", dependencies: ["SAML", "SAMLTestVectors"]),
         // Sign/verify throughput, with peers measured in the same run.
         .executableTarget(name: "saml-bench", dependencies: ["SAML"], exclude: ["peers.py"]),
-        // README's first command: sign and verify an AWS assertion.
+        // Example (a): sign and verify an AWS assertion.
         .executableTarget(name: "sign-and-verify-aws", dependencies: ["SAML"], path: "Examples/SignAndVerifyAWS"),
+        // Example (b): judge a captured response against Entra metadata as AWS would.
+        .executableTarget(name: "validate-capture", dependencies: ["SAML", "AWSFederation"], path: "Examples/ValidateCapture"),
+        // Example (c): both servers inside a Swift test.
+        .testTarget(name: "FederationExampleTests", dependencies: ["LocalFederation"], path: "Examples/FederationTest"),
         .testTarget(name: "SAMLTests", dependencies: ["SAML", "SAMLTestVectors"]),
         .testTarget(name: "AWSFederationTests", dependencies: ["AWSFederation", "SAML"]),
         // Starts the built servers for the tests, as a user would, and talks HTTP to them.

@@ -1,5 +1,6 @@
 import AWSFederation
 import ArgumentParser
+import EntraClient
 import Foundation
 import SAML
 import TOTP
@@ -78,19 +79,17 @@ struct Login: AsyncParsableCommand {
 
     func signIn() async throws {
         try await guarded {
-            let base = idpUrl.hasSuffix("/") ? String(idpUrl.dropLast()) : idpUrl
             let user = try username ?? Terminal.ask("Username: ", echo: true)
-            // The My Apps tile of the AWS app: IdP-initiated sign-in.
-            var page = try await HTTP.get("\(base)/api/signin/\(app)?tenantId=\(tenant)")
-            guard let flow = page.field("flow") else { throw Self.failure(page) }
             let secret = try password ?? ProcessInfo.processInfo.environment["SAML_LOGIN_PASSWORD"] ?? Terminal.ask("Password: ", echo: false)
-            page = try await HTTP.post("\(base)/\(tenant)/login", form: [("flow", flow), ("loginfmt", user), ("passwd", secret)])
-            if page.body.contains("name=\"otc\"") {
-                let code = try totp ?? totpSecret.flatMap { TOTP(base32: $0)?.code(at: Date()) } ?? Terminal.ask("Verification code: ", echo: false)
-                page = try await HTTP.post("\(base)/\(tenant)/mfa", form: [("flow", flow), ("otc", code)])
+            let given = totp, computed = totpSecret.flatMap { TOTP(base32: $0) }
+            let posted: CapturedMessage
+            do {
+                posted = try await EntraSignIn(baseURL: idpUrl, tenant: tenant, appID: app).signIn(username: user, password: secret) {
+                    try given ?? computed?.code(at: Date()) ?? Terminal.ask("Verification code: ", echo: false)
+                }
+            } catch let refused as EntraSignIn.Refused {
+                throw LoginFailure(refused.message)
             }
-            guard page.body.contains("name=\"SAMLResponse\"") else { throw Self.failure(page) }
-            let posted = try CapturedMessage.decode(Array(page.body.utf8))
             let response = try ResponsePeek.response(posted.xml)
             let pairs = (response.assertion?.attribute(AttributeName.awsRole) ?? []).compactMap { try? AWSRolePair($0) }
             let sessionName = response.assertion?.attribute(AttributeName.awsRoleSessionName)?.first ?? user
@@ -131,18 +130,6 @@ struct Login: AsyncParsableCommand {
             throw LoginFailure("no role numbered \(answer)")
         }
         return pairs[number - 1]
-    }
-
-    /// The AADSTS error of an Entra page, or what else came back.
-    static func failure(_ page: HTTP.Result) -> LoginFailure {
-        if let range = page.body.range(of: "data-code=\""), let text = page.body.range(of: "\">", range: range.upperBound..<page.body.endIndex) {
-            let message = page.body[text.upperBound...].prefix { $0 != "<" }
-            return LoginFailure(Markup.unescape(String(message)))
-        }
-        if let range = page.body.range(of: "role=\"alert\">") {
-            return LoginFailure(Markup.unescape(String(page.body[range.upperBound...].prefix { $0 != "<" })))
-        }
-        return LoginFailure("unexpected answer from the IdP: HTTP \(page.status)")
     }
 
     /// mock-aws when the form posts to it (its `/saml`), AWS's global STS otherwise.
@@ -192,38 +179,6 @@ enum Terminal {
     }
 }
 
-/// Just enough HTTP for the sign-in pages and STS: no redirects needed, no cookies kept (the flow ID carries it).
-enum HTTP {
-    struct Result {
-        var status: Int
-        var body: String
-
-        func field(_ name: String) -> String? {
-            guard let range = body.range(of: "name=\"\(name)\" value=\"") else { return nil }
-            return String(body[range.upperBound...].prefix { $0 != "\"" })
-        }
-    }
-
-    static func get(_ url: String) async throws -> Result { try await send(url, method: "GET", body: nil) }
-
-    static func post(_ url: String, form: [(String, String)]) async throws -> Result {
-        try await send(url, method: "POST", body: form.map { "\(FormEncoding.encode($0.0))=\(FormEncoding.encode($0.1))" }.joined(separator: "&"))
-    }
-
-    static func send(_ url: String, method: String, body: String?) async throws -> Result {
-        guard let target = URL(string: url) else { throw ToolFailure("not a URL: \(url)") }
-        var request = URLRequest(url: target)
-        request.httpMethod = method
-        if let body {
-            request.httpBody = Data(body.utf8)
-            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        }
-        request.timeoutInterval = 30
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return Result(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: String(decoding: data, as: UTF8.self))
-    }
-}
-
 /// STS AssumeRoleWithSAML (unsigned, as the AWS CLI sends it).
 enum STS {
     struct Credentials {
@@ -246,7 +201,7 @@ enum STS {
         var form = [("Action", "AssumeRoleWithSAML"), ("Version", "2011-06-15"), ("RoleArn", role.roleARN.description),
                     ("PrincipalArn", role.providerARN.description), ("SAMLAssertion", samlResponse)]
         if let duration { form.append(("DurationSeconds", String(duration))) }
-        let result = try await HTTP.post(endpoint.hasSuffix("/") ? endpoint : endpoint + "/", form: form)
+        let result = try await EntraSignIn.send(endpoint.hasSuffix("/") ? endpoint : endpoint + "/", form: form)
         func text(_ element: String) -> String? {
             guard let open = result.body.range(of: "<\(element)>"),
                   let close = result.body.range(of: "</\(element)>", range: open.upperBound..<result.body.endIndex) else { return nil }

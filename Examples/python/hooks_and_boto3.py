@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""Example (d): a Python integration test against the two servers, started as any language would start them.
+
+mock-entra's test hooks issue a response without the pages (and a deliberately broken one); boto3 redeems it at
+mock-aws's STS and calls GetCallerIdentity with the temporary credentials.
+
+    python3 Examples/python/hooks_and_boto3.py [BUILD_DIR]      (default .build/debug)
+"""
+import json
+import subprocess
+import sys
+import urllib.request
+
+import boto3
+from botocore.exceptions import ClientError
+
+BUILD = sys.argv[1] if len(sys.argv) > 1 else ".build/debug"
+TENANT = "aaaabbbb-0000-cccc-1111-dddd2222eeee"
+APP = "33333333-aaaa-4bbb-8ccc-000000000001"
+
+
+def start(*command):
+    """Starts a server on a free port; its first line says where it listens."""
+    process = subprocess.Popen(list(command) + ["--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = process.stdout.readline()
+    return process, line.split(" listening on ")[1].strip()
+
+
+def issue(entra, **request):
+    body = json.dumps(request).encode()
+    with urllib.request.urlopen(urllib.request.Request(f"{entra}/test/issue", data=body, method="POST")) as answer:
+        return json.load(answer)["samlResponse"]
+
+
+def main():
+    entra_process, entra = start(f"{BUILD}/mock-entra", "--test-hooks", "--keys-dir", f"{BUILD}/example-python-keys")
+    metadata = f"{entra}/{TENANT}/federationmetadata/2007-06/federationmetadata.xml?appid={APP}"
+    aws_process, aws = start(f"{BUILD}/mock-aws", "--idp-metadata", metadata)
+    try:
+        sts = boto3.client("sts", endpoint_url=aws, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+        assumed = sts.assume_role_with_saml(RoleArn="arn:aws:iam::123456789012:role/Developer",
+                                            PrincipalArn="arn:aws:iam::123456789012:saml-provider/EntraID",
+                                            SAMLAssertion=issue(entra, user="test-awsdeveloper@contoso.com"))
+        credentials = assumed["Credentials"]
+        me = boto3.client("sts", endpoint_url=aws, region_name="us-east-1", aws_access_key_id=credentials["AccessKeyId"],
+                          aws_secret_access_key=credentials["SecretAccessKey"],
+                          aws_session_token=credentials["SessionToken"]).get_caller_identity()
+        print("boto3 signed in as", me["Arn"])
+        assert me["Arn"] == "arn:aws:sts::123456789012:assumed-role/Developer/test-awsdeveloper@contoso.com", me["Arn"]
+        try:
+            sts.assume_role_with_saml(RoleArn="arn:aws:iam::123456789012:role/Developer",
+                                      PrincipalArn="arn:aws:iam::123456789012:saml-provider/EntraID",
+                                      SAMLAssertion=issue(entra, user="test-awsdeveloper@contoso.com", fault="xsw3"))
+            raise SystemExit("an XSW3 response was accepted")
+        except ClientError as error:
+            print("an XSW3 response is refused:", error.response["Error"]["Code"])
+    finally:
+        for process in (aws_process, entra_process):
+            process.terminate()
+            process.wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+import AWSFederation
+import EntraClient
+import Foundation
+import Hummingbird
+import Logging
+import MockAWS
+import MockEntra
+import MockServerKit
+import SAML
+import ServiceLifecycle
+import TOTP
+
+/// mock-entra and mock-aws in one process, wired as the deployment guide wires Entra ID and AWS: mock-aws's SAML
+/// provider `EntraID` holds mock-entra's metadata, and the "AWS Single-Account Access" app's Reply URL is mock-aws's
+/// sign-in endpoint. For Swift integration tests and the offline demo; other languages start the two executables.
+public struct LocalFederation: Sendable {
+    public let entraURL: String
+    public let awsURL: String
+    public let entra: EntraState
+    public let aws: AWSState
+
+    /// Where to listen and what to keep.
+    public struct Configuration: Sendable {
+        public var host: String
+        public var entraPort: Int
+        public var awsPort: Int
+        /// Where mock-entra's signing key lives; nil: a new key for this run only.
+        public var keysDirectory: URL?
+        /// Keep serving after the body returns, until SIGINT or SIGTERM (the demo); otherwise (tests) both servers
+        /// stop when the body returns.
+        public var serveUntilSignal: Bool
+        public var logger: Logger
+
+        public init(host: String = "127.0.0.1", entraPort: Int = 0, awsPort: Int = 0, keysDirectory: URL? = nil,
+                    serveUntilSignal: Bool = false, logger: Logger = Logger(label: "local-federation")) {
+            (self.host, self.entraPort, self.awsPort, self.keysDirectory) = (host, entraPort, awsPort, keysDirectory)
+            (self.serveUntilSignal, self.logger) = (serveUntilSignal, logger)
+        }
+    }
+
+    /// Starts both servers, runs `body` with them, then shuts both down (also when `body` throws), or with
+    /// ``Configuration/serveUntilSignal`` keeps them up until SIGINT or SIGTERM.
+    public static func run<T: Sendable>(_ configuration: Configuration = Configuration(),
+                                        _ body: @escaping @Sendable (LocalFederation) async throws -> T) async throws -> T {
+        let tenant = Tenant.contoso()
+        let keys: KeyRing
+        var directory: KeyRingDirectory?
+        if let url = configuration.keysDirectory {
+            directory = KeyRingDirectory(url)
+            keys = try directory!.loadOrCreate()
+        } else {
+            keys = try KeyRing(credentials: [SigningCredential.generate()])
+        }
+        let entra = try EntraState(tenant: tenant, keys: keys, keyDirectory: directory)
+        let aws = try AWSState(account: DefaultAccount.account)
+        let metadata = try EntraMetadata(tenantID: tenant.tenantID, certificates: keys.publishedCertificates)
+            .xml(id: RandomIDGenerator().next(), signedWith: keys.signer(.rsaSHA256))
+        try await DefaultAccount.seed(aws, metadata: metadata)
+
+        let bound = BoundPorts()
+        let host = configuration.host
+        let entraApp = Application(
+            router: MockEntra(state: entra, logger: configuration.logger).router(),
+            configuration: .init(address: .hostname(host, port: configuration.entraPort), serverName: "mock-entra"),
+            onServerRunning: { channel in await bound.set(entra: "http://\(host):\(channel.localAddress?.port ?? 0)") },
+            logger: configuration.logger)
+        let awsApp = Application(
+            router: MockAWS(state: aws, logger: configuration.logger).router(),
+            configuration: .init(address: .hostname(host, port: configuration.awsPort), serverName: "mock-aws"),
+            onServerRunning: { channel in await bound.set(aws: "http://\(host):\(channel.localAddress?.port ?? 0)") },
+            logger: configuration.logger)
+        let group = ServiceGroup(configuration: .init(services: [entraApp, awsApp],
+                                                      gracefulShutdownSignals: configuration.serveUntilSignal ? [.sigterm, .sigint] : [],
+                                                      logger: configuration.logger))
+        return try await withThrowingTaskGroup(of: T?.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+                return nil
+            }
+            do {
+                let (entraURL, awsURL) = await bound.both()
+                let signIn = awsURL + "/saml"
+                var patch = ApplicationPatch()
+                patch.replyURL = signIn
+                _ = try await entra.updateApplication(tenant.applications[0].appID, patch)
+                await aws.acceptSignInURL(signIn)
+                await DefaultAccount.putRoles(aws, signInURLs: ["https://signin.aws.amazon.com/saml", signIn])
+                let result = try await body(LocalFederation(entraURL: entraURL, awsURL: awsURL, entra: entra, aws: aws))
+                if !configuration.serveUntilSignal { await group.triggerGracefulShutdown() }
+                try await tasks.waitForAll()
+                return result
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+        }
+    }
+
+    /// A console sign-in: the AWS tile in My Apps, password, the authenticator's code (from the user's TOTP secret
+    /// in the tenant, as their phone would show it), the auto-post to mock-aws's sign-in endpoint, and the role
+    /// (`role` by name when the user has several). Returns the console's session, `ROLE/UPN @ ACCOUNT`.
+    public func consoleSignIn(_ upn: String, role: String? = nil) async throws -> String {
+        let tenant = await entra.tenant
+        guard let user = tenant.user(upn) else { throw EntraSignIn.Refused(code: "AADSTS50034", message: "no user \(upn) in the tenant") }
+        let secret = user.totpSecret
+        let posted = try await EntraSignIn(baseURL: entraURL, tenant: tenant.tenantID, appID: tenant.applications[0].appID)
+            .signIn(username: user.userPrincipalName, password: user.password) {
+                guard let code = secret.flatMap({ TOTP(base32: $0) })?.code(at: Date()) else {
+                    throw EntraSignIn.Refused(code: nil, message: "\(upn) has no authenticator")
+                }
+                return code
+            }
+        var form = [("SAMLResponse", Data(posted.xml).base64EncodedString())]
+        if let relay = posted.relayState { form.append(("RelayState", relay)) }
+        var page = try await EntraSignIn.send(posted.endpoint ?? awsURL + "/saml", form: form)
+        if page.body.contains("name=\"roleIndex\""), let role {
+            page = try await EntraSignIn.send(awsURL + "/saml", form: form + [("roleIndex", "arn:aws:iam::\(DefaultAccount.account):role/\(role)")])
+        }
+        guard let session = EntraSignIn.element(id: "nav-usernameMenu", in: page.body) else {
+            throw EntraSignIn.Refused(code: EntraSignIn.element(id: "error_code", in: page.body),
+                                      message: EntraSignIn.element(id: "error_message", in: page.body) ?? "no console page (HTTP \(page.status))")
+        }
+        return session
+    }
+}
+
+/// The two ports, known once each server is bound.
+actor BoundPorts {
+    private var entra: String?
+    private var aws: String?
+    private var waiters: [CheckedContinuation<(String, String), Never>] = []
+
+    func set(entra url: String) { entra = url; resume() }
+    func set(aws url: String) { aws = url; resume() }
+
+    func both() async -> (String, String) {
+        if let entra, let aws { return (entra, aws) }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func resume() {
+        guard let entra, let aws else { return }
+        for waiter in waiters { waiter.resume(returning: (entra, aws)) }
+        waiters = []
+    }
+}
