@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(pkg-config libxml2-dev libxmlsec1-dev libssl-dev zlib1g-dev)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(xmlsec1 valgrind python3-pip)
+  packages+=(xmlsec1 valgrind python3-pip chromium chromium-driver)
 fi
 
 missing=()
@@ -27,12 +27,14 @@ if ((${#missing[@]})); then
 fi
 
 if [[ "${1:-}" == "--tests" ]]; then
-  # signxml and python-xmlsec sign and verify against us in InteropTests; python3-saml is a benchmark peer; the AWS
-  # CLI and boto3 call mock-aws in MockAWSTests, botocore signs requests in SigV4Tests, and moto is compared with
-  # mock-aws in MotoComparisonTests.
-  if ! python3 -c "import signxml, xmlsec, lxml, onelogin.saml2, boto3, botocore, moto" >/dev/null 2>&1 || ! command -v aws >/dev/null; then
-    echo "Installing PyPI packages: signxml xmlsec lxml python3-saml awscli boto3 moto"
-    python3 -m pip install --quiet --disable-pip-version-check signxml xmlsec lxml python3-saml awscli boto3 \
-      || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages signxml xmlsec lxml python3-saml awscli boto3 moto
+  # signxml and python-xmlsec sign and verify against us in InteropTests; python3-saml is a benchmark peer and an SP
+  # for mock-entra; pysaml2 is an SP and an IdP in the interop tests; the AWS CLI and boto3 call mock-aws, botocore
+  # signs requests in SigV4Tests, moto is compared with mock-aws; Selenium drives Chromium through the whole flow.
+  pypi=(signxml xmlsec lxml python3-saml pysaml2 awscli boto3 moto selenium)
+  if ! python3 -c "import signxml, xmlsec, lxml, onelogin.saml2, saml2, boto3, botocore, moto, selenium" >/dev/null 2>&1 \
+     || ! command -v aws >/dev/null; then
+    echo "Installing PyPI packages: ${pypi[*]}"
+    python3 -m pip install --quiet --disable-pip-version-check "${pypi[@]}" \
+      || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${pypi[@]}"
   fi
 fi

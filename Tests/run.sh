@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README): installs what is missing, builds, runs every test, checks that TestVectors/ is what its
-# generator makes, runs the examples, and runs the leak check.
+# generator makes, runs the examples, the demo and the browser walk-through, and runs the leak check.
+# (Example (c), both servers inside a Swift test, is a test target: `swift test` runs it.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,8 +13,16 @@ echo "== swift test"
 swift test --skip-build
 echo "== TestVectors/ is what the generator makes"
 swift run --skip-build saml-testvectors --check
-echo "== example: sign and verify an AWS assertion"
+echo "== example (a): sign and verify an AWS assertion"
 swift run --skip-build sign-and-verify-aws
+echo "== example (b): judge a captured response against Entra metadata"
+swift run --skip-build validate-capture
+echo "== example (d): Python, mock-entra's test hooks and boto3 against mock-aws"
+python3 Examples/python/hooks_and_boto3.py .build/debug
+echo "== the offline SSO demo (README's first command), stopping after the sign-ins"
+swift run --skip-build offline-sso-demo --check
+echo "== headless Chromium: My Apps → sign-in → MFA → role chooser → console (screenshots in .build/artifacts/browser)"
+python3 Tests/browser/browser_flow.py .build/debug .build/artifacts/browser
 echo "== leak check (valgrind over sign + verify + rejections)"
 valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
   .build/debug/saml-bench --loop 5
