@@ -88,6 +88,9 @@ let package = Package(
         .target(name: "SAMLTestVectors", dependencies: ["SAML", "SAMLAttacks"]),
         // Regenerates TestVectors/ (files and manifest).
         .executableTarget(name: "saml-testvectors", dependencies: ["SAML", "SAMLTestVectors"]),
+        // libFuzzer target over decoding and verification (built with -sanitize=fuzzer,address -DFUZZING), or a
+        // replayer of inputs when built normally.
+        .executableTarget(name: "saml-fuzz", dependencies: ["SAML"]),
         // Sign/verify throughput, with peers measured in the same run.
         .executableTarget(name: "saml-bench", dependencies: ["SAML"], exclude: ["peers.py"]),
         // Example (a): sign and verify an AWS assertion.
