@@ -29,6 +29,7 @@ public struct MockAWS: Sendable {
 
     public func router() -> Router<MockAWSContext> {
         let router = Router(context: MockAWSContext.self)
+        router.add(middleware: NotFoundMiddleware(server: "mock-aws"))
         router.post("/") { request, context in await self.queryAPI(request, context) }
         router.post("/saml") { request, context in await self.signIn(request, context) }
         router.get("/audit") { _, _ in

@@ -36,6 +36,7 @@ public struct MockEntra: Sendable {
 
     public func router() -> Router<MockEntraContext> {
         let router = Router(context: MockEntraContext.self)
+        router.add(middleware: NotFoundMiddleware(server: "mock-entra"))
         router.get(":tenant/saml2") { request, context in await self.saml2(request, context, post: false) }
         router.post(":tenant/saml2") { request, context in await self.saml2(request, context, post: true) }
         router.get(":tenant/federationmetadata/2007-06/federationmetadata.xml") { request, context in await self.metadata(request, context) }
@@ -82,7 +83,8 @@ public struct MockEntra: Sendable {
         } catch let error as SAMLError {
             return failure(.invalidMessage(error.message))
         } catch {
-            return failure(.invalidMessage("The request body could not be read."), status: .contentTooLarge)
+            return failure(.invalidMessage("The request body could not be read: at most \(Self.maxBody) bytes are accepted."),
+                           status: .contentTooLarge)
         }
         if let logout = try? LogoutRequest.parse(received.xml) {
             return await self.logout(logout, received: received, request: request, tenant: tenant)

@@ -53,3 +53,19 @@ public enum MockServer {
         return logger
     }
 }
+
+/// Unknown paths and methods: a 404 that says so, instead of an empty body.
+public struct NotFoundMiddleware<Context: RequestContext>: RouterMiddleware {
+    let server: String
+
+    public init(server: String) { self.server = server }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: "\(server) has no \(request.method.rawValue) \(request.uri.path) (see its --help for its paths)\n")))
+        }
+    }
+}
