@@ -23,6 +23,10 @@ echo "== the offline SSO demo (README's first command), stopping after the sign-
 swift run --skip-build offline-sso-demo --check
 echo "== headless Chromium: My Apps → sign-in → MFA → role chooser → console (screenshots in .build/artifacts/browser)"
 python3 Tests/browser/browser_flow.py .build/debug .build/artifacts/browser
+echo "== fuzzing: 60 seconds of libFuzzer (ASan) over capture decoding, the bindings and verification"
+swift build --scratch-path .build/fuzz --product saml-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING
+mkdir -p .build/fuzz-corpus .build/fuzz-artifacts
+.build/fuzz/debug/saml-fuzz -max_total_time=60 -max_len=16384 -artifact_prefix=.build/fuzz-artifacts/ .build/fuzz-corpus TestVectors
 echo "== leak check (valgrind over sign + verify + rejections)"
 valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
   .build/debug/saml-bench --loop 5
