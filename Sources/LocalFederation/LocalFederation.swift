@@ -43,14 +43,8 @@ public struct LocalFederation: Sendable {
     public static func run<T: Sendable>(_ configuration: Configuration = Configuration(),
                                         _ body: @escaping @Sendable (LocalFederation) async throws -> T) async throws -> T {
         let tenant = Tenant.contoso()
-        let keys: KeyRing
-        var directory: KeyRingDirectory?
-        if let url = configuration.keysDirectory {
-            directory = KeyRingDirectory(url)
-            keys = try directory!.loadOrCreate()
-        } else {
-            keys = try KeyRing(credentials: [SigningCredential.generate()])
-        }
+        let directory = configuration.keysDirectory.map(KeyRingDirectory.init)
+        let keys = try directory?.loadOrCreate() ?? KeyRing(credentials: [SigningCredential.generate()])
         let entra = try EntraState(tenant: tenant, keys: keys, keyDirectory: directory)
         let aws = try AWSState(account: DefaultAccount.account)
         let metadata = try EntraMetadata(tenantID: tenant.tenantID, certificates: keys.publishedCertificates)
