@@ -262,13 +262,6 @@ public actor EntraState {
     /// Ends an SSO session (SAML logout): the next sign-in asks for the password again.
     public func endSession(_ id: String) -> Session? { sessions.removeValue(forKey: id) }
 
-    /// Ends every session of `upn` (a LogoutRequest names the user, not the cookie).
-    public func endSessions(of upn: String) -> Int {
-        let ids = sessions.values.filter { $0.upn.lowercased() == upn.lowercased() }.map(\.id)
-        for id in ids { sessions[id] = nil }
-        return ids.count
-    }
-
     /// The user of a live session and their My Apps tiles.
     public func myApps(session id: String?) -> (user: Tenant.User, applications: [Tenant.Application])? {
         guard let id, let session = session(id), let user = tenant.user(session.upn) else { return nil }

@@ -130,11 +130,14 @@ public struct KeyRingDirectory: Sendable {
             }
             try Data(credential.certificate.pem.utf8).write(to: file(credential.thumbprint, "crt"), options: .atomic)
         }
+        // Only files this store wrote (a SHA-1 thumbprint, then .key.pem or .crt.pem) are ever removed: the
+        // directory may be one the user keeps other PEM files in.
         let kept = Set(ring.credentials.map(\.thumbprint))
-        for name in try FileManager.default.contentsOfDirectory(atPath: url.path) where name.hasSuffix(".pem") {
-            if let thumbprint = name.split(separator: ".").first, !kept.contains(String(thumbprint)) {
-                try FileManager.default.removeItem(at: url.appendingPathComponent(name))
-            }
+        for name in try FileManager.default.contentsOfDirectory(atPath: url.path) {
+            let parts = name.split(separator: ".")
+            guard parts.count == 3, parts[2] == "pem", parts[1] == "key" || parts[1] == "crt", parts[0].count == 40,
+                  parts[0].allSatisfy({ $0.isHexDigit && !$0.isLowercase }), !kept.contains(String(parts[0])) else { continue }
+            try FileManager.default.removeItem(at: url.appendingPathComponent(name))
         }
         let index = Index(active: ring.activeThumbprint, certificates: ring.credentials.map(\.thumbprint))
         let encoder = JSONEncoder()

@@ -106,8 +106,12 @@ public struct MockEntra: Sendable {
         guard let issuer = logout.issuer?.value, let application = tenant.application(identifier: issuer) else {
             return failure(.applicationNotFound(logout.issuer?.value ?? "", tenant: tenant))
         }
-        if let id = request.cookies[Self.sessionCookie]?.value { _ = await state.endSession(id) }
-        if let user = logout.nameID?.value { _ = await state.endSessions(of: user) }
+        // The browser's own session ends, and only when the request names its user (or no one): an unsigned
+        // LogoutRequest must not sign out somebody else.
+        if let id = request.cookies[Self.sessionCookie]?.value, let session = await state.session(id),
+           logout.nameID.map({ $0.value.lowercased() == session.upn.lowercased() }) ?? true {
+            _ = await state.endSession(id)
+        }
         var response: Response
         if let url = application.logoutURL {
             let answer = LogoutResponse(id: ids.next(), issueInstant: state.clock.now, destination: url, inResponseTo: logout.id,

@@ -63,6 +63,9 @@ struct MockEntraCommand: AsyncParsableCommand {
         let state = try EntraState(tenant: tenant, keys: keys, keyDirectory: directory, signInLog: signInLog.map { URL(fileURLWithPath: $0) })
         logger.info("tenant", metadata: ["name": "\(tenant.name)", "id": "\(tenant.tenantID)",
                                          "signing": "\(keys.activeThumbprint)", "keys": "\(directory?.url.path ?? "configuration")"])
+        if !["127.0.0.1", "::1", "localhost"].contains(host) {
+            logger.warning("the admin API (/admin) is unauthenticated and the test users' passwords are public: \(host) is not loopback")
+        }
         try await MockServer.run(MockEntra(state: state, testHooks: testHooks, publicURL: publicURL, logger: logger).router(),
                                  name: "mock-entra", host: host, port: port, logger: logger)
     }

@@ -236,12 +236,14 @@ enum CredentialsFile {
                   "x_principal_arn = \(credentials.assumedRoleARN)", ""]
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
-        let data = Data(lines.joined(separator: "\n").utf8)
-        if FileManager.default.fileExists(atPath: path) {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
-        } else if !FileManager.default.createFile(atPath: path, contents: data, attributes: [.posixPermissions: 0o600]) {
-            throw ToolFailure("cannot write \(path)")
+        // Written beside the file with mode 0600 from the start, then renamed over it: the secrets are never in a
+        // file others can read, and a crash leaves the old file whole.
+        let temporary = path + ".saml-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: Data(lines.joined(separator: "\n").utf8),
+                                             attributes: [.posixPermissions: 0o600]) else { throw ToolFailure("cannot write \(temporary)") }
+        guard rename(temporary, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw ToolFailure("cannot replace \(path)")
         }
     }
 }

@@ -164,13 +164,16 @@ struct IssuanceTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = KeyRingDirectory(directory)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Data("keep me".utf8).write(to: directory.appendingPathComponent("someone-else.pem"))
         try store.save(ring)
         try ring.retire(F.idp.thumbprint)
         try store.save(ring)
         let reloaded = try store.loadOrCreate()
         #expect(reloaded.activeThumbprint == F.rollover.thumbprint && reloaded.credentials.count == 1)
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
-        #expect(files == ["\(F.rollover.thumbprint).crt.pem", "\(F.rollover.thumbprint).key.pem", "keys.json"])
+        #expect(files == ["\(F.rollover.thumbprint).crt.pem", "\(F.rollover.thumbprint).key.pem", "keys.json", "someone-else.pem"],
+                "retired keys are deleted, other files left alone")
         let mode = try FileManager.default.attributesOfItem(atPath: directory.appendingPathComponent("\(F.rollover.thumbprint).key.pem").path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         // First start: a new Entra-style certificate is generated and kept.

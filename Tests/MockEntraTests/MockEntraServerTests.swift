@@ -164,6 +164,11 @@ struct MockEntraServerTests {
         let tooBig = try await entra.server.post(P.tenantPath + "/saml2", body: String(repeating: "A", count: 300_000))
         #expect(tooBig.status == 413)
 
+        // A LogoutRequest naming someone else does not end this browser's session.
+        let forged = LogoutRequest(id: "_logout0", issueInstant: Date(), issuer: Issuer(F.awsSignIn), nameID: NameID("test-awsadmin@contoso.com"))
+        _ = try await entra.get(try RedirectBinding.url(entra.baseURL + P.tenantPath + "/saml2", Array(forged.xml().utf8), kind: .request),
+                                cookie: cookie)
+        #expect(try await entra.get(P.launchPath, cookie: cookie).field("SAMLResponse") != nil, "the session survives")
         // Logout: the session ends and the cookie is cleared; the next launch asks for the password.
         let logout = LogoutRequest(id: "_logout1", issueInstant: Date(), issuer: Issuer(F.awsSignIn), nameID: NameID("test-awsdeveloper@contoso.com"))
         let out = try await entra.get(try RedirectBinding.url(entra.baseURL + P.tenantPath + "/saml2", Array(logout.xml().utf8), kind: .request),

@@ -264,6 +264,7 @@ struct LoginCommandTests {
                                   "--profile", "contoso", "--credentials-file", file.path])
         #expect(admin.status == 0 && admin.err.contains("Signed in: Administrator/test-awsadmin@contoso.com @ 123456789012"), "\(admin.err)")
         let written = try String(contentsOf: file, encoding: .utf8)
+        #expect(try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int == 0o600)
         #expect(written.contains("[default]\naws_access_key_id = AKIAEXAMPLE") && written.contains("[contoso]\naws_access_key_id = ASIA"), "\(written)")
         let profile = try ServerProcess.run(["aws", "--endpoint-url", aws.baseURL, "--profile", "contoso", "sts", "get-caller-identity",
                                              "--output", "text", "--query", "Arn"], environment: ["AWS_SHARED_CREDENTIALS_FILE": file.path])
