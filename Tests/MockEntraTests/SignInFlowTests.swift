@@ -55,6 +55,19 @@ struct SignInFlowTests {
         #expect(verified.nameID?.format == SAMLURI.nameIDEmail && verified.response.inResponseTo == nil)
         #expect(response.awsSessions == ["Administrator/test-awsadmin@contoso.com @ 123456789012"])
 
+        // ForceAuthn ignores the session.
+        var forced = SignInRequest.idpInitiated(app)
+        forced.forceAuthn = true
+        guard case .login(let flow2, _, _) = await state.begin(forced, session: session, ip: "10.0.0.1"),
+              case .mfa = await state.password(flow: flow2, username: "test-awsadmin@contoso.com", password: "Adm1n-Passw0rd!", ip: "10.0.0.1") else {
+            Issue.record("ForceAuthn must ask again"); return
+        }
+        // Still in the same 30-second window: the code already used is refused (RFC 6238 §5.2).
+        guard case .mfa(_, _, let replayed?) = await state.verifyCode(flow: flow2, code: code, ip: "10.0.0.1") else {
+            Issue.record("a used code must be refused"); return
+        }
+        #expect(replayed.code == "AADSTS500121")
+
         // The SSO session: straight to issuance, MFA remembered, AuthnInstant kept from the interactive sign-in.
         clock.advance(600)
         let again = await state.begin(.idpInitiated(app), session: session, ip: "10.0.0.1")
@@ -69,22 +82,9 @@ struct SignInFlowTests {
             #expect(same == session)
         }
         #expect(await state.sessionCount == 1)
-        // ForceAuthn ignores the session.
-        var forced = SignInRequest.idpInitiated(app)
-        forced.forceAuthn = true
-        guard case .login(let flow2, _, _) = await state.begin(forced, session: session, ip: "10.0.0.1"),
-              case .mfa = await state.password(flow: flow2, username: "test-awsadmin@contoso.com", password: "Adm1n-Passw0rd!", ip: "10.0.0.1") else {
-            Issue.record("ForceAuthn must ask again"); return
-        }
-        // The code already used is refused within its window (RFC 6238 §5.2).
-        guard case .mfa(_, _, let replayed?) = await state.verifyCode(flow: flow2, code: code, ip: "10.0.0.1") else {
-            Issue.record("a used code must be refused"); return
-        }
-        #expect(replayed.code == "AADSTS500121")
-
         let logs = await state.signInLogs()
-        #expect(logs.map(\.result) == ["failure", "failure", "interrupted", "failure", "success", "success", "interrupted", "failure"])
-        #expect(logs.map { $0.aadstsCode ?? "-" } == ["AADSTS50126", "AADSTS50034", "AADSTS50076", "AADSTS500121", "-", "-", "AADSTS50076", "AADSTS500121"])
+        #expect(logs.map(\.result) == ["failure", "failure", "interrupted", "failure", "success", "interrupted", "failure", "success"])
+        #expect(logs.map { $0.aadstsCode ?? "-" } == ["AADSTS50126", "AADSTS50034", "AADSTS50076", "AADSTS500121", "-", "AADSTS50076", "AADSTS500121", "-"])
         let success = logs[4]
         #expect(success.mfaDone && success.conditionalAccessStatus == "success" && success.authenticationRequirement == "multiFactorAuthentication")
         #expect(success.awsSessions == ["Administrator/test-awsadmin@contoso.com @ 123456789012"] && success.ipAddress == "10.0.0.1")
