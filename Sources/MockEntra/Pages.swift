@@ -83,7 +83,7 @@ public enum Pages {
         let rows = entries.reversed().map { e in
             "<tr><td>\(escape(e.createdDateTime))</td><td>\(escape(e.userPrincipalName ?? ""))</td><td>\(escape(e.appDisplayName ?? ""))</td>"
                 + "<td>\(escape(e.result))</td><td>\(escape(e.aadstsCode ?? ""))</td><td>\(e.mfaDone ? "yes" : "no")</td>"
-                + "<td>\(escape(e.conditionalAccessStatus))</td><td>\(escape(e.awsSessions.joined(separator: "<br>")).replacingOccurrences(of: "&lt;br&gt;", with: "<br>"))</td>"
+                + "<td>\(escape(e.conditionalAccessStatus))</td><td>\(e.awsSessions.map(escape).joined(separator: "<br>"))</td>"
                 + "<td>\(escape(e.ipAddress))</td></tr>"
         }.joined()
         return page("Sign-in logs", """
