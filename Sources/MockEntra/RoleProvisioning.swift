@@ -78,7 +78,7 @@ public struct RoleProvisioning: Sendable {
 
     /// Reads a ListRoles response. The parser resolves no entities and refuses a DOCTYPE, like every parse here.
     static func parse(_ data: Data) throws -> Page {
-        guard data.count <= 16 << 20, !String(decoding: data.prefix(4096), as: UTF8.self).contains("<!DOCTYPE") else {
+        guard data.count <= 16 << 20, data.range(of: Data("<!DOCTYPE".utf8)) == nil, data.range(of: Data("<!ENTITY".utf8)) == nil else {
             throw Failure(description: "ListRoles returned something that is not an IAM response")
         }
         let reader = ListRolesReader()

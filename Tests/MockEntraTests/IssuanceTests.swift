@@ -201,6 +201,11 @@ struct IssuanceTests {
         let long = RoleProvisioning.judge(.init(arn: "arn:aws:iam::123456789012:role/" + String(repeating: "r", count: 190), name: "long",
                                                 trustPolicy: policy(provider)))
         #expect(long.value == nil && long.skipped?.contains("limit is 239") == true)
+        // A hostile IAM endpoint: a DTD anywhere (after a long comment too) is refused before parsing.
+        let bomb = "<!--" + String(repeating: "x", count: 10_000) + "--><!DOCTYPE r [<!ENTITY a \"aaaa\">]><ListRolesResponse>&a;</ListRolesResponse>"
+        #expect(throws: RoleProvisioning.Failure.self) { try RoleProvisioning.parse(Data(bomb.utf8)) }
+        let page = try? RoleProvisioning.parse(Data("<ListRolesResponse><ListRolesResult><IsTruncated>true</IsTruncated><Marker>m2</Marker><Roles><member><Arn>a</Arn></member></Roles></ListRolesResult></ListRolesResponse>".utf8))
+        #expect(page?.truncated == true && page?.marker == "m2" && page?.roles.count == 1)
     }
 
     @Test("configuration: defaults fill what a file leaves out; a reply URL override points AWS apps at a local mock-aws")
