@@ -185,6 +185,9 @@ struct Report {
         line("Issuer", certificate.issuer)
         time("NotBefore", certificate.notBefore)
         time("NotAfter", certificate.notAfter)
+        if let notBefore = certificate.notBefore, let notAfter = certificate.notAfter {
+            line("Valid at \(SAMLInstant.format(now))", now < notBefore ? "no, not yet valid" : now >= notAfter ? "no, expired" : "yes")
+        }
         line("Key", "RSA \(certificate.keyBits) bits")
         line("SHA-1 thumbprint", certificate.sha1Thumbprint)
         line("SHA-256 thumbprint", certificate.sha256Thumbprint)

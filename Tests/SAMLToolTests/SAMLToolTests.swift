@@ -171,7 +171,7 @@ struct ToolCommandsTests {
         let response = try Tool.run(["inspect", "--at", Tool.judged, Tool.vectors.appendingPathComponent("valid_both_signed.xml").path])
         #expect(response.status == 0, "\(response.err)")
         for text in ["Message: Response", "IssueInstant: 2025-05-01T12:00:00.245Z (30 s ago)", "NotOnOrAfter: 2025-05-01T13:00:00.090Z (in 59 min 30 s)",
-                     "Signature on <Response", "Signature on <Assertion", "SHA-1 thumbprint: ", "https://aws.amazon.com/SAML/Attributes/Role: arn:aws:iam::123456789012:role/Administrator"] {
+                     "Signature on <Response", "Signature on <Assertion", "SHA-1 thumbprint: ", "Valid at 2025-05-01T12:00:30.000Z: no, not yet valid", "https://aws.amazon.com/SAML/Attributes/Role: arn:aws:iam::123456789012:role/Administrator"] {
             #expect(response.out.contains(text), "missing \(text)")
         }
         let request = AuthnRequest(id: "_req42", issueInstant: Date(), assertionConsumerServiceURL: "https://signin.aws.amazon.com/saml",
