@@ -56,7 +56,7 @@ struct Login: AsyncParsableCommand {
     @Option(help: "STS endpoint (default: mock-aws when the response is posted to one, else https://sts.amazonaws.com).")
     var stsEndpoint: String?
 
-    @Option(help: "DurationSeconds for AssumeRoleWithSAML.")
+    @Option(help: "DurationSeconds for AssumeRoleWithSAML (default: the response's SessionDuration; when it exceeds the role's MaxSessionDuration, the role's default hour is used instead).")
     var duration: Int?
 
     @Option(help: "The profile to write in the credentials file.")
@@ -95,8 +95,17 @@ struct Login: AsyncParsableCommand {
             let sessionName = response.assertion?.attribute(AttributeName.awsRoleSessionName)?.first ?? user
             let chosen = try choose(pairs, sessionName: sessionName)
             let endpoint = stsEndpoint ?? Self.stsEndpoint(form: posted.endpoint)
-            let credentials = try await STS.assumeRoleWithSAML(endpoint: endpoint, role: chosen, samlResponse: Data(posted.xml).base64EncodedString(),
-                                                               duration: duration)
+            // As saml2aws users ask (#1357, #1514): this flag, else the IdP's SessionDuration; and when AWS answers that it
+            // exceeds the role's MaxSessionDuration, once more without it (AWS's default hour) rather than failing.
+            let wanted = duration ?? response.assertion?.attribute(AttributeName.awsSessionDuration)?.first.flatMap { Int($0) }
+            let assertion = Data(posted.xml).base64EncodedString()
+            let credentials: STS.Credentials
+            do {
+                credentials = try await STS.assumeRoleWithSAML(endpoint: endpoint, role: chosen, samlResponse: assertion, duration: wanted)
+            } catch let failure as LoginFailure where wanted != nil && failure.description.contains("MaxSessionDuration") {
+                FileHandle.standardError.write(Data("saml login: \(wanted ?? 0) s exceeds the role's MaxSessionDuration; asking for AWS's default instead\n".utf8))
+                credentials = try await STS.assumeRoleWithSAML(endpoint: endpoint, role: chosen, samlResponse: assertion, duration: nil)
+            }
             if credentialProcess {
                 print(credentials.credentialProcessJSON)
             } else {

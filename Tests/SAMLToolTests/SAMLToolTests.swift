@@ -245,7 +245,8 @@ struct LoginCommandTests {
         let (entra, aws) = try await servers()
         let developer = ["login", "--idp-url", entra.baseURL, "--username", "test-awsdeveloper@contoso.com", "--password", "Dev3loper-Passw0rd!",
                          "--totp-secret", "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"]
-        let process = try Tool.run(developer + ["--credential-process"])
+        let process = try Tool.run(developer + ["--credential-process", "--duration", "7200"])
+        #expect(process.err.contains("7200 s exceeds the role's MaxSessionDuration"), "\(process.err)")
         #expect(process.status == 0, "\(process.err)")
         let json = try Tool.json(process.out)
         #expect(json["Version"] as? Int == 1 && (json["AccessKeyId"] as? String)?.hasPrefix("ASIA") == true && json["Expiration"] as? String != nil)
