@@ -58,6 +58,11 @@ public struct EntraError: Error, Sendable, Hashable, CustomStringConvertible {
         code: "AADSTS50074", name: "UserStrongAuthClientAuthNRequiredInterrupt",
         message: "Strong Authentication is required. The multi-factor authentication challenge was not passed.", httpStatus: 401)
 
+    public static let accountLocked = EntraError(
+        code: "AADSTS50053", name: "IdsLocked",
+        message: "Your account is locked because you've tried to sign in too many times with an incorrect user ID or password.",
+        httpStatus: 401)
+
     public static let blockedByConditionalAccess = EntraError(
         code: "AADSTS53003", name: "BlockedByConditionalAccess",
         message: "Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.",

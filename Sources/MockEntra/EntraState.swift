@@ -79,6 +79,8 @@ public actor EntraState {
     private var sessions: [String: Session] = [:]
     private var logs: [SignInLogEntry] = []
     private var lastTOTPStep: [String: Int64] = [:]
+    /// Consecutive wrong codes per user, across sign-ins, and when the last one came (the lockout below).
+    private var codeFailures: [String: (count: Int, last: Date)] = [:]
 
     public static let maxPending = 10_000
     public static let maxSessions = 10_000
@@ -87,6 +89,10 @@ public actor EntraState {
     /// How long an SSO session lasts without signing in again.
     public static let sessionLifetime: TimeInterval = 12 * 3600
     static let maxCodeAttempts = 5
+    /// Wrong codes in a row, over any number of sign-ins, before the user is locked out for ``codeLockout``: five
+    /// tries per sign-in alone would let someone with the password try all 10^6 codes by starting new sign-ins.
+    public static let maxCodeFailures = 10
+    public static let codeLockout: TimeInterval = 60
 
     public init(tenant: Tenant, keys: KeyRing, keyDirectory: KeyRingDirectory? = nil, clock: any SAMLClock = SystemClock(),
                 signInLog: URL? = nil) throws {
@@ -145,8 +151,16 @@ public actor EntraState {
     public func verifyCode(flow id: String, code: String, ip: String) -> SignInStep {
         guard var flow = live(id), let upn = flow.upn, let user = tenant.user(upn) else { return .failed(.flowExpired) }
         let now = clock.now
+        let key = upn.lowercased()
+        if let failures = codeFailures[key], failures.count >= Self.maxCodeFailures, now.timeIntervalSince(failures.last) < Self.codeLockout {
+            pending[id] = nil
+            log(flow, user: user, result: "failure", error: .accountLocked, ip: ip, access: .failed)
+            return .failed(.accountLocked)
+        }
         let step = user.totpSecret.flatMap { TOTP(base32: $0) }?.matchingStep(code.filter { !$0.isWhitespace }, at: now)
-        guard let step, step > (lastTOTPStep[upn.lowercased()] ?? .min) else {
+        guard let step, step > (lastTOTPStep[key] ?? .min) else {
+            let previous = codeFailures[key].map { now.timeIntervalSince($0.last) < Self.codeLockout ? $0.count : 0 } ?? 0
+            codeFailures[key] = (previous + 1, now)
             flow.mfaAttempts += 1
             log(flow, user: user, result: "failure", error: .mfaFailed, ip: ip, access: .failed)
             if flow.mfaAttempts >= Self.maxCodeAttempts {
@@ -157,7 +171,8 @@ public actor EntraState {
             pending[id] = flow
             return .mfa(flow: id, user: user, error: .mfaFailed)
         }
-        lastTOTPStep[upn.lowercased()] = step
+        lastTOTPStep[key] = step
+        codeFailures[key] = nil
         return authenticated(flow, user: user, mfa: true, ip: ip)
     }
 

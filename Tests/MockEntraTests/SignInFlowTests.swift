@@ -171,6 +171,38 @@ struct SignInFlowTests {
         await #expect(throws: EntraError.self, "expired: no longer assigned") { _ = try await roles() }
     }
 
+    @Test("ten wrong codes in a row, over several sign-ins, lock the user out for a minute (AADSTS50053)")
+    func codeLockout() async throws {
+        let clock = TestClock(F.start)
+        let state = try F.state(clock: clock)
+        let app = try #require(Tenant.contoso().application(F.appID))
+        func codePage() async -> String? {
+            guard case .login(let flow, _, _) = await state.begin(.idpInitiated(app), session: nil, ip: "::1"),
+                  case .mfa = await state.password(flow: flow, username: "test-awsadmin@contoso.com", password: "Adm1n-Passw0rd!", ip: "::1") else {
+                return nil
+            }
+            return flow
+        }
+        var wrong = 0
+        while wrong < EntraState.maxCodeFailures {
+            let flow = try #require(await codePage())
+            for _ in 0..<min(4, EntraState.maxCodeFailures - wrong) {
+                _ = await state.verifyCode(flow: flow, code: "000000", ip: "::1")
+                wrong += 1
+            }
+        }
+        let locked = try #require(await codePage())
+        guard case .failed(let error) = await state.verifyCode(flow: locked, code: F.code("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", at: clock.now), ip: "::1") else {
+            Issue.record("the right code must be refused while locked out"); return
+        }
+        #expect(error.code == "AADSTS50053")
+        clock.advance(EntraState.codeLockout + 1)
+        let after = try #require(await codePage())
+        guard case .issue = await state.verifyCode(flow: after, code: F.code("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", at: clock.now), ip: "::1") else {
+            Issue.record("after the lockout the right code works"); return
+        }
+    }
+
     @Test("a sign-in page left open past 15 minutes must be started again")
     func flowExpires() async throws {
         let clock = TestClock(F.start)
