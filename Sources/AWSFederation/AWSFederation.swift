@@ -106,6 +106,10 @@ public struct AssumeRoleWithSAMLResult: Sendable {
     public let nameQualifier: String
     public let sourceIdentity: String?
     public let claims: AWSClaims
+    /// The assertion's ID, and until when it could be presented (its bearer confirmation's NotOnOrAfter, else the
+    /// Conditions' NotOnOrAfter): what a replay cache keys on.
+    public let assertionID: String
+    public let assertionNotOnOrAfter: Date?
 }
 
 /// AWS's validation of SAML sign-in (aws-entra.md §2), for the STS API and the console sign-in endpoint.
@@ -295,7 +299,9 @@ public struct AWSFederation: Sendable {
             issuer: verified.assertion.issuer.value, audience: recipient,
             nameQualifier: FederatedSession.nameQualifier(issuer: verified.assertion.issuer.value, account: provider.account,
                                                           providerName: provider.name),
-            sourceIdentity: claims.sourceIdentity, claims: claims)
+            sourceIdentity: claims.sourceIdentity, claims: claims, assertionID: verified.assertion.id,
+            assertionNotOnOrAfter: verified.assertion.subject?.confirmations.first?.data?.notOnOrAfter
+                ?? verified.assertion.conditions?.notOnOrAfter)
     }
 
     /// AWS reports every SAML failure with one of a few texts (IAM troubleshooting guide); the library's reason rides along.
