@@ -64,22 +64,11 @@ public struct AWSClaims: Sendable, Hashable {
             sessionDuration = nil
         }
 
-        var tags: [(key: String, value: String)] = []
         let prefix = "https://aws.amazon.com/SAML/Attributes/PrincipalTag:"
-        for attribute in assertion.attributeStatement?.attributes ?? [] where attribute.name.hasPrefix(prefix) {
-            let key = String(attribute.name.dropFirst(prefix.count))
-            guard (1...128).contains(key.count), attribute.values.count == 1, attribute.values[0].count <= 256 else {
-                throw AWSError.invalidIdentityToken("Session tag \"\(key)\" must have a 1-128 character key and one value of at most 256 characters",
-                                                    cause: SAMLError(.awsSessionTags, "a session tag is out of bounds", expected: "key 1-128 characters, one value up to 256",
-                                                                     found: "\"\(key)\" with \(attribute.values.count) value(s)"))
-            }
-            tags.append((key, attribute.values[0]))
-        }
-        guard tags.count <= 50 else {
-            throw AWSError.packedPolicyTooLarge("Packed size of session tags exceeds the limit: \(tags.count) tags, at most 50 allowed")
-        }
-        principalTags = tags
+        let tags = (assertion.attributeStatement?.attributes ?? []).filter { $0.name.hasPrefix(prefix) }
+            .map { (key: String($0.name.dropFirst(prefix.count)), values: $0.values) }
         transitiveTagKeys = assertion.attribute(AttributeName.awsTransitiveTagKeys) ?? []
+        principalTags = try SessionTags.validate(tags, transitive: transitiveTagKeys)
 
         if let identities = assertion.attribute(AttributeName.awsSourceIdentity) {
             guard identities.count == 1, Self.isSessionName(identities[0]), !identities[0].lowercased().hasPrefix("aws:") else {

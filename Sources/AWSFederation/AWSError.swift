@@ -31,7 +31,9 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
                                     cause: SAMLError? = nil) -> AWSError {
         AWSError(code: "AccessDenied", message: message, httpStatus: 403, cause: cause)
     }
-    public static func validationError(_ message: String) -> AWSError { AWSError(code: "ValidationError", message: message) }
+    public static func validationError(_ message: String, cause: SAMLError? = nil) -> AWSError {
+        AWSError(code: "ValidationError", message: message, cause: cause)
+    }
     public static func packedPolicyTooLarge(_ message: String) -> AWSError { AWSError(code: "PackedPolicyTooLarge", message: message) }
     public static func malformedPolicyDocument(_ message: String) -> AWSError {
         AWSError(code: "MalformedPolicyDocument", message: message)

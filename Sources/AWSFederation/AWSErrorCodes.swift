@@ -25,4 +25,7 @@ extension SAMLError.Code {
     public static let awsRedemptionWindow = Self(rawValue: "aws.redemptionWindow")
     /// The Role's provider ARN names no SAML provider of the account.
     public static let awsProviderNotFound = Self(rawValue: "aws.providerNotFound")
+    /// The signature was made with a key that the Role pair's own provider does not publish (another provider
+    /// with the same Issuer signed it).
+    public static let awsProviderKeyMismatch = Self(rawValue: "aws.providerKeyMismatch")
 }

@@ -110,6 +110,10 @@ public struct AssumeRoleWithSAMLResult: Sendable {
     /// Conditions' NotOnOrAfter): what a replay cache keys on.
     public let assertionID: String
     public let assertionNotOnOrAfter: Date?
+    /// Which elements the verified signatures covered.
+    public let signedElements: SignedElements
+    /// SHA-256 thumbprints of the certificates (all of the pair's provider) that verified the signatures.
+    public let signingCertificates: [String]
 }
 
 /// AWS's validation of SAML sign-in (aws-entra.md §2), for the STS API and the console sign-in endpoint.
@@ -129,10 +133,8 @@ public struct AWSFederation: Sendable {
 
     /// STS AssumeRoleWithSAML: every rule of §2 in order; the session, or AWS's error.
     public func assumeRoleWithSAML(_ request: AssumeRoleWithSAMLRequest) throws(AWSError) -> AssumeRoleWithSAMLResult {
-        // §2.1 transport: lengths from the STS service model.
-        guard (4...100_000).contains(request.samlAssertion.count) else {
-            throw AWSError.validationError("1 validation error detected: Value at 'SAMLAssertion' failed to satisfy constraint: Member must have length less than or equal to 100000")
-        }
+        // §2.1 transport: lengths from the STS service model, before any decoding.
+        try Self.checkAssertionLength(request.samlAssertion)
         for (name, value) in [("roleArn", request.roleARN), ("principalArn", request.principalARN)] where !(20...2048).contains(value.count) {
             throw AWSError.validationError("1 validation error detected: Value '\(value)' at '\(name)' failed to satisfy constraint: Member must have length greater than or equal to 20")
         }
@@ -142,7 +144,7 @@ public struct AWSFederation: Sendable {
                                                 cause: SAMLError(.awsProviderNotFound, "no such SAML provider", expected: "an existing provider ARN",
                                                                  found: request.principalARN))
         }
-        let (verified, claims, recipient) = try verify(request.samlAssertion, providers: [provider])
+        let (verified, claims, recipient) = try verify(try decode(request.samlAssertion), providers: [provider])
         // §2.9 role: the requested pair must be in the assertion, the role must exist and trust the provider.
         guard let pair = claims.roles.first(where: { $0.roleARN.description == request.roleARN && $0.providerARN.description == request.principalARN }) else {
             throw AWSError.accessDenied("Not authorized to perform sts:AssumeRoleWithSAML",
@@ -151,7 +153,9 @@ public struct AWSFederation: Sendable {
                                                          expected: "\(request.roleARN),\(request.principalARN)",
                                                          found: claims.roles.map(\.value).joined(separator: " | ")))
         }
-        let role = try authorize(pair, provider: provider, verified: verified, claims: claims, recipient: recipient)
+        // The signature was checked with this provider's keys only (verify above), so the pair is bound to them.
+        let role = try authorize(pair, provider: provider, verified: verified, claims: claims, recipient: recipient,
+                                 roles: Dictionary(roles.map { ($0.arn, $0) }, uniquingKeysWith: { first, _ in first }))
         // §1.3 duration.
         let duration = request.durationSeconds ?? 3600
         guard duration >= 900 else {
@@ -160,10 +164,7 @@ public struct AWSFederation: Sendable {
         guard duration <= role.maxSessionDuration else {
             throw AWSError.validationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
         }
-        let now = clock.now
-        var expiration = now.addingTimeInterval(TimeInterval(duration))
-        if let attribute = claims.sessionDuration { expiration = min(expiration, now.addingTimeInterval(TimeInterval(attribute))) }
-        if let end = verified.assertion.authnStatement?.sessionNotOnOrAfter { expiration = min(expiration, end) }
+        let expiration = try sessionEnd(verified, claims: claims, limit: TimeInterval(duration))
         return result(pair, role: role, provider: provider, verified: verified, claims: claims, recipient: recipient, expiration: expiration)
     }
 
@@ -171,6 +172,8 @@ public struct AWSFederation: Sendable {
     /// start, in Role attribute order (one ⇒ straight to the console, several ⇒ the role chooser). The role's
     /// MaxSessionDuration does not apply here: min(SessionDuration or 1 h, SessionNotOnOrAfter).
     public func signIn(samlResponse: String) throws(AWSError) -> [AssumeRoleWithSAMLResult] {
+        // AWS's limit on the encoded response applies before any decoding (IAM-QUOTA, STS-MODEL).
+        try Self.checkAssertionLength(samlResponse)
         let bytes = try decode(samlResponse)
         guard let issuer = ResponsePeek.issuer(bytes),
               case let candidates = providers.filter({ $0.metadata.entityID == issuer }), !candidates.isEmpty else {
@@ -179,22 +182,42 @@ public struct AWSFederation: Sendable {
                                                                  expected: providers.map(\.metadata.entityID).joined(separator: " or "),
                                                                  found: ResponsePeek.issuer(bytes) ?? "no Issuer"))
         }
-        let (verified, claims, recipient) = try verify(samlResponse, providers: candidates)
-        let now = clock.now
-        var expiration = now.addingTimeInterval(TimeInterval(claims.sessionDuration ?? 3600))
-        if let end = verified.assertion.authnStatement?.sessionNotOnOrAfter { expiration = min(expiration, end) }
+        // One verification against every key of the providers with this Issuer (each key once); then each Role pair
+        // is granted only if the keys that made the signatures belong to the provider it names: AWS verifies a pair
+        // with its own provider's metadata, and every app of one Entra tenant has the same Issuer.
+        let (verified, claims, recipient) = try verify(bytes, providers: candidates)
+        let expiration = try sessionEnd(verified, claims: claims, limit: TimeInterval(claims.sessionDuration ?? 3600))
+        let byARN = Dictionary(candidates.map { ($0.arn, $0) }, uniquingKeysWith: { first, _ in first })
+        let rolesByARN = Dictionary(roles.map { ($0.arn, $0) }, uniquingKeysWith: { first, _ in first })
+        let signers = Set(verified.signingCertificates.map(\.der))
+        var keysOf: [String: Bool] = [:]  // provider ARN -> whether its metadata holds every signing key
         var sessions: [AssumeRoleWithSAMLResult] = []
         var lastError: AWSError?
         for pair in claims.roles {
-            guard let provider = candidates.first(where: { $0.arn == pair.providerARN.description }) else {
+            let arn = pair.providerARN.description
+            guard let provider = byARN[arn] else {
                 lastError = AWSError.invalidIdentityToken("Specified provider doesn't exist.",
                                                           cause: SAMLError(.awsProviderNotFound, "the Role value's provider is not in the account",
                                                                            expected: candidates.map(\.arn).joined(separator: " or "),
-                                                                           found: pair.providerARN.description))
+                                                                           found: arn))
+                continue
+            }
+            let signedByProvider: Bool
+            if let known = keysOf[arn] {
+                signedByProvider = known
+            } else {
+                signedByProvider = signers.isSubset(of: Set(provider.metadata.signingCertificates.map(\.der)))
+                keysOf[arn] = signedByProvider
+            }
+            guard signedByProvider else {
+                lastError = AWSError.invalidIdentityToken("Response signature invalid", cause: SAMLError(
+                    .awsProviderKeyMismatch, "the response was not signed with a key of the provider the Role value names",
+                    expected: "a signature by a certificate in the metadata of \(arn)",
+                    found: "a signature by " + verified.signingCertificates.map { "SHA-256 \($0.sha256Thumbprint)" }.joined(separator: " and ")))
                 continue
             }
             do {
-                let role = try authorize(pair, provider: provider, verified: verified, claims: claims, recipient: recipient)
+                let role = try authorize(pair, provider: provider, verified: verified, claims: claims, recipient: recipient, roles: rolesByARN)
                 sessions.append(result(pair, role: role, provider: provider, verified: verified, claims: claims,
                                        recipient: recipient, expiration: expiration))
             } catch {
@@ -203,6 +226,41 @@ public struct AWSFederation: Sendable {
         }
         guard !sessions.isEmpty else { throw lastError ?? AWSError.accessDenied() }
         return sessions
+    }
+
+    /// `SAMLAssertionType` in the STS model: 4 to 100,000 characters, counted before decoding (base64 is ASCII, so
+    /// bytes are characters; anything longer is refused without looking at it).
+    static func checkAssertionLength(_ encoded: String) throws(AWSError) {
+        let length = encoded.utf8.count
+        guard length <= 100_000 else {
+            throw AWSError.validationError("1 validation error detected: Value at 'SAMLAssertion' failed to satisfy constraint: Member must have length less than or equal to 100000",
+                                           cause: SAMLError(.inputTooLarge, "the encoded response is longer than AWS accepts",
+                                                            expected: "at most 100,000 base64 characters", found: "\(length) bytes"))
+        }
+        guard length >= 4 else {
+            throw AWSError.validationError("1 validation error detected: Value at 'SAMLAssertion' failed to satisfy constraint: Member must have length greater than or equal to 4",
+                                           cause: SAMLError(.inputEmpty, "the encoded response is shorter than AWS accepts",
+                                                            expected: "at least 4 base64 characters", found: "\(length)"))
+        }
+    }
+
+    /// When the session ends: `limit` (DurationSeconds, or the console's SessionDuration or one hour), never after the
+    /// assertion's SessionNotOnOrAfter; an assertion whose SessionNotOnOrAfter has passed starts no session (SAML core
+    /// 2.7.2: the IdP asks that the session end then; IAM-ASSERT: the console session lasts until the earlier of
+    /// SessionDuration and SessionNotOnOrAfter).
+    func sessionEnd(_ verified: VerifiedResponse, claims: AWSClaims, limit: TimeInterval) throws(AWSError) -> Date {
+        let now = clock.now
+        var end = now.addingTimeInterval(limit)
+        if let attribute = claims.sessionDuration { end = min(end, now.addingTimeInterval(TimeInterval(attribute))) }
+        if let sessionEnd = verified.assertion.authnStatement?.sessionNotOnOrAfter {
+            guard sessionEnd > now else {
+                throw AWSError.expiredToken("Response has expired", cause: SAMLError(
+                    .timeSessionEnded, "the AuthnStatement's SessionNotOnOrAfter has passed",
+                    expected: "SessionNotOnOrAfter after \(SAMLInstant.format(now))", found: SAMLInstant.format(sessionEnd)))
+            }
+            end = min(end, sessionEnd)
+        }
+        return end
     }
 
     // MARK: - Steps
@@ -216,11 +274,12 @@ public struct AWSFederation: Sendable {
     }
 
     /// §2.3-§2.8 and the attribute rules of §1: issuer, signature, encryption, subject confirmation, audience, time.
-    private func verify(_ base64: String, providers: [SAMLProvider]) throws(AWSError) -> (VerifiedResponse, AWSClaims, String) {
-        let bytes = try decode(base64)
+    private func verify(_ bytes: [UInt8], providers: [SAMLProvider]) throws(AWSError) -> (VerifiedResponse, AWSClaims, String) {
         let entityIDs = Set(providers.map(\.metadata.entityID))
         var policies: [any VerificationPolicy] = [
-            SignatureCoveragePolicy(.any), IssuerPolicy(anyOf: entityIDs), AWSRecipientPolicy(additional: settings.additionalSignInURLs),
+            SignatureCoveragePolicy(.any), IssuerPolicy(anyOf: entityIDs),
+            AWSDestinationPolicy(additional: settings.additionalSignInURLs),
+            AWSRecipientPolicy(additional: settings.additionalSignInURLs),
             AWSAudiencePolicy(audiences: settings.audiences, regional: settings.acceptRegionalAudiences),
             TimeWindowPolicy(skew: settings.clockSkew),
         ]
@@ -260,8 +319,8 @@ public struct AWSFederation: Sendable {
 
     /// §2.9-§2.11: the role exists, is not reserved, and its trust policy allows this provider, action and context.
     private func authorize(_ pair: AWSRolePair, provider: SAMLProvider, verified: VerifiedResponse, claims: AWSClaims,
-                           recipient: String) throws(AWSError) -> IAMRole {
-        guard let role = roles.first(where: { $0.arn == pair.roleARN }) else {
+                           recipient: String, roles: [AWSARN: IAMRole]) throws(AWSError) -> IAMRole {
+        guard let role = roles[pair.roleARN] else {
             throw AWSError.accessDenied(cause: SAMLError(.awsRoleNotFound, "the role does not exist",
                                                          expected: "an existing IAM role", found: pair.roleARN.description))
         }
@@ -301,13 +360,14 @@ public struct AWSFederation: Sendable {
                                                           providerName: provider.name),
             sourceIdentity: claims.sourceIdentity, claims: claims, assertionID: verified.assertion.id,
             assertionNotOnOrAfter: verified.assertion.subject?.confirmations.first?.data?.notOnOrAfter
-                ?? verified.assertion.conditions?.notOnOrAfter)
+                ?? verified.assertion.conditions?.notOnOrAfter,
+            signedElements: verified.signedElements, signingCertificates: verified.signingCertificates.map(\.sha256Thumbprint))
     }
 
     /// AWS reports every SAML failure with one of a few texts (IAM troubleshooting guide); the library's reason rides along.
     static func awsError(for error: SAMLError) -> AWSError {
         switch error.code {
-        case .timeExpired, .timeSubjectConfirmationExpired:
+        case .timeExpired, .timeSubjectConfirmationExpired, .timeSessionEnded:
             return .expiredToken("Response has expired", cause: error)
         case .awsRedemptionWindow:
             return .expiredToken("Token must be redeemed within 5 minutes of issuance", cause: error)
@@ -334,29 +394,32 @@ public struct AWSFederation: Sendable {
 }
 
 /// AWS's SubjectConfirmation rule (aws-entra.md §2.6): exactly one, bearer, with NotOnOrAfter and a Recipient that
-/// is an AWS sign-in SAML endpoint (global, regional, legacy `/static/saml`, China, or `/saml/acs/<IdP-ID>`).
+/// is an AWS sign-in SAML endpoint (``AWSSignInEndpoint``).
 struct AWSRecipientPolicy: VerificationPolicy {
     var additional: Set<String> = []
-
-    static func isSignInEndpoint(_ url: String) -> Bool {
-        let fixed: Set<String> = ["https://signin.aws.amazon.com/saml", "https://signin.aws.amazon.com/static/saml",
-                                  "https://signin.amazonaws.cn/saml", "https://signin.amazonaws-us-gov.com/saml"]
-        if fixed.contains(url) { return true }
-        guard let components = URLComponents(string: url), components.scheme == "https", components.query == nil,
-              let host = components.host else { return false }
-        let regional = host.hasSuffix(".signin.aws.amazon.com") && host.split(separator: ".").count == 5
-        let global = host == "signin.aws.amazon.com"
-        guard regional || global else { return false }
-        if components.path == "/saml" { return regional }
-        let parts = components.path.split(separator: "/")
-        return parts.count == 3 && parts[0] == "saml" && parts[1] == "acs" && !parts[2].isEmpty
-    }
 
     func check(_ context: VerificationContext) throws(SAMLError) {
         let additional = self.additional
         try RecipientPolicy([], requireSingleConfirmation: true, requireConfirmationExpiry: true,
-                            accepting: { Self.isSignInEndpoint($0) || additional.contains($0) })
+                            accepting: { AWSSignInEndpoint.contains($0) || additional.contains($0) })
             .check(context)
+    }
+}
+
+/// A Response's Destination, when present, must be where it was delivered: an AWS sign-in endpoint (SAML bindings
+/// 3.5.5.2: the recipient MUST check that it is the location the message was received at). An absent Destination is
+/// allowed, as AWS allows it for assertion-only signed responses.
+struct AWSDestinationPolicy: VerificationPolicy {
+    var additional: Set<String> = []
+
+    func check(_ context: VerificationContext) throws(SAMLError) {
+        guard let destination = context.response.destination else { return }
+        guard AWSSignInEndpoint.contains(destination) || additional.contains(destination) else {
+            throw SAMLError(.destinationMismatch, "the Response was sent to another endpoint",
+                            expected: "an AWS sign-in endpoint such as https://signin.aws.amazon.com/saml"
+                                + (additional.isEmpty ? "" : " or " + additional.sorted().joined(separator: " or ")),
+                            found: destination.isEmpty ? "an empty Destination" : "\"\(destination)\"")
+        }
     }
 }
 
@@ -369,7 +432,7 @@ struct AWSAudiencePolicy: VerificationPolicy {
         var accepted = audiences
         if regional {
             for restriction in context.assertion.conditions?.audienceRestrictions ?? [] {
-                for value in restriction where AWSRecipientPolicy.isSignInEndpoint(value) { accepted.insert(value) }
+                for value in restriction where AWSSignInEndpoint.contains(value) { accepted.insert(value) }
             }
         }
         try AudiencePolicy(accepted).check(context)

@@ -62,11 +62,16 @@ public struct ResponseJudge: Sendable {
     public var recipients: Set<String>
     public var allowSHA1: Bool
     public var clock: any SAMLClock
+    /// With ``aws``: the account's SAML providers, each with its own metadata, as IAM holds them. A Role pair is then
+    /// judged with the keys of the provider it names only. Empty: every provider the Role values name is taken to
+    /// publish ``certificates`` (one IdP, one trust set).
+    public var providers: [SAMLProvider]
 
     public init(certificates: [Certificate], entityID: String? = nil, aws: Bool = false, audiences: Set<String> = [],
-                recipients: Set<String> = [], allowSHA1: Bool = false, clock: any SAMLClock = SystemClock()) {
+                recipients: Set<String> = [], allowSHA1: Bool = false, clock: any SAMLClock = SystemClock(),
+                providers: [SAMLProvider] = []) {
         (self.certificates, self.entityID, self.aws, self.audiences) = (certificates, entityID, aws, audiences)
-        (self.recipients, self.allowSHA1, self.clock) = (recipients, allowSHA1, clock)
+        (self.recipients, self.allowSHA1, self.clock, self.providers) = (recipients, allowSHA1, clock, providers)
     }
 
     /// The checks in the order they run; a failure at one means every later one was not reached.
@@ -83,6 +88,8 @@ public struct ResponseJudge: Sendable {
         let raw = code.rawValue
         switch raw {
         case SAMLError.Code.awsProviderNotFound.rawValue: return 3
+        case SAMLError.Code.awsProviderKeyMismatch.rawValue: return 2
+        case _ where raw.hasPrefix("limit.") || raw.hasPrefix("input.") || raw.hasPrefix("url."): return 0
         case SAMLError.Code.awsRedemptionWindow.rawValue: return 7
         case SAMLError.Code.awsRoleSessionName.rawValue: return 9
         case SAMLError.Code.awsSessionDuration.rawValue, SAMLError.Code.awsSessionTags.rawValue, SAMLError.Code.awsSourceIdentity.rawValue:
@@ -140,35 +147,46 @@ public struct ResponseJudge: Sendable {
         let peeked = try? ResponsePeek.response(xml)
         let issuer = entityID ?? peeked?.issuer?.value ?? peeked?.assertion?.issuer.value ?? ""
         let pairs = (peeked?.assertion?.attribute(AttributeName.awsRole) ?? []).compactMap { try? AWSRolePair($0) }
-        var providers: [SAMLProvider] = []
-        for pair in pairs where !providers.contains(where: { $0.arn == pair.providerARN.description }) {
-            providers.append(SAMLProvider(name: pair.providerName, account: pair.account,
-                                          metadata: IdentityProviderMetadata(entityID: issuer, signingCertificates: certificates),
-                                          partition: pair.providerARN.partition))
+        var accountProviders = providers
+        if accountProviders.isEmpty {
+            // One trust set: each provider the Role values name publishes it (indexed, so many Role values stay linear).
+            var named: Set<String> = []
+            for pair in pairs where named.insert(pair.providerARN.description).inserted {
+                accountProviders.append(SAMLProvider(name: pair.providerName, account: pair.account,
+                                                     metadata: IdentityProviderMetadata(entityID: issuer, signingCertificates: certificates),
+                                                     partition: pair.providerARN.partition))
+            }
+            if accountProviders.isEmpty {
+                // No usable Role value: a stand-in provider, so that AWS's checks run up to the Role rule.
+                accountProviders.append(SAMLProvider(name: "IdP", account: "000000000000",
+                                                     metadata: IdentityProviderMetadata(entityID: issuer, signingCertificates: certificates)))
+            }
         }
-        if providers.isEmpty {
-            // No usable Role value: a stand-in provider, so that AWS's checks run up to the Role rule.
-            providers.append(SAMLProvider(name: "IdP", account: "000000000000",
-                                          metadata: IdentityProviderMetadata(entityID: issuer, signingCertificates: certificates)))
-        }
-        let roles = pairs.map { pair in
-            IAMRole(arn: pair.roleARN, uniqueID: "AROA" + SAMLDigest.hex(SAMLDigest.sha256(Array(pair.value.utf8))).prefix(17).uppercased(),
-                    trustPolicy: Self.permissiveTrust(pair.providerARN.description), maxSessionDuration: 43_200)
+        // Every role the Role values name exists and trusts its provider: the judge knows no real trust policy.
+        var trust: [String: TrustPolicy] = [:]
+        var roles: [IAMRole] = []
+        var seenRoles: Set<String> = []
+        for pair in pairs where seenRoles.insert(pair.roleARN.description).inserted {
+            let provider = pair.providerARN.description
+            let policy = trust[provider] ?? Self.permissiveTrust(provider)
+            trust[provider] = policy
+            roles.append(IAMRole(arn: pair.roleARN,
+                                 uniqueID: "AROA" + SAMLDigest.hex(SAMLDigest.sha256(Array(pair.value.utf8))).prefix(17).uppercased(),
+                                 trustPolicy: policy, maxSessionDuration: 43_200))
         }
         var settings = FederationSettings(allowSHA1: true)
         settings.audiences.formUnion(audiences)
         settings.additionalSignInURLs = recipients
-        let federation = AWSFederation(providers: providers, roles: roles, settings: settings, clock: clock)
+        let federation = AWSFederation(providers: accountProviders, roles: roles, settings: settings, clock: clock)
         do throws(AWSError) {
             let sessions = try federation.signIn(samlResponse: Data(xml).base64EncodedString())
-            let verified = try? Verifier(trusting: certificates, policies: [SignatureCoveragePolicy(.any)],
-                                         algorithms: AlgorithmPolicy(allowSHA1: true), clock: clock).verify(xml)
             let claims = sessions.first?.claims
             let part = ResponseDiagnosis.AWSPart(
                 roles: claims?.roles.map { .init(roleArn: $0.roleARN.description, providerArn: $0.providerARN.description) } ?? [],
                 roleSessionName: claims?.roleSessionName, sessionDuration: claims?.sessionDuration,
                 sessions: sessions.map(\.session.consoleDisplay))
-            return diagnosis(accepted: true, verified: verified, failure: nil, failedAt: nil, skipped: [], xml: xml, aws: part)
+            return diagnosis(accepted: true, verified: nil, failure: nil, failedAt: nil, skipped: [], xml: xml, aws: part,
+                             signedElements: sessions.first.map { "\($0.signedElements)" })
         } catch {
             let failure = ResponseDiagnosis.Failure(code: error.code, message: error.message, reason: error.cause?.description,
                                                     hint: error.cause.flatMap(Self.hint))
@@ -182,7 +200,8 @@ public struct ResponseJudge: Sendable {
     }
 
     private func diagnosis(accepted: Bool, verified: VerifiedResponse?, failure: ResponseDiagnosis.Failure?, failedAt: Int?,
-                           skipped: Set<Int>, xml: [UInt8], aws: ResponseDiagnosis.AWSPart? = nil) -> ResponseDiagnosis {
+                           skipped: Set<Int>, xml: [UInt8], aws: ResponseDiagnosis.AWSPart? = nil,
+                           signedElements: String? = nil) -> ResponseDiagnosis {
         let names = Self.checkNames(aws: self.aws)
         let checks = names.enumerated().map { index, name -> ResponseDiagnosis.Check in
             if let failedAt {
@@ -199,7 +218,7 @@ public struct ResponseJudge: Sendable {
         }
         return ResponseDiagnosis(accepted: accepted, issuer: assertion?.issuer.value ?? ResponsePeek.issuer(xml),
                                  nameID: assertion?.subject?.nameID?.value, attributes: attributes, aws: aws, error: failure,
-                                 checks: checks, signedElements: verified.map { "\($0.signedElements)" })
+                                 checks: checks, signedElements: signedElements ?? verified.map { "\($0.signedElements)" })
     }
 
     static func skipReason(_ index: Int) -> String {
@@ -239,6 +258,12 @@ public struct ResponseJudge: Sendable {
             return "The signed content was changed after Entra signed it (a proxy, an extension or a manual edit). Capture the response unmodified."
         case .signatureAlgorithmNotAllowed:
             return "In Entra: SAML Certificates → Signing Algorithm \"SHA-256\" (or pass --allow-sha1 to accept SHA-1)."
+        case .awsProviderKeyMismatch:
+            return "The Role value names an IAM SAML provider whose metadata does not hold the key that signed the response (every app of one Entra tenant has the same Issuer, but its own certificate). Use the role of the provider made from this app's Federation Metadata XML, or update that provider's metadata."
+        case .limitElements, .limitDepth, .limitAttributes, .limitNamespaces, .limitIDLength, .inputTooLarge:
+            return "The message is larger or more deeply nested than any SAML response Entra sends (and than AWS accepts): it was altered or is not a sign-in response."
+        case .timeSessionEnded:
+            return "The AuthnStatement's SessionNotOnOrAfter has passed: Entra ended the sign-in session. Sign in again."
         case .issuerMismatch, .issuerMissing, .awsProviderNotFound:
             return "The response comes from another Entra tenant or application than the IAM provider's metadata. Upload this application's Federation Metadata XML to the IAM identity provider, and check the Role values name that provider."
         case .destinationMismatch, .destinationMissing, .subjectConfirmationRecipient, .subjectConfirmationMissing:

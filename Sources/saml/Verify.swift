@@ -14,6 +14,8 @@ struct Verify: AsyncParsableCommand {
             Examples:
               saml verify --aws --metadata federationmetadata.xml capture.har
               saml verify --aws --cert entra.pem --at 2025-05-01T12:00:30Z response.b64
+              saml verify --aws --metadata arn:aws:iam::123456789012:saml-provider/AppA=a.xml \\
+                                --metadata arn:aws:iam::123456789012:saml-provider/AppB=b.xml capture.har
               pbpaste | saml verify --cert idp.pem --audience https://sp.example.com --json -
             """)
 
@@ -23,8 +25,11 @@ struct Verify: AsyncParsableCommand {
     @Option(name: .customLong("cert"), help: "A trusted signing certificate (PEM); repeatable.")
     var certificates: [String] = []
 
-    @Option(help: "IdP federation metadata (a file or an http(s) URL): its certificates and entity ID are trusted.")
-    var metadata: String?
+    @Option(help: ArgumentHelp(
+        "IdP federation metadata (a file or an http(s) URL): its certificates and entity ID are trusted.",
+        discussion: "With --aws, PROVIDER-ARN=SOURCE makes it the metadata of that IAM SAML provider, and each Role pair is then judged with its own provider's keys only, as AWS does; repeat it for several providers.",
+        valueName: "[PROVIDER-ARN=]SOURCE"))
+    var metadata: [String] = []
 
     @Flag(help: "Apply AWS's rules: AWS audiences and sign-in URLs, the Role and RoleSessionName attributes, the sessions.")
     var aws = false
@@ -47,8 +52,30 @@ struct Verify: AsyncParsableCommand {
     @Flag(help: "Print one JSON object instead of the checklist.")
     var json = false
 
+    /// `--metadata` values split into (provider ARN, source); the ARN is nil for plain sources.
+    var metadataSources: [(provider: AWSARN?, source: String)] {
+        metadata.map { value in
+            if value.hasPrefix("arn:"), let equals = value.firstIndex(of: "="), let arn = AWSARN(String(value[..<equals])) {
+                return (arn, String(value[value.index(after: equals)...]))
+            }
+            return (nil, value)
+        }
+    }
+
     func validate() throws {
-        if certificates.isEmpty && metadata == nil { throw ValidationError("give the IdP's certificate (--cert) or metadata (--metadata)") }
+        if certificates.isEmpty && metadata.isEmpty { throw ValidationError("give the IdP's certificate (--cert) or metadata (--metadata)") }
+        let bound = metadataSources.filter { $0.provider != nil }
+        if !bound.isEmpty {
+            guard aws else { throw ValidationError("--metadata PROVIDER-ARN=SOURCE names an IAM provider: it needs --aws") }
+            guard bound.count == metadata.count, certificates.isEmpty else {
+                throw ValidationError("with PROVIDER-ARN=SOURCE, give every metadata that way and no --cert: each key belongs to one provider")
+            }
+            for (arn, _) in bound where arn.map({ $0.service != "iam" || !$0.resource.hasPrefix("saml-provider/") }) ?? true {
+                throw ValidationError("not a SAML provider ARN: \(arn?.description ?? "")")
+            }
+        } else if metadata.count > 1 {
+            throw ValidationError("several metadata files: say which IAM provider each belongs to (--metadata PROVIDER-ARN=SOURCE)")
+        }
         if let at, SAMLInstant.parse(at) == nil { throw ValidationError("--at: not an ISO 8601 instant: \(at)") }
     }
 
@@ -56,14 +83,20 @@ struct Verify: AsyncParsableCommand {
         try await guarded {
             var trusted = try Input.certificates(certificates)
             var entityID = issuer
-            if let metadata {
-                let parsed = try await Input.metadata(metadata)
-                trusted += parsed.signingCertificates
-                entityID = entityID ?? parsed.entityID
+            var providers: [SAMLProvider] = []
+            for (arn, source) in metadataSources {
+                let parsed = try await Input.metadata(source)
+                if let arn {
+                    providers.append(SAMLProvider(name: String(arn.resource.dropFirst("saml-provider/".count)), account: arn.account,
+                                                  metadata: parsed, partition: arn.partition))
+                } else {
+                    trusted += parsed.signingCertificates
+                    entityID = entityID ?? parsed.entityID
+                }
             }
             let clock: any SAMLClock = at.flatMap(FixedClock.init) ?? SystemClock()
             let judge = ResponseJudge(certificates: trusted, entityID: entityID, aws: aws, audiences: Set(audience),
-                                      recipients: Set(recipient), allowSHA1: allowSHA1, clock: clock)
+                                      recipients: Set(recipient), allowSHA1: allowSHA1, clock: clock, providers: providers)
             let diagnosis: ResponseDiagnosis
             var captured: CapturedMessage?
             do {

@@ -98,6 +98,8 @@ extension SAMLError.Code {
     public static let timeMissingExpiry = Self(rawValue: "time.missingExpiry")
     public static let timeIssuedInFuture = Self(rawValue: "time.issuedInFuture")
     public static let timeTooOld = Self(rawValue: "time.tooOld")
+    /// The AuthnStatement's SessionNotOnOrAfter has passed (SAML core 2.7.2).
+    public static let timeSessionEnded = Self(rawValue: "time.sessionEnded")
     public static let inResponseToMismatch = Self(rawValue: "inResponseTo.mismatch")
     public static let inResponseToUnsolicited = Self(rawValue: "inResponseTo.unsolicited")
     public static let conditionsUnsupported = Self(rawValue: "conditions.unsupported")

@@ -1,17 +1,6 @@
 import CXMLSec
 import CXMLSecShim
 
-/// Limits applied before and during parsing.
-public struct ParseLimits: Sendable, Hashable {
-    /// Largest accepted document, in bytes (after base64 decoding). AWS accepts at most 100,000 base64 characters
-    /// (aws-entra.md §2.1); the default leaves room for responses with many roles.
-    public var maxDocumentBytes: Int
-
-    public init(maxDocumentBytes: Int = 1 << 20) { self.maxDocumentBytes = maxDocumentBytes }
-
-    public static let `default` = ParseLimits()
-}
-
 /// A libxml2 document parsed once, with no DTD, no entities and no network (attacks.md §0.1, §5).
 final class NativeDocument {
     let doc: DocPtr
@@ -45,14 +34,18 @@ final class NativeDocument {
             throw SAMLError(.parseDTDForbidden, "DTDs are not allowed in SAML messages",
                             expected: "no <!DOCTYPE>", found: "a <!DOCTYPE> declaration")
         }
+        // Bounded cost before libxml2 does any work (ParseLimits).
+        _ = try LexicalPrescan(bytes, limits: limits)
         guard let ctxt = xmlNewParserCtxt() else {
             throw SAMLError(.libraryUnavailable, "libxml2 could not allocate a parser")
         }
         defer { xmlFreeParserCtxt(ctxt) }
-        // NONET: no network. Deliberately absent: NOENT (substitutes entities, loads external ones), DTDLOAD,
+        // NONET: no network. IGNORE_ENC with "UTF-8" below: the bytes are read as UTF-8 whatever the XML declaration
+        // says, as LexicalPrescan read them (an encoding switch would show libxml2 markup the scan never saw).
+        // Deliberately absent: NOENT (substitutes entities, loads external ones), DTDLOAD,
         // DTDATTR, HUGE (lifts libxml2's size limits), RECOVER.
-        let options = Int32(XML_PARSE_NONET.rawValue | (readOnly ? XML_PARSE_COMPACT.rawValue : 0))
-        let parsed = xmlCtxtReadMemory(ctxt, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, nil,
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_IGNORE_ENC.rawValue | (readOnly ? XML_PARSE_COMPACT.rawValue : 0))
+        let parsed = xmlCtxtReadMemory(ctxt, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, "UTF-8",
                                        options)
         guard let parsed, ctxt.pointee.wellFormed != 0 else {
             if let parsed { xmlFreeDoc(parsed) }

@@ -7,6 +7,9 @@ struct CoreVerification {
     var assertion: Assertion
     var signedElements: SignedElements
     var certificate: Certificate
+    /// Every certificate that verified a signature of the message (two when the Response and the Assertion were
+    /// signed with different trusted keys).
+    var certificates: [Certificate]
     /// Whether the assertion arrived as an EncryptedAssertion.
     var wasEncrypted = false
 }
@@ -143,20 +146,22 @@ enum NativeResponseVerifier {
         }
         let verifier = NativeSignatureVerifier(document: document, algorithms: algorithms, trusted: trusted)
         var signed: SignedElements = outerSignature == nil ? [] : .response
-        var certificate: Certificate? = outerSignature
+        var certificates: [Certificate] = outerSignature.map { [$0] } ?? []
         if let assertionSignature {
-            certificate = try verifier.verify(signature: assertionSignature, of: assertionNode, id: assertionID)
+            certificates.append(try verifier.verify(signature: assertionSignature, of: assertionNode, id: assertionID))
             signed.insert(.assertion)
         }
         if let responseSignature {
-            certificate = try verifier.verify(signature: responseSignature, of: root, id: responseID)
+            certificates.append(try verifier.verify(signature: responseSignature, of: root, id: responseID))
             signed.insert(.response)
         }
-        guard let certificate else { throw SAMLError(.signatureMissing, "the Response is not signed") }
+        guard let certificate = certificates.last else { throw SAMLError(.signatureMissing, "the Response is not signed") }
         let assertion = try ResponseReader.assertion(assertionNode)
         let response = try ResponseReader.response(root, status: status, assertion: assertion)
+        var distinct: [Certificate] = []
+        for c in certificates where !distinct.contains(c) { distinct.append(c) }
         return CoreVerification(response: response, assertion: assertion, signedElements: signed, certificate: certificate,
-                                wasEncrypted: decrypted)
+                                certificates: distinct, wasEncrypted: decrypted)
     }
 
     /// attacks.md §9: check the Response signature on the document as received (it covers the encrypted form), decrypt
@@ -199,6 +204,11 @@ enum NativeResponseVerifier {
             throw SAMLError(.parseDTDForbidden, "DTDs are not allowed in SAML messages", expected: "no <!DOCTYPE>",
                             found: "one in the decrypted assertion")
         }
+        // Anyone can encrypt to the SP's public certificate: the plaintext is as hostile as the message itself.
+        let prescan: Result<LexicalPrescan, SAMLError> = plaintext.withUnsafeBytes { raw in
+            do throws(SAMLError) { return .success(try LexicalPrescan(raw, limits: limits)) } catch { return .failure(error) }
+        }
+        _ = try prescan.get()
         // Parsed in the Response's context, so namespaces the IdP declared on ancestors still resolve.
         var parsed: NodePtr?
         let rc = plaintext.withUnsafeBytes { raw in

@@ -10,6 +10,16 @@ struct NativeSignatureVerifier {
     let algorithms: AlgorithmPolicy
     let trusted: [Certificate]
 
+    /// `trusted` without repeats: a signature without KeyInfo is tried against each certificate in turn, so a key
+    /// listed by many providers (every app of one tenant publishes the same metadata) must cost one attempt, not one
+    /// per listing.
+    init(document: NativeDocument, algorithms: AlgorithmPolicy, trusted: [Certificate]) {
+        self.document = document
+        self.algorithms = algorithms
+        var seen = Set<[UInt8]>()
+        self.trusted = trusted.filter { seen.insert($0.der).inserted }
+    }
+
     private static let ds: StaticString = "http://www.w3.org/2000/09/xmldsig#"
 
     /// Verifies `signature`, a direct child of `element` whose ID is `id`. Returns the certificate that verified it.

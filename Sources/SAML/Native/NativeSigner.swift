@@ -37,7 +37,7 @@ enum NativeSigner {
     /// them in that order: inner elements first, so that an outer signature covers the inner one.
     static func signInPlace(_ xml: [UInt8], target: (NodePtr) throws(SAMLError) -> [NodePtr], template: SignatureTemplate,
                             key: NativeKey) throws(SAMLError) -> [UInt8] {
-        let document = try NativeDocument.parse(xml, limits: ParseLimits(maxDocumentBytes: Int.max))
+        let document = try NativeDocument.parse(xml, limits: ParseLimits.ownOutput)
         guard let root = document.root else { throw SAMLError(.signingInvalidInput, "the document has no root") }
         var ids: [String] = []
         for element in try target(root) {
@@ -92,7 +92,7 @@ enum NativeSigner {
 
     private static func signDocument(_ xml: [UInt8], elementIDs: [String], key: NativeKey) throws(SAMLError)
         -> (NativeDocument, NodePtr, [String: (digestValue: String, signatureValue: String)]) {
-        let document = try NativeDocument.parse(xml, limits: ParseLimits(maxDocumentBytes: Int.max))
+        let document = try NativeDocument.parse(xml, limits: ParseLimits.ownOutput)
         guard let root = document.root else { throw SAMLError(.signingInvalidInput, "the document has no root") }
         return (document, root, try fill(document, root: root, elementIDs: elementIDs, key: key))
     }

@@ -53,7 +53,8 @@ public struct Verifier: Sendable {
                                           now: clock.now, requestID: requestID)
         for policy in policies { try policy.check(context) }
         return VerifiedResponse(response: core.response, assertion: core.assertion, signedElements: core.signedElements,
-                                signingCertificate: core.certificate, wasEncrypted: core.wasEncrypted)
+                                signingCertificate: core.certificate, signingCertificates: core.certificates,
+                                wasEncrypted: core.wasEncrypted)
     }
 
     /// Checks only the signatures of a Response or bare Assertion (same parser, document scan, algorithm allowlist,

@@ -1,0 +1,55 @@
+/// Limits applied before any parsing work: the size, then a lexical pre-scan of the bytes (``LexicalPrescan``) for
+/// the shapes that make libxml2 or the checks after it slow: libxml2 2.9 checks each attribute of an element against
+/// every earlier one (60,000 attributes on one element took two minutes), looks namespace prefixes up through every
+/// declaration in scope, and recurses per level of nesting. Every limit refused has its own ``SAMLError/Code``.
+///
+/// The defaults leave ample room for real SAML: an Entra response has about 50 elements, at most 5 attributes per
+/// element, 3 namespace declarations and a depth of 7; one with 1,000 Role values has about 1,050 elements.
+public struct ParseLimits: Sendable, Hashable {
+    /// Largest accepted document, in bytes (after base64 decoding). AWS accepts at most 100,000 base64 characters
+    /// (aws-entra.md §2.1), which its own paths check first; the library's default leaves room for other uses.
+    public var maxDocumentBytes: Int
+    /// Most elements in the document.
+    public var maxElements: Int
+    /// Deepest nesting of elements (the root is depth 1).
+    public var maxDepth: Int
+    /// Most attributes on one element, namespace declarations included.
+    public var maxAttributesPerElement: Int
+    /// Most namespace declarations (`xmlns`, `xmlns:p`) on one element.
+    public var maxNamespaceDeclarationsPerElement: Int
+    /// Most namespace declarations in the whole document.
+    public var maxNamespaceDeclarations: Int
+    /// Longest value of an ID attribute (`ID`, `Id`, `id`, `xml:id`, `AssertionID`, `ResponseID`), in bytes.
+    public var maxIDLength: Int
+
+    public init(maxDocumentBytes: Int = 1 << 20, maxElements: Int = 10_000, maxDepth: Int = 64,
+                maxAttributesPerElement: Int = 32, maxNamespaceDeclarationsPerElement: Int = 16,
+                maxNamespaceDeclarations: Int = 256, maxIDLength: Int = 256) {
+        self.maxDocumentBytes = maxDocumentBytes
+        self.maxElements = maxElements
+        self.maxDepth = maxDepth
+        self.maxAttributesPerElement = maxAttributesPerElement
+        self.maxNamespaceDeclarationsPerElement = maxNamespaceDeclarationsPerElement
+        self.maxNamespaceDeclarations = maxNamespaceDeclarations
+        self.maxIDLength = maxIDLength
+    }
+
+    public static let `default` = ParseLimits()
+
+    /// For documents this library wrote itself (signing, encrypting): no limit. Never for received messages.
+    static let ownOutput = ParseLimits(maxDocumentBytes: .max, maxElements: .max, maxDepth: .max, maxAttributesPerElement: .max,
+                                       maxNamespaceDeclarationsPerElement: .max, maxNamespaceDeclarations: .max, maxIDLength: .max)
+}
+
+extension SAMLError.Code {
+    /// More elements than ``ParseLimits/maxElements``.
+    public static let limitElements = Self(rawValue: "limit.elements")
+    /// Nested deeper than ``ParseLimits/maxDepth``.
+    public static let limitDepth = Self(rawValue: "limit.depth")
+    /// An element with more attributes than ``ParseLimits/maxAttributesPerElement``.
+    public static let limitAttributes = Self(rawValue: "limit.attributes")
+    /// Too many namespace declarations on one element or in the document.
+    public static let limitNamespaces = Self(rawValue: "limit.namespaces")
+    /// An ID attribute longer than ``ParseLimits/maxIDLength``.
+    public static let limitIDLength = Self(rawValue: "limit.idLength")
+}
