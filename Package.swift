@@ -99,7 +99,7 @@ let package = Package(
         .executableTarget(name: "validate-capture", dependencies: ["SAML", "AWSFederation"], path: "Examples/ValidateCapture"),
         // Example (c): both servers inside a Swift test.
         .testTarget(name: "FederationExampleTests", dependencies: ["LocalFederation"], path: "Examples/FederationTest"),
-        .testTarget(name: "SAMLTests", dependencies: ["SAML", "SAMLTestVectors"]),
+        .testTarget(name: "SAMLTests", dependencies: ["SAML", "SAMLTestVectors", "SAMLAttacks"]),
         .testTarget(name: "AWSFederationTests", dependencies: ["AWSFederation", "SAML"]),
         // Starts the built servers for the tests, as a user would, and talks HTTP to them.
         .target(name: "ServerTesting", path: "Tests/ServerTesting"),

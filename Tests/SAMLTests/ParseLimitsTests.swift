@@ -1,0 +1,76 @@
+import Foundation
+import SAML
+import SAMLAttacks
+import Testing
+
+@Suite("Cost is bounded before libxml2 does any work")
+struct ParseLimitsTests {
+    static let signed = try! Fixtures.signer.sign(Fixtures.response(), mode: .assertion)
+
+    @Test("each bomb just over its limit is refused with its own code; just under, the response still verifies",
+          arguments: [(CostBomb.attributes, 32 - 6, SAMLError.Code.limitAttributes), (.namespaces, 16 - 2, .limitNamespaces),
+                      (.siblings, 10_000 - 60, .limitElements), (.depth, 64 - 3, .limitDepth), (.idLength, 256, .limitIDLength)])
+    func limits(bomb: CostBomb, under: Int, code: SAMLError.Code) throws {
+        // The root already has 6 attributes and 2 namespace declarations; the response about 55 elements and depth 2
+        // above Extensions' content.
+        let fits = Array(try bomb.apply(to: Self.signed, count: under).utf8)
+        let verified = try Fixtures.verifier().verify(fits)
+        #expect(verified.nameID?.value == "test-awsadmin@contoso.com")
+        let over = Array(try bomb.apply(to: Self.signed, count: under + 100).utf8)
+        let error = expectError(code) { try Fixtures.verifier().verify(over) }
+        #expect(error?.expected?.contains("at most") == true)
+    }
+
+    @Test("the limits are configurable, and apply to every parse: requests, peeks, metadata")
+    func configurable() throws {
+        let bomb = Array(try CostBomb.attributes.apply(to: Self.signed, count: 100).utf8)
+        var verifier = Fixtures.verifier()
+        verifier.limits.maxAttributesPerElement = 200
+        #expect(try verifier.verify(bomb).nameID != nil)
+        expectError(.limitAttributes) { try ResponsePeek.response(bomb) }
+        #expect(ResponsePeek.issuer(bomb) == nil)
+        let request = Array(("<samlp:AuthnRequest xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\"" + String(repeating: " a=\"1\"", count: 1)
+                             + (0..<40).map { " b\($0)=\"1\"" }.joined() + " ID=\"_1\" Version=\"2.0\" IssueInstant=\"2025-05-01T12:00:00Z\"/>").utf8)
+        expectError(.limitAttributes) { try AuthnRequest.parse(request) }
+        expectError(.limitDepth) { try IdentityProviderMetadata.parse(Array((String(repeating: "<a>", count: 100) + String(repeating: "</a>", count: 100)).utf8)) }
+    }
+
+    @Test("bombs at the full size limit are refused by the pre-scan, whatever their kind", arguments: CostBomb.allCases)
+    func fullSize(bomb: CostBomb) throws {
+        let budget = ParseLimits.default.maxDocumentBytes - Self.signed.utf8.count - 64
+        let xml = Array(try bomb.apply(to: Self.signed, count: bomb.count(forBytes: budget)).utf8)
+        #expect(xml.count <= ParseLimits.default.maxDocumentBytes)
+        #expect(throws: SAMLError.self) { try Fixtures.verifier().verify(xml) }
+    }
+
+    @Test("another encoding cannot hide markup from the pre-scan: declared encodings are ignored, UTF-16 is not XML here")
+    func encodings() throws {
+        // A UTF-16 document declaring itself so: the bytes are read as UTF-8 and are not well-formed.
+        let utf16 = Array("<?xml version=\"1.0\" encoding=\"UTF-16\"?>".utf8) + Array(("<r" + String(repeating: " a=\"1\"", count: 1) + "/>").utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        expectError(.parseMalformed) { try Fixtures.verifier().verify(utf16) }
+        let bom16: [UInt8] = [0xFF, 0xFE] + Array("<r/>".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        #expect(throws: SAMLError.self) { try Fixtures.verifier().verify(bom16) }
+        // A declaration naming another ASCII-compatible encoding changes nothing about what was scanned.
+        let latin1 = Array(("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + Self.signed).utf8)
+        #expect(try Fixtures.verifier().verify(latin1).nameID != nil)
+        // EBCDIC (IBM037) "<?xml": libxml2 would switch to it on its own; read as UTF-8 it is not XML.
+        let ebcdic: [UInt8] = [0x4C, 0x6F, 0xA7, 0x94, 0x93, 0x40] + Array(repeating: 0x40, count: 10)
+        expectError(.parseMalformed) { try Fixtures.verifier().verify(ebcdic) }
+    }
+
+    @Test("what the pre-scan cannot follow is refused as malformed, as libxml2 would",
+          arguments: ["<r a=1/>", "<r a=\"1/>", "<r", "<r><!-- x", "<r><![CDATA[x", "<r><?pi", "<r a/>", "<![CDATA[x]]><r/>", "<r/ >", "<r><!ENTITY x></r>"])
+    func malformed(text: String) {
+        #expect(throws: SAMLError.self) { try ResponsePeek.rootElement(Array(text.utf8)) }
+    }
+
+    @Test("quoted '>' and '/>' in values, comments, CDATA and PIs do not confuse the pre-scan")
+    func lexical() throws {
+        var limits = ParseLimits()
+        limits.maxElements = 3
+        let text = "<?xml version=\"1.0\"?><!-- <a><a><a> --><r x='>' y=\"/>\"><![CDATA[<a><a><a>]]><?p <a><a>?><b/><c></c></r>"
+        #expect(try ResponsePeek.rootElement(Array(text.utf8), limits: limits).name == "r")
+        limits.maxElements = 2
+        expectError(.limitElements) { try ResponsePeek.rootElement(Array(text.utf8), limits: limits) }
+    }
+}
