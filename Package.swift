@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         // Already in the graph through Hummingbird; named here because LocalFederation runs two servers as one group.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // Tests only: property-based tests (generated URLs, mutated responses) with shrinking.
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // libxml2 + libxmlsec1 + OpenSSL as pkg-config reports them (include paths and libraries).
@@ -99,8 +101,12 @@ let package = Package(
         .executableTarget(name: "validate-capture", dependencies: ["SAML", "AWSFederation"], path: "Examples/ValidateCapture"),
         // Example (c): both servers inside a Swift test.
         .testTarget(name: "FederationExampleTests", dependencies: ["LocalFederation"], path: "Examples/FederationTest"),
-        .testTarget(name: "SAMLTests", dependencies: ["SAML", "SAMLTestVectors", "SAMLAttacks"]),
-        .testTarget(name: "AWSFederationTests", dependencies: ["AWSFederation", "SAML"]),
+        .testTarget(name: "SAMLTests", dependencies: [
+            "SAML", "SAMLTestVectors", "SAMLAttacks", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "AWSFederationTests", dependencies: [
+            "AWSFederation", "SAML", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         // Starts the built servers for the tests, as a user would, and talks HTTP to them.
         .target(name: "ServerTesting", path: "Tests/ServerTesting"),
         .testTarget(name: "MockAWSTests", dependencies: ["MockAWS", "AWSFederation", "SAML", "ServerTesting"]),

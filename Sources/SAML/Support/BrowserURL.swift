@@ -12,7 +12,8 @@
 /// - userinfo (`user:pass@`), an empty or explicit default port (`:443` is dropped by WHATWG), a port with leading zeros;
 /// - an uppercase scheme or host (WHATWG lowercases them), a trailing dot, percent-escapes in the host (WHATWG
 ///   decodes them, §3.5 "host parser"), a host that WHATWG would read as an IPv4 number unless it is already dotted-decimal;
-/// - percent-escapes, `.`/`..` segments and empty segments in the path (`%2e` is a dot segment to WHATWG, §4.4 "path state").
+/// - no path (WHATWG serialises `https://host` as `https://host/`), percent-escapes, `.`/`..` segments and empty
+///   segments in the path (`%2e` is a dot segment to WHATWG, §4.4 "path state").
 /// The query and fragment are kept verbatim (only printable ASCII, no backslash).
 public struct BrowserURL: Sendable, Hashable, CustomStringConvertible {
     /// `https` or `http`.
@@ -87,8 +88,9 @@ public struct BrowserURL: Sendable, Hashable, CustomStringConvertible {
         }
         port = portValue
         host = try Self.host(hostPart, refuse: refuse)
-        path = rawPath.isEmpty ? "/" : String(rawPath)
-        if !rawPath.isEmpty {
+        guard !rawPath.isEmpty else { throw refuse("no path (browsers add '/')") }
+        path = String(rawPath)
+        do {
             guard !rawPath.contains("%") else { throw refuse("a percent-escape in the path") }
             let segments = rawPath.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
             for (index, segment) in segments.enumerated() {
