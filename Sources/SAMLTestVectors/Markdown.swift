@@ -10,6 +10,12 @@ extension TestVectorCatalog {
             "ACS `\(awsSignIn)`, issuer `\(user.issuer)`, one bearer confirmation with NotOnOrAfter, skew 180 s,",
             "plus the entry's options. The test `TestVectorManifestTests` runs the whole manifest.",
             "",
+            "Entries with the option `aws` are judged instead as AWS's sign-in endpoint judges them (`AWSFederation.signIn`, test",
+            "`HostileVectorTests`) in the corpus account 123456789012: providers `EntraID` (metadata with `idp.crt`) and `AppB`",
+            "(`idp-rollover.crt`), both with the corpus issuer, as two apps of one Entra tenant; roles `Administrator` (the console",
+            "wizard's trust policy: EntraID, SAML:aud the global endpoint), `Developer` (EntraID, AssumeRoleWithSAML and TagSession,",
+            "no condition), `AppBReader` (the wizard's policy for AppB). Their Code is the library's reason, then AWS's error code.",
+            "",
             "`entra_federationmetadata.xml` is golden output: Entra-shaped federation metadata publishing `idp.crt` and",
             "`idp-rollover.crt`, signed with `idp.key` (checked by `MetadataTests`).",
             "",
@@ -22,6 +28,8 @@ extension TestVectorCatalog {
             if let r = v.options.requestID { options.append("requestID=\(r)") }
             if let c = v.options.requiredSignature { options.append("requiredSignature=\(c)") }
             if let m = v.options.maxDocumentBytes { options.append("maxDocumentBytes=\(m)") }
+            if v.options.aws == true { options.append("aws" + (v.options.awsCode.map { " → \($0)" } ?? "")) }
+            if let sessions = v.options.sessions { options.append("sessions: " + sessions.joined(separator: "; ")) }
             lines.append("| `\(v.file)` | \(v.verdict.rawValue) | \(v.code.map { "`\($0)`" } ?? "") | \(v.trust.joined(separator: ", ")) | \(v.instant) | \(options.joined(separator: ", ")) | \(v.description) |")
         }
         return lines.joined(separator: "\n") + "\n"

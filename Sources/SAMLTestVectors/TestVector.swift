@@ -13,13 +13,23 @@ public struct TestVector: Sendable, Codable, Hashable {
         /// A ``SignatureCoveragePolicy/Coverage`` raw value.
         public var requiredSignature: String?
         public var maxDocumentBytes: Int?
+        /// Judged as AWS's sign-in endpoint judges it (`AWSFederation.signIn`) in the corpus account, not by the
+        /// library's verifier: see ``TestVectorCatalog/awsAccount``.
+        public var aws: Bool?
+        /// For ``aws`` entries: AWS's error code (the ``TestVector/code`` is the reason, the library's code), or for
+        /// VALID ones the sessions offered, in order.
+        public var awsCode: String?
+        public var sessions: [String]?
 
         public init(allowSHA1: Bool? = nil, requestID: String? = nil, requiredSignature: String? = nil,
-                    maxDocumentBytes: Int? = nil) {
+                    maxDocumentBytes: Int? = nil, aws: Bool? = nil, awsCode: String? = nil, sessions: [String]? = nil) {
             self.allowSHA1 = allowSHA1
             self.requestID = requestID
             self.requiredSignature = requiredSignature
             self.maxDocumentBytes = maxDocumentBytes
+            self.aws = aws
+            self.awsCode = awsCode
+            self.sessions = sessions
         }
     }
 

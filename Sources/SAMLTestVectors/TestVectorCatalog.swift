@@ -20,10 +20,12 @@ public struct TestVectorCatalog {
         roles: ["arn:aws:iam::123456789012:role/Administrator,arn:aws:iam::123456789012:saml-provider/EntraID"])
 
     let idp: Signer
+    /// Also app B's key in the AWS entries (two apps of one tenant).
     let rollover: Signer
     let attacker: Signer
     let legacy: Signer
     let idpKey: SigningKey
+    let rolloverKey: SigningKey
 
     public init(keysDirectory: URL) throws {
         func read(_ name: String) throws -> String {
@@ -33,7 +35,8 @@ public struct TestVectorCatalog {
         let idpCert = try Certificate(pem: read("idp.crt"))
         idp = try Signer(key: idpKey, certificate: idpCert)
         legacy = try Signer(key: idpKey, certificate: idpCert, algorithm: .rsaSHA1, allowLegacySHA1: true)
-        rollover = try Signer(key: SigningKey(pem: read("idp-rollover.key")), certificate: Certificate(pem: read("idp-rollover.crt")))
+        rolloverKey = try SigningKey(pem: read("idp-rollover.key"))
+        rollover = try Signer(key: rolloverKey, certificate: Certificate(pem: read("idp-rollover.crt")))
         attacker = try Signer(key: SigningKey(pem: read("attacker.key")), certificate: Certificate(pem: read("attacker.crt")))
     }
 
@@ -300,6 +303,14 @@ public struct TestVectorCatalog {
             $0.assertion?.subject?.confirmations[0].data?.notOnOrAfter = nil
         }
         try profile("no_subject.xml", seed: 30, .subjectMissing, "no Subject") { $0.assertion?.subject = nil }
+
+        try hostile(add: add, valid: { file, description, options in
+            manifest.append(TestVector(file: file, verdict: .valid, trust: ["idp.crt"], instant: t, options: options,
+                                       nameID: "test-awsadmin@contoso.com", description: description))
+        }, reject: { file, code, description, instant, options in
+            manifest.append(TestVector(file: file, verdict: .reject, code: code.rawValue, trust: ["idp.crt"], instant: instant ?? t,
+                                       options: options, description: description))
+        })
 
         // Golden metadata (not a response, so not in the manifest): Entra's federation metadata during a rollover.
         let metadata = EntraMetadata(tenantID: Self.user.tenantID, certificates: [idp.certificate, rollover.certificate])
