@@ -94,7 +94,7 @@ let package = Package(
         // replayer of inputs when built normally.
         .executableTarget(name: "saml-fuzz", dependencies: ["SAML"]),
         // Sign/verify throughput, with peers measured in the same run.
-        .executableTarget(name: "saml-bench", dependencies: ["SAML"], exclude: ["peers.py"]),
+        .executableTarget(name: "saml-bench", dependencies: ["SAML", "AWSFederation", "SAMLAttacks"], exclude: ["peers.py"]),
         // Example (a): sign and verify an AWS assertion.
         .executableTarget(name: "sign-and-verify-aws", dependencies: ["SAML"], path: "Examples/SignAndVerifyAWS"),
         // Example (b): judge a captured response against Entra metadata as AWS would.

@@ -230,8 +230,9 @@ public struct AWSFederation: Sendable {
 
     /// `SAMLAssertionType` in the STS model: 4 to 100,000 characters, counted before decoding (base64 is ASCII, so
     /// bytes are characters; anything longer is refused without looking at it).
-    static func checkAssertionLength(_ encoded: String) throws(AWSError) {
-        let length = encoded.utf8.count
+    static func checkAssertionLength(_ encoded: String) throws(AWSError) { try checkAssertionLength(encoded.utf8.count) }
+
+    static func checkAssertionLength(_ length: Int) throws(AWSError) {
         guard length <= 100_000 else {
             throw AWSError.validationError("1 validation error detected: Value at 'SAMLAssertion' failed to satisfy constraint: Member must have length less than or equal to 100000",
                                            cause: SAMLError(.inputTooLarge, "the encoded response is longer than AWS accepts",

@@ -144,6 +144,18 @@ public struct ResponseJudge: Sendable {
     }
 
     private func judgeAWS(_ xml: [UInt8]) -> ResponseDiagnosis {
+        // AWS's length limit comes before any reading, here too (the base64 of the bytes is what AWS counts).
+        do throws(AWSError) {
+            try AWSFederation.checkAssertionLength((xml.count + 2) / 3 * 4)
+        } catch {
+            let failure = ResponseDiagnosis.Failure(code: error.code, message: error.message, reason: error.cause?.description,
+                                                    hint: error.cause.flatMap(Self.hint))
+            let names = Self.checkNames(aws: true)
+            return ResponseDiagnosis(accepted: false, issuer: nil, nameID: nil, attributes: nil, aws: nil, error: failure,
+                                     checks: [.init(name: names[0], outcome: .failed, detail: failure.reason)]
+                                        + names.dropFirst().map { .init(name: $0, outcome: .skipped, detail: "not reached") },
+                                     signedElements: nil)
+        }
         let peeked = try? ResponsePeek.response(xml)
         let issuer = entityID ?? peeked?.issuer?.value ?? peeked?.assertion?.issuer.value ?? ""
         let pairs = (peeked?.assertion?.attribute(AttributeName.awsRole) ?? []).compactMap { try? AWSRolePair($0) }

@@ -23,7 +23,27 @@ def rate(fn, seconds):
     return best
 
 
+def hostile(cert_path, paths):
+    """--hostile CERT FILE...: milliseconds for python3-saml's validate_sign on each file, in its own process, capped
+    at 5 s (a pre-scan-less libxml2 can take minutes on an attribute bomb). Prints {"0": ms, "1": ms, ...}."""
+    import subprocess
+    code = ("import sys,time\nfrom onelogin.saml2.utils import OneLogin_Saml2_Utils as U\n"
+            "x=open(sys.argv[1],'rb').read();c=open(sys.argv[2]).read()\n"
+            "s=time.perf_counter()\ntry:\n U.validate_sign(x,cert=c)\nexcept Exception:\n pass\n"
+            "print((time.perf_counter()-s)*1000)")
+    out = {}
+    for index, path in enumerate(paths):
+        try:
+            done = subprocess.run([sys.executable, "-c", code, path, cert_path], capture_output=True, text=True, timeout=5)
+            out[str(index)] = float(done.stdout.strip() or 0)
+        except subprocess.TimeoutExpired:
+            out[str(index)] = 5000.0
+    print(json.dumps(out))
+
+
 def main():
+    if sys.argv[1] == "--hostile":
+        return hostile(sys.argv[2], sys.argv[3:])
     path, cert_path, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
     xml = open(path, "rb").read()
     cert = open(cert_path).read()
