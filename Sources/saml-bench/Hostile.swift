@@ -39,11 +39,15 @@ struct HostileBench {
         for bomb in CostBomb.allCases {
             inputs.append(Input(name: "\(bomb.rawValue) bomb, 1 MiB", xml: Array(try bomb.apply(to: plain, count: bomb.count(forBytes: budget)).utf8)))
         }
-        // Just under every limit at once, filling 1 MiB: 31 attributes on each of ~4,400 elements.
+        // Just under every limit at once, filling 1 MiB: 31 attributes on each of 315 elements (9,765 attributes),
+        // 9,300 more empty elements, and text.
         let element = "<x" + (0..<(limit.maxAttributesPerElement - 1)).map { " a\($0)=\"v\"" }.joined() + "/>"
-        let count = min(limit.maxElements - 200, budget / element.utf8.count)
-        inputs.append(Input(name: "\(count) elements × 31 attributes (under the limits)",
-                            xml: Array(try AttackEdit.replace(plain, "<samlp:Status>", "<samlp:Extensions>" + String(repeating: element, count: count) + "</samlp:Extensions><samlp:Status>").utf8)))
+        let attributed = (limit.maxAttributes - 200) / (limit.maxAttributesPerElement - 1)
+        let empties = limit.maxElements - 200 - attributed
+        let body = String(repeating: element, count: attributed) + String(repeating: "<y/>", count: empties)
+        let text = String(repeating: "t", count: max(0, budget - body.utf8.count))
+        inputs.append(Input(name: "every limit at once: 9,765 attributes, 9,800 elements, 1 MiB",
+                            xml: Array(try AttackEdit.replace(plain, "<samlp:Status>", "<samlp:Extensions>" + body + text + "</samlp:Extensions><samlp:Status>").utf8)))
         // 60-deep nests side by side up to the element limit, padded with text to 1 MiB.
         let nest = String(repeating: "<y>", count: 60) + String(repeating: "</y>", count: 60)
         let nests = (limit.maxElements - 200) / 60

@@ -12,6 +12,7 @@ struct LexicalPrescan {
     private(set) var elements = 0
     private(set) var maxDepth = 0
     private(set) var namespaceDeclarations = 0
+    private(set) var attributes = 0
 
     init(_ bytes: UnsafeRawBufferPointer, limits: ParseLimits) throws(SAMLError) {
         var scanner = Scanner(bytes: bytes)
@@ -71,10 +72,15 @@ struct LexicalPrescan {
             let name = scanner.name()
             guard name.count > 0 else { throw Self.malformed("an attribute without a name", at: scanner.position) }
             attributes += 1
+            self.attributes += 1
             guard attributes <= limits.maxAttributesPerElement else {
                 throw SAMLError(.limitAttributes, "an element has too many attributes",
                                 expected: "at most \(limits.maxAttributesPerElement) per element",
                                 found: "more on the element at byte \(start)")
+            }
+            guard self.attributes <= limits.maxAttributes else {
+                throw SAMLError(.limitAttributes, "the message has too many attributes", expected: "at most \(limits.maxAttributes) in all",
+                                found: "more, the last on the element at byte \(start)")
             }
             if Self.isNamespaceDeclaration(name) {
                 declarations += 1

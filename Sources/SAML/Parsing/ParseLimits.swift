@@ -15,6 +15,9 @@ public struct ParseLimits: Sendable, Hashable {
     public var maxDepth: Int
     /// Most attributes on one element, namespace declarations included.
     public var maxAttributesPerElement: Int
+    /// Most attributes in the whole document (libxml2 allocates two nodes for each; an Entra response has about 60,
+    /// one with 1,000 Role values about 80).
+    public var maxAttributes: Int
     /// Most namespace declarations (`xmlns`, `xmlns:p`) on one element.
     public var maxNamespaceDeclarationsPerElement: Int
     /// Most namespace declarations in the whole document.
@@ -23,12 +26,13 @@ public struct ParseLimits: Sendable, Hashable {
     public var maxIDLength: Int
 
     public init(maxDocumentBytes: Int = 1 << 20, maxElements: Int = 10_000, maxDepth: Int = 64,
-                maxAttributesPerElement: Int = 32, maxNamespaceDeclarationsPerElement: Int = 16,
+                maxAttributesPerElement: Int = 32, maxAttributes: Int = 10_000, maxNamespaceDeclarationsPerElement: Int = 16,
                 maxNamespaceDeclarations: Int = 256, maxIDLength: Int = 256) {
         self.maxDocumentBytes = maxDocumentBytes
         self.maxElements = maxElements
         self.maxDepth = maxDepth
         self.maxAttributesPerElement = maxAttributesPerElement
+        self.maxAttributes = maxAttributes
         self.maxNamespaceDeclarationsPerElement = maxNamespaceDeclarationsPerElement
         self.maxNamespaceDeclarations = maxNamespaceDeclarations
         self.maxIDLength = maxIDLength
@@ -38,7 +42,7 @@ public struct ParseLimits: Sendable, Hashable {
 
     /// For documents this library wrote itself (signing, encrypting): no limit. Never for received messages.
     static let ownOutput = ParseLimits(maxDocumentBytes: .max, maxElements: .max, maxDepth: .max, maxAttributesPerElement: .max,
-                                       maxNamespaceDeclarationsPerElement: .max, maxNamespaceDeclarations: .max, maxIDLength: .max)
+                                       maxAttributes: .max, maxNamespaceDeclarationsPerElement: .max, maxNamespaceDeclarations: .max, maxIDLength: .max)
 }
 
 extension SAMLError.Code {
@@ -46,7 +50,8 @@ extension SAMLError.Code {
     public static let limitElements = Self(rawValue: "limit.elements")
     /// Nested deeper than ``ParseLimits/maxDepth``.
     public static let limitDepth = Self(rawValue: "limit.depth")
-    /// An element with more attributes than ``ParseLimits/maxAttributesPerElement``.
+    /// An element with more attributes than ``ParseLimits/maxAttributesPerElement``, or a document with more than
+    /// ``ParseLimits/maxAttributes``.
     public static let limitAttributes = Self(rawValue: "limit.attributes")
     /// Too many namespace declarations on one element or in the document.
     public static let limitNamespaces = Self(rawValue: "limit.namespaces")
