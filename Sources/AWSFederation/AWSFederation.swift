@@ -154,7 +154,9 @@ public struct AWSFederation: Sendable {
                                                          found: claims.roles.map(\.value).joined(separator: " | ")))
         }
         // The signature was checked with this provider's keys only (verify above), so the pair is bound to them.
-        let role = try authorize(pair, provider: provider, verified: verified, claims: claims, recipient: recipient,
+        let context = ProviderContext(provider: provider, verified: verified, recipient: recipient,
+                                      thumbprints: verified.signingCertificates.map(\.sha256Thumbprint))
+        let role = try authorize(pair, provider: provider, context: context, claims: claims, recipient: recipient,
                                  roles: Dictionary(roles.map { ($0.arn, $0) }, uniquingKeysWith: { first, _ in first }))
         // §1.3 duration.
         let duration = request.durationSeconds ?? 3600
@@ -165,7 +167,7 @@ public struct AWSFederation: Sendable {
             throw AWSError.validationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
         }
         let expiration = try sessionEnd(verified, claims: claims, limit: TimeInterval(duration))
-        return result(pair, role: role, provider: provider, verified: verified, claims: claims, recipient: recipient, expiration: expiration)
+        return result(pair, role: role, context: context, verified: verified, claims: claims, recipient: recipient, expiration: expiration)
     }
 
     /// The console sign-in endpoint (`POST /saml`): validates the response and returns every session the user may
@@ -190,7 +192,9 @@ public struct AWSFederation: Sendable {
         let byARN = Dictionary(candidates.map { ($0.arn, $0) }, uniquingKeysWith: { first, _ in first })
         let rolesByARN = Dictionary(roles.map { ($0.arn, $0) }, uniquingKeysWith: { first, _ in first })
         let signers = Set(verified.signingCertificates.map(\.der))
+        let thumbprints = verified.signingCertificates.map(\.sha256Thumbprint)
         var keysOf: [String: Bool] = [:]  // provider ARN -> whether its metadata holds every signing key
+        var contexts: [String: ProviderContext] = [:]
         var sessions: [AssumeRoleWithSAMLResult] = []
         var lastError: AWSError?
         for pair in claims.roles {
@@ -216,9 +220,11 @@ public struct AWSFederation: Sendable {
                     found: "a signature by " + verified.signingCertificates.map { "SHA-256 \($0.sha256Thumbprint)" }.joined(separator: " and ")))
                 continue
             }
+            let context = contexts[arn] ?? ProviderContext(provider: provider, verified: verified, recipient: recipient, thumbprints: thumbprints)
+            contexts[arn] = context
             do {
-                let role = try authorize(pair, provider: provider, verified: verified, claims: claims, recipient: recipient, roles: rolesByARN)
-                sessions.append(result(pair, role: role, provider: provider, verified: verified, claims: claims,
+                let role = try authorize(pair, provider: provider, context: context, claims: claims, recipient: recipient, roles: rolesByARN)
+                sessions.append(result(pair, role: role, context: context, verified: verified, claims: claims,
                                        recipient: recipient, expiration: expiration))
             } catch {
                 lastError = error
@@ -319,7 +325,27 @@ public struct AWSFederation: Sendable {
     }
 
     /// §2.9-§2.11: the role exists, is not reserved, and its trust policy allows this provider, action and context.
-    private func authorize(_ pair: AWSRolePair, provider: SAMLProvider, verified: VerifiedResponse, claims: AWSClaims,
+    /// What is the same for every Role pair of one provider: the trust-policy context and the derived values.
+    struct ProviderContext {
+        let nameQualifier: String
+        let conditionContext: [String: [String]]
+        let signingThumbprints: [String]
+
+        init(provider: SAMLProvider, verified: VerifiedResponse, recipient: String, thumbprints: [String]) {
+            let nameID = verified.nameID
+            let issuer = verified.assertion.issuer.value
+            nameQualifier = FederatedSession.nameQualifier(issuer: issuer, account: provider.account, providerName: provider.name)
+            conditionContext = [
+                "saml:aud": [recipient], "saml:iss": [issuer], "saml:sub": [nameID?.value ?? ""],
+                "saml:sub_type": [FederatedSession.subjectType(format: nameID?.format)],
+                "saml:namequalifier": [nameQualifier], "saml:doc": ["\(provider.account)/\(provider.name)"],
+            ]
+            signingThumbprints = thumbprints
+        }
+    }
+
+    /// §2.9-§2.11: the role exists, is not reserved, and its trust policy allows this provider, action and context.
+    private func authorize(_ pair: AWSRolePair, provider: SAMLProvider, context: ProviderContext, claims: AWSClaims,
                            recipient: String, roles: [AWSARN: IAMRole]) throws(AWSError) -> IAMRole {
         guard let role = roles[pair.roleARN] else {
             throw AWSError.accessDenied(cause: SAMLError(.awsRoleNotFound, "the role does not exist",
@@ -330,18 +356,10 @@ public struct AWSFederation: Sendable {
                                                          "IAM Identity Center roles cannot be assumed with SAML",
                                                          expected: "a customer role", found: role.name))
         }
-        let nameID = verified.nameID
-        let context: [String: [String]] = [
-            "saml:aud": [recipient], "saml:iss": [verified.assertion.issuer.value], "saml:sub": [nameID?.value ?? ""],
-            "saml:sub_type": [FederatedSession.subjectType(format: nameID?.format)],
-            "saml:namequalifier": [FederatedSession.nameQualifier(issuer: verified.assertion.issuer.value, account: provider.account,
-                                                                  providerName: provider.name)],
-            "saml:doc": ["\(provider.account)/\(provider.name)"],
-        ]
         var actions = ["sts:AssumeRoleWithSAML"]
         if !claims.principalTags.isEmpty { actions.append("sts:TagSession") }
         if claims.sourceIdentity != nil { actions.append("sts:SetSourceIdentity") }
-        for action in actions where !role.trustPolicy.allows(action: action, federatedPrincipal: provider.arn, context: context) {
+        for action in actions where !role.trustPolicy.allows(action: action, federatedPrincipal: provider.arn, context: context.conditionContext) {
             throw AWSError.accessDenied("Not authorized to perform \(action)",
                                         cause: SAMLError(.awsTrustPolicy,
                                                          "the role's trust policy does not allow this", expected: "an Allow for \(action) by \(provider.arn)",
@@ -350,19 +368,17 @@ public struct AWSFederation: Sendable {
         return role
     }
 
-    private func result(_ pair: AWSRolePair, role: IAMRole, provider: SAMLProvider, verified: VerifiedResponse, claims: AWSClaims,
+    private func result(_ pair: AWSRolePair, role: IAMRole, context: ProviderContext, verified: VerifiedResponse, claims: AWSClaims,
                         recipient: String, expiration: Date) -> AssumeRoleWithSAMLResult {
         let session = FederatedSession(role: pair, roleSessionName: claims.roleSessionName)
         return AssumeRoleWithSAMLResult(
             session: session, assumedRoleID: session.assumedRoleID(roleUniqueID: role.uniqueID), expiration: expiration,
-            subject: verified.nameID?.value ?? "", subjectType: FederatedSession.subjectType(format: verified.nameID?.format),
-            issuer: verified.assertion.issuer.value, audience: recipient,
-            nameQualifier: FederatedSession.nameQualifier(issuer: verified.assertion.issuer.value, account: provider.account,
-                                                          providerName: provider.name),
+            subject: verified.nameID?.value ?? "", subjectType: context.conditionContext["saml:sub_type"]?.first ?? "",
+            issuer: verified.assertion.issuer.value, audience: recipient, nameQualifier: context.nameQualifier,
             sourceIdentity: claims.sourceIdentity, claims: claims, assertionID: verified.assertion.id,
             assertionNotOnOrAfter: verified.assertion.subject?.confirmations.first?.data?.notOnOrAfter
                 ?? verified.assertion.conditions?.notOnOrAfter,
-            signedElements: verified.signedElements, signingCertificates: verified.signingCertificates.map(\.sha256Thumbprint))
+            signedElements: verified.signedElements, signingCertificates: context.signingThumbprints)
     }
 
     /// AWS reports every SAML failure with one of a few texts (IAM troubleshooting guide); the library's reason rides along.

@@ -244,10 +244,7 @@ public struct ResponseJudge: Sendable {
 
     /// Allows the provider every SAML action, with no condition: the judge knows no real trust policy.
     static func permissiveTrust(_ provider: String) -> TrustPolicy {
-        (try? TrustPolicy(json: """
-            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"\(provider)"},\
-            "Action":["sts:AssumeRoleWithSAML","sts:TagSession","sts:SetSourceIdentity"]}]}
-            """)) ?? .consoleWizard(providerARN: provider)
+        .allowing(["sts:AssumeRoleWithSAML", "sts:TagSession", "sts:SetSourceIdentity"], to: provider)
     }
 
     /// What to change at the IdP, in Entra's terms (aws-entra.md §5 and §6), for a reason code.

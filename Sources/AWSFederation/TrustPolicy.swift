@@ -75,6 +75,15 @@ public struct TrustPolicy: Sendable, Hashable {
     }
 
     /// The wizard's policy with several `SAML:aud` values (AWS's sign-in URL and a local mock-aws's, say).
+    /// Allows `actions` to the federated principal `providerARN`, with no condition (what ``ResponseJudge`` assumes
+    /// when it knows no real policy). Built directly: a judgement of many Role values makes one per provider.
+    public static func allowing(_ actions: [String], to providerARN: String) -> TrustPolicy {
+        let document = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Federated\":\"\(providerARN)\"},"
+            + "\"Action\":[" + actions.map { "\"\($0)\"" }.joined(separator: ",") + "]}]}"
+        return TrustPolicy(statements: [Statement(allow: true, federatedPrincipals: [providerARN], anyPrincipal: false, actions: actions,
+                                                  conditions: [:])], document: document)
+    }
+
     public static func consoleWizard(providerARN: String, audiences: [String]) -> TrustPolicy {
         let values = audiences.count == 1 ? "\"\(audiences[0])\"" : "[" + audiences.map { "\"\($0)\"" }.joined(separator: ",") + "]"
         // A fixed, valid document: parsing cannot fail.
