@@ -26,14 +26,17 @@ public struct LocalFederation: Sendable {
         public var awsPort: Int
         /// Where mock-entra's signing key lives; nil: a new key for this run only.
         public var keysDirectory: URL?
+        /// Further Host names both servers answer to (besides loopback and `host`).
+        public var allowedHosts: [String]
         /// Keep serving after the body returns, until SIGINT or SIGTERM (the demo); otherwise (tests) both servers
         /// stop when the body returns.
         public var serveUntilSignal: Bool
         public var logger: Logger
 
         public init(host: String = "127.0.0.1", entraPort: Int = 0, awsPort: Int = 0, keysDirectory: URL? = nil,
-                    serveUntilSignal: Bool = false, logger: Logger = Logger(label: "local-federation")) {
+                    allowedHosts: [String] = [], serveUntilSignal: Bool = false, logger: Logger = Logger(label: "local-federation")) {
             (self.host, self.entraPort, self.awsPort, self.keysDirectory) = (host, entraPort, awsPort, keysDirectory)
+            self.allowedHosts = allowedHosts
             (self.serveUntilSignal, self.logger) = (serveUntilSignal, logger)
         }
     }
@@ -45,6 +48,7 @@ public struct LocalFederation: Sendable {
         let tenant = Tenant.contoso()
         let directory = configuration.keysDirectory.map(KeyRingDirectory.init)
         let keys = try directory?.loadOrCreate() ?? KeyRing(credentials: [SigningCredential.generate()])
+        let allowed = AllowedHosts(bindAddress: configuration.host, names: configuration.allowedHosts)
         let entra = try EntraState(tenant: tenant, keys: keys, keyDirectory: directory)
         let aws = try AWSState(account: DefaultAccount.account)
         let metadata = try EntraMetadata(tenantID: tenant.tenantID, certificates: keys.publishedCertificates)
@@ -54,12 +58,12 @@ public struct LocalFederation: Sendable {
         let bound = BoundPorts()
         let host = configuration.host
         let entraApp = Application(
-            router: MockEntra(state: entra, logger: configuration.logger).router(),
+            router: MockEntra(state: entra, allowedHosts: allowed, logger: configuration.logger).router(),
             configuration: .init(address: .hostname(host, port: configuration.entraPort), serverName: "mock-entra"),
             onServerRunning: { channel in await bound.set(entra: "http://\(host):\(channel.localAddress?.port ?? 0)") },
             logger: configuration.logger)
         let awsApp = Application(
-            router: MockAWS(state: aws, logger: configuration.logger).router(),
+            router: MockAWS(state: aws, allowedHosts: allowed, logger: configuration.logger).router(),
             configuration: .init(address: .hostname(host, port: configuration.awsPort), serverName: "mock-aws"),
             onServerRunning: { channel in await bound.set(aws: "http://\(host):\(channel.localAddress?.port ?? 0)") },
             logger: configuration.logger)

@@ -14,13 +14,16 @@ public struct MockAWS: Sendable {
     public let state: AWSState
     public let clock: any SAMLClock
     public let region: String
+    /// The names its Host header may carry (DNS rebinding, ``AllowedHosts``).
+    public let allowedHosts: AllowedHosts
     public let logger: Logger
 
     public init(state: AWSState, clock: any SAMLClock = SystemClock(), region: String = "us-east-1",
-                logger: Logger = Logger(label: "mock-aws")) {
+                allowedHosts: AllowedHosts = AllowedHosts(bindAddress: "127.0.0.1"), logger: Logger = Logger(label: "mock-aws")) {
         self.state = state
         self.clock = clock
         self.region = region
+        self.allowedHosts = allowedHosts
         self.logger = logger
     }
 
@@ -29,6 +32,8 @@ public struct MockAWS: Sendable {
 
     public func router() -> Router<MockAWSContext> {
         let router = Router(context: MockAWSContext.self)
+        // First: a request for another host name is answered before any route or 404 (DNS rebinding).
+        router.add(middleware: HostCheckMiddleware(server: "mock-aws", allowed: allowedHosts, logger: logger))
         router.add(middleware: NotFoundMiddleware(server: "mock-aws"))
         router.post("/") { request, context in await self.queryAPI(request, context) }
         router.post("/saml") { request, context in await self.signIn(request, context) }

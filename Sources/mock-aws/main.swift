@@ -21,6 +21,8 @@ struct MockAWSCommand: AsyncParsableCommand {
                               List/DeleteSAMLProvider, CreateRole, GetRole, ListRoles, DeleteRole, CreateUser,
                               CreateAccessKey (SigV4)
               GET  /audit     CloudTrail-like events, JSON
+            Requests must name it in their Host header: localhost, *.localhost, 127.x.y.z, [::1], --host, or an
+            --allowed-host (a guard against DNS rebinding).
 
             Example:
               mock-aws --idp-metadata federationmetadata.xml --port 0
@@ -44,6 +46,9 @@ struct MockAWSCommand: AsyncParsableCommand {
     @Option(help: "Also append each audit event to this JSON-lines file.")
     var auditLog: String?
 
+    @Option(help: "Also answer to this host name (repeatable): a name that points here besides the loopback ones.")
+    var allowedHost: [String] = []
+
     func run() async throws {
         let logger = MockServer.logger("mock-aws")
         let configuration = try config.map { try MockAWSConfiguration.load(URL(fileURLWithPath: $0)) }
@@ -59,7 +64,8 @@ struct MockAWSCommand: AsyncParsableCommand {
         }
         let host = self.host
         let embedded = configuration == nil
-        try await MockServer.run(MockAWS(state: state, logger: logger).router(), name: "mock-aws", host: host, port: port, logger: logger) { base in
+        let server = MockAWS(state: state, allowedHosts: AllowedHosts(bindAddress: host, names: allowedHost), logger: logger)
+        try await MockServer.run(server.router(), name: "mock-aws", host: host, port: port, logger: logger) { base in
             // Its own sign-in URL counts as an AWS sign-in endpoint, so mock-entra's Reply URL can point here.
             var local = [base + "/saml"]
             if host == "127.0.0.1" { local.append(base.replacingOccurrences(of: "127.0.0.1", with: "localhost") + "/saml") }

@@ -20,6 +20,8 @@ struct MockEntraCommand: AsyncParsableCommand {
               GET  /admin/signins[/page]      the sign-in log (JSON, page)
               /admin/…                        Conditional Access, PIM, certificates, role provisioning (README)
               POST /test/issue                non-interactive issuance and faults (with --test-hooks only)
+            Requests must name the server in their Host header: localhost, *.localhost, 127.x.y.z, [::1], --host,
+            --public-url's host or an --allowed-host (a guard against DNS rebinding).
 
             Example:
               mock-entra --port 0 --aws-url http://127.0.0.1:9000
@@ -50,6 +52,9 @@ struct MockEntraCommand: AsyncParsableCommand {
     @Option(help: "Also append each sign-in log entry to this JSON-lines file.")
     var signInLog: String?
 
+    @Option(help: "Also answer to this host name (repeatable): a name that points here besides the loopback ones and --public-url's.")
+    var allowedHost: [String] = []
+
     func run() async throws {
         let logger = MockServer.logger("mock-entra")
         let configURL = config.map { URL(fileURLWithPath: $0) }
@@ -66,7 +71,8 @@ struct MockEntraCommand: AsyncParsableCommand {
         if !["127.0.0.1", "::1", "localhost"].contains(host) {
             logger.warning("the admin API (/admin) is unauthenticated and the test users' passwords are public: \(host) is not loopback")
         }
-        try await MockServer.run(MockEntra(state: state, testHooks: testHooks, publicURL: publicURL, logger: logger).router(),
+        let allowed = AllowedHosts(bindAddress: host, names: allowedHost)
+        try await MockServer.run(MockEntra(state: state, testHooks: testHooks, publicURL: publicURL, allowedHosts: allowed, logger: logger).router(),
                                  name: "mock-entra", host: host, port: port, logger: logger)
     }
 }
