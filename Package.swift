@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "SAMLTests", dependencies: ["SAML", "SAMLTestVectors"]),
         .testTarget(name: "AWSFederationTests", dependencies: ["AWSFederation", "SAML"]),
         // Starts the built servers for the tests, as a user would, and talks HTTP to them.
-        .target(name: "ServerTesting", path: "Tests/ServerTesting"),
+        .target(name: "ServerTesting", dependencies: ["AWSFederation"], path: "Tests/ServerTesting"),
         .testTarget(name: "MockAWSTests", dependencies: ["MockAWS", "AWSFederation", "SAML", "ServerTesting"]),
         .testTarget(name: "SAMLToolTests", dependencies: ["SAML", "ServerTesting"]),
         .testTarget(name: "MockEntraTests", dependencies: ["MockEntra", "AWSFederation", "SAML", "SAMLAttacks", "ServerTesting", "TOTP"]),

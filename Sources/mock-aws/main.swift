@@ -17,10 +17,10 @@ struct MockAWSCommand: AsyncParsableCommand {
         discussion: """
             Prints `mock-aws listening on http://HOST:PORT` as its first line, then serves:
               POST /saml      the console sign-in endpoint (role chooser, console page)
-              POST /          STS AssumeRoleWithSAML (unsigned) and GetCallerIdentity; IAM Create/Get/Update/
-                              List/DeleteSAMLProvider, CreateRole, GetRole, ListRoles, DeleteRole, CreateUser,
-                              CreateAccessKey (SigV4)
-              GET  /audit     CloudTrail-like events, JSON
+              POST /          STS AssumeRoleWithSAML (unsigned) and GetCallerIdentity (SigV4 for sts in
+                              --region or us-east-1); IAM Create/Get/Update/List/DeleteSAMLProvider, CreateRole,
+                              GetRole, ListRoles, DeleteRole, CreateUser, CreateAccessKey (SigV4 for iam in us-east-1)
+              GET  /audit     CloudTrail-like events, JSON (SigV4 for cloudtrail in --region)
             Requests must name it in their Host header: localhost, *.localhost, 127.x.y.z, [::1], --host, or an
             --allowed-host (a guard against DNS rebinding).
 
@@ -46,6 +46,9 @@ struct MockAWSCommand: AsyncParsableCommand {
     @Option(help: "Also append each audit event to this JSON-lines file.")
     var auditLog: String?
 
+    @Option(help: "The region it stands for: STS calls and the audit trail must be signed for it (IAM for us-east-1).")
+    var region = "us-east-1"
+
     @Option(help: "Also answer to this host name (repeatable): a name that points here besides the loopback ones.")
     var allowedHost: [String] = []
 
@@ -64,7 +67,7 @@ struct MockAWSCommand: AsyncParsableCommand {
         }
         let host = self.host
         let embedded = configuration == nil
-        let server = MockAWS(state: state, allowedHosts: AllowedHosts(bindAddress: host, names: allowedHost), logger: logger)
+        let server = MockAWS(state: state, region: region, allowedHosts: AllowedHosts(bindAddress: host, names: allowedHost), logger: logger)
         try await MockServer.run(server.router(), name: "mock-aws", host: host, port: port, logger: logger) { base in
             // Its own sign-in URL counts as an AWS sign-in endpoint, so mock-entra's Reply URL can point here.
             var local = [base + "/saml"]

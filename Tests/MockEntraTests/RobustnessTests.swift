@@ -131,8 +131,7 @@ struct RobustnessTests {
             return try await group.reduce(0, +)
         }
         #expect(accepted == n)
-        let audit = try await aws.get("/audit")
-        let events = try #require(try JSONSerialization.jsonObject(with: Data(audit.body.utf8)) as? [[String: Any]])
+        let events = try await aws.auditEvents()
         // Every call that reached AssumeRoleWithSAML or the sign-in endpoint: the n successes, the two refused
         // assertions (the bomb, the truncated one) and the three refused sign-ins. Requests that cannot be read at
         // all (oversize, bad encoding) never reach an action and are not events, as in CloudTrail.
