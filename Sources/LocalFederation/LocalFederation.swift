@@ -28,15 +28,18 @@ public struct LocalFederation: Sendable {
         public var keysDirectory: URL?
         /// Further Host names both servers answer to (besides loopback and `host`).
         public var allowedHosts: [String]
+        /// mock-aws refuses a SAMLResponse that already opened a console session (SAML profiles 4.1.4.5).
+        public var rejectsConsoleReplay: Bool
         /// Keep serving after the body returns, until SIGINT or SIGTERM (the demo); otherwise (tests) both servers
         /// stop when the body returns.
         public var serveUntilSignal: Bool
         public var logger: Logger
 
         public init(host: String = "127.0.0.1", entraPort: Int = 0, awsPort: Int = 0, keysDirectory: URL? = nil,
-                    allowedHosts: [String] = [], serveUntilSignal: Bool = false, logger: Logger = Logger(label: "local-federation")) {
+                    allowedHosts: [String] = [], rejectsConsoleReplay: Bool = true, serveUntilSignal: Bool = false,
+                    logger: Logger = Logger(label: "local-federation")) {
             (self.host, self.entraPort, self.awsPort, self.keysDirectory) = (host, entraPort, awsPort, keysDirectory)
-            self.allowedHosts = allowedHosts
+            (self.allowedHosts, self.rejectsConsoleReplay) = (allowedHosts, rejectsConsoleReplay)
             (self.serveUntilSignal, self.logger) = (serveUntilSignal, logger)
         }
     }
@@ -63,7 +66,8 @@ public struct LocalFederation: Sendable {
             onServerRunning: { channel in await bound.set(entra: "http://\(host):\(channel.localAddress?.port ?? 0)") },
             logger: configuration.logger)
         let awsApp = Application(
-            router: MockAWS(state: aws, allowedHosts: allowed, logger: configuration.logger).router(),
+            router: MockAWS(state: aws, allowedHosts: allowed, rejectsConsoleReplay: configuration.rejectsConsoleReplay,
+                            logger: configuration.logger).router(),
             configuration: .init(address: .hostname(host, port: configuration.awsPort), serverName: "mock-aws"),
             onServerRunning: { channel in await bound.set(aws: "http://\(host):\(channel.localAddress?.port ?? 0)") },
             logger: configuration.logger)

@@ -17,14 +17,19 @@ public struct MockAWS: Sendable {
     public let region: String
     /// The names its Host header may carry (DNS rebinding, ``AllowedHosts``).
     public let allowedHosts: AllowedHosts
+    /// Refuse a SAMLResponse whose assertion already opened a console session (SAML profiles 4.1.4.5); STS is
+    /// not affected (see ``ConsoleReplayCache``).
+    public let rejectsConsoleReplay: Bool
     public let logger: Logger
 
     public init(state: AWSState, clock: any SAMLClock = SystemClock(), region: String = "us-east-1",
-                allowedHosts: AllowedHosts = AllowedHosts(bindAddress: "127.0.0.1"), logger: Logger = Logger(label: "mock-aws")) {
+                allowedHosts: AllowedHosts = AllowedHosts(bindAddress: "127.0.0.1"), rejectsConsoleReplay: Bool = true,
+                logger: Logger = Logger(label: "mock-aws")) {
         self.state = state
         self.clock = clock
         self.region = region
         self.allowedHosts = allowedHosts
+        self.rejectsConsoleReplay = rejectsConsoleReplay
         self.logger = logger
     }
 
@@ -203,16 +208,20 @@ public struct MockAWS: Sendable {
         let federation = await state.federation(clock: clock)
         do throws(AWSError) {
             let sessions = try federation.signIn(samlResponse: samlResponse)
+            // One assertion, one console session: a used one is refused before the chooser too, so a captured
+            // response cannot even list the roles again. Only issuing the session consumes it (the chooser re-posts
+            // the same SAMLResponse with `roleIndex`).
+            if rejectsConsoleReplay, let id = sessions.first?.assertionID, await state.consoleAssertionUsed(id, now: clock.now) {
+                throw AWSState.consoleReplay(id)
+            }
             if let chosen = fields["roleIndex"] {
                 guard let session = sessions.first(where: { $0.session.role.roleARN.description == chosen }) else {
                     throw AWSError.accessDenied()
                 }
-                await auditConsole(session, sourceIP: context.remoteIP, requestID: requestID)
-                return Self.html(SignInPages.console(session, relayState: fields["RelayState"]), status: .ok)
+                return try await openConsole(session, relayState: fields["RelayState"], sourceIP: context.remoteIP, requestID: requestID)
             }
             if sessions.count == 1, let session = sessions.first {
-                await auditConsole(session, sourceIP: context.remoteIP, requestID: requestID)
-                return Self.html(SignInPages.console(session, relayState: fields["RelayState"]), status: .ok)
+                return try await openConsole(session, relayState: fields["RelayState"], sourceIP: context.remoteIP, requestID: requestID)
             }
             return Self.html(SignInPages.chooser(sessions, samlResponse: samlResponse, relayState: fields["RelayState"] ?? ""), status: .ok)
         } catch {
@@ -223,6 +232,15 @@ public struct MockAWS: Sendable {
             return Self.html(SignInPages.error(code: error.code, message: message, detail: error.cause?.description),
                              status: error.httpStatus == 403 ? .forbidden : .badRequest)
         }
+    }
+
+    /// The console page for `session`, after recording its assertion as used (the check and the record are one
+    /// actor call, so two posts of one assertion at once cannot both open a session).
+    private func openConsole(_ session: AssumeRoleWithSAMLResult, relayState: String?, sourceIP: String,
+                             requestID: String) async throws(AWSError) -> Response {
+        if rejectsConsoleReplay { try await state.consumeConsoleAssertion(session, now: clock.now) }
+        await auditConsole(session, sourceIP: sourceIP, requestID: requestID)
+        return Self.html(SignInPages.console(session, relayState: relayState), status: .ok)
     }
 
     private func auditConsole(_ result: AssumeRoleWithSAMLResult, sourceIP: String, requestID: String) async {

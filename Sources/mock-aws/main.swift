@@ -16,7 +16,8 @@ struct MockAWSCommand: AsyncParsableCommand {
         abstract: "A local AWS sign-in endpoint and STS/IAM query API that validates SAML as AWS does.",
         discussion: """
             Prints `mock-aws listening on http://HOST:PORT` as its first line, then serves:
-              POST /saml      the console sign-in endpoint (role chooser, console page)
+              POST /saml      the console sign-in endpoint (role chooser, console page); an assertion opens
+                              one console session only
               POST /          STS AssumeRoleWithSAML (unsigned) and GetCallerIdentity (SigV4 for sts in
                               --region or us-east-1); IAM Create/Get/Update/List/DeleteSAMLProvider, CreateRole,
                               GetRole, ListRoles, DeleteRole, CreateUser, CreateAccessKey (SigV4 for iam in us-east-1)
@@ -52,6 +53,9 @@ struct MockAWSCommand: AsyncParsableCommand {
     @Option(help: "Also answer to this host name (repeatable): a name that points here besides the loopback ones.")
     var allowedHost: [String] = []
 
+    @Flag(help: "Let one SAMLResponse open several console sessions (SAML profiles 4.1.4.5 says refuse; default refuse).")
+    var allowConsoleReplay = false
+
     func run() async throws {
         let logger = MockServer.logger("mock-aws")
         let configuration = try config.map { try MockAWSConfiguration.load(URL(fileURLWithPath: $0)) }
@@ -67,7 +71,10 @@ struct MockAWSCommand: AsyncParsableCommand {
         }
         let host = self.host
         let embedded = configuration == nil
-        let server = MockAWS(state: state, region: region, allowedHosts: AllowedHosts(bindAddress: host, names: allowedHost), logger: logger)
+        let rejectsReplay = !allowConsoleReplay && configuration?.consoleReplayCheck != false
+        if !rejectsReplay { logger.warning("console replay check off: one SAMLResponse can open any number of console sessions") }
+        let server = MockAWS(state: state, region: region, allowedHosts: AllowedHosts(bindAddress: host, names: allowedHost),
+                             rejectsConsoleReplay: rejectsReplay, logger: logger)
         try await MockServer.run(server.router(), name: "mock-aws", host: host, port: port, logger: logger) { base in
             // Its own sign-in URL counts as an AWS sign-in endpoint, so mock-entra's Reply URL can point here.
             var local = [base + "/saml"]
