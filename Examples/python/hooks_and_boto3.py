@@ -3,7 +3,8 @@
 
 mock-entra's test hooks issue a response without the pages (and a deliberately broken one); boto3 redeems it at
 mock-aws's STS and calls GetCallerIdentity with the temporary credentials, lists the IAM roles with mock-aws's admin
-key, and reads the audit trail, a GET signed with botocore's SigV4Auth for CloudTrail (mock-aws's rule).
+key, and reads the audit trail, a GET signed with botocore's SigV4Auth for CloudTrail (mock-aws's rule); then the
+role list is read from mock-entra's admin API with its bearer token, kept in the keys directory.
 
     python3 Examples/python/hooks_and_boto3.py [BUILD_DIR]      (default .build/debug)
 """
@@ -78,6 +79,12 @@ def main():
         events = audit_events(aws)
         print("audit trail:", ", ".join(f"{e['eventName']} {e.get('errorCode') or 'ok'}" for e in events))
         assert [e.get("errorCode") for e in events] == [None, "InvalidIdentityToken"], events
+        with open(f"{keys}/admin-token") as file:
+            token = file.read().strip()
+        request = urllib.request.Request(f"{entra}/admin/tenant", headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request) as answer:
+            roles = [role["value"] for app in json.load(answer)["applications"] for role in app["appRoles"]]
+        print("mock-entra's app roles (admin API):", len(roles))
     finally:
         for process in (aws_process, entra_process):
             process.terminate()
