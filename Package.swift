@@ -108,7 +108,7 @@ let package = Package(
             "AWSFederation", "SAML", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         // Starts the built servers for the tests, as a user would, and talks HTTP to them.
-        .target(name: "ServerTesting", path: "Tests/ServerTesting"),
+        .target(name: "ServerTesting", dependencies: ["AWSFederation"], path: "Tests/ServerTesting"),
         .testTarget(name: "MockAWSTests", dependencies: ["MockAWS", "AWSFederation", "SAML", "ServerTesting"]),
         .testTarget(name: "SAMLToolTests", dependencies: ["SAML", "ServerTesting"]),
         .testTarget(name: "MockEntraTests", dependencies: ["MockEntra", "AWSFederation", "SAML", "SAMLAttacks", "ServerTesting", "TOTP"]),

@@ -30,6 +30,7 @@ struct OfflineSSODemo: AsyncParsableCommand {
         try await LocalFederation.run(configuration) { federation in
             say("mock-entra (tenant contoso): \(federation.entraURL)")
             say("mock-aws (account 123456789012): \(federation.awsURL)")
+            say("mock-entra admin API token file: \(federation.adminTokenFile?.path ?? "none, this run only")")
             say("")
             for (name, upn) in [("Test-AWSAdmin", "test-awsadmin@contoso.com"), ("Test-AWSDeveloper", "test-awsdeveloper@contoso.com")] {
                 let session = try await federation.consoleSignIn(upn)
@@ -38,7 +39,7 @@ struct OfflineSSODemo: AsyncParsableCommand {
             let logs = await federation.entra.signInLogs()
             say("")
             say("Sign-in log: \(logs.filter { $0.result == "success" }.count) sign-ins, \(logs.filter { $0.result == "interrupted" }.count) MFA prompts "
-                  + "(\(federation.entraURL)/admin/signins/page)")
+                  + "(GET \(federation.entraURL)/admin/signins with the admin token)")
             guard !check else { return }
             say("""
 

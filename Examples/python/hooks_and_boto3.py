@@ -2,7 +2,9 @@
 """Example (d): a Python integration test against the two servers, started as any language would start them.
 
 mock-entra's test hooks issue a response without the pages (and a deliberately broken one); boto3 redeems it at
-mock-aws's STS and calls GetCallerIdentity with the temporary credentials.
+mock-aws's STS and calls GetCallerIdentity with the temporary credentials, lists the IAM roles with mock-aws's admin
+key, and reads the audit trail, a GET signed with botocore's SigV4Auth for CloudTrail (mock-aws's rule); then the
+role list is read from mock-entra's admin API with its bearer token, kept in the keys directory.
 
     python3 Examples/python/hooks_and_boto3.py [BUILD_DIR]      (default .build/debug)
 """
@@ -12,6 +14,9 @@ import sys
 import urllib.request
 
 import boto3
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 BUILD = sys.argv[1] if len(sys.argv) > 1 else ".build/debug"
@@ -32,8 +37,21 @@ def issue(entra, **request):
         return json.load(answer)["samlResponse"]
 
 
+# mock-aws's embedded IAM user (a mock's key, public on purpose).
+ADMIN_KEY = {"aws_access_key_id": "AKIAMOCKAWSADMIN0001", "aws_secret_access_key": "mockAwsAdminSecretKey0000000000000000000"}
+
+
+def audit_events(aws):
+    """GET /audit, signed with SigV4 for CloudTrail in mock-aws's region: unsigned, it answers 403."""
+    request = AWSRequest(method="GET", url=f"{aws}/audit")
+    SigV4Auth(Credentials(ADMIN_KEY["aws_access_key_id"], ADMIN_KEY["aws_secret_access_key"]), "cloudtrail", "us-east-1").add_auth(request)
+    with urllib.request.urlopen(urllib.request.Request(request.url, headers=dict(request.headers.items()))) as answer:
+        return json.load(answer)
+
+
 def main():
-    entra_process, entra = start(f"{BUILD}/mock-entra", "--test-hooks", "--keys-dir", f"{BUILD}/example-python-keys")
+    keys = f"{BUILD}/example-python-keys"
+    entra_process, entra = start(f"{BUILD}/mock-entra", "--test-hooks", "--keys-dir", keys)
     metadata = f"{entra}/{TENANT}/federationmetadata/2007-06/federationmetadata.xml?appid={APP}"
     aws_process, aws = start(f"{BUILD}/mock-aws", "--idp-metadata", metadata)
     try:
@@ -54,6 +72,19 @@ def main():
             raise SystemExit("an XSW3 response was accepted")
         except ClientError as error:
             print("an XSW3 response is refused:", error.response["Error"]["Code"])
+        # IAM is global: botocore signs it for the client's region when given an endpoint URL, and AWS (and
+        # mock-aws) want us-east-1.
+        iam = boto3.client("iam", endpoint_url=aws, region_name="us-east-1", **ADMIN_KEY)
+        print("IAM roles:", " ".join(role["RoleName"] for role in iam.list_roles()["Roles"]))
+        events = audit_events(aws)
+        print("audit trail:", ", ".join(f"{e['eventName']} {e.get('errorCode') or 'ok'}" for e in events))
+        assert [e.get("errorCode") for e in events] == [None, "InvalidIdentityToken"], events
+        with open(f"{keys}/admin-token") as file:
+            token = file.read().strip()
+        request = urllib.request.Request(f"{entra}/admin/tenant", headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request) as answer:
+            roles = [role["value"] for app in json.load(answer)["applications"] for role in app["appRoles"]]
+        print("mock-entra's app roles (admin API):", len(roles))
     finally:
         for process in (aws_process, entra_process):
             process.terminate()

@@ -85,7 +85,11 @@ public enum SigV4 {
 
     /// Verifies the `Authorization` header of `request`. `lookup` returns the credentials of an access key ID (and
     /// throws AWS's error for an expired one); `now` and `maxSkew` bound `X-Amz-Date` as AWS does (15 minutes).
+    /// `scope` judges the credential scope's region and service (the endpoint knows which it serves) and throws
+    /// its refusal; it runs before the key is looked up, as a signature for another service or region is refused
+    /// whatever key made it.
     public static func verify(_ request: Request, now: Date, maxSkew: TimeInterval = 900,
+                              scope: (_ region: String, _ service: String) throws(AWSError) -> Void = { _, _ throws(AWSError) in },
                               lookup: (String) throws(AWSError) -> Credentials?) throws(AWSError) -> Verified {
         guard let authorization = request.header("authorization") else {
             throw AWSError(code: "MissingAuthenticationToken", message: "Request is missing Authentication Token", httpStatus: 403)
@@ -108,6 +112,7 @@ public enum SigV4 {
         let scopeParts = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard scopeParts.count == 5, scopeParts[4] == "aws4_request" else { throw incomplete }
         let (keyID, day, region, service) = (scopeParts[0], scopeParts[1], scopeParts[2], scopeParts[3])
+        try scope(region, service)
         let signedHeaders = signedList.split(separator: ";").map(String.init)
         // The date must be covered by the signature, or the freshness check below could be defeated by editing it.
         let dateHeader = request.header("x-amz-date") != nil ? "x-amz-date" : "date"

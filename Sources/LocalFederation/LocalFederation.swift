@@ -18,22 +18,34 @@ public struct LocalFederation: Sendable {
     public let awsURL: String
     public let entra: EntraState
     public let aws: AWSState
+    /// mock-entra's admin API token: send `Authorization: Bearer \(adminToken)` to `entraURL + "/admin/…"`.
+    public let adminToken: String
+    /// The file holding it (`admin-token` in the keys directory), when there is one.
+    public let adminTokenFile: URL?
 
     /// Where to listen and what to keep.
     public struct Configuration: Sendable {
         public var host: String
         public var entraPort: Int
         public var awsPort: Int
-        /// Where mock-entra's signing key lives; nil: a new key for this run only.
+        /// Where mock-entra's signing key and admin token live; nil: new ones for this run only.
         public var keysDirectory: URL?
+        /// mock-entra's admin token; nil: the one in `keysDirectory` (made on first use), or a new one.
+        public var adminToken: String?
+        /// Further Host names both servers answer to (besides loopback and `host`).
+        public var allowedHosts: [String]
+        /// mock-aws refuses a SAMLResponse that already opened a console session (SAML profiles 4.1.4.5).
+        public var rejectsConsoleReplay: Bool
         /// Keep serving after the body returns, until SIGINT or SIGTERM (the demo); otherwise (tests) both servers
         /// stop when the body returns.
         public var serveUntilSignal: Bool
         public var logger: Logger
 
         public init(host: String = "127.0.0.1", entraPort: Int = 0, awsPort: Int = 0, keysDirectory: URL? = nil,
+                    adminToken: String? = nil, allowedHosts: [String] = [], rejectsConsoleReplay: Bool = true,
                     serveUntilSignal: Bool = false, logger: Logger = Logger(label: "local-federation")) {
             (self.host, self.entraPort, self.awsPort, self.keysDirectory) = (host, entraPort, awsPort, keysDirectory)
+            (self.adminToken, self.allowedHosts, self.rejectsConsoleReplay) = (adminToken, allowedHosts, rejectsConsoleReplay)
             (self.serveUntilSignal, self.logger) = (serveUntilSignal, logger)
         }
     }
@@ -45,6 +57,8 @@ public struct LocalFederation: Sendable {
         let tenant = Tenant.contoso()
         let directory = configuration.keysDirectory.map(KeyRingDirectory.init)
         let keys = try directory?.loadOrCreate() ?? KeyRing(credentials: [SigningCredential.generate()])
+        let (adminToken, adminTokenFile) = try Self.adminToken(configuration)
+        let allowed = AllowedHosts(bindAddress: configuration.host, names: configuration.allowedHosts)
         let entra = try EntraState(tenant: tenant, keys: keys, keyDirectory: directory)
         let aws = try AWSState(account: DefaultAccount.account)
         let metadata = try EntraMetadata(tenantID: tenant.tenantID, certificates: keys.publishedCertificates)
@@ -54,12 +68,13 @@ public struct LocalFederation: Sendable {
         let bound = BoundPorts()
         let host = configuration.host
         let entraApp = Application(
-            router: MockEntra(state: entra, logger: configuration.logger).router(),
+            router: MockEntra(state: entra, adminToken: adminToken, allowedHosts: allowed, logger: configuration.logger).router(),
             configuration: .init(address: .hostname(host, port: configuration.entraPort), serverName: "mock-entra"),
             onServerRunning: { channel in await bound.set(entra: "http://\(host):\(channel.localAddress?.port ?? 0)") },
             logger: configuration.logger)
         let awsApp = Application(
-            router: MockAWS(state: aws, logger: configuration.logger).router(),
+            router: MockAWS(state: aws, allowedHosts: allowed, rejectsConsoleReplay: configuration.rejectsConsoleReplay,
+                            logger: configuration.logger).router(),
             configuration: .init(address: .hostname(host, port: configuration.awsPort), serverName: "mock-aws"),
             onServerRunning: { channel in await bound.set(aws: "http://\(host):\(channel.localAddress?.port ?? 0)") },
             logger: configuration.logger)
@@ -79,7 +94,8 @@ public struct LocalFederation: Sendable {
                 _ = try await entra.updateApplication(tenant.applications[0].appID, patch)
                 await aws.acceptSignInURL(signIn)
                 await DefaultAccount.putRoles(aws, signInURLs: ["https://signin.aws.amazon.com/saml", signIn])
-                let result = try await body(LocalFederation(entraURL: entraURL, awsURL: awsURL, entra: entra, aws: aws))
+                let result = try await body(LocalFederation(entraURL: entraURL, awsURL: awsURL, entra: entra, aws: aws,
+                                                            adminToken: adminToken.value, adminTokenFile: adminTokenFile))
                 if !configuration.serveUntilSignal { await group.triggerGracefulShutdown() }
                 try await tasks.waitForAll()
                 return result
@@ -88,6 +104,14 @@ public struct LocalFederation: Sendable {
                 throw error
             }
         }
+    }
+
+    /// The configured token, the keys directory's, or a new one for this run.
+    static func adminToken(_ configuration: Configuration) throws -> (AdminToken, URL?) {
+        if let configured = configuration.adminToken { return (try AdminToken(configured), nil) }
+        guard let directory = configuration.keysDirectory else { return (AdminToken.generate(), nil) }
+        let file = AdminTokenFile(directory: directory)
+        return (try file.loadOrCreate().token, file.url)
     }
 
     /// A console sign-in: the AWS tile in My Apps, password, the authenticator's code (from the user's TOTP secret

@@ -40,14 +40,17 @@ public actor AWSState {
     public let maxAuditEventsInMemory: Int
     private let auditFile: FileHandle?
     public private(set) var settings: FederationSettings
+    /// Assertions that opened a console session (the sign-in endpoint's replay cache; STS keeps none).
+    private var consoleAssertions: ConsoleReplayCache
 
     /// Accepts `url` as a sign-in endpoint (mock-aws's own `/saml`, known once the port is bound).
     public func acceptSignInURL(_ url: String) { settings.additionalSignInURLs.insert(url) }
 
     public init(account: String, settings: FederationSettings = FederationSettings(), auditFile: URL? = nil,
-                maxSessions: Int = 10_000, maxAuditEventsInMemory: Int = 10_000) throws {
+                maxSessions: Int = 10_000, maxAuditEventsInMemory: Int = 10_000, maxConsoleAssertions: Int = 100_000) throws {
         self.account = account
         self.settings = settings
+        self.consoleAssertions = ConsoleReplayCache(capacity: maxConsoleAssertions)
         self.maxSessions = max(1, maxSessions)
         self.maxAuditEventsInMemory = max(1, maxAuditEventsInMemory)
         if let auditFile {
@@ -170,6 +173,37 @@ public actor AWSState {
             return (session.credentials, session.assumedRoleARN, session.assumedRoleID)
         }
         return nil
+    }
+
+    // MARK: - Console sign-in
+
+    /// Whether the assertion `id` already opened a console session (and could still be presented).
+    public func consoleAssertionUsed(_ id: String, now: Date) -> Bool { consoleAssertions.contains(id, now: now) }
+
+    /// Records that the assertion of `result` opens a console session, until it could no longer be presented
+    /// (its NotOnOrAfter plus the clock skew the time checks allow); throws AWS's refusal for a second use.
+    public func consumeConsoleAssertion(_ result: AssumeRoleWithSAMLResult, now: Date) throws(AWSError) {
+        // AWS's sign-in endpoint requires a bearer NotOnOrAfter (AWSRecipientPolicy), so the fallback, one hour
+        // (Entra's assertion lifetime), only serves results made without one.
+        let expiry = (result.assertionNotOnOrAfter ?? now.addingTimeInterval(3600)).addingTimeInterval(settings.clockSkew)
+        switch consoleAssertions.record(result.assertionID, until: expiry, now: now) {
+        case .recorded:
+            return
+        case .replayed:
+            throw Self.consoleReplay(result.assertionID)
+        case .full:
+            // Failing closed: forgetting an unexpired ID would re-open it for replay.
+            throw AWSError(code: "Throttling", message: "Rate exceeded", httpStatus: 400,
+                           cause: SAMLError(.replayCacheFull, "the console's replay cache is full of unexpired assertions",
+                                            expected: "fewer than \(consoleAssertions.capacity) live entries", found: "\(consoleAssertions.count)"))
+        }
+    }
+
+    /// The console's answer to a used assertion: the text its error page shows for any refused response.
+    public static func consoleReplay(_ id: String) -> AWSError {
+        AWSError.invalidIdentityToken("Your request included an invalid SAML response. To logout, click here.",
+                                      cause: SAMLError(.replayDetected, "this assertion already opened a console session",
+                                                       expected: "an assertion not used before (SAML profiles 4.1.4.5)", found: "assertion ID \(id)"))
     }
 
     // MARK: - Audit

@@ -9,7 +9,8 @@ import SAML
 ///   "account": "123456789012",
 ///   "users": [{"name": "admin", "accessKeyId": "AKIA…", "secretAccessKey": "…"}],
 ///   "providers": [{"name": "EntraID", "metadataFile": "federationmetadata.xml", "assertionEncryptionMode": "Allowed"}],
-///   "roles": [{"name": "Administrator", "maxSessionDuration": 3600, "trustPolicy": {"Version": "2012-10-17", "Statement": […]}}]
+///   "roles": [{"name": "Administrator", "maxSessionDuration": 3600, "trustPolicy": {"Version": "2012-10-17", "Statement": […]}}],
+///   "consoleReplayCheck": true
 /// }
 /// ```
 /// A role without `trustPolicy` gets the IAM console wizard's policy for the first provider.
@@ -36,6 +37,8 @@ public struct MockAWSConfiguration: Decodable, Sendable {
     public var users: [User]?
     public var providers: [Provider]?
     public var roles: [Role]?
+    /// `false` lets one SAMLResponse open several console sessions (default: refused, SAML profiles 4.1.4.5).
+    public var consoleReplayCheck: Bool?
 
     public static func load(_ url: URL) throws -> MockAWSConfiguration {
         try JSONDecoder().decode(MockAWSConfiguration.self, from: Data(contentsOf: url))

@@ -13,14 +13,23 @@ public typealias MockAWSContext = ClientAddressContext
 public struct MockAWS: Sendable {
     public let state: AWSState
     public let clock: any SAMLClock
+    /// The region mock-aws stands for: STS and the audit trail are signed for it (IAM always for us-east-1).
     public let region: String
+    /// The names its Host header may carry (DNS rebinding, ``AllowedHosts``).
+    public let allowedHosts: AllowedHosts
+    /// Refuse a SAMLResponse whose assertion already opened a console session (SAML profiles 4.1.4.5); STS is
+    /// not affected (see ``ConsoleReplayCache``).
+    public let rejectsConsoleReplay: Bool
     public let logger: Logger
 
     public init(state: AWSState, clock: any SAMLClock = SystemClock(), region: String = "us-east-1",
+                allowedHosts: AllowedHosts = AllowedHosts(bindAddress: "127.0.0.1"), rejectsConsoleReplay: Bool = true,
                 logger: Logger = Logger(label: "mock-aws")) {
         self.state = state
         self.clock = clock
         self.region = region
+        self.allowedHosts = allowedHosts
+        self.rejectsConsoleReplay = rejectsConsoleReplay
         self.logger = logger
     }
 
@@ -29,14 +38,12 @@ public struct MockAWS: Sendable {
 
     public func router() -> Router<MockAWSContext> {
         let router = Router(context: MockAWSContext.self)
+        // First: a request for another host name is answered before any route or 404 (DNS rebinding).
+        router.add(middleware: HostCheckMiddleware(server: "mock-aws", allowed: allowedHosts, logger: logger))
         router.add(middleware: NotFoundMiddleware(server: "mock-aws"))
         router.post("/") { request, context in await self.queryAPI(request, context) }
         router.post("/saml") { request, context in await self.signIn(request, context) }
-        router.get("/audit") { _, _ in
-            let events = await self.state.auditEvents
-            let body = (try? JSONEncoder.audit.encode(events)) ?? Data("[]".utf8)
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
-        }
+        router.get("/audit") { request, context in await self.auditTrail(request, context) }
         router.get("/health") { _, _ in "ok" }
         return router
     }
@@ -45,6 +52,8 @@ public struct MockAWS: Sendable {
 
     private static let stsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
     private static let iamNamespace = "https://iam.amazonaws.com/doc/2010-05-08/"
+    /// AWS's generic fault namespace, for answers of the front end rather than of one service's API.
+    private static let faultNamespace = "http://webservices.amazon.com/AWSFault/2005-15-09"
     private static let stsActions: Set<String> = ["AssumeRoleWithSAML", "GetCallerIdentity"]
     static let iamWriteActions: Set<String> = ["CreateSAMLProvider", "GetSAMLProvider", "UpdateSAMLProvider", "DeleteSAMLProvider",
                                                "CreateRole", "DeleteRole", "CreateUser", "CreateAccessKey"]
@@ -66,29 +75,29 @@ public struct MockAWS: Sendable {
             case "AssumeRoleWithSAML":
                 return try await assumeRoleWithSAML(parameters, requestID: requestID, sourceIP: context.remoteIP)
             case "GetCallerIdentity":
-                let caller = try await authenticate(request, body: body)
+                let caller = try await authenticate(request, body: body, scope: .sts(serving: region))
                 return Self.xml("GetCallerIdentity", namespace: namespace, requestID: requestID,
                                 result: "<Arn>\(Self.escape(caller.arn))</Arn><UserId>\(Self.escape(caller.userID))</UserId><Account>\(state.account)</Account>")
             case "ListRoles":
-                _ = try await authenticate(request, body: body)
+                _ = try await authenticate(request, body: body, scope: .iam)
                 let members = await state.roles.map { "<member>\(Self.roleXML($0))</member>" }.joined()
                 return Self.xml(action, namespace: namespace, requestID: requestID,
                                 result: "<IsTruncated>false</IsTruncated><Roles>\(members)</Roles>")
             case "GetRole":
-                _ = try await authenticate(request, body: body)
+                _ = try await authenticate(request, body: body, scope: .iam)
                 let name = parameters["RoleName"] ?? ""
                 guard let role = await state.roles.first(where: { $0.name == name }) else {
                     throw AWSError(code: "NoSuchEntity", message: "The role with name \(name) cannot be found.", httpStatus: 404)
                 }
                 return Self.xml(action, namespace: namespace, requestID: requestID, result: "<Role>\(Self.roleXML(role))</Role>")
             case "ListSAMLProviders":
-                _ = try await authenticate(request, body: body)
+                _ = try await authenticate(request, body: body, scope: .iam)
                 let members = await state.providers.map {
                     "<member><Arn>\($0.arn)</Arn><ValidUntil>2125-01-01T00:00:00Z</ValidUntil><CreateDate>2025-01-01T00:00:00Z</CreateDate></member>"
                 }.joined()
                 return Self.xml(action, namespace: namespace, requestID: requestID, result: "<SAMLProviderList>\(members)</SAMLProviderList>")
             case _ where Self.iamWriteActions.contains(action):
-                _ = try await authenticate(request, body: body)
+                _ = try await authenticate(request, body: body, scope: .iam)
                 if let response = try await iamWrite(action, parameters, requestID: requestID) { return response }
                 fallthrough
             default:
@@ -134,8 +143,8 @@ public struct MockAWS: Sendable {
         }
     }
 
-    /// Verifies SigV4 with an IAM user's key or STS-issued temporary credentials; returns the caller.
-    func authenticate(_ request: Request, body: [UInt8]) async throws(AWSError) -> (arn: String, userID: String) {
+    /// Verifies SigV4 with an IAM user's key or STS-issued temporary credentials, scoped to `scope`; returns the caller.
+    func authenticate(_ request: Request, body: [UInt8], scope: SigningScope) async throws(AWSError) -> (arn: String, userID: String) {
         var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
         if let authority = request.head.authority { headers.append((name: "Host", value: authority)) }
         let signed = SigV4.Request(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
@@ -145,11 +154,36 @@ public struct MockAWS: Sendable {
         let keyID = SigV4.accessKeyID(of: signed)
         var caller: (credentials: SigV4.Credentials, arn: String, userID: String)?
         if let keyID { caller = try await state.caller(accessKeyID: keyID, now: now) }
-        _ = try SigV4.verify(signed, now: now) { id throws(AWSError) in id == keyID ? caller?.credentials : nil }
+        _ = try SigV4.verify(signed, now: now, scope: { region, service throws(AWSError) in
+            do throws(AWSError) {
+                try scope.check(region: region, service: service)
+            } catch {
+                logger.notice("signature refused: credential scope", metadata: ["scope": "\(region)/\(service)", "expected": "\(scope.service)"])
+                throw error
+            }
+        }) { id throws(AWSError) in id == keyID ? caller?.credentials : nil }
         guard let caller else {
             throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", httpStatus: 403)
         }
         return (caller.arn, caller.userID)
+    }
+
+    // MARK: - Audit trail
+
+    /// `GET /audit`: the events, for any credential of the account (an IAM user's key or an STS session) signed for
+    /// CloudTrail in mock-aws's region; an unsigned request gets AWS's MissingAuthenticationToken (403). The trail
+    /// names users, roles and source addresses, which AWS shows only to signed callers.
+    func auditTrail(_ request: Request, _ context: MockAWSContext) async -> Response {
+        let requestID = UUID().uuidString.lowercased()
+        do throws(AWSError) {
+            _ = try await authenticate(request, body: [], scope: .cloudTrail(serving: region))
+        } catch {
+            logger.notice("audit trail refused", metadata: ["code": "\(error.code)", "source": "\(context.remoteIP)"])
+            return Self.error(error, namespace: Self.faultNamespace, requestID: requestID)
+        }
+        let events = await state.auditEvents
+        let body = (try? JSONEncoder.audit.encode(events)) ?? Data("[]".utf8)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     // MARK: - Sign-in endpoint
@@ -174,16 +208,20 @@ public struct MockAWS: Sendable {
         let federation = await state.federation(clock: clock)
         do throws(AWSError) {
             let sessions = try federation.signIn(samlResponse: samlResponse)
+            // One assertion, one console session: a used one is refused before the chooser too, so a captured
+            // response cannot even list the roles again. Only issuing the session consumes it (the chooser re-posts
+            // the same SAMLResponse with `roleIndex`).
+            if rejectsConsoleReplay, let id = sessions.first?.assertionID, await state.consoleAssertionUsed(id, now: clock.now) {
+                throw AWSState.consoleReplay(id)
+            }
             if let chosen = fields["roleIndex"] {
                 guard let session = sessions.first(where: { $0.session.role.roleARN.description == chosen }) else {
                     throw AWSError.accessDenied()
                 }
-                await auditConsole(session, sourceIP: context.remoteIP, requestID: requestID)
-                return Self.html(SignInPages.console(session, relayState: fields["RelayState"]), status: .ok)
+                return try await openConsole(session, relayState: fields["RelayState"], sourceIP: context.remoteIP, requestID: requestID)
             }
             if sessions.count == 1, let session = sessions.first {
-                await auditConsole(session, sourceIP: context.remoteIP, requestID: requestID)
-                return Self.html(SignInPages.console(session, relayState: fields["RelayState"]), status: .ok)
+                return try await openConsole(session, relayState: fields["RelayState"], sourceIP: context.remoteIP, requestID: requestID)
             }
             return Self.html(SignInPages.chooser(sessions, samlResponse: samlResponse, relayState: fields["RelayState"] ?? ""), status: .ok)
         } catch {
@@ -194,6 +232,15 @@ public struct MockAWS: Sendable {
             return Self.html(SignInPages.error(code: error.code, message: message, detail: error.cause?.description),
                              status: error.httpStatus == 403 ? .forbidden : .badRequest)
         }
+    }
+
+    /// The console page for `session`, after recording its assertion as used (the check and the record are one
+    /// actor call, so two posts of one assertion at once cannot both open a session).
+    private func openConsole(_ session: AssumeRoleWithSAMLResult, relayState: String?, sourceIP: String,
+                             requestID: String) async throws(AWSError) -> Response {
+        if rejectsConsoleReplay { try await state.consumeConsoleAssertion(session, now: clock.now) }
+        await auditConsole(session, sourceIP: sourceIP, requestID: requestID)
+        return Self.html(SignInPages.console(session, relayState: relayState), status: .ok)
     }
 
     private func auditConsole(_ result: AssumeRoleWithSAMLResult, sourceIP: String, requestID: String) async {

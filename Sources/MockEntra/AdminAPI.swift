@@ -4,34 +4,36 @@ import Hummingbird
 import SAML
 
 /// The tenant administrator's API (JSON under `/admin`): what the Entra admin centre and PIM do for the
-/// deployment guide. Unauthenticated: mock-entra listens on loopback by default and holds no real secrets.
+/// deployment guide. Every route is registered on one group behind ``AdminGuard`` (the bearer token, JSON only), so
+/// no route can be added without it.
 struct AdminAPI: Sendable {
     let entra: MockEntra
     var state: EntraState { entra.state }
 
     func register(on router: Router<MockEntraContext>) {
-        router.get("admin/tenant") { _, _ in MockEntra.json(await self.state.tenant) }
-        router.get("admin/signins") { request, _ in
+        let admin = router.group("admin").add(middleware: AdminGuard(token: entra.adminToken, logger: entra.logger))
+        admin.get("tenant") { _, _ in MockEntra.json(await self.state.tenant) }
+        admin.get("signins") { request, _ in
             let limit = request.uri.queryParameters.get("top", as: Int.self) ?? EntraState.maxLogs
             return MockEntra.json(await self.state.signInLogs(limit: limit))
         }
-        router.get("admin/signins/page") { _, _ in MockEntra.html(Pages.signInLogs(await self.state.signInLogs()), status: .ok) }
-        router.put("admin/conditional-access") { request, _ in
+        admin.get("signins/page") { _, _ in MockEntra.html(Pages.signInLogs(await self.state.signInLogs()), status: .ok) }
+        admin.put("conditional-access") { request, _ in
             await self.decode([Tenant.ConditionalAccessPolicy].self, request) { policies throws(AdminError) in
                 try await self.state.setConditionalAccess(policies)
                 return MockEntra.json(await self.state.tenant.conditionalAccess)
             }
         }
-        router.get("admin/pim/activations") { _, _ in MockEntra.json(await self.state.activations) }
-        router.post("admin/pim/activations") { request, _ in
+        admin.get("pim/activations") { _, _ in MockEntra.json(await self.state.activations) }
+        admin.post("pim/activations") { request, _ in
             await self.decode(ActivationRequest.self, request) { body throws(AdminError) in
                 let activation = try await self.state.activate(upn: body.user, password: body.password, group: body.group,
                                                                justification: body.justification, minutes: body.minutes)
                 return MockEntra.json(activation, status: .created)
             }
         }
-        router.get("admin/keys") { _, _ in MockEntra.json(Self.describe(await self.state.keys)) }
-        router.post("admin/keys") { request, _ in
+        admin.get("keys") { _, _ in MockEntra.json(Self.describe(await self.state.keys)) }
+        admin.post("keys") { request, _ in
             await self.decode(NewCertificate.self, request, emptyIsDefault: NewCertificate()) { body throws(AdminError) in
                 do {
                     var credential: SigningCredential?
@@ -48,23 +50,23 @@ struct AdminAPI: Sendable {
                 }
             }
         }
-        router.post("admin/keys/:thumbprint/activate") { _, context in
+        admin.post("keys/:thumbprint/activate") { _, context in
             await self.keyChange { () async throws in try await self.state.activateCertificate(context.parameters.get("thumbprint") ?? "") }
         }
-        router.delete("admin/keys/:thumbprint") { _, context in
+        admin.delete("keys/:thumbprint") { _, context in
             await self.keyChange { () async throws in try await self.state.retireCertificate(context.parameters.get("thumbprint") ?? "") }
         }
-        router.post("admin/applications/:appId/provisioning") { request, context in
+        admin.post("applications/:appId/provisioning") { request, context in
             await self.decode(ProvisioningRequest.self, request) { body throws(AdminError) in
                 try await self.provision(appID: context.parameters.get("appId") ?? "", body)
             }
         }
-        router.patch("admin/applications/:appId") { request, context in
+        admin.patch("applications/:appId") { request, context in
             await self.decode(ApplicationPatch.self, request) { patch throws(AdminError) in
                 MockEntra.json(try await self.state.updateApplication(context.parameters.get("appId") ?? "", patch))
             }
         }
-        router.put("admin/applications/:appId/assignments") { request, context in
+        admin.put("applications/:appId/assignments") { request, context in
             await self.decode([String: [String]].self, request) { body throws(AdminError) in
                 let appID = context.parameters.get("appId") ?? ""
                 for (group, roles) in body.sorted(by: { $0.key < $1.key }) {

@@ -12,12 +12,15 @@ import SAML
 ///   "replyURL": "http://127.0.0.1:9000/saml",
 ///   "signingKeysDirectory": "contoso-keys",
 ///   "signingCertificates": [{"key": "old.key", "certificate": "old.crt"},
-///                           {"key": "new.key", "certificate": "new.crt", "active": true}]
+///                           {"key": "new.key", "certificate": "new.crt", "active": true}],
+///   "adminToken": "…"
 /// }
 /// ```
 /// Paths are relative to the file. `signingCertificates` fixes the published certificates (a rollover through the
 /// configuration); without it they live in `signingKeysDirectory` (default `<file name>-keys` beside the file),
-/// created with a generated certificate on first start and updated by the admin API.
+/// created with a generated certificate on first start and updated by the admin API. `adminToken` is the admin API's
+/// bearer token (16 to 512 visible ASCII characters); without it one is generated into `admin-token` in the keys
+/// directory on first start.
 public struct MockEntraConfiguration: Decodable, Sendable {
     public struct CertificateFiles: Decodable, Sendable {
         public var key: String
@@ -32,11 +35,12 @@ public struct MockEntraConfiguration: Decodable, Sendable {
     public var replyURL: String?
     public var signingKeysDirectory: String?
     public var signingCertificates: [CertificateFiles]?
+    public var adminToken: String?
 
     public init(tenant: Tenant? = nil, awsAccount: String? = nil, replyURL: String? = nil, signingKeysDirectory: String? = nil,
-                signingCertificates: [CertificateFiles]? = nil) {
+                signingCertificates: [CertificateFiles]? = nil, adminToken: String? = nil) {
         (self.tenant, self.awsAccount, self.replyURL) = (tenant, awsAccount, replyURL)
-        (self.signingKeysDirectory, self.signingCertificates) = (signingKeysDirectory, signingCertificates)
+        (self.signingKeysDirectory, self.signingCertificates, self.adminToken) = (signingKeysDirectory, signingCertificates, adminToken)
     }
 
     public static func load(_ url: URL) throws -> MockEntraConfiguration {
@@ -65,10 +69,24 @@ public struct MockEntraConfiguration: Decodable, Sendable {
             let active = zip(files, credentials).first { $0.0.active == true }?.1.thumbprint
             return (try KeyRing(credentials: credentials, active: active), nil)
         }
-        let directory = signingKeysDirectory.map { path in
+        let store = KeyRingDirectory(keysDirectory(base: base, defaultDirectory: defaultDirectory))
+        return (try store.loadOrCreate(clock: clock), store)
+    }
+
+    /// The keys directory: `signingKeysDirectory` (relative to `base`), else `defaultDirectory`. The generated admin
+    /// token lives there too, also when the certificates come from `signingCertificates`.
+    public func keysDirectory(base: URL?, defaultDirectory: URL) -> URL {
+        signingKeysDirectory.map { path in
             path.hasPrefix("/") ? URL(fileURLWithPath: path) : (base ?? defaultDirectory).appendingPathComponent(path)
         } ?? defaultDirectory
-        let store = KeyRingDirectory(directory)
-        return (try store.loadOrCreate(clock: clock), store)
+    }
+
+    /// The admin token: `adminToken`, else the one in the keys directory's `admin-token` file (made on first
+    /// use). `file` is nil for a configured token; `created` says whether it was just made.
+    public func resolvedAdminToken(base: URL?, defaultDirectory: URL) throws -> (token: AdminToken, file: URL?, created: Bool) {
+        if let adminToken { return (try AdminToken(adminToken), nil, false) }
+        let file = AdminTokenFile(directory: keysDirectory(base: base, defaultDirectory: defaultDirectory))
+        let (token, created) = try file.loadOrCreate()
+        return (token, file.url, created)
     }
 }

@@ -19,12 +19,20 @@ public struct MockEntra: Sendable {
     public let ids: any SAMLIDGenerator
     /// The base URL published in metadata; nil takes `http://` + the request's Host.
     public let publicURL: String?
+    /// The bearer token every `/admin` request must carry (``AdminGuard``).
+    public let adminToken: AdminToken
+    /// The names its Host header may carry (DNS rebinding, ``AllowedHosts``); `publicURL`'s host is always one.
+    public let allowedHosts: AllowedHosts
 
-    public init(state: EntraState, testHooks: Bool = false, publicURL: String? = nil, ids: any SAMLIDGenerator = RandomIDGenerator(),
+    /// Without `adminToken`, a random one nobody knows but ``adminToken``'s reader: the admin API is never open.
+    public init(state: EntraState, testHooks: Bool = false, publicURL: String? = nil, adminToken: AdminToken = .generate(),
+                allowedHosts: AllowedHosts = AllowedHosts(bindAddress: "127.0.0.1"), ids: any SAMLIDGenerator = RandomIDGenerator(),
                 logger: Logger = Logger(label: "mock-entra")) {
         self.state = state
         self.testHooks = testHooks
         self.publicURL = publicURL
+        self.adminToken = adminToken
+        self.allowedHosts = allowedHosts.adding(publicURL.map { [$0] } ?? [])
         self.ids = ids
         self.logger = logger
     }
@@ -36,6 +44,8 @@ public struct MockEntra: Sendable {
 
     public func router() -> Router<MockEntraContext> {
         let router = Router(context: MockEntraContext.self)
+        // First: a request for another host name is answered before any route or 404 (DNS rebinding).
+        router.add(middleware: HostCheckMiddleware(server: "mock-entra", allowed: allowedHosts, logger: logger))
         router.add(middleware: NotFoundMiddleware(server: "mock-entra"))
         router.get(":tenant/saml2") { request, context in await self.saml2(request, context, post: false) }
         router.post(":tenant/saml2") { request, context in await self.saml2(request, context, post: true) }

@@ -16,11 +16,14 @@ struct MockAWSCommand: AsyncParsableCommand {
         abstract: "A local AWS sign-in endpoint and STS/IAM query API that validates SAML as AWS does.",
         discussion: """
             Prints `mock-aws listening on http://HOST:PORT` as its first line, then serves:
-              POST /saml      the console sign-in endpoint (role chooser, console page)
-              POST /          STS AssumeRoleWithSAML (unsigned) and GetCallerIdentity; IAM Create/Get/Update/
-                              List/DeleteSAMLProvider, CreateRole, GetRole, ListRoles, DeleteRole, CreateUser,
-                              CreateAccessKey (SigV4)
-              GET  /audit     CloudTrail-like events, JSON
+              POST /saml      the console sign-in endpoint (role chooser, console page); an assertion opens
+                              one console session only
+              POST /          STS AssumeRoleWithSAML (unsigned) and GetCallerIdentity (SigV4 for sts in
+                              --region or us-east-1); IAM Create/Get/Update/List/DeleteSAMLProvider, CreateRole,
+                              GetRole, ListRoles, DeleteRole, CreateUser, CreateAccessKey (SigV4 for iam in us-east-1)
+              GET  /audit     CloudTrail-like events, JSON (SigV4 for cloudtrail in --region)
+            Requests must name it in their Host header: localhost, *.localhost, 127.x.y.z, [::1], --host, or an
+            --allowed-host (a guard against DNS rebinding).
 
             Example:
               mock-aws --idp-metadata federationmetadata.xml --port 0
@@ -44,6 +47,15 @@ struct MockAWSCommand: AsyncParsableCommand {
     @Option(help: "Also append each audit event to this JSON-lines file.")
     var auditLog: String?
 
+    @Option(help: "The region it stands for: STS calls and the audit trail must be signed for it (IAM for us-east-1).")
+    var region = "us-east-1"
+
+    @Option(help: "Also answer to this host name (repeatable): a name that points here besides the loopback ones.")
+    var allowedHost: [String] = []
+
+    @Flag(help: "Let one SAMLResponse open several console sessions (SAML profiles 4.1.4.5 says refuse; default refuse).")
+    var allowConsoleReplay = false
+
     func run() async throws {
         let logger = MockServer.logger("mock-aws")
         let configuration = try config.map { try MockAWSConfiguration.load(URL(fileURLWithPath: $0)) }
@@ -59,7 +71,11 @@ struct MockAWSCommand: AsyncParsableCommand {
         }
         let host = self.host
         let embedded = configuration == nil
-        try await MockServer.run(MockAWS(state: state, logger: logger).router(), name: "mock-aws", host: host, port: port, logger: logger) { base in
+        let rejectsReplay = !allowConsoleReplay && configuration?.consoleReplayCheck != false
+        if !rejectsReplay { logger.warning("console replay check off: one SAMLResponse can open any number of console sessions") }
+        let server = MockAWS(state: state, region: region, allowedHosts: AllowedHosts(bindAddress: host, names: allowedHost),
+                             rejectsConsoleReplay: rejectsReplay, logger: logger)
+        try await MockServer.run(server.router(), name: "mock-aws", host: host, port: port, logger: logger) { base in
             // Its own sign-in URL counts as an AWS sign-in endpoint, so mock-entra's Reply URL can point here.
             var local = [base + "/saml"]
             if host == "127.0.0.1" { local.append(base.replacingOccurrences(of: "127.0.0.1", with: "localhost") + "/saml") }

@@ -20,6 +20,10 @@ struct MockEntraCommand: AsyncParsableCommand {
               GET  /admin/signins[/page]      the sign-in log (JSON, page)
               /admin/…                        Conditional Access, PIM, certificates, role provisioning (README)
               POST /test/issue                non-interactive issuance and faults (with --test-hooks only)
+            /admin needs `Authorization: Bearer TOKEN`: the configuration's adminToken, or the one generated into
+            KEYS-DIR/admin-token (mode 0600) on first start (--print-admin-token prints it). Requests must name the
+            server in their Host header: localhost, *.localhost, 127.x.y.z, [::1], --host, --public-url's host or
+            an --allowed-host (a guard against DNS rebinding).
 
             Example:
               mock-entra --port 0 --aws-url http://127.0.0.1:9000
@@ -50,6 +54,12 @@ struct MockEntraCommand: AsyncParsableCommand {
     @Option(help: "Also append each sign-in log entry to this JSON-lines file.")
     var signInLog: String?
 
+    @Option(help: "Also answer to this host name (repeatable): a name that points here besides the loopback ones and --public-url's.")
+    var allowedHost: [String] = []
+
+    @Flag(help: "Print the admin API's bearer token (made in the keys directory if there is none yet) and exit.")
+    var printAdminToken = false
+
     func run() async throws {
         let logger = MockServer.logger("mock-entra")
         let configURL = config.map { URL(fileURLWithPath: $0) }
@@ -58,15 +68,25 @@ struct MockEntraCommand: AsyncParsableCommand {
         let defaultKeys = keysDir.map { URL(fileURLWithPath: $0) }
             ?? configURL.map { $0.deletingPathExtension().appendingPathExtension("keys") }
             ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".mock-entra/keys")
+        let admin = try configuration.resolvedAdminToken(base: base, defaultDirectory: defaultKeys)
+        if printAdminToken {
+            print(admin.token.value)
+            return
+        }
         let tenant = configuration.resolvedTenant(replyURL: awsURL.map { $0.hasSuffix("/") ? $0 + "saml" : $0 + "/saml" })
         let (keys, directory) = try configuration.keyRing(base: base, defaultDirectory: defaultKeys)
         let state = try EntraState(tenant: tenant, keys: keys, keyDirectory: directory, signInLog: signInLog.map { URL(fileURLWithPath: $0) })
         logger.info("tenant", metadata: ["name": "\(tenant.name)", "id": "\(tenant.tenantID)",
                                          "signing": "\(keys.activeThumbprint)", "keys": "\(directory?.url.path ?? "configuration")"])
+        // Where the token is, never the token itself: logs get copied into CI output and bug reports.
+        logger.notice("admin API: send Authorization: Bearer TOKEN", metadata: [
+            "token": "\(admin.file.map { (admin.created ? "new, " : "") + "in \($0.path) (mode 0600)" } ?? "the configuration's adminToken")"])
         if !["127.0.0.1", "::1", "localhost"].contains(host) {
-            logger.warning("the admin API (/admin) is unauthenticated and the test users' passwords are public: \(host) is not loopback")
+            logger.warning("\(host) is not loopback: the test users' passwords and TOTP secrets are public, anyone who reaches the port can sign in as them")
         }
-        try await MockServer.run(MockEntra(state: state, testHooks: testHooks, publicURL: publicURL, logger: logger).router(),
+        let allowed = AllowedHosts(bindAddress: host, names: allowedHost)
+        try await MockServer.run(MockEntra(state: state, testHooks: testHooks, publicURL: publicURL, adminToken: admin.token,
+                                           allowedHosts: allowed, logger: logger).router(),
                                  name: "mock-entra", host: host, port: port, logger: logger)
     }
 }

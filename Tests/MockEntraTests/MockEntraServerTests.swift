@@ -10,6 +10,8 @@ final class MockEntraProcess: @unchecked Sendable {
     typealias F = EntraFixtures
     let server: ServerProcess
     let directory: URL
+    /// The admin API's bearer token, as `mock-entra --print-admin-token` gives it with the same arguments.
+    let adminToken: String
     var baseURL: String { server.baseURL }
     static let tenantPath = "/\(EntraFixtures.tenantID)"
     static let launchPath = "/api/signin/\(EntraFixtures.appID)?tenantId=\(EntraFixtures.tenantID)"
@@ -28,7 +30,13 @@ final class MockEntraProcess: @unchecked Sendable {
             arguments += ["--keys-dir", self.directory.appendingPathComponent("keys").path]
         }
         server = try ServerProcess("mock-entra", arguments: arguments)
+        let printed = try ServerProcess.run([ServerProcess.repository.appendingPathComponent(".build/debug/mock-entra").path]
+                                            + arguments + ["--print-admin-token"])
+        adminToken = printed.output.split(separator: "\n").last.map(String.init) ?? ""
     }
+
+    /// The admin API's Authorization header.
+    var adminHeaders: [String: String] { ["Authorization": "Bearer \(adminToken)"] }
 
     func get(_ path: String, cookie: String? = nil) async throws -> ServerProcess.HTTPResult {
         try await server.get(path, headers: cookie.map { ["Cookie": "ESTSAUTH=\($0)"] } ?? [:])
@@ -38,8 +46,10 @@ final class MockEntraProcess: @unchecked Sendable {
         try await server.post(path, form: form, headers: cookie.map { ["Cookie": "ESTSAUTH=\($0)"] } ?? [:])
     }
 
+    /// A JSON exchange; `/admin` paths carry the admin token.
     func json(_ method: String, _ path: String, _ body: String = "") async throws -> (status: Int, value: Any?) {
-        let result = try await server.request(method, path, body: Data(body.utf8), headers: ["Content-Type": "application/json"])
+        let result = try await server.request(method, path, body: Data(body.utf8),
+                                              headers: ["Content-Type": "application/json"].merging(path.hasPrefix("/admin") ? adminHeaders : [:]) { $1 })
         return (result.status, try? JSONSerialization.jsonObject(with: Data(result.body.utf8)))
     }
 
@@ -121,7 +131,7 @@ struct MockEntraServerTests {
         #expect(entries.last?["awsSessions"] as? [String] == ["Administrator/test-awsadmin@contoso.com @ 123456789012"])
         #expect(entries.map { $0["aadstsCode"] as? String ?? "-" } == ["AADSTS50126", "-", "AADSTS50076", "AADSTS500121", "-", "-"])
         #expect(entries[1]["appDisplayName"] as? String == "My Apps")
-        let page = try await entra.get("/admin/signins/page")
+        let page = try await entra.server.get("/admin/signins/page", headers: entra.adminHeaders)
         #expect(page.status == 200 && page.body.contains("<table id=\"signins\">") && page.body.contains("Administrator/test-awsadmin@contoso.com @ 123456789012"))
     }
 

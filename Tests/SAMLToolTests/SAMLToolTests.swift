@@ -234,8 +234,9 @@ struct LoginCommandTests {
         let entra = try ServerProcess("mock-entra", arguments: ["--keys-dir", keys.path, "--test-hooks"])
         let aws = try ServerProcess("mock-aws", arguments: ["--idp-metadata",
                                                             entra.baseURL + Self.tenant + "/federationmetadata/2007-06/federationmetadata.xml?appid=\(Self.app)"])
+        let token = try String(contentsOf: keys.appendingPathComponent("admin-token"), encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let patched = try await entra.request("PATCH", "/admin/applications/\(Self.app)", body: Data("{\"replyURL\": \"\(aws.baseURL)/saml\"}".utf8),
-                                              headers: ["Content-Type": "application/json"])
+                                              headers: ["Content-Type": "application/json", "Authorization": "Bearer \(token)"])
         #expect(patched.status == 200)
         return (entra, aws)
     }

@@ -43,15 +43,20 @@ def main():
     for old in os.listdir(ARTIFACTS):
         os.remove(os.path.join(ARTIFACTS, old))
     demo = subprocess.Popen([f"{BUILD}/offline-sso-demo"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    entra = None
+    entra = token_file = None
     for line in demo.stdout:
         if line.startswith("mock-entra (tenant contoso): "):
             entra = line.split(": ", 1)[1].strip()
+        if line.startswith("mock-entra admin API token file: "):
+            token_file = line.split(": ", 1)[1].strip()
         if line.startswith("Ctrl-C"):
             break
-    assert entra, "the demo did not start"
+    assert entra and token_file, "the demo did not start"
+    with open(token_file) as file:
+        # The admin API wants its bearer token and JSON (README "Security rules").
+        admin = {"Authorization": "Bearer " + file.read().strip(), "Content-Type": "application/json"}
     # Two roles for the developer (the portal's Users and groups blade), so that AWS shows its role chooser.
-    request = urllib.request.Request(f"{entra}/admin/applications/{APP}/assignments", method="PUT",
+    request = urllib.request.Request(f"{entra}/admin/applications/{APP}/assignments", method="PUT", headers=admin,
                                      data=json.dumps({"AWS-Account1-Developers": ["Developer,EntraID", "Administrator,EntraID"]}).encode())
     urllib.request.urlopen(request).read()
 
@@ -94,7 +99,7 @@ def main():
         shot("console")
         assert session == "Developer/test-awsdeveloper@contoso.com @ 123456789012", session
         print(f"Chromium reached the AWS console as {session}; screenshots in {ARTIFACTS}")
-        with urllib.request.urlopen(f"{entra}/admin/signins") as answer:
+        with urllib.request.urlopen(urllib.request.Request(f"{entra}/admin/signins", headers=admin)) as answer:
             browser = [e for e in json.load(answer) if e["userPrincipalName"] == USER and e["ipAddress"] in ("127.0.0.1", "::1")]
         assert any(e["result"] == "success" and e["mfaDone"] for e in browser), browser
     except BaseException:

@@ -26,4 +26,4 @@ cookie=$(curl -s -D - -o /dev/null --data-urlencode "flow=$flow" --data-urlencod
 curl -s -H "Cookie: ESTSAUTH=$cookie" "$launch" | grep -q 'name="SAMLResponse"' || { echo "the tile did not issue a response"; exit 1; }
 printf 'wrk.headers["Cookie"] = "ESTSAUTH=%s"\n' "$cookie" > "$work/get.lua"
 load "$duration" "$connections" "$work/get.lua" "$launch"
-curl -s "$url/admin/signins?top=1" | python3 -c 'import json,sys; e=json.load(sys.stdin)[-1]; print("newest sign-in log entry:", e["result"], e["awsSessions"])'
+curl -s -H "Authorization: Bearer $(cat "$work/keys/admin-token")" "$url/admin/signins?top=1" | python3 -c 'import json,sys; e=json.load(sys.stdin)[-1]; print("newest sign-in log entry:", e["result"], e["awsSessions"])'
