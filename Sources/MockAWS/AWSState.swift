@@ -261,10 +261,14 @@ public struct AuditEvent: Codable, Sendable, Hashable {
     public var errorCode: String?
     public var errorMessage: String?
     public var requestID: String
+    /// For sign-ins: SHA-256 thumbprints of the certificates that verified the response, all of them published by
+    /// `userIdentity.identityProvider` (a Role pair is only granted with its own provider's keys).
+    public var signingCertificates: [String]?
 
     public init(eventTime: String, eventSource: String, eventName: String, awsRegion: String, sourceIPAddress: String,
                 userIdentity: UserIdentity, session: String? = nil, roleArn: String? = nil, errorCode: String? = nil,
-                errorMessage: String? = nil, requestID: String) {
+                errorMessage: String? = nil, requestID: String, signingCertificates: [String]? = nil) {
+        self.signingCertificates = signingCertificates
         self.eventTime = eventTime
         self.eventSource = eventSource
         self.eventName = eventName

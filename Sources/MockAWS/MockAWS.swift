@@ -124,7 +124,8 @@ public struct MockAWS: Sendable {
             let session = await state.issueSession(for: result)
             await audit("AssumeRoleWithSAML", source: "sts.amazonaws.com", sourceIP: sourceIP, requestID: requestID,
                         subject: result.subject, nameQualifier: result.nameQualifier, provider: principal,
-                        session: result.session.consoleDisplay, role: result.session.role.roleARN.description, error: nil)
+                        session: result.session.consoleDisplay, role: result.session.role.roleARN.description, error: nil,
+                        signedWith: result.signingCertificates)
             var fields = "<Credentials><AccessKeyId>\(session.credentials.accessKeyID)</AccessKeyId>"
                 + "<SecretAccessKey>\(session.credentials.secretAccessKey)</SecretAccessKey>"
                 + "<SessionToken>\(session.credentials.sessionToken ?? "")</SessionToken>"
@@ -246,11 +247,12 @@ public struct MockAWS: Sendable {
     private func auditConsole(_ result: AssumeRoleWithSAMLResult, sourceIP: String, requestID: String) async {
         await audit("ConsoleLogin", source: "signin.amazonaws.com", sourceIP: sourceIP, requestID: requestID, subject: result.subject,
                     nameQualifier: result.nameQualifier, provider: result.session.role.providerARN.description,
-                    session: result.session.consoleDisplay, role: result.session.role.roleARN.description, error: nil)
+                    session: result.session.consoleDisplay, role: result.session.role.roleARN.description, error: nil,
+                    signedWith: result.signingCertificates)
     }
 
     private func audit(_ name: String, source: String, sourceIP: String, requestID: String, subject: String?, nameQualifier: String?,
-                       provider: String?, session: String?, role: String?, error: AWSError?) async {
+                       provider: String?, session: String?, role: String?, error: AWSError?, signedWith: [String]? = nil) async {
         if let error {
             logger.notice("\(name) refused", metadata: ["code": "\(error.code)", "reason": "\(error.cause?.description ?? error.message)",
                                                      "source": "\(sourceIP)", "request": "\(requestID)"])
@@ -263,7 +265,8 @@ public struct MockAWS: Sendable {
                                                userName: subject, identityProvider: provider)
         await state.record(AuditEvent(eventTime: Self.isoSeconds(clock.now), eventSource: source, eventName: name, awsRegion: region,
                                       sourceIPAddress: sourceIP, userIdentity: identity, session: session, roleArn: role,
-                                      errorCode: error?.code, errorMessage: error?.message, requestID: requestID))
+                                      errorCode: error?.code, errorMessage: error?.message, requestID: requestID,
+                                      signingCertificates: signedWith))
     }
 
     // MARK: - Wire formats

@@ -106,6 +106,20 @@ do {
         exit(rejected == rounds * 9 ? 0 : 1)
     }
     // --hostile: the time to answer hostile inputs up to the size limits on every path (README "Bounded cost").
+    // --hostile-inputs DIR: write the hostile inputs as files (to replay them with saml verify, curl or a profiler).
+    if let index = arguments.firstIndex(of: "--hostile-inputs"), index + 1 < arguments.count {
+        let directory = URL(fileURLWithPath: arguments[index + 1])
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let bench = HostileBench(signer: signer, attacker: signer, certificate: certificate, user: user, clock: clock, judged: judged,
+                                 binDirectory: directory, peers: directory)
+        for (number, input) in try bench.inputs().enumerated() {
+            let name = String(format: "%02d-", number) + input.name.lowercased().filter { $0.isLetter || $0.isNumber || $0 == " " }
+                .split(separator: " ").joined(separator: "-") + ".xml"
+            try Data(input.xml).write(to: directory.appendingPathComponent(name))
+            print(name)
+        }
+        exit(0)
+    }
     if arguments.contains("--hostile") {
         let bench = HostileBench(signer: signer, attacker: try Signer(key: SigningKey(pem: String(contentsOf: keys.appendingPathComponent("attacker.key"), encoding: .utf8)),
                                                                        certificate: Certificate(pem: String(contentsOf: keys.appendingPathComponent("attacker.crt"), encoding: .utf8))),
