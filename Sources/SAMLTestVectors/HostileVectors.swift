@@ -81,6 +81,8 @@ extension TestVectorCatalog {
         reject("limit_attributes_on_assertion.xml", .limitAttributes, "40 junk attributes on the signed Assertion", nil, TestVector.Options())
         add("encoding_declared_utf16.xml", "<?xml version=\"1.0\" encoding=\"UTF-16\"?>" + plain)
         valid("encoding_declared_utf16.xml", "a UTF-16 declaration on UTF-8 bytes is ignored: read as UTF-8, as the pre-scan read it", TestVector.Options())
+        add("encoding_declared_utf7.xml", "<?xml version=\"1.0\" encoding=\"UTF-7\"?>" + plain)
+        valid("encoding_declared_utf7.xml", "a UTF-7 declaration (where \"+ADw-\" is \"<\") is ignored: the base64 '+' signs stay '+'", TestVector.Options())
         add("encoding_declared_latin1.xml", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + plain)
         valid("encoding_declared_latin1.xml", "an ISO-8859-1 declaration changes nothing about what was scanned", TestVector.Options())
         let malformed: [(String, String, String)] = [

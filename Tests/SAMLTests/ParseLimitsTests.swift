@@ -53,6 +53,10 @@ struct ParseLimitsTests {
         // A declaration naming another ASCII-compatible encoding changes nothing about what was scanned.
         let latin1 = Array(("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>" + Self.signed).utf8)
         #expect(try Fixtures.verifier().verify(latin1).nameID != nil)
+        // UTF-7 hides markup from a byte scan ("+ADw-" is "<"): declared, it is still read as UTF-8, so no element appears.
+        let utf7 = Array("<?xml version=\"1.0\" encoding=\"UTF-7\"?><r>+ADw-a+AD4-+ADw-/a+AD4-</r>".utf8)
+        let pretty = try ResponsePeek.prettyXML(utf7)
+        #expect(pretty.contains("+ADw-a+AD4-") && !pretty.contains("<a"), "\(pretty)")
         // EBCDIC (IBM037) "<?xml": libxml2 would switch to it on its own; read as UTF-8 it is not XML.
         let ebcdic: [UInt8] = [0x4C, 0x6F, 0xA7, 0x94, 0x93, 0x40] + Array(repeating: 0x40, count: 10)
         expectError(.parseMalformed) { try Fixtures.verifier().verify(ebcdic) }
