@@ -191,7 +191,7 @@ public struct AWSFederation: Sendable {
         let expiration = try sessionEnd(verified, claims: claims, limit: TimeInterval(claims.sessionDuration ?? 3600))
         let byARN = Dictionary(candidates.map { ($0.arn, $0) }, uniquingKeysWith: { first, _ in first })
         let rolesByARN = Dictionary(roles.map { ($0.arn, $0) }, uniquingKeysWith: { first, _ in first })
-        let signers = Set(verified.signingCertificates.map(\.der))
+        let signers = verified.signingCertificates
         let thumbprints = verified.signingCertificates.map(\.sha256Thumbprint)
         var keysOf: [String: Bool] = [:]  // provider ARN -> whether its metadata holds every signing key
         var contexts: [String: ProviderContext] = [:]
@@ -210,7 +210,8 @@ public struct AWSFederation: Sendable {
             if let known = keysOf[arn] {
                 signedByProvider = known
             } else {
-                signedByProvider = signers.isSubset(of: Set(provider.metadata.signingCertificates.map(\.der)))
+                // At most two signers, at most ten keys per provider (IAM quota): a scan, no set to build.
+                signedByProvider = signers.allSatisfy(provider.metadata.signingCertificates.contains)
                 keysOf[arn] = signedByProvider
             }
             guard signedByProvider else {

@@ -16,8 +16,8 @@ struct NativeSignatureVerifier {
     init(document: NativeDocument, algorithms: AlgorithmPolicy, trusted: [Certificate]) {
         self.document = document
         self.algorithms = algorithms
-        var seen = Set<[UInt8]>()
-        self.trusted = trusted.filter { seen.insert($0.der).inserted }
+        var seen = Set<Certificate>()
+        self.trusted = trusted.filter { seen.insert($0).inserted }
     }
 
     private static let ds: StaticString = "http://www.w3.org/2000/09/xmldsig#"
