@@ -53,3 +53,23 @@ public enum AWSSignInEndpoint {
         (22...64).contains(s.count) && s.allSatisfy { $0.isASCII && ($0.isUppercase || $0.isNumber) }
     }
 }
+
+/// AWS Management Console URLs, the only RelayState the sign-in endpoint follows after a sign-in (AWS Security Blog,
+/// "How to use SAML to automatically direct federated users to a specific AWS Management Console page"): anything
+/// else leaves the user on Console Home. Read with ``BrowserURL``, so a URL a browser would open elsewhere never counts.
+public enum AWSConsoleURL {
+    static let hosts = ["console.aws.amazon.com", "console.amazonaws.cn", "console.amazonaws-us-gov.com"]
+
+    /// Whether `url` is an https URL on an AWS console host (global or `REGION.` prefixed), with no port.
+    public static func contains(_ url: String) -> Bool {
+        guard let parsed = try? BrowserURL(url), parsed.scheme == "https", parsed.port == nil else { return false }
+        for host in hosts {
+            if parsed.host == host { return true }
+            if parsed.host.hasSuffix("." + host), AWSSignInEndpoint.regions.contains(String(parsed.host.dropLast(host.count + 1)))
+                || parsed.host == "us-gov-east-1." + host || parsed.host == "us-gov-west-1." + host {
+                return true
+            }
+        }
+        return false
+    }
+}

@@ -157,7 +157,8 @@ public struct ResponseJudge: Sendable {
                                      signedElements: nil)
         }
         let peeked = try? ResponsePeek.response(xml)
-        let issuer = entityID ?? peeked?.issuer?.value ?? peeked?.assertion?.issuer.value ?? ""
+        // The Issuer from the lighter peek too: the full one refuses what the verifier will then explain precisely.
+        let issuer = entityID ?? peeked?.issuer?.value ?? peeked?.assertion?.issuer.value ?? ResponsePeek.issuer(xml) ?? ""
         let pairs = (peeked?.assertion?.attribute(AttributeName.awsRole) ?? []).compactMap { try? AWSRolePair($0) }
         var accountProviders = providers
         if accountProviders.isEmpty {

@@ -56,7 +56,10 @@ public struct MockAWSConfiguration: Decodable, Sendable {
         }
         let providers = self.providers ?? [Provider(name: DefaultAccount.providerName)]
         for (index, provider) in providers.enumerated() {
-            var document = try provider.metadataFile.map { try String(contentsOf: base.appendingPathComponent($0), encoding: .utf8) }
+            // Relative paths are relative to the configuration file; absolute ones stay as they are.
+            var document = try provider.metadataFile.map { file in
+                try String(contentsOf: file.hasPrefix("/") ? URL(fileURLWithPath: file) : base.appendingPathComponent(file), encoding: .utf8)
+            }
             if index == 0, let metadataOverride { document = metadataOverride }
             guard let document else { continue }
             var record = SAMLProvider(name: provider.name, account: account, metadata: try IdentityProviderMetadata.parse(Array(document.utf8)))

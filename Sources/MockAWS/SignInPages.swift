@@ -38,7 +38,9 @@ enum SignInPages {
             + "<dt>Federated user</dt><dd id=\"session-name\">\(escape(session.roleSessionName))</dd>"
             + "<dt>Assumed role</dt><dd id=\"assumed-role-arn\">\(escape(session.assumedRoleARN))</dd>"
             + "<dt>Session expires</dt><dd id=\"expiration\">\(MockAWS.isoSeconds(result.expiration))</dd>"
-            + (relayState.map { "<dt>Destination</dt><dd id=\"relay-state\">\(escape($0))</dd>" } ?? "")
+            // Only an AWS console URL is a destination (what AWS follows); anything else stays on Console Home.
+            + (relayState.flatMap { AWSConsoleURL.contains($0) ? $0 : nil }
+                .map { "<dt>Destination</dt><dd id=\"relay-state\">\(escape($0))</dd>" } ?? "")
             + "</dl></main></body></html>"
     }
 

@@ -410,12 +410,16 @@ public actor EntraState {
     public func updateApplication(_ appID: String, _ patch: ApplicationPatch) throws(AdminError) -> Tenant.Application {
         guard let index = tenant.applications.firstIndex(where: { $0.appID == appID }) else { throw AdminError(404, "no application '\(appID)'") }
         var app = tenant.applications[index]
-        if let replyURL = patch.replyURL {
-            guard let url = URL(string: replyURL), url.scheme == "https" || url.scheme == "http", url.host != nil else {
-                throw AdminError(400, "replyURL must be an absolute http(s) URL; got '\(replyURL)'")
+        // Reply URLs are where browsers post assertions: only URLs every parser reads alike (BrowserURL), so the
+        // exact comparison with an AuthnRequest's AssertionConsumerServiceURL means the same to a browser.
+        for url in [patch.replyURL].compactMap({ $0 }) + (patch.additionalReplyURLs ?? []) {
+            do {
+                _ = try BrowserURL(url)
+            } catch {
+                throw AdminError(400, "Reply URLs must be absolute http(s) URLs in canonical form: \(error.message)")
             }
-            app.replyURL = replyURL
         }
+        if let replyURL = patch.replyURL { app.replyURL = replyURL }
         if let urls = patch.additionalReplyURLs { app.additionalReplyURLs = urls }
         if let mode = patch.signingMode { app.signingMode = mode }
         if let algorithm = patch.signatureAlgorithm {

@@ -24,6 +24,9 @@ public struct HostCheckMiddleware<Context: RequestContext>: RouterMiddleware {
         // The first Host header becomes `authority`; any further one stays among the fields (swift-nio-extras'
         // HTTP/1 conversion), and two of them may name two servers.
         if request.headers.contains(where: { $0.name.canonicalName == "host" }) { return .malformed("several Host headers") }
+        // An absolute-form target (`GET http://evil.example/… HTTP/1.1`) cannot be seen here: swift-nio-extras'
+        // HTTP/1 conversion keeps only its path and takes the authority from Host, which is what is checked. Browsers
+        // send absolute-form to proxies only, never to a server, so a DNS-rebinding page cannot use it (README).
         do {
             try allowed.check(request.head.authority)
             return nil

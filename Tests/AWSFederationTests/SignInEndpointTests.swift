@@ -46,6 +46,19 @@ struct SignInEndpointTests {
         #expect(AWSSignInEndpoint.contains("https://eu-central-1.signin.aws.amazon.com/saml/acs/\(EndpointModel.providerID)"))
     }
 
+    @Test("RelayState: only AWS console URLs, read as browsers read them")
+    func consoleURLs() {
+        for good in ["https://console.aws.amazon.com/", "https://console.aws.amazon.com/s3/home?region=eu-west-1#",
+                     "https://eu-west-1.console.aws.amazon.com/ec2/home", "https://console.amazonaws-us-gov.com/"] {
+            #expect(AWSConsoleURL.contains(good), "\(good)")
+        }
+        for bad in ["https://evil.example\\@console.aws.amazon.com/", "https://console.aws.amazon.com@evil.example/",
+                    "https://console.aws.amazon.com.evil.example/", "http://console.aws.amazon.com/", "https://console.aws.amazon.com",
+                    "https://evil.console.aws.amazon.com/", "javascript:alert(1)", "/relative", "https://console.aws.amazon.com:8443/"] {
+            #expect(!AWSConsoleURL.contains(bad), "\(bad)")
+        }
+    }
+
     /// Pieces that make parsers disagree, spliced into real endpoints.
     static let hostile = ["\\", "@", "%2e", "%2E", "%2f", ".", "..", "/", "//", ":", ":443", " ", "\t", "\n", "#", "?", "%", "A", "S",
                           "evil.example", "\u{0455}", "\u{FF0E}", "\u{0}", "[", "]", "x", "-", "0", "saml", "acs"]

@@ -324,7 +324,10 @@ struct MockEntraServerTests {
         let elsewhere = try await entra.hookResponse()
         let refused = try await aws.post("/saml", form: [("SAMLResponse", elsewhere)])
         #expect(refused.status == 400 && refused.body.contains("Your request included an invalid SAML response"))
-        for bad in ["{\"sessionDuration\": 60}", "{\"replyURL\": \"not a url\"}", "{\"signatureAlgorithm\": \"rsa-sha512\"}", "{\"signingMode\": \"sometimes\"}"] {
+        // Reply URLs a browser would read otherwise (BrowserURL): backslash, userinfo, a dot segment, an explicit :443.
+        for bad in ["{\"sessionDuration\": 60}", "{\"replyURL\": \"not a url\"}", "{\"signatureAlgorithm\": \"rsa-sha512\"}", "{\"signingMode\": \"sometimes\"}",
+                    "{\"replyURL\": \"https://evil.example\\\\@signin.aws.amazon.com/saml\"}", "{\"replyURL\": \"https://u@signin.aws.amazon.com/saml\"}",
+                    "{\"additionalReplyURLs\": [\"https://signin.aws.amazon.com/x/../saml\"]}", "{\"replyURL\": \"https://signin.aws.amazon.com:443/saml\"}"] {
             #expect(try await entra.json("PATCH", "/admin/applications/\(F.appID)", bad).status == 400, "\(bad)")
         }
         #expect(try await entra.json("PATCH", "/admin/applications/nope", "{}").status == 404)

@@ -68,11 +68,34 @@ struct ParseLimitsTests {
         #expect(throws: SAMLError.self) { try ResponsePeek.rootElement(Array(text.utf8)) }
     }
 
-    @Test("quoted '>' and '/>' in values, comments, CDATA and PIs do not confuse the pre-scan")
+    @Test("processing instructions are refused before parsing, wherever they are; the XML declaration only at the start")
+    func processingInstructions() throws {
+        for text in ["<?a b?><r/>", "<r/><?a b?>", "<r><?a b?></r>", "<?xml-stylesheet href=\"x\"?><r/>", " <?xml version=\"1.0\"?><r/>",
+                     "<r/><?xml version=\"1.0\"?>"] {
+            expectError(.parseProcessingInstruction) { try ResponsePeek.rootElement(Array(text.utf8)) }
+        }
+        #expect(try ResponsePeek.rootElement(Array("<?xml version=\"1.0\"?><r/>".utf8)).name == "r")
+        #expect(try ResponsePeek.rootElement([0xEF, 0xBB, 0xBF] + Array("<?xml version=\"1.0\"?><r/>".utf8)).name == "r")
+        // 140,000 of them in 1 MiB: refused at the first.
+        let many = Array((String(repeating: "<?a b?>", count: 140_000) + "<r/>").utf8)
+        expectError(.parseProcessingInstruction) { try Fixtures.verifier().verify(many) }
+    }
+
+    @Test("comments and CDATA sections are counted: a response padded with 140,000 comments is refused before parsing")
+    func comments() throws {
+        let padded = Array((String(repeating: "<!---->", count: 140_000) + Self.signed).utf8)
+        expectError(.limitComments) { try Fixtures.verifier().verify(padded) }
+        let some = Array((String(repeating: "<!---->", count: 1_000) + Self.signed).utf8)
+        #expect(try Fixtures.verifier().verify(some).nameID != nil)
+        let nameID = Array(Self.signed.replacingOccurrences(of: ">test-awsadmin@", with: ">test-awsadmin" + String(repeating: "<!---->", count: 1_001) + "@").utf8)
+        expectError(.limitComments) { try Fixtures.verifier().verify(nameID) }
+    }
+
+    @Test("quoted '>' and '/>' in values, comments and CDATA do not confuse the pre-scan")
     func lexical() throws {
         var limits = ParseLimits()
         limits.maxElements = 3
-        let text = "<?xml version=\"1.0\"?><!-- <a><a><a> --><r x='>' y=\"/>\"><![CDATA[<a><a><a>]]><?p <a><a>?><b/><c></c></r>"
+        let text = "<?xml version=\"1.0\"?><!-- <a><a><a> --><r x='>' y=\"/>\"><![CDATA[<a><a><a>]]><b/><c></c></r>"
         #expect(try ResponsePeek.rootElement(Array(text.utf8), limits: limits).name == "r")
         limits.maxElements = 2
         expectError(.limitElements) { try ResponsePeek.rootElement(Array(text.utf8), limits: limits) }

@@ -22,12 +22,15 @@ public struct ParseLimits: Sendable, Hashable {
     public var maxNamespaceDeclarationsPerElement: Int
     /// Most namespace declarations in the whole document.
     public var maxNamespaceDeclarations: Int
+    /// Most comments and CDATA sections (libxml2 makes a node of each; Entra sends none).
+    public var maxComments: Int
     /// Longest value of an ID attribute (`ID`, `Id`, `id`, `xml:id`, `AssertionID`, `ResponseID`), in bytes.
     public var maxIDLength: Int
 
     public init(maxDocumentBytes: Int = 1 << 20, maxElements: Int = 10_000, maxDepth: Int = 64,
                 maxAttributesPerElement: Int = 32, maxAttributes: Int = 10_000, maxNamespaceDeclarationsPerElement: Int = 16,
-                maxNamespaceDeclarations: Int = 256, maxIDLength: Int = 256) {
+                maxNamespaceDeclarations: Int = 256, maxComments: Int = 1_000, maxIDLength: Int = 256) {
+        self.maxComments = maxComments
         self.maxDocumentBytes = maxDocumentBytes
         self.maxElements = maxElements
         self.maxDepth = maxDepth
@@ -42,7 +45,8 @@ public struct ParseLimits: Sendable, Hashable {
 
     /// For documents this library wrote itself (signing, encrypting): no limit. Never for received messages.
     static let ownOutput = ParseLimits(maxDocumentBytes: .max, maxElements: .max, maxDepth: .max, maxAttributesPerElement: .max,
-                                       maxAttributes: .max, maxNamespaceDeclarationsPerElement: .max, maxNamespaceDeclarations: .max, maxIDLength: .max)
+                                       maxAttributes: .max, maxNamespaceDeclarationsPerElement: .max, maxNamespaceDeclarations: .max, maxComments: .max,
+                                       maxIDLength: .max)
 }
 
 extension SAMLError.Code {
@@ -55,6 +59,8 @@ extension SAMLError.Code {
     public static let limitAttributes = Self(rawValue: "limit.attributes")
     /// Too many namespace declarations on one element or in the document.
     public static let limitNamespaces = Self(rawValue: "limit.namespaces")
+    /// More comments and CDATA sections than ``ParseLimits/maxComments``.
+    public static let limitComments = Self(rawValue: "limit.comments")
     /// An ID attribute longer than ``ParseLimits/maxIDLength``.
     public static let limitIDLength = Self(rawValue: "limit.idLength")
 }
