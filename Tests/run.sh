@@ -28,6 +28,10 @@ swift build --scratch-path .build/fuzz --product saml-fuzz -Xswiftc -sanitize=fu
 mkdir -p .build/fuzz-corpus .build/fuzz-artifacts
 .build/fuzz/debug/saml-fuzz -max_total_time=60 -max_len=16384 -artifact_prefix=.build/fuzz-artifacts/ .build/fuzz-corpus TestVectors
 echo "== leak check (valgrind over sign + verify + rejections)"
+# On a copy without DWARF: valgrind 3.19 cannot read the DWARF 5 forms in AWSFederation's debug info (saml-bench links
+# it for --hostile); leak detection needs only the symbol table, which stays.
+mkdir -p .build/leak
+objcopy --strip-debug .build/debug/saml-bench .build/leak/saml-bench
 valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --error-exitcode=3 \
-  .build/debug/saml-bench --loop 5
+  .build/leak/saml-bench --loop 5
 echo "All checks passed."
