@@ -128,4 +128,9 @@ int cxs_contains(const void *haystack, size_t length, const char *needle) {
     return haystack != NULL && memmem(haystack, length, needle, strlen(needle)) != NULL;
 }
 
+long cxs_index(const void *haystack, size_t length, const char *needle) {
+    const char *found = haystack == NULL ? NULL : memmem(haystack, length, needle, strlen(needle));
+    return found == NULL ? -1 : (long)(found - (const char *)haystack);
+}
+
 EVP_PKEY *cxs_rsa_generate(unsigned int bits) { return EVP_RSA_gen(bits); }

@@ -39,7 +39,13 @@ enum Input {
         let bytes: [UInt8]
         if source.hasPrefix("http://") || source.hasPrefix("https://") {
             guard let url = URL(string: source) else { throw ToolFailure("not a URL: \(source)") }
-            let (data, response) = try await URLSession.shared.data(from: url)
+            let data: Data
+            let response: URLResponse
+            do {
+                (data, response) = try await URLSession.shared.data(from: url)
+            } catch {
+                throw ToolFailure("could not fetch \(source): \((error as? URLError).map { "URL error \($0.code.rawValue)" } ?? "\(type(of: error))") (is the server up?)")
+            }
             guard (response as? HTTPURLResponse)?.statusCode == 200 else {
                 throw ToolFailure("could not fetch \(source): HTTP \((response as? HTTPURLResponse)?.statusCode ?? 0)")
             }

@@ -25,6 +25,10 @@ struct Inspect: AsyncParsableCommand {
     @Option(help: "Show times relative to this instant (ISO 8601) instead of now.")
     var at: String?
 
+    func validate() throws {
+        if let at, SAMLInstant.parse(at) == nil { throw ValidationError("--at: not an ISO 8601 instant: \(at)") }
+    }
+
     func run() async throws {
         try await guarded {
             let message: CapturedMessage

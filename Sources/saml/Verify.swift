@@ -70,8 +70,11 @@ struct Verify: AsyncParsableCommand {
             guard bound.count == metadata.count, certificates.isEmpty else {
                 throw ValidationError("with PROVIDER-ARN=SOURCE, give every metadata that way and no --cert: each key belongs to one provider")
             }
-            for (arn, _) in bound where arn.map({ $0.service != "iam" || !$0.resource.hasPrefix("saml-provider/") }) ?? true {
-                throw ValidationError("not a SAML provider ARN: \(arn?.description ?? "")")
+            for (arn, source) in bound {
+                guard let arn, arn.service == "iam", arn.resource.hasPrefix("saml-provider/") else {
+                    throw ValidationError("not a SAML provider ARN: \(arn?.description ?? "")")
+                }
+                guard !source.isEmpty else { throw ValidationError("--metadata \(arn)=: no metadata file or URL after '='") }
             }
         } else if metadata.count > 1 {
             throw ValidationError("several metadata files: say which IAM provider each belongs to (--metadata PROVIDER-ARN=SOURCE)")

@@ -101,3 +101,35 @@ struct ParseLimitsTests {
         expectError(.limitElements) { try ResponsePeek.rootElement(Array(text.utf8), limits: limits) }
     }
 }
+
+@Suite("Capture wrappers are bounded before they are decoded")
+struct CaptureLimitTests {
+    static let xml = try! Fixtures.signer.signedBytes(Fixtures.response(), mode: .assertion)
+
+    @Test("form fields, HAR objects and non-HAR sizes are counted first; a PrefixList is bounded")
+    func wrappers() throws {
+        let form = Array(((0..<100).map { "a\($0)=1" }.joined(separator: "&") + "&SAMLResponse=" + FormEncoding.encode(Data(Self.xml).base64EncodedString())).utf8)
+        let error = expectError(.bindingEncoding) { try CapturedMessage.decode(form) }
+        #expect(error?.message.contains("too many fields") == true)
+        let har = Array(("{\"log\":{\"entries\":[" + String(repeating: "{},", count: 70_000) + "{}]},\"x\":\"SAMLResponse\"}").utf8)
+        expectError(.inputTooLarge) { try CapturedMessage.decode(har) }
+        expectError(.bindingMissingMessage) { try CapturedMessage.decode(Array("{\"log\":{\"entries\":[]}}".utf8)) }
+        expectError(.inputTooLarge) { try CapturedMessage.decode(Array(repeating: UInt8(ascii: "A"), count: CapturedMessage.maxWrappedBytes + 1)) }
+        // A page with 20,000 other inputs before the field still yields the message.
+        let page = "<html><body><form action=\"https://signin.aws.amazon.com/saml\" method=\"post\">" + String(repeating: "<input name=\"x\" value=\"y\"/>", count: 20_000)
+            + "<input type=\"hidden\" name=\"SAMLResponse\" value=\"\(Data(Self.xml).base64EncodedString())\"/></form></body></html>"
+        let captured = try CapturedMessage.decode(Array(page.utf8))
+        #expect(captured.form == .htmlForm && captured.xml == Self.xml && captured.endpoint == nil)
+    }
+
+    @Test("an InclusiveNamespaces PrefixList of more than 32 prefixes is refused before xmlsec")
+    func prefixList() throws {
+        let text = String(decoding: Self.xml, as: UTF8.self)
+        let list = (0..<40).map { "p\($0)" }.joined(separator: " ")
+        let edited = text.replacingOccurrences(of: "<Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
+                                               with: "<Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"><InclusiveNamespaces xmlns=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"\(list)\"/></Transform>")
+        #expect(edited != text)
+        let error = expectError(.signatureTransformNotAllowed) { try Fixtures.verifier().verify(Array(edited.utf8)) }
+        #expect(error?.message.contains("PrefixList") == true)
+    }
+}

@@ -41,5 +41,9 @@ struct ProviderMetadataTests {
         #expect(ambiguous.status == 64 && ambiguous.err.contains("PROVIDER-ARN=SOURCE"), "\(ambiguous.err)")
         let unbound = try Tool.run(["verify", "--metadata", "\(Self.providerA)=\(a.path)", Tool.vectors.appendingPathComponent("valid_assertion_signed.xml").path])
         #expect(unbound.status == 64, "needs --aws: \(unbound.err)")
+        let empty = try Tool.run(["verify", "--aws", "--metadata", "\(Self.providerA)=", Tool.vectors.appendingPathComponent("valid_assertion_signed.xml").path])
+        #expect(empty.status == 64 && empty.err.contains("no metadata file or URL"), "\(empty.err)")
+        let badAt = try Tool.run(["inspect", "--at", "2025-13-45T99:99:99Z", Tool.vectors.appendingPathComponent("valid_assertion_signed.xml").path])
+        #expect(badAt.status == 64 && badAt.err.contains("--at"), "inspect --at: \(badAt.err)")
     }
 }

@@ -48,6 +48,8 @@ int cxs_x509_issuer(const X509 *cert, char *buf, int size);
 
 /* Whether `needle` occurs in the first `length` bytes of `haystack` (glibc memmem, a GNU extension). */
 int cxs_contains(const void *haystack, size_t length, const char *needle);
+/* The offset of the first `needle` in the first `length` bytes of `haystack`, or -1 (memmem). */
+long cxs_index(const void *haystack, size_t length, const char *needle);
 
 /* A new RSA key pair of `bits` bits (EVP_RSA_gen is a macro over a variadic function). */
 EVP_PKEY *cxs_rsa_generate(unsigned int bits);

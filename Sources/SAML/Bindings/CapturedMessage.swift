@@ -1,3 +1,4 @@
+import CXMLSecShim
 import Foundation
 
 /// A SAML message as people capture it, in whatever form it was saved: the XML itself, its base64 (plain or
@@ -23,8 +24,17 @@ public struct CapturedMessage: Sendable {
     /// HAR and HTML forms: where the message was sent.
     public let endpoint: String?
 
-    /// Largest input accepted (a HAR file can be big; the message in it is still bounded by the bindings' limits).
+    /// Largest HAR file accepted (a browser's capture of a whole sign-in can be big; the message in it is still
+    /// bounded by the bindings' limits).
     public static let maxInputBytes = 64 << 20
+    /// Largest input in any other form: a 1 MiB message as URL-encoded base64 in a form or a page, with room.
+    public static let maxWrappedBytes = 4 << 20
+    /// Most fields of a form body or query: a SAML form has a handful (SAMLResponse, RelayState, and a few more).
+    public static let maxFormFields = 64
+    /// Most HAR entries read: a sign-in is a few hundred requests.
+    public static let maxHAREntries = 2_000
+    /// Most JSON objects in a HAR file (a browser writes about 60 per request: headers, cookies, timings).
+    public static let maxHARObjects = 60_000
 
     public static func decode(_ input: [UInt8]) throws(SAMLError) -> CapturedMessage {
         guard input.count <= maxInputBytes else {
@@ -40,6 +50,10 @@ public struct CapturedMessage: Sendable {
             throw SAMLError(.inputEmpty, "the input is empty", expected: "a SAML message", found: "nothing")
         }
         bytes = bytes[first...last]
+        guard bytes.first == UInt8(ascii: "{") || bytes.count <= maxWrappedBytes else {
+            throw SAMLError(.inputTooLarge, "the input exceeds the limit for its form", expected: "at most \(maxWrappedBytes) bytes (HAR files: \(maxInputBytes))",
+                            found: "\(bytes.count) bytes")
+        }
         if bytes.first == UInt8(ascii: "<") {
             let lower = String(decoding: bytes.prefix(4096), as: UTF8.self).lowercased()
             if lower.contains("<html") || lower.contains("<form") || lower.contains("<!doctype html") {
@@ -47,8 +61,22 @@ public struct CapturedMessage: Sendable {
             }
             return CapturedMessage(form: .xml, kind: nil, xml: Array(bytes), relayState: nil, endpoint: nil)
         }
+        // Which form, decided on the bytes (String searches over megabytes were most of the work).
+        func has(_ needle: String) -> Bool { bytes.withUnsafeBytes { cxs_contains($0.baseAddress, $0.count, needle) != 0 } }
+        if bytes.first == UInt8(ascii: "{") {
+            // Objects counted before decoding: 330,000 empty entries took 400 ms to decode only to be refused.
+            let objects = bytes.reduce(0) { $1 == UInt8(ascii: "{") ? $0 + 1 : $0 }
+            guard objects <= maxHARObjects else {
+                throw SAMLError(.inputTooLarge, "the HAR file has too many JSON objects", expected: "at most \(maxHARObjects)",
+                                found: "\(objects)")
+            }
+            guard has("SAMLResponse") || has("SAMLRequest") else {
+                throw SAMLError(.bindingMissingMessage, "the input has no SAML message", expected: "a request carrying SAMLResponse or SAMLRequest",
+                                found: "JSON without either name")
+            }
+            return try har(String(decoding: bytes, as: UTF8.self))
+        }
         let text = String(decoding: bytes, as: UTF8.self)
-        if text.hasPrefix("{") { return try har(text) }
         if text.hasPrefix("http://") || text.hasPrefix("https://") {
             guard let query = text.split(separator: "?", maxSplits: 1).last, text.contains("?") else {
                 throw SAMLError(.bindingMissingMessage, "the URL has no query", expected: "?SAMLRequest=… or ?SAMLResponse=…",
@@ -58,10 +86,10 @@ public struct CapturedMessage: Sendable {
             return CapturedMessage(form: .redirectQuery, kind: message.kind, xml: message.xml, relayState: message.relayState,
                                    endpoint: String(text.split(separator: "?", maxSplits: 1)[0]))
         }
-        if text.contains("SAMLResponse=") || text.contains("SAMLRequest=") {
+        if has("SAMLResponse=") || has("SAMLRequest=") {
             return try formOrQuery(text.hasPrefix("?") ? String(text.dropFirst()) : text, form: .formBody, endpoint: nil)
         }
-        if text.contains("%") {
+        if bytes.contains(UInt8(ascii: "%")) {
             return try base64(try FormEncoding.decode(Substring(text)), form: .urlEncodedBase64)
         }
         return try base64(text, form: .base64)
@@ -69,6 +97,11 @@ public struct CapturedMessage: Sendable {
 
     /// A POST body, or a Redirect query (base64 of DEFLATE) when the value does not decode to XML.
     static func formOrQuery(_ text: String, form: Form, endpoint: String?) throws(SAMLError) -> CapturedMessage {
+        // Counted before anything is decoded: 250,000 fields took 150 ms to decode only to be refused.
+        let fields = text.utf8.reduce(1) { $1 == UInt8(ascii: "&") ? $0 + 1 : $0 }
+        guard fields <= maxFormFields else {
+            throw SAMLError(.bindingEncoding, "the form has too many fields", expected: "at most \(maxFormFields)", found: "\(fields)")
+        }
         do {
             let message = try PostBinding.decode(formBody: text, maxBodyBytes: maxInputBytes)
             if Self.looksLikeXML(message.xml) {
@@ -105,7 +138,7 @@ public struct CapturedMessage: Sendable {
         for kind in [SAMLMessageKind.response, .request] {
             guard let value = inputValue(page, named: kind.rawValue) else { continue }
             let message = try base64(value, form: .htmlForm)
-            let action = attribute("action", inTagBefore: page.range(of: "name=\"\(kind.rawValue)\"")?.lowerBound, in: page, tag: "<form")
+            let action = attribute("action", inTagBefore: byteRange(of: "name=\"\(kind.rawValue)\"", in: page)?.lowerBound, in: page, tag: "<form")
             return CapturedMessage(form: .htmlForm, kind: kind, xml: message.xml, relayState: inputValue(page, named: "RelayState"),
                                    endpoint: action)
         }
@@ -113,9 +146,19 @@ public struct CapturedMessage: Sendable {
                         found: "none")
     }
 
+    /// The first occurrence of `needle` in `page`, found on the bytes (a String search across a megabyte of other
+    /// inputs cost 80 ms), then mapped back to String indices.
+    static func byteRange(of needle: String, in page: String) -> Range<String.Index>? {
+        var page = page
+        let offset = page.withUTF8 { cxs_index($0.baseAddress, $0.count, needle) }
+        guard offset >= 0, let lower = page.utf8.index(page.utf8.startIndex, offsetBy: offset, limitedBy: page.utf8.endIndex),
+              let upper = page.utf8.index(lower, offsetBy: needle.utf8.count, limitedBy: page.utf8.endIndex) else { return nil }
+        return lower..<upper
+    }
+
     static func inputValue(_ page: String, named name: String) -> String? {
         for quote in ["\"", "'"] {
-            guard let nameRange = page.range(of: "name=\(quote)\(name)\(quote)") else { continue }
+            guard let nameRange = byteRange(of: "name=\(quote)\(name)\(quote)", in: page) else { continue }
             // The value attribute of the same tag, before or after the name.
             let tagStart = page[..<nameRange.lowerBound].range(of: "<", options: .backwards)?.lowerBound ?? page.startIndex
             let tagEnd = page[nameRange.upperBound...].firstIndex(of: ">") ?? page.endIndex
@@ -130,7 +173,10 @@ public struct CapturedMessage: Sendable {
     }
 
     static func attribute(_ name: String, inTagBefore index: String.Index?, in page: String, tag: String) -> String? {
-        guard let index, let open = page[..<index].range(of: tag, options: [.backwards, .caseInsensitive]) else { return nil }
+        // The form opens shortly before its field: search the 64 KiB before it, not the whole page backwards.
+        guard let index else { return nil }
+        let window = page.utf8.index(index, offsetBy: -65_536, limitedBy: page.startIndex) ?? page.startIndex
+        guard let open = page[window..<index].range(of: tag, options: [.backwards, .caseInsensitive]) else { return nil }
         let end = page[open.upperBound...].firstIndex(of: ">") ?? page.endIndex
         let text = page[open.upperBound..<end]
         guard let range = text.range(of: "\(name)=\"") else { return nil }
@@ -139,20 +185,46 @@ public struct CapturedMessage: Sendable {
 
     /// A HAR file (HTTP Archive): the first request that carries a SAML message, a POST body first, else a
     /// Redirect-binding URL.
+    /// The parts of a HAR file (HTTP Archive 1.2) read here; everything else is skipped by the decoder.
+    struct HARFile: Decodable {
+        struct Log: Decodable { var entries: [Entry] }
+        struct Entry: Decodable { var request: Request? }
+        struct Request: Decodable {
+            var method: String?
+            var url: String?
+            var postData: PostData?
+        }
+        struct PostData: Decodable {
+            var text: String?
+            var params: [Param]?
+        }
+        struct Param: Decodable {
+            var name: String?
+            var value: String?
+        }
+        var log: Log
+    }
+
     static func har(_ text: String) throws(SAMLError) -> CapturedMessage {
-        guard let json = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-              let log = json["log"] as? [String: Any], let entries = log["entries"] as? [[String: Any]] else {
-            throw SAMLError(.inputBase64, "the JSON input is not a HAR file", expected: "{\"log\": {\"entries\": […]}}", found: "other JSON")
+        let file: HARFile
+        do {
+            file = try JSONDecoder().decode(HARFile.self, from: Data(text.utf8))
+        } catch {
+            throw SAMLError(.inputBase64, "the JSON input is not a HAR file", expected: "{\"log\": {\"entries\": […]}}",
+                            found: "\(error)".prefix(160).description)
+        }
+        guard file.log.entries.count <= maxHAREntries else {
+            throw SAMLError(.inputTooLarge, "the HAR file has too many requests", expected: "at most \(maxHAREntries)",
+                            found: "\(file.log.entries.count)")
         }
         var redirect: (url: String, query: String)?
-        for entry in entries {
-            guard let request = entry["request"] as? [String: Any], let url = request["url"] as? String else { continue }
-            if (request["method"] as? String)?.uppercased() == "POST", let post = request["postData"] as? [String: Any] {
-                var body = post["text"] as? String ?? ""
-                if !body.contains("SAMLResponse=") && !body.contains("SAMLRequest="), let params = post["params"] as? [[String: Any]] {
-                    body = params.compactMap { p in
-                        (p["name"] as? String).map { "\(FormEncoding.encode($0))=\(FormEncoding.encode(p["value"] as? String ?? ""))" }
-                    }.joined(separator: "&")
+        for entry in file.log.entries {
+            guard let request = entry.request, let url = request.url else { continue }
+            if request.method?.uppercased() == "POST", let post = request.postData {
+                var body = post.text ?? ""
+                if !body.contains("SAMLResponse=") && !body.contains("SAMLRequest="), let params = post.params {
+                    body = params.prefix(maxFormFields + 1).map { "\(FormEncoding.encode($0.name ?? ""))=\(FormEncoding.encode($0.value ?? ""))" }
+                        .joined(separator: "&")
                 }
                 if body.contains("SAMLResponse=") || body.contains("SAMLRequest=") {
                     let message = try formOrQuery(body, form: .har, endpoint: url)
@@ -170,6 +242,6 @@ public struct CapturedMessage: Sendable {
                                    endpoint: String(redirect.url.split(separator: "?", maxSplits: 1)[0]))
         }
         throw SAMLError(.bindingMissingMessage, "the HAR file has no SAML message", expected: "a request carrying SAMLResponse or SAMLRequest",
-                        found: "\(entries.count) requests without one")
+                        found: "\(file.log.entries.count) requests without one")
     }
 }
