@@ -111,7 +111,8 @@ struct CaptureLimitTests {
         let form = Array(((0..<100).map { "a\($0)=1" }.joined(separator: "&") + "&SAMLResponse=" + FormEncoding.encode(Data(Self.xml).base64EncodedString())).utf8)
         let error = expectError(.bindingEncoding) { try CapturedMessage.decode(form) }
         #expect(error?.message.contains("too many fields") == true)
-        let har = Array(("{\"log\":{\"entries\":[" + String(repeating: "{},", count: 70_000) + "{}]},\"x\":\"SAMLResponse\"}").utf8)
+        // 70,000 objects outside the entries: only the object count refuses it before decoding.
+        let har = Array(("{\"log\":{\"entries\":[]},\"x\":[" + String(repeating: "{},", count: 70_000) + "{}],\"y\":\"SAMLResponse\"}").utf8)
         expectError(.inputTooLarge) { try CapturedMessage.decode(har) }
         expectError(.bindingMissingMessage) { try CapturedMessage.decode(Array("{\"log\":{\"entries\":[]}}".utf8)) }
         expectError(.inputTooLarge) { try CapturedMessage.decode(Array(repeating: UInt8(ascii: "A"), count: CapturedMessage.maxWrappedBytes + 1)) }
