@@ -286,8 +286,8 @@ public struct AWSFederation: Sendable {
         let entityIDs = Set(providers.map(\.metadata.entityID))
         var policies: [any VerificationPolicy] = [
             SignatureCoveragePolicy(.any), IssuerPolicy(anyOf: entityIDs),
-            AWSDestinationPolicy(additional: settings.additionalSignInURLs),
-            AWSRecipientPolicy(additional: settings.additionalSignInURLs),
+            AWSDestinationPolicy(additional: settings.additionalSignInURLs, partitions: Set(providers.map(\.partition))),
+            AWSRecipientPolicy(additional: settings.additionalSignInURLs, partitions: Set(providers.map(\.partition))),
             AWSAudiencePolicy(audiences: settings.audiences, regional: settings.acceptRegionalAudiences),
             TimeWindowPolicy(skew: settings.clockSkew),
         ]
@@ -415,11 +415,13 @@ public struct AWSFederation: Sendable {
 /// is an AWS sign-in SAML endpoint (``AWSSignInEndpoint``).
 struct AWSRecipientPolicy: VerificationPolicy {
     var additional: Set<String> = []
+    /// The partitions of the account's providers: only their sign-in endpoints count.
+    var partitions: Set<String> = ["aws"]
 
     func check(_ context: VerificationContext) throws(SAMLError) {
-        let additional = self.additional
+        let (additional, partitions) = (self.additional, self.partitions)
         try RecipientPolicy([], requireSingleConfirmation: true, requireConfirmationExpiry: true,
-                            accepting: { AWSSignInEndpoint.contains($0) || additional.contains($0) })
+                            accepting: { AWSSignInEndpoint.contains($0, partitions: partitions) || additional.contains($0) })
             .check(context)
     }
 }
@@ -429,10 +431,11 @@ struct AWSRecipientPolicy: VerificationPolicy {
 /// allowed, as AWS allows it for assertion-only signed responses.
 struct AWSDestinationPolicy: VerificationPolicy {
     var additional: Set<String> = []
+    var partitions: Set<String> = ["aws"]
 
     func check(_ context: VerificationContext) throws(SAMLError) {
         guard let destination = context.response.destination else { return }
-        guard AWSSignInEndpoint.contains(destination) || additional.contains(destination) else {
+        guard AWSSignInEndpoint.contains(destination, partitions: partitions) || additional.contains(destination) else {
             throw SAMLError(.destinationMismatch, "the Response was sent to another endpoint",
                             expected: "an AWS sign-in endpoint such as https://signin.aws.amazon.com/saml"
                                 + (additional.isEmpty ? "" : " or " + additional.sorted().joined(separator: " or ")),

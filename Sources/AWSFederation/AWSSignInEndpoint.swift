@@ -25,7 +25,19 @@ public enum AWSSignInEndpoint {
     static let globalHosts: Set<String> = ["signin.aws.amazon.com", "signin.amazonaws.cn", "signin.amazonaws-us-gov.com",
                                            "us-gov-east-1.signin.amazonaws-us-gov.com"]
 
-    /// Whether `url` is an AWS SAML sign-in endpoint.
+    /// The partition whose sign-in endpoint `host` is: a response addressed to China's or GovCloud's sign-in
+    /// endpoint is not one for an account of the commercial partition (each partition runs its own sign-in).
+    static func partition(ofHost host: String) -> String {
+        host.hasSuffix("amazonaws.cn") ? "aws-cn" : host.hasSuffix("amazonaws-us-gov.com") ? "aws-us-gov" : "aws"
+    }
+
+    /// Whether `url` is an AWS SAML sign-in endpoint of one of `partitions`.
+    public static func contains(_ url: String, partitions: Set<String>) -> Bool {
+        guard contains(url), let host = try? BrowserURL(url).host else { return false }
+        return partitions.contains(partition(ofHost: host))
+    }
+
+    /// Whether `url` is an AWS SAML sign-in endpoint (of any partition).
     public static func contains(_ url: String) -> Bool {
         guard let parsed = try? BrowserURL(url), parsed.scheme == "https", parsed.port == nil, parsed.query == nil,
               parsed.fragment == nil else { return false }

@@ -143,8 +143,7 @@ extension TestVectorCatalog {
             reject(destination, .destinationMismatch, "Destination \(url.debugDescription)", nil, aws("InvalidIdentityToken"))
         }
         for (name, url) in [("regional", "https://eu-west-1.signin.aws.amazon.com/saml"),
-                            ("acs", "https://us-east-2.signin.aws.amazon.com/saml/acs/SAMLSPD9IMTW2LM46J042K"),
-                            ("govcloud", "https://signin.amazonaws-us-gov.com/saml")] {
+                            ("acs", "https://us-east-2.signin.aws.amazon.com/saml/acs/SAMLSPD9IMTW2LM46J042K")] {
             add("url_recipient_\(name).xml", try signed {
                 $0.assertion?.subject?.confirmations[0].data?.recipient = url
                 $0.destination = url
@@ -152,6 +151,14 @@ extension TestVectorCatalog {
             })
             valid("url_recipient_\(name).xml", "Recipient and Destination \(url) (Developer: no SAML:aud condition)",
                   aws(sessions: [Self.developerSession]))
+        }
+        for (name, url) in [("govcloud", "https://signin.amazonaws-us-gov.com/saml"), ("china", "https://signin.amazonaws.cn/saml")] {
+            add("url_recipient_\(name).xml", try signed {
+                $0.assertion?.subject?.confirmations[0].data?.recipient = url
+                $0.assertion?.attributeStatement?.attributes[9].values = [Self.developerPair]
+            })
+            reject("url_recipient_\(name).xml", .subjectConfirmationRecipient,
+                   "Recipient \(url): another partition's sign-in endpoint, for an arn:aws account", nil, aws("InvalidIdentityToken"))
         }
         add("destination_absent.xml", try signed { $0.destination = nil })
         valid("destination_absent.xml", "no Destination on an unsigned Response", aws(sessions: [Self.adminSession]))

@@ -46,6 +46,16 @@ struct SignInEndpointTests {
         #expect(AWSSignInEndpoint.contains("https://eu-central-1.signin.aws.amazon.com/saml/acs/\(EndpointModel.providerID)"))
     }
 
+    @Test("an endpoint counts only for its own partition's accounts")
+    func partitions() {
+        #expect(AWSSignInEndpoint.contains("https://signin.aws.amazon.com/saml", partitions: ["aws"]))
+        #expect(!AWSSignInEndpoint.contains("https://signin.amazonaws.cn/saml", partitions: ["aws"]))
+        #expect(AWSSignInEndpoint.contains("https://signin.amazonaws.cn/saml", partitions: ["aws-cn"]))
+        #expect(!AWSSignInEndpoint.contains("https://signin.amazonaws-us-gov.com/saml", partitions: ["aws"]))
+        #expect(AWSSignInEndpoint.contains("https://us-gov-east-1.signin.amazonaws-us-gov.com/saml", partitions: ["aws-us-gov"]))
+        #expect(!AWSSignInEndpoint.contains("https://eu-west-1.signin.aws.amazon.com/saml", partitions: ["aws-cn", "aws-us-gov"]))
+    }
+
     @Test("RelayState: only AWS console URLs, read as browsers read them")
     func consoleURLs() {
         for good in ["https://console.aws.amazon.com/", "https://console.aws.amazon.com/s3/home?region=eu-west-1#",
