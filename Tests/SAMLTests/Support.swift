@@ -10,6 +10,8 @@ enum Fixtures {
     static let keys = testVectors.appendingPathComponent("keys")
     /// `../shared/vectors`, present on the development machines only.
     static let sharedVectors = repository.deletingLastPathComponent().appendingPathComponent("shared/vectors")
+    /// Whether `../shared/vectors` is here: tests that need it are skipped (and shown so) when it is not.
+    static var sharedVectorsAvailable: Bool { FileManager.default.fileExists(atPath: sharedVectors.path) }
 
     static func text(_ url: URL) throws -> String { try String(contentsOf: url, encoding: .utf8) }
     static func key(_ name: String) throws -> String { try text(keys.appendingPathComponent(name)) }
