@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Mutation checks: removes one rule at a time, builds, runs the tests that guard it, restores the file, and prints
+which tests failed (each rule must make some fail). Usage: python3 Tests/mutation/check.py [NAME-PART ...]"""
+import subprocess, sys
+import os
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..") + "/"
+MUTATIONS = [
+  ("per-provider keys", "Sources/AWSFederation/AWSFederation.swift",
+   "            guard signedByProvider else {", "            guard signedByProvider || true else {", "ProviderKeyBindingTests|HostileVectorTests"),
+  ("AWS length before decoding (console)", "Sources/AWSFederation/AWSFederation.swift",
+   "        try Self.checkAssertionLength(samlResponse)\n", "", "AWSLimitTests|HostileVectorTests"),
+  ("lexical pre-scan", "Sources/SAML/Native/NativeDocument.swift",
+   "        _ = try LexicalPrescan(bytes, limits: limits)\n", "", "ParseLimitsTests|TestVectorManifestTests"),
+  ("UTF-8 only", "Sources/SAML/Native/NativeDocument.swift",
+   "Int32(bytes.count), nil, \"UTF-8\",", "Int32(bytes.count), nil, nil,", "ParseLimitsTests|TestVectorManifestTests", ("XML_PARSE_IGNORE_ENC.rawValue | ", "")),
+  ("sign-in endpoints via BrowserURL", "Sources/AWSFederation/AWSSignInEndpoint.swift",
+   "        guard let parsed = try? BrowserURL(url), parsed.scheme == \"https\", parsed.port == nil, parsed.query == nil,\n              parsed.fragment == nil else { return false }",
+   "        guard let c = URLComponents(string: url), let h = c.host else { return false }\n        let parsed = (scheme: c.scheme ?? \"\", host: h, port: c.port, path: c.path, query: c.query, fragment: c.fragment)\n        guard parsed.scheme == \"https\", parsed.port == nil, parsed.query == nil, parsed.fragment == nil else { return false }",
+   "SignInEndpointTests|HostileVectorTests", ("import SAML\n", "import Foundation\nimport SAML\n")),
+  ("Destination must be AWS", "Sources/AWSFederation/AWSFederation.swift",
+   "            AWSDestinationPolicy(additional: settings.additionalSignInURLs),\n", "", "AWSRemainingRulesTests|HostileVectorTests"),
+  ("SessionNotOnOrAfter", "Sources/AWSFederation/AWSFederation.swift",
+   "            guard sessionEnd > now else {", "            guard sessionEnd > now || true else {", "AWSRemainingRulesTests|HostileVectorTests"),
+  ("session tags: aws: prefix", "Sources/AWSFederation/SessionTags.swift",
+   "where text.lowercased().hasPrefix(\"aws:\")", "where false", "SessionTagTests|HostileVectorTests"),
+  ("session tags: duplicate keys", "Sources/AWSFederation/SessionTags.swift",
+   "            if let earlier = seen[folded] {", "            if let earlier = seen[folded], false {", "SessionTagTests|HostileVectorTests"),
+  ("session tags: transitive keys", "Sources/AWSFederation/SessionTags.swift",
+   "for key in transitive where seen[key.lowercased()] == nil {", "for key in transitive where false {", "SessionTagTests|HostileVectorTests"),
+  ("session tags: characters", "Sources/AWSFederation/SessionTags.swift",
+   "guard (1...maxKeyLength).contains(tag.key.utf16.count), isTagText(tag.key) else {", "guard (1...maxKeyLength).contains(tag.key.utf16.count) else {", "SessionTagTests|HostileVectorTests"),
+  ("digest check (the mutation property)", "Sources/SAML/Native/NativeSignatureVerifier.swift",
+   "            case .digestMismatch:\n                throw", "            case .digestMismatch:\n                return certificate\n                throw", "MutationPropertyTests"),
+  ("comments limit", "Sources/SAML/Parsing/LexicalPrescan.swift",
+   "guard comments <= limits.maxComments else {", "guard comments <= limits.maxComments || true else {", "ParseLimitsTests|TestVectorManifestTests"),
+  ("processing instructions in the pre-scan", "Sources/SAML/Parsing/LexicalPrescan.swift",
+   "                guard declaration else {", "                guard declaration || true else {", "ParseLimitsTests|TestVectorManifestTests"),
+  ("form field cap", "Sources/SAML/Bindings/CapturedMessage.swift",
+   "guard fields <= maxFormFields else {", "guard fields <= maxFormFields || true else {", "CaptureLimitTests"),
+  ("PrefixList bound", "Sources/SAML/Native/NativeSignatureVerifier.swift",
+   "guard list.utf8.count <= 2_048, prefixes.count <= 32,", "guard list.utf8.count <= 2_048 || true, prefixes.count <= 32 || true,", "CaptureLimitTests"),
+  ("HAR object cap", "Sources/SAML/Bindings/CapturedMessage.swift",
+   "guard objects <= maxHARObjects else {", "guard objects <= maxHARObjects || true else {", "CaptureLimitTests"),
+]
+only = sys.argv[1:]
+for name, path, old, new, tests, *extra in MUTATIONS:
+    if only and not any(o in name for o in only): continue
+    text = open(ROOT + path).read()
+    assert old in text, name
+    changed = text.replace(old, new, 1)
+    for a, b in extra: changed = changed.replace(a, b, 1)
+    open(ROOT + path, "w").write(changed)
+    try:
+        b = subprocess.run(f"cd '{ROOT}' && swift build --build-tests 2>&1 | grep -E 'error:' | head -3", shell=True, capture_output=True, text=True)
+        if b.stdout.strip():
+            print(f"{name}: BUILD FAILED {b.stdout.strip()}"); continue
+        r = subprocess.run(f"cd '{ROOT}' && swift test --skip-build --filter '{tests}' 2>&1 | grep -E '^✘ Test \"|Test run with'", shell=True, capture_output=True, text=True)
+        failed = [l for l in r.stdout.splitlines() if l.startswith("✘ Test \"")]
+        summary = [l for l in r.stdout.splitlines() if "Test run with" in l]
+        print(f"{name}: {len(failed)} failing: " + "; ".join(l.split('"')[1] for l in failed[:4]) + " | " + (summary[-1] if summary else ""), flush=True)
+    finally:
+        open(ROOT + path, "w").write(text)
