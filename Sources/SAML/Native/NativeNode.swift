@@ -1,6 +1,10 @@
 import CXMLSec
 import CXMLSecShim
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 typealias NodePtr = UnsafeMutablePointer<xmlNode>
 typealias DocPtr = UnsafeMutablePointer<xmlDoc>

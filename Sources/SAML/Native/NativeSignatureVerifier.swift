@@ -1,7 +1,11 @@
 import CXMLSec
 import CXMLSecShim
 import Foundation
+#if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Verifies one enveloped `ds:Signature` with libxmlsec1, driven as attacks.md §11 requires, and binds its single
 /// Reference to the element that carries it (attacks.md §0.4, §0.5).
