@@ -192,9 +192,10 @@ public struct AWSFederation: Sendable {
         let byARN = Dictionary(candidates.map { ($0.arn, $0) }, uniquingKeysWith: { first, _ in first })
         let rolesByARN = Dictionary(roles.map { ($0.arn, $0) }, uniquingKeysWith: { first, _ in first })
         let signers = verified.signingCertificates
-        let thumbprints = verified.signingCertificates.map(\.sha256Thumbprint)
-        var keysOf: [String: Bool] = [:]  // provider ARN -> whether its metadata holds every signing key
-        var contexts: [String: ProviderContext] = [:]
+        let thumbprints = signers.map(\.sha256Thumbprint)
+        // Per provider ARN, once: nil when its metadata lacks a key that signed (at most two signers, at most ten keys
+        // per provider, an IAM quota: a scan). No signer at all grants nothing.
+        var contexts: [String: ProviderContext?] = [:]
         var sessions: [AssumeRoleWithSAMLResult] = []
         var lastError: AWSError?
         for pair in claims.roles {
@@ -206,23 +207,18 @@ public struct AWSFederation: Sendable {
                                                                            found: arn))
                 continue
             }
-            let signedByProvider: Bool
-            if let known = keysOf[arn] {
-                signedByProvider = known
-            } else {
-                // At most two signers, at most ten keys per provider (IAM quota): a scan, no set to build.
-                signedByProvider = signers.allSatisfy(provider.metadata.signingCertificates.contains)
-                keysOf[arn] = signedByProvider
+            if contexts[arn] == nil {
+                let signedByProvider = !signers.isEmpty && signers.allSatisfy(provider.metadata.signingCertificates.contains)
+                contexts[arn] = .some(signedByProvider
+                    ? ProviderContext(provider: provider, verified: verified, recipient: recipient, thumbprints: thumbprints) : nil)
             }
-            guard signedByProvider else {
+            guard let found = contexts[arn], let context = found else {
                 lastError = AWSError.invalidIdentityToken("Response signature invalid", cause: SAMLError(
                     .awsProviderKeyMismatch, "the response was not signed with a key of the provider the Role value names",
                     expected: "a signature by a certificate in the metadata of \(arn)",
-                    found: "a signature by " + verified.signingCertificates.map { "SHA-256 \($0.sha256Thumbprint)" }.joined(separator: " and ")))
+                    found: "a signature by " + (thumbprints.isEmpty ? "no certificate" : thumbprints.map { "SHA-256 \($0)" }.joined(separator: " and "))))
                 continue
             }
-            let context = contexts[arn] ?? ProviderContext(provider: provider, verified: verified, recipient: recipient, thumbprints: thumbprints)
-            contexts[arn] = context
             do {
                 let role = try authorize(pair, provider: provider, context: context, claims: claims, recipient: recipient, roles: rolesByARN)
                 sessions.append(result(pair, role: role, context: context, verified: verified, claims: claims,

@@ -33,14 +33,16 @@ public enum AWSSignInEndpoint {
 
     /// Whether `url` is an AWS SAML sign-in endpoint of one of `partitions`.
     public static func contains(_ url: String, partitions: Set<String>) -> Bool {
-        guard contains(url), let host = try? BrowserURL(url).host else { return false }
-        return partitions.contains(partition(ofHost: host))
+        endpointHost(url).map { partitions.contains(partition(ofHost: $0)) } ?? false
     }
 
     /// Whether `url` is an AWS SAML sign-in endpoint (of any partition).
-    public static func contains(_ url: String) -> Bool {
+    public static func contains(_ url: String) -> Bool { endpointHost(url) != nil }
+
+    /// The host of `url` when it is a sign-in endpoint, else nil.
+    static func endpointHost(_ url: String) -> String? {
         guard let parsed = try? BrowserURL(url), parsed.scheme == "https", parsed.port == nil, parsed.query == nil,
-              parsed.fragment == nil else { return false }
+              parsed.fragment == nil else { return nil }
         let host = parsed.host
         let known: Bool
         if globalHosts.contains(host) {
@@ -50,13 +52,13 @@ public enum AWSSignInEndpoint {
         } else {
             known = false
         }
-        guard known else { return false }
-        if parsed.path == "/saml" { return true }
+        guard known else { return nil }
+        if parsed.path == "/saml" { return host }
         // The legacy alternative of the global endpoint (aws-entra.md §2.6).
-        if parsed.path == "/static/saml" { return host == "signin.aws.amazon.com" }
+        if parsed.path == "/static/saml" { return host == "signin.aws.amazon.com" ? host : nil }
         // `/saml/acs/IDP-ID`: the endpoint of a provider that requires encrypted assertions (IAM-RP-NEW).
         let parts = parsed.path.split(separator: "/", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[1] == "saml" && parts[2] == "acs" && isProviderID(parts[3])
+        return parts.count == 4 && parts[1] == "saml" && parts[2] == "acs" && isProviderID(parts[3]) ? host : nil
     }
 
     /// An IAM SAML provider's IdP ID as it appears in the ACS URL: GetSAMLProvider's SAMLProviderUUID, typed

@@ -40,8 +40,10 @@ public actor AWSState {
     public let maxAuditEventsInMemory: Int
     private let auditFile: FileHandle?
     public private(set) var settings: FederationSettings
-    /// Assertions that opened a console session (the sign-in endpoint's replay cache; STS keeps none).
-    private var consoleAssertions: ConsoleReplayCache
+    /// Assertions that opened a console session: the sign-in endpoint's replay cache (SAML profiles 4.1.4.5), the
+    /// library's bounded one, failing closed when full. STS keeps none: AssumeRoleWithSAML takes the same assertion
+    /// again while it is valid (saml2aws posts it to the sign-in endpoint for the role list, then to STS).
+    private let consoleAssertions: InMemoryReplayCache
 
     /// Accepts `url` as a sign-in endpoint (mock-aws's own `/saml`, known once the port is bound).
     public func acceptSignInURL(_ url: String) { settings.additionalSignInURLs.insert(url) }
@@ -50,7 +52,7 @@ public actor AWSState {
                 maxSessions: Int = 10_000, maxAuditEventsInMemory: Int = 10_000, maxConsoleAssertions: Int = 100_000) throws {
         self.account = account
         self.settings = settings
-        self.consoleAssertions = ConsoleReplayCache(capacity: maxConsoleAssertions)
+        self.consoleAssertions = InMemoryReplayCache(capacity: maxConsoleAssertions)
         self.maxSessions = max(1, maxSessions)
         self.maxAuditEventsInMemory = max(1, maxAuditEventsInMemory)
         if let auditFile {
@@ -186,17 +188,14 @@ public actor AWSState {
         // AWS's sign-in endpoint requires a bearer NotOnOrAfter (AWSRecipientPolicy), so the fallback, one hour
         // (Entra's assertion lifetime), only serves results made without one.
         let expiry = (result.assertionNotOnOrAfter ?? now.addingTimeInterval(3600)).addingTimeInterval(settings.clockSkew)
-        switch consoleAssertions.record(result.assertionID, until: expiry, now: now) {
-        case .recorded:
-            return
-        case .replayed:
-            throw Self.consoleReplay(result.assertionID)
-        case .full:
-            // Failing closed: forgetting an unexpired ID would re-open it for replay.
-            throw AWSError(code: "Throttling", message: "Rate exceeded", httpStatus: 400,
-                           cause: SAMLError(.replayCacheFull, "the console's replay cache is full of unexpired assertions",
-                                            expected: "fewer than \(consoleAssertions.capacity) live entries", found: "\(consoleAssertions.count)"))
+        let fresh: Bool
+        do throws(SAMLError) {
+            fresh = try consoleAssertions.insert(result.assertionID, until: expiry, now: now)
+        } catch {
+            // Full of unexpired IDs: failing closed, since forgetting one would re-open it for replay.
+            throw AWSError(code: "Throttling", message: "Rate exceeded", httpStatus: 400, cause: error)
         }
+        guard fresh else { throw Self.consoleReplay(result.assertionID) }
     }
 
     /// The console's answer to a used assertion: the text its error page shows for any refused response.

@@ -18,7 +18,7 @@ public struct MockAWS: Sendable {
     /// The names its Host header may carry (DNS rebinding, ``AllowedHosts``).
     public let allowedHosts: AllowedHosts
     /// Refuse a SAMLResponse whose assertion already opened a console session (SAML profiles 4.1.4.5); STS is
-    /// not affected (see ``ConsoleReplayCache``).
+    /// not affected (see ``AWSState/consumeConsoleAssertion(_:now:)``).
     public let rejectsConsoleReplay: Bool
     public let logger: Logger
 

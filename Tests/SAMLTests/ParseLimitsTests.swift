@@ -134,3 +134,27 @@ struct CaptureLimitTests {
         #expect(error?.message.contains("PrefixList") == true)
     }
 }
+
+@Suite("The decrypted document is held to the caller's limits")
+struct DecryptedLimitTests {
+    @Test("a limit that the encrypted form and the plaintext each pass, but the decrypted whole exceeds, refuses it")
+    func wholeDocument() throws {
+        let spCertificate = try Certificate(pem: Fixtures.key("sp-encryption.crt"))
+        let spKey = try SigningKey(pem: Fixtures.key("sp-encryption.key"))
+        let encrypted = Array(try Fixtures.signer.sign(Fixtures.response(), mode: .assertion,
+                                                       encryptingFor: AssertionEncryption(recipient: spCertificate)).utf8)
+        // The decrypted document is the plain signed response: count its start tags.
+        let plain = Array(try Fixtures.signer.sign(Fixtures.response(), mode: .assertion).utf8)
+        let total = zip(plain, plain.dropFirst()).filter { $0.0 == UInt8(ascii: "<") && ![UInt8(ascii: "/"), UInt8(ascii: "!"), UInt8(ascii: "?")].contains($0.1) }.count
+        func verifier(maxElements: Int) -> Verifier {
+            var limits = ParseLimits()
+            limits.maxElements = maxElements
+            return Verifier(trusting: [Fixtures.idpCertificate], serviceProvider: Fixtures.serviceProvider(), limits: limits,
+                            clock: Fixtures.clock, decryption: Decryption(keys: [spKey]))
+        }
+        #expect(try verifier(maxElements: total).verify(encrypted).wasEncrypted)
+        // Just below: the encrypted form (about 20 elements) and the plaintext assertion (about 50) each pass the
+        // pre-scan, so only the whole decrypted document can refuse it.
+        expectError(.limitElements) { try verifier(maxElements: total - 1).verify(encrypted) }
+    }
+}

@@ -6,7 +6,10 @@ import os
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..") + "/"
 MUTATIONS = [
   ("per-provider keys", "Sources/AWSFederation/AWSFederation.swift",
-   "            guard signedByProvider else {", "            guard signedByProvider || true else {", "ProviderKeyBindingTests|HostileVectorTests"),
+   "let signedByProvider = !signers.isEmpty && signers.allSatisfy(provider.metadata.signingCertificates.contains)",
+   "let signedByProvider = true", "ProviderKeyBindingTests|HostileVectorTests"),
+  ("decrypted document under the caller's limits", "Sources/SAML/Native/NativeResponseVerifier.swift",
+   "        var decryptedLimits = limits\n", "        var decryptedLimits = ParseLimits()\n", "DecryptedLimitTests"),
   ("AWS length before decoding (console)", "Sources/AWSFederation/AWSFederation.swift",
    "        try Self.checkAssertionLength(samlResponse)\n", "", "AWSLimitTests|HostileVectorTests"),
   ("lexical pre-scan", "Sources/SAML/Native/NativeDocument.swift",

@@ -224,8 +224,12 @@ enum NativeResponseVerifier {
         xmlReplaceNode(encrypted, assertion)
         xmlFreeNode(encrypted)
         let decrypted = try document.serialize(root)
-        return try verify(decrypted, limits: ParseLimits(maxDocumentBytes: max(limits.maxDocumentBytes, decrypted.count)),
-                          algorithms: algorithms, trusted: trusted, decrypted: true, outerSignature: outer)
+        // The caller's limits on the whole decrypted document, only its size allowed to grow (base64 and the
+        // encryption envelope are gone, but the plaintext may still be longer than the limit's headroom).
+        var decryptedLimits = limits
+        decryptedLimits.maxDocumentBytes = max(limits.maxDocumentBytes, decrypted.count)
+        return try verify(decrypted, limits: decryptedLimits, algorithms: algorithms, trusted: trusted, decrypted: true,
+                          outerSignature: outer)
     }
 }
 

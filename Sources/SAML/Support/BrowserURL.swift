@@ -90,14 +90,12 @@ public struct BrowserURL: Sendable, Hashable, CustomStringConvertible {
         host = try Self.host(hostPart, refuse: refuse)
         guard !rawPath.isEmpty else { throw refuse("no path (browsers add '/')") }
         path = String(rawPath)
-        do {
-            guard !rawPath.contains("%") else { throw refuse("a percent-escape in the path") }
-            let segments = rawPath.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
-            for (index, segment) in segments.enumerated() {
-                guard segment != ".", segment != ".." else { throw refuse("a dot segment in the path") }
-                guard !segment.isEmpty || index == segments.count - 1 else { throw refuse("an empty path segment") }
-                guard segment.allSatisfy(Self.isPathCharacter) else { throw refuse("a character that must be escaped in the path") }
-            }
+        guard !rawPath.contains("%") else { throw refuse("a percent-escape in the path") }
+        let segments = rawPath.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
+        for (index, segment) in segments.enumerated() {
+            guard segment != ".", segment != ".." else { throw refuse("a dot segment in the path") }
+            guard !segment.isEmpty || index == segments.count - 1 else { throw refuse("an empty path segment") }
+            guard segment.allSatisfy(Self.isPathCharacter) else { throw refuse("a character that must be escaped in the path") }
         }
     }
 

@@ -43,6 +43,9 @@ public final class InMemoryReplayCache: ReplayCache {
         return try result.get()
     }
 
+    /// Whether `id` is recorded and unexpired (a second `insert` would be a replay), without recording it.
+    public func contains(_ id: String, now: Date) -> Bool { state.withLock { $0.entries[id].map { $0 > now } ?? false } }
+
     /// Entries currently held (expired ones included until the next purge).
     public var count: Int { state.withLock { $0.entries.count } }
 }
