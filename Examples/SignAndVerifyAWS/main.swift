@@ -24,8 +24,8 @@ do {
     // The service provider side: trust the IdP certificate only, AWS's audience and sign-in endpoint.
     let verifier = Verifier(trusting: [certificate], serviceProvider: ServiceProvider(
         audiences: ["https://signin.aws.amazon.com/saml", "urn:amazon:webservices"],
-        acsURLs: ["https://signin.aws.amazon.com/saml"], idpEntityID: user.issuer,
-        replayCache: InMemoryReplayCache()))
+        acsURLs: ["https://signin.aws.amazon.com/saml"], idpEntityID: user.issuer),
+        replayCache: InMemoryReplayCache())
     let verified = try verifier.verify(base64: Data(signed.utf8).base64EncodedString())
     let sessionName = verified.attribute(AttributeName.awsRoleSessionName)?.first ?? "?"
     for value in verified.attribute(AttributeName.awsRole) ?? [] {

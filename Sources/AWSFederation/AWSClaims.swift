@@ -30,6 +30,28 @@ public struct AWSClaims: Sendable, Hashable {
 
     /// Reads and validates the AWS attributes of `assertion`.
     public init(_ assertion: Assertion) throws(AWSError) {
+        var step = Step.role
+        try self.init(assertion, step: &step)
+    }
+
+    /// The attribute rules in the order they run, each a step of the sign-in checks.
+    enum Step: Int, CaseIterable {
+        case role, roleSessionName, sessionDuration, sessionTags, sourceIdentity
+
+        var check: VerificationCheck.Step {
+            switch self {
+            case .role: return .init("aws.role", "Role values are role,provider ARN pairs")
+            case .roleSessionName: return .init("aws.roleSessionName", "One RoleSessionName of [a-zA-Z_0-9+=,.@-]{2,64}")
+            case .sessionDuration: return .init("aws.sessionDuration", "SessionDuration, if sent, is one integer in 900...43200")
+            case .sessionTags: return .init("aws.sessionTags", "PrincipalTag and TransitiveTagKeys follow STS's session-tag rules")
+            case .sourceIdentity: return .init("aws.sourceIdentity", "SourceIdentity, if sent, is one name not starting with aws:")
+            }
+        }
+    }
+
+    /// `step`: the rule under way, for a caller that reports which one failed.
+    init(_ assertion: Assertion, step: inout Step) throws(AWSError) {
+        step = .role
         let values = assertion.attribute(AttributeName.awsRole) ?? []
         guard !values.isEmpty else {
             // The console shows "Your request included an invalid SAML response"; the API text is not documented
@@ -41,6 +63,7 @@ public struct AWSClaims: Sendable, Hashable {
         for value in values { roles.append(try AWSRolePair(value)) }
         self.roles = roles
 
+        step = .roleSessionName
         guard let sessionNames = assertion.attribute(AttributeName.awsRoleSessionName), let name = sessionNames.first else {
             throw AWSError.invalidIdentityToken("RoleSessionName is required in AuthnResponse",
                                                 cause: SAMLError(.awsRoleSessionName, "no RoleSessionName attribute", expected: "one value", found: "none"))
@@ -53,6 +76,7 @@ public struct AWSClaims: Sendable, Hashable {
         }
         roleSessionName = name
 
+        step = .sessionDuration
         if let durations = assertion.attribute(AttributeName.awsSessionDuration) {
             guard durations.count == 1, let seconds = Int(durations[0]), (900...43_200).contains(seconds) else {
                 throw AWSError.invalidIdentityToken("SessionDuration in AuthnResponse must be one integer between 900 and 43200",
@@ -64,12 +88,14 @@ public struct AWSClaims: Sendable, Hashable {
             sessionDuration = nil
         }
 
+        step = .sessionTags
         let prefix = "https://aws.amazon.com/SAML/Attributes/PrincipalTag:"
         let tags = (assertion.attributeStatement?.attributes ?? []).filter { $0.name.hasPrefix(prefix) }
             .map { (key: String($0.name.dropFirst(prefix.count)), values: $0.values) }
         transitiveTagKeys = assertion.attribute(AttributeName.awsTransitiveTagKeys) ?? []
         principalTags = try SessionTags.validate(tags, transitive: transitiveTagKeys)
 
+        step = .sourceIdentity
         if let identities = assertion.attribute(AttributeName.awsSourceIdentity) {
             guard identities.count == 1, Self.isSessionName(identities[0]), !identities[0].lowercased().hasPrefix("aws:") else {
                 throw AWSError.invalidIdentityToken("Source Identity must match [a-zA-Z_0-9+=,.@-]{2,64} and not begin with \"aws:\"",

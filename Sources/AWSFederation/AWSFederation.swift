@@ -131,64 +131,107 @@ public struct AWSFederation: Sendable {
         self.clock = clock
     }
 
-    /// STS AssumeRoleWithSAML: every rule of §2 in order; the session, or AWS's error.
-    public func assumeRoleWithSAML(_ request: AssumeRoleWithSAMLRequest) throws(AWSError) -> AssumeRoleWithSAMLResult {
+    /// STS AssumeRoleWithSAML: every rule of §2 in order; the session, or AWS's error. `diagnostics` receives every
+    /// step in order (passed, failed with the library's reason, or not reached), as ``Verifier`` reports its own.
+    public func assumeRoleWithSAML(_ request: AssumeRoleWithSAMLRequest,
+                                   diagnostics: ((VerificationCheck) -> Void)? = nil) throws(AWSError) -> AssumeRoleWithSAMLResult {
+        let checks = SignInChecks(diagnostics, plan: SignInChecks.assumeRolePlan(federationVerifier(providers: providers)))
         // §2.1 transport: lengths from the STS service model, before any decoding.
-        try Self.checkAssertionLength(request.samlAssertion)
-        for (name, value) in [("roleArn", request.roleARN), ("principalArn", request.principalARN)] where !(20...2048).contains(value.count) {
-            throw AWSError.validationError("1 validation error detected: Value '\(value)' at '\(name)' failed to satisfy constraint: Member must have length greater than or equal to 20")
+        let bytes = try checks.run(SignInChecks.input) { () throws(AWSError) in
+            try Self.checkAssertionLength(request.samlAssertion)
+            for (name, value) in [("roleArn", request.roleARN), ("principalArn", request.principalARN)] where !(20...2048).contains(value.count) {
+                throw AWSError.validationError("1 validation error detected: Value '\(value)' at '\(name)' failed to satisfy constraint: Member must have length greater than or equal to 20",
+                                               cause: SAMLError(.awsProviderNotFound, "\(name) has the wrong length",
+                                                                expected: "20 to 2048 characters", found: "\(value.count)"))
+            }
+            return try decode(request.samlAssertion)
         }
-        // §2.2 provider.
-        guard let provider = providers.first(where: { $0.arn == request.principalARN }) else {
-            throw AWSError.invalidIdentityToken("Specified provider doesn't exist.",
-                                                cause: SAMLError(.awsProviderNotFound, "no such SAML provider", expected: "an existing provider ARN",
-                                                                 found: request.principalARN))
+        // §2.2 provider, §2.3 issuer: the provider named, and the Issuer its metadata has (before the signature).
+        let issuer = try document(bytes, checks)
+        let provider = try checks.run(SignInChecks.namedProvider) { () throws(AWSError) in
+            guard let provider = providers.first(where: { $0.arn == request.principalARN }) else {
+                throw AWSError.invalidIdentityToken("Specified provider doesn't exist.",
+                                                    cause: SAMLError(.awsProviderNotFound, "no such SAML provider", expected: "an existing provider ARN",
+                                                                     found: request.principalARN))
+            }
+            guard issuer == provider.metadata.entityID else { throw Self.issuerNotPresent(issuer, expected: [provider.metadata.entityID]) }
+            return provider
         }
-        let (verified, claims, recipient) = try verify(try decode(request.samlAssertion), providers: [provider])
+        let (verified, claims, recipient) = try verify(bytes, providers: [provider], checks: checks)
         // §2.9 role: the requested pair must be in the assertion, the role must exist and trust the provider.
-        guard let pair = claims.roles.first(where: { $0.roleARN.description == request.roleARN && $0.providerARN.description == request.principalARN }) else {
-            throw AWSError.accessDenied("Not authorized to perform sts:AssumeRoleWithSAML",
-                                        cause: SAMLError(.awsRoleNotInAssertion,
-                                                         "the requested RoleArn/PrincipalArn pair is not a Role value of the assertion",
-                                                         expected: "\(request.roleARN),\(request.principalARN)",
-                                                         found: claims.roles.map(\.value).joined(separator: " | ")))
+        let pair = try checks.run(SignInChecks.rolePair) { () throws(AWSError) in
+            guard let pair = claims.roles.first(where: { $0.roleARN.description == request.roleARN && $0.providerARN.description == request.principalARN }) else {
+                throw AWSError.accessDenied("Not authorized to perform sts:AssumeRoleWithSAML",
+                                            cause: SAMLError(.awsRoleNotInAssertion,
+                                                             "the requested RoleArn/PrincipalArn pair is not a Role value of the assertion",
+                                                             expected: "\(request.roleARN),\(request.principalARN)",
+                                                             found: claims.roles.map(\.value).joined(separator: " | ")))
+            }
+            return pair
         }
         // The signature was checked with this provider's keys only (verify above), so the pair is bound to them.
         let context = ProviderContext(provider: provider, verified: verified, recipient: recipient,
                                       thumbprints: verified.signingCertificates.map(\.sha256Thumbprint))
-        let role = try authorize(pair, provider: provider, context: context, claims: claims, recipient: recipient,
-                                 roles: Dictionary(roles.map { ($0.arn, $0) }, uniquingKeysWith: { first, _ in first }))
+        let role = try checks.run(SignInChecks.authorization) { () throws(AWSError) in
+            try authorize(pair, provider: provider, context: context, claims: claims, recipient: recipient,
+                          roles: Dictionary(roles.map { ($0.arn, $0) }, uniquingKeysWith: { first, _ in first }))
+        }
         // §1.3 duration.
         let duration = request.durationSeconds ?? 3600
-        guard duration >= 900 else {
-            throw AWSError.validationError("1 validation error detected: Value '\(duration)' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900")
+        try checks.run(SignInChecks.duration) { () throws(AWSError) in
+            guard duration >= 900 else {
+                throw AWSError.validationError("1 validation error detected: Value '\(duration)' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
+                                               cause: SAMLError(.awsSessionDuration, "DurationSeconds is too short", expected: "at least 900", found: "\(duration)"))
+            }
+            guard duration <= role.maxSessionDuration else {
+                throw AWSError.validationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+                                               cause: SAMLError(.awsSessionDuration, "DurationSeconds exceeds the role's MaxSessionDuration",
+                                                                expected: "at most \(role.maxSessionDuration)", found: "\(duration)"))
+            }
         }
-        guard duration <= role.maxSessionDuration else {
-            throw AWSError.validationError("The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+        let expiration = try checks.run(SignInChecks.session) { () throws(AWSError) in
+            try sessionEnd(verified, claims: claims, limit: TimeInterval(duration))
         }
-        let expiration = try sessionEnd(verified, claims: claims, limit: TimeInterval(duration))
         return result(pair, role: role, context: context, verified: verified, claims: claims, recipient: recipient, expiration: expiration)
     }
 
     /// The console sign-in endpoint (`POST /saml`): validates the response and returns every session the user may
     /// start, in Role attribute order (one ⇒ straight to the console, several ⇒ the role chooser). The role's
-    /// MaxSessionDuration does not apply here: min(SessionDuration or 1 h, SessionNotOnOrAfter).
-    public func signIn(samlResponse: String) throws(AWSError) -> [AssumeRoleWithSAMLResult] {
+    /// MaxSessionDuration does not apply here: min(SessionDuration or 1 h, SessionNotOnOrAfter). `diagnostics`
+    /// receives every step in order, as ``Verifier`` reports its own.
+    public func signIn(samlResponse: String, diagnostics: ((VerificationCheck) -> Void)? = nil) throws(AWSError) -> [AssumeRoleWithSAMLResult] {
+        let checks = SignInChecks(diagnostics, plan: SignInChecks.signInPlan(federationVerifier(providers: providers)))
         // AWS's limit on the encoded response applies before any decoding (IAM-QUOTA, STS-MODEL).
-        try Self.checkAssertionLength(samlResponse)
-        let bytes = try decode(samlResponse)
-        guard let issuer = ResponsePeek.issuer(bytes),
-              case let candidates = providers.filter({ $0.metadata.entityID == issuer }), !candidates.isEmpty else {
-            throw AWSError.invalidIdentityToken("Specified provider doesn't exist.",
-                                                cause: SAMLError(.awsProviderNotFound, "no SAML provider has this issuer's metadata",
-                                                                 expected: providers.map(\.metadata.entityID).joined(separator: " or "),
-                                                                 found: ResponsePeek.issuer(bytes) ?? "no Issuer"))
+        let bytes = try checks.run(SignInChecks.input) { () throws(AWSError) in
+            try Self.checkAssertionLength(samlResponse)
+            return try decode(samlResponse)
+        }
+        let issuer = try document(bytes, checks)
+        let candidates = try checks.run(SignInChecks.provider) { () throws(AWSError) in
+            let candidates = providers.filter { $0.metadata.entityID == issuer }
+            guard !candidates.isEmpty else {
+                throw AWSError.invalidIdentityToken("Specified provider doesn't exist.",
+                                                    cause: SAMLError(.awsProviderNotFound, "no SAML provider has this issuer's metadata",
+                                                                     expected: providers.map(\.metadata.entityID).joined(separator: " or "),
+                                                                     found: issuer ?? "no Issuer"))
+            }
+            return candidates
         }
         // One verification against every key of the providers with this Issuer (each key once); then each Role pair
         // is granted only if the keys that made the signatures belong to the provider it names: AWS verifies a pair
         // with its own provider's metadata, and every app of one Entra tenant has the same Issuer.
-        let (verified, claims, recipient) = try verify(bytes, providers: candidates)
-        let expiration = try sessionEnd(verified, claims: claims, limit: TimeInterval(claims.sessionDuration ?? 3600))
+        let (verified, claims, recipient) = try verify(bytes, providers: candidates, checks: checks)
+        let expiration = try checks.run(SignInChecks.session) { () throws(AWSError) in
+            try sessionEnd(verified, claims: claims, limit: TimeInterval(claims.sessionDuration ?? 3600))
+        }
+        return try checks.run(SignInChecks.authorization) { () throws(AWSError) in
+            try sessions(claims, verified: verified, recipient: recipient, candidates: candidates, expiration: expiration)
+        }
+    }
+
+    /// The sessions of the console sign-in, one per Role pair whose provider signed and whose role trusts it.
+    private func sessions(_ claims: AWSClaims, verified: VerifiedResponse, recipient: String, candidates: [SAMLProvider],
+                          expiration: Date) throws(AWSError) -> [AssumeRoleWithSAMLResult] {
         let byARN = Dictionary(candidates.map { ($0.arn, $0) }, uniquingKeysWith: { first, _ in first })
         let rolesByARN = Dictionary(roles.map { ($0.arn, $0) }, uniquingKeysWith: { first, _ in first })
         let signers = verified.signingCertificates
@@ -229,6 +272,21 @@ public struct AWSFederation: Sendable {
         }
         guard !sessions.isEmpty else { throw lastError ?? AWSError.accessDenied() }
         return sessions
+    }
+
+    /// The `document` step, on the peek that finds the Issuer: the verifier's hardened parse and document scan, so
+    /// that a message that does not read is reported as such, not as an unknown provider.
+    private func document(_ bytes: [UInt8], _ checks: SignInChecks) throws(AWSError) -> String? {
+        let step = federationVerifier(providers: []).plan[0]
+        return try checks.run(step) { () throws(AWSError) in
+            do throws(SAMLError) { return try ResponsePeek.claimedIssuer(bytes) } catch { throw Self.awsError(for: error) }
+        }
+    }
+
+    static func issuerNotPresent(_ issuer: String?, expected: [String]) -> AWSError {
+        AWSError.invalidIdentityToken("Issuer not present in specified provider",
+                                      cause: SAMLError(.issuerMismatch, "the IdP entityID in the provider metadata differs",
+                                                       expected: expected.sorted().joined(separator: " or "), found: issuer ?? "no Issuer"))
     }
 
     /// `SAMLAssertionType` in the STS model: 4 to 100,000 characters, counted before decoding (base64 is ASCII, so
@@ -278,45 +336,39 @@ public struct AWSFederation: Sendable {
     }
 
     /// §2.3-§2.8 and the attribute rules of §1: issuer, signature, encryption, subject confirmation, audience, time.
-    private func verify(_ bytes: [UInt8], providers: [SAMLProvider]) throws(AWSError) -> (VerifiedResponse, AWSClaims, String) {
-        let entityIDs = Set(providers.map(\.metadata.entityID))
-        var policies: [any VerificationPolicy] = [
-            SignatureCoveragePolicy(.any), IssuerPolicy(anyOf: entityIDs),
-            AWSDestinationPolicy(additional: settings.additionalSignInURLs, partitions: Set(providers.map(\.partition))),
-            AWSRecipientPolicy(additional: settings.additionalSignInURLs, partitions: Set(providers.map(\.partition))),
-            AWSAudiencePolicy(audiences: settings.audiences, regional: settings.acceptRegionalAudiences),
-            TimeWindowPolicy(skew: settings.clockSkew),
-        ]
-        if let window = settings.redemptionWindow {
-            policies.append(RedemptionPolicy(window: window, skew: settings.clockSkew, anchor: settings.redemptionAnchor))
-        }
-        let keys = providers.flatMap { $0.decryption?.keys ?? [] }
-        let decryption = keys.isEmpty ? nil : Decryption(keys: keys, allowCBC: true)  // AWS accepts AES-CBC keys too (§2.5)
-        let verifier = Verifier(trusting: providers.flatMap(\.metadata.signingCertificates), policies: policies,
-                                algorithms: AlgorithmPolicy(allowSHA1: settings.allowSHA1), clock: clock, decryption: decryption)
+    private func verify(_ bytes: [UInt8], providers: [SAMLProvider], checks: SignInChecks) throws(AWSError)
+        -> (VerifiedResponse, AWSClaims, String) {
+        let verifier = federationVerifier(providers: providers)
         let verified: VerifiedResponse
-        do {
-            verified = try verifier.verify(bytes)
+        do throws(SAMLError) {
+            verified = try verifier.verify(bytes, diagnostics: { checks.forward($0) })
         } catch {
-            // AWS checks the Issuer before the signature (§2.3-§2.4): when verification fails, report a foreign
-            // Issuer first. Only failures pay for this unverified second look; accepted responses are parsed once.
-            if let issuer = ResponsePeek.issuer(bytes), !entityIDs.contains(issuer) {
-                throw AWSError.invalidIdentityToken("Issuer not present in specified provider",
-                                                    cause: SAMLError(.issuerMismatch, "the IdP entityID in the provider metadata differs",
-                                                                     expected: entityIDs.sorted().joined(separator: " or "), found: issuer))
+            let failure = Self.awsError(for: error)
+            checks.finish()
+            throw failure
+        }
+        try checks.run(SignInChecks.encryption) { () throws(AWSError) in
+            if providers.allSatisfy(\.requiresEncryption) && !verified.wasEncrypted {
+                throw AWSError.invalidIdentityToken("The SAML provider requires encrypted assertions",
+                                                    cause: SAMLError(.structureEncryptedAssertion, "AssertionEncryptionMode is Required",
+                                                                     expected: "an EncryptedAssertion", found: "a plain Assertion"))
             }
-            throw Self.awsError(for: error)
         }
-        if providers.allSatisfy(\.requiresEncryption) && !verified.wasEncrypted {
-            throw AWSError.invalidIdentityToken("The SAML provider requires encrypted assertions",
-                                                cause: SAMLError(.structureEncryptedAssertion, "AssertionEncryptionMode is Required",
-                                                                 expected: "an EncryptedAssertion", found: "a plain Assertion"))
+        try checks.run(SignInChecks.subject) { () throws(AWSError) in
+            guard verified.nameID != nil else {
+                throw AWSError.accessDenied("Not authorized to perform sts:AssumeRoleWithSAML",
+                                            cause: SAMLError(.subjectMissing, "the Subject has no NameID", expected: "<NameID>", found: "none"))
+            }
         }
-        guard verified.nameID != nil else {
-            throw AWSError.accessDenied("Not authorized to perform sts:AssumeRoleWithSAML",
-                                        cause: SAMLError(.subjectMissing, "the Subject has no NameID", expected: "<NameID>", found: "none"))
+        var step = AWSClaims.Step.role
+        let claims: AWSClaims
+        do throws(AWSError) {
+            claims = try AWSClaims(verified.assertion, step: &step)
+        } catch {
+            for passed in AWSClaims.Step.allCases.prefix(step.rawValue) { checks.passed(passed.check) }
+            throw checks.failed(step.check, error)
         }
-        let claims = try AWSClaims(verified.assertion)
+        for passed in AWSClaims.Step.allCases { checks.passed(passed.check) }
         let recipient = verified.assertion.subject?.confirmations.first?.data?.recipient ?? ""
         return (verified, claims, recipient)
     }
@@ -407,52 +459,34 @@ public struct AWSFederation: Sendable {
     }
 }
 
-/// AWS's SubjectConfirmation rule (aws-entra.md §2.6): exactly one, bearer, with NotOnOrAfter and a Recipient that
-/// is an AWS sign-in SAML endpoint (``AWSSignInEndpoint``).
-struct AWSRecipientPolicy: VerificationPolicy {
-    var additional: Set<String> = []
-    /// The partitions of the account's providers: only their sign-in endpoints count.
-    var partitions: Set<String> = ["aws"]
-
-    func check(_ context: VerificationContext) throws(SAMLError) {
-        let (additional, partitions) = (self.additional, self.partitions)
-        try RecipientPolicy([], requireSingleConfirmation: true, requireConfirmationExpiry: true,
-                            accepting: { AWSSignInEndpoint.contains($0, partitions: partitions) || additional.contains($0) })
-            .check(context)
-    }
-}
-
-/// A Response's Destination, when present, must be where it was delivered: an AWS sign-in endpoint (SAML bindings
-/// 3.5.5.2: the recipient MUST check that it is the location the message was received at). An absent Destination is
-/// allowed, as AWS allows it for assertion-only signed responses.
-struct AWSDestinationPolicy: VerificationPolicy {
-    var additional: Set<String> = []
-    var partitions: Set<String> = ["aws"]
-
-    func check(_ context: VerificationContext) throws(SAMLError) {
-        guard let destination = context.response.destination else { return }
-        guard AWSSignInEndpoint.contains(destination, partitions: partitions) || additional.contains(destination) else {
-            throw SAMLError(.destinationMismatch, "the Response was sent to another endpoint",
-                            expected: "an AWS sign-in endpoint such as https://signin.aws.amazon.com/saml"
-                                + (additional.isEmpty ? "" : " or " + additional.sorted().joined(separator: " or ")),
-                            found: destination.isEmpty ? "an empty Destination" : "\"\(destination)\"")
+extension AWSFederation {
+    /// AWS's checks as a ``Verifier``: the standard Web SSO checks with AWS's values (aws-entra.md §2.3-§2.8), then
+    /// the redemption window. Recipient and Destination: an AWS sign-in endpoint of the providers' partitions
+    /// (``AWSSignInEndpoint``) or a configured extra URL; exactly one bearer SubjectConfirmation, with NotOnOrAfter;
+    /// a Destination may be absent even on a signed Response, and InResponseTo is not checked (AWS keeps no record
+    /// of requests). Audience: AWS's SP entity IDs, and regional sign-in URLs when that (unconfirmed) setting is on.
+    func federationVerifier(providers: [SAMLProvider]) -> Verifier {
+        let partitions = Set(providers.map(\.partition))
+        var sp = ServiceProvider(audiences: settings.audiences, acsURLs: settings.additionalSignInURLs, clockSkew: settings.clockSkew,
+                                 requireSingleSubjectConfirmation: true, requireConfirmationExpiry: true)
+        sp.idpEntityIDs = Set(providers.map(\.metadata.entityID))
+        sp.acsURLRule = AcceptanceRule("an AWS sign-in endpoint such as https://signin.aws.amazon.com/saml") {
+            AWSSignInEndpoint.contains($0, partitions: partitions)
         }
-    }
-}
-
-/// Audience: AWS's SP entity IDs, optionally regional sign-in URLs (unconfirmed).
-struct AWSAudiencePolicy: VerificationPolicy {
-    var audiences: Set<String>
-    var regional: Bool
-
-    func check(_ context: VerificationContext) throws(SAMLError) {
-        var accepted = audiences
-        if regional {
-            for restriction in context.assertion.conditions?.audienceRestrictions ?? [] {
-                for value in restriction where AWSSignInEndpoint.contains(value) { accepted.insert(value) }
-            }
+        if settings.acceptRegionalAudiences {
+            sp.audienceRule = AcceptanceRule("a regional AWS sign-in endpoint") { AWSSignInEndpoint.contains($0) }
         }
-        try AudiencePolicy(accepted).check(context)
+        sp.requireDestinationWhenResponseSigned = false
+        sp.checksInResponseTo = false
+        var additional: [any VerificationPolicy] = []
+        if let window = settings.redemptionWindow {
+            additional.append(RedemptionPolicy(window: window, skew: settings.clockSkew, anchor: settings.redemptionAnchor))
+        }
+        let keys = providers.flatMap { $0.decryption?.keys ?? [] }
+        let decryption = keys.isEmpty ? nil : Decryption(keys: keys, allowCBC: true)  // AWS accepts AES-CBC keys too (§2.5)
+        return Verifier(trusting: providers.flatMap(\.metadata.signingCertificates), serviceProvider: sp,
+                        additionalPolicies: additional, algorithms: AlgorithmPolicy(allowSHA1: settings.allowSHA1), clock: clock,
+                        decryption: decryption)
     }
 }
 
@@ -461,6 +495,9 @@ struct RedemptionPolicy: VerificationPolicy {
     var window: TimeInterval
     var skew: TimeInterval
     var anchor: FederationSettings.RedemptionAnchor
+
+    var name: String { "aws.redemptionWindow" }
+    var summary: String { "Redeemed within 5 minutes of its IssueInstant" }
 
     func check(_ context: VerificationContext) throws(SAMLError) {
         let issued = anchor == .assertionIssueInstant ? context.assertion.issueInstant : context.response.issueInstant

@@ -4,12 +4,31 @@ import SAML
 /// A verdict on one SAML Response, check by check, with what AWS would answer and how to fix the IdP: what
 /// `saml verify` prints. Built by ``ResponseJudge``.
 public struct ResponseDiagnosis: Sendable, Encodable {
-    public enum Outcome: String, Sendable, Encodable { case passed, failed, skipped }
-
+    /// One step as the verifier (or, with AWS's rules, ``AWSFederation``) reported it.
     public struct Check: Sendable, Encodable {
+        /// The step's stable name (``VerificationCheck/name``).
         public let name: String
-        public let outcome: Outcome
-        public let detail: String?
+        /// What the step requires.
+        public let summary: String
+        /// `passed`, `failed` or `notReached`.
+        public let result: String
+        /// On failure, the library's reason code and message.
+        public let code: String?
+        public let message: String?
+
+        public init(_ check: VerificationCheck) {
+            name = check.name
+            summary = check.summary
+            result = check.result.label
+            code = check.error?.code.rawValue
+            message = check.error?.message
+        }
+    }
+
+    /// A standard check the judge was not configured for, and what would configure it.
+    public struct Unchecked: Sendable, Encodable {
+        public let name: String
+        public let reason: String
     }
 
     public struct Role: Sendable, Encodable, Hashable {
@@ -43,7 +62,10 @@ public struct ResponseDiagnosis: Sendable, Encodable {
     public let attributes: [String: [String]]?
     public let aws: AWSPart?
     public let error: Failure?
+    /// Every step, in the order it ran; after a failure, the later ones are `notReached`.
     public let checks: [Check]
+    /// Standard checks that did not run because nothing was configured to check against (without `--aws`).
+    public let unchecked: [Unchecked]
     /// Which elements a verifying signature covered.
     public let signedElements: String?
 }
@@ -74,37 +96,6 @@ public struct ResponseJudge: Sendable {
         (self.recipients, self.allowSHA1, self.clock, self.providers) = (recipients, allowSHA1, clock, providers)
     }
 
-    /// The checks in the order they run; a failure at one means every later one was not reached.
-    static func checkNames(aws: Bool) -> [String] {
-        ["Parse (size, no DTD or entities, unique IDs, one assertion)", "Status Success",
-         "Signature (trusted certificate, allowed algorithms, covers the assertion)", "Issuer",
-         "Destination and Recipient", "Audience", "Time window (NotBefore, NotOnOrAfter, clock skew)"]
-            + (aws ? ["Redeemed within 5 minutes of issue", "Role attribute (role,provider ARN pairs)", "RoleSessionName",
-                      "SessionDuration, session tags, SourceIdentity"] : [])
-    }
-
-    /// The index of the check a reason code belongs to.
-    static func checkIndex(_ code: SAMLError.Code) -> Int {
-        let raw = code.rawValue
-        switch raw {
-        case SAMLError.Code.awsProviderNotFound.rawValue: return 3
-        case SAMLError.Code.awsProviderKeyMismatch.rawValue: return 2
-        case _ where raw.hasPrefix("limit.") || raw.hasPrefix("input.") || raw.hasPrefix("url."): return 0
-        case SAMLError.Code.awsRedemptionWindow.rawValue: return 7
-        case SAMLError.Code.awsRoleSessionName.rawValue: return 9
-        case SAMLError.Code.awsSessionDuration.rawValue, SAMLError.Code.awsSessionTags.rawValue, SAMLError.Code.awsSourceIdentity.rawValue:
-            return 10
-        case _ where raw.hasPrefix("aws."): return 8
-        case _ where raw.hasPrefix("status."): return 1
-        case _ where raw.hasPrefix("signature.") || raw.hasPrefix("encryption.") || raw.hasPrefix("key."): return 2
-        case _ where raw.hasPrefix("issuer."): return 3
-        case _ where raw.hasPrefix("destination.") || raw.hasPrefix("subject"): return 4
-        case _ where raw.hasPrefix("audience.") || raw.hasPrefix("conditions."): return 5
-        case _ where raw.hasPrefix("time.") || raw.hasPrefix("inResponseTo.") || raw.hasPrefix("replay."): return 6
-        default: return 0
-        }
-    }
-
     public func judge(_ xml: [UInt8]) -> ResponseDiagnosis {
         aws ? judgeAWS(xml) : judgeSAML(xml)
     }
@@ -115,49 +106,48 @@ public struct ResponseJudge: Sendable {
                                                 message: aws ? "Invalid SAML response: it could not be read" : error.message,
                                                 reason: error.description,
                                                 hint: "Capture the SAMLResponse form field exactly as the browser posted it to the sign-in URL.")
+        let read = VerificationCheck(name: "input", summary: "The input holds a SAML message (XML, base64, a form, a page or a HAR file)",
+                                     result: .failed(error))
         return ResponseDiagnosis(accepted: false, issuer: nil, nameID: nil, attributes: nil, aws: nil, error: failure,
-                                 checks: [.init(name: "Read the input", outcome: .failed, detail: error.message)], signedElements: nil)
+                                 checks: [.init(read)], unchecked: [], signedElements: nil)
     }
 
+    /// The library's checks, those that have something to check against: the verifier is built with exactly those
+    /// (the unsafe initializer, since this is a report on a message, not a sign-in), and the others are listed as
+    /// unchecked with what would configure them.
     private func judgeSAML(_ xml: [UInt8]) -> ResponseDiagnosis {
         var policies: [any VerificationPolicy] = [SignatureCoveragePolicy(.any)]
-        if let entityID { policies.append(IssuerPolicy(entityID)) }
+        var unchecked: [ResponseDiagnosis.Unchecked] = []
+        if let entityID { policies.append(IssuerPolicy(entityID)) } else {
+            unchecked.append(.init(name: "issuer", reason: "no expected issuer (give --issuer or --metadata)"))
+        }
         if !recipients.isEmpty {
             policies.append(DestinationPolicy(recipients))
             policies.append(RecipientPolicy(recipients, requireConfirmationExpiry: true))
+        } else {
+            unchecked.append(.init(name: "destination", reason: "no expected recipient (give --recipient or --aws)"))
+            unchecked.append(.init(name: "recipient", reason: "no expected recipient (give --recipient or --aws)"))
         }
-        if !audiences.isEmpty { policies.append(AudiencePolicy(audiences)) }
+        if !audiences.isEmpty { policies.append(AudiencePolicy(audiences)) } else {
+            unchecked.append(.init(name: "audience", reason: "no expected audience (give --audience or --aws)"))
+        }
         policies.append(TimeWindowPolicy(skew: 180))
-        let verifier = Verifier(trusting: certificates, policies: policies, algorithms: AlgorithmPolicy(allowSHA1: allowSHA1), clock: clock)
-        var skipped: Set<Int> = []
-        if entityID == nil { skipped.insert(3) }
-        if recipients.isEmpty { skipped.insert(4) }
-        if audiences.isEmpty { skipped.insert(5) }
-        do {
-            let verified = try verifier.verify(xml)
-            return diagnosis(accepted: true, verified: verified, failure: nil, failedAt: nil, skipped: skipped, xml: xml)
+        let verifier = Verifier(unsafeTrusting: certificates, policies: policies, algorithms: AlgorithmPolicy(allowSHA1: allowSHA1),
+                                clock: clock)
+        var checks: [ResponseDiagnosis.Check] = []
+        do throws(SAMLError) {
+            let verified = try verifier.verify(xml, diagnostics: { checks.append(.init($0)) })
+            return diagnosis(accepted: true, verified: verified, failure: nil, checks: checks, unchecked: unchecked, xml: xml)
         } catch {
             let failure = ResponseDiagnosis.Failure(code: error.code.rawValue, message: error.message, reason: error.description,
                                                     hint: Self.hint(error))
-            return diagnosis(accepted: false, verified: nil, failure: failure, failedAt: Self.checkIndex(error.code), skipped: skipped, xml: xml)
+            return diagnosis(accepted: false, verified: nil, failure: failure, checks: checks, unchecked: unchecked, xml: xml)
         }
     }
 
     private func judgeAWS(_ xml: [UInt8]) -> ResponseDiagnosis {
-        // AWS's length limit comes before any reading, here too (the base64 of the bytes is what AWS counts).
-        do throws(AWSError) {
-            try AWSFederation.checkAssertionLength((xml.count + 2) / 3 * 4)
-        } catch {
-            let failure = ResponseDiagnosis.Failure(code: error.code, message: error.message, reason: error.cause?.description,
-                                                    hint: error.cause.flatMap(Self.hint))
-            let names = Self.checkNames(aws: true)
-            return ResponseDiagnosis(accepted: false, issuer: nil, nameID: nil, attributes: nil, aws: nil, error: failure,
-                                     checks: [.init(name: names[0], outcome: .failed, detail: failure.reason)]
-                                        + names.dropFirst().map { .init(name: $0, outcome: .skipped, detail: "not reached") },
-                                     signedElements: nil)
-        }
-        let peeked = try? ResponsePeek.response(xml)
         // The Issuer from the lighter peek too: the full one refuses what the verifier will then explain precisely.
+        let peeked = try? ResponsePeek.response(xml)
         let issuer = entityID ?? peeked?.issuer?.value ?? peeked?.assertion?.issuer.value ?? ResponsePeek.issuer(xml) ?? ""
         let pairs = (peeked?.assertion?.attribute(AttributeName.awsRole) ?? []).compactMap { try? AWSRolePair($0) }
         var accountProviders = providers
@@ -191,39 +181,30 @@ public struct ResponseJudge: Sendable {
         settings.audiences.formUnion(audiences)
         settings.additionalSignInURLs = recipients
         let federation = AWSFederation(providers: accountProviders, roles: roles, settings: settings, clock: clock)
+        var checks: [ResponseDiagnosis.Check] = []
         do throws(AWSError) {
-            let sessions = try federation.signIn(samlResponse: Data(xml).base64EncodedString())
+            let sessions = try federation.signIn(samlResponse: Data(xml).base64EncodedString(), diagnostics: { checks.append(.init($0)) })
             let claims = sessions.first?.claims
             let part = ResponseDiagnosis.AWSPart(
                 roles: claims?.roles.map { .init(roleArn: $0.roleARN.description, providerArn: $0.providerARN.description) } ?? [],
                 roleSessionName: claims?.roleSessionName, sessionDuration: claims?.sessionDuration,
                 sessions: sessions.map(\.session.consoleDisplay))
-            return diagnosis(accepted: true, verified: nil, failure: nil, failedAt: nil, skipped: [], xml: xml, aws: part,
+            return diagnosis(accepted: true, verified: nil, failure: nil, checks: checks, unchecked: [], xml: xml, aws: part,
                              signedElements: sessions.first.map { "\($0.signedElements)" })
         } catch {
             let failure = ResponseDiagnosis.Failure(code: error.code, message: error.message, reason: error.cause?.description,
                                                     hint: error.cause.flatMap(Self.hint))
-            let index = error.cause.map { Self.checkIndex($0.code) } ?? 0
             let part = ResponseDiagnosis.AWSPart(roles: pairs.map { .init(roleArn: $0.roleARN.description, providerArn: $0.providerARN.description) },
                                                  roleSessionName: peeked?.assertion?.attribute(AttributeName.awsRoleSessionName)?.first,
                                                  sessionDuration: peeked?.assertion?.attribute(AttributeName.awsSessionDuration)?.first.flatMap { Int($0) },
                                                  sessions: [])
-            return diagnosis(accepted: false, verified: nil, failure: failure, failedAt: index, skipped: [], xml: xml, aws: part)
+            return diagnosis(accepted: false, verified: nil, failure: failure, checks: checks, unchecked: [], xml: xml, aws: part)
         }
     }
 
-    private func diagnosis(accepted: Bool, verified: VerifiedResponse?, failure: ResponseDiagnosis.Failure?, failedAt: Int?,
-                           skipped: Set<Int>, xml: [UInt8], aws: ResponseDiagnosis.AWSPart? = nil,
-                           signedElements: String? = nil) -> ResponseDiagnosis {
-        let names = Self.checkNames(aws: self.aws)
-        let checks = names.enumerated().map { index, name -> ResponseDiagnosis.Check in
-            if let failedAt {
-                if index == failedAt { return .init(name: name, outcome: .failed, detail: failure?.reason ?? failure?.message) }
-                if index > failedAt { return .init(name: name, outcome: .skipped, detail: "not reached") }
-            }
-            if skipped.contains(index) { return .init(name: name, outcome: .skipped, detail: Self.skipReason(index)) }
-            return .init(name: name, outcome: .passed, detail: nil)
-        }
+    private func diagnosis(accepted: Bool, verified: VerifiedResponse?, failure: ResponseDiagnosis.Failure?,
+                           checks: [ResponseDiagnosis.Check], unchecked: [ResponseDiagnosis.Unchecked], xml: [UInt8],
+                           aws: ResponseDiagnosis.AWSPart? = nil, signedElements: String? = nil) -> ResponseDiagnosis {
         let assertion = verified?.assertion ?? (try? ResponsePeek.response(xml))?.assertion
         var attributes: [String: [String]]?
         if let list = assertion?.attributeStatement?.attributes {
@@ -231,16 +212,7 @@ public struct ResponseJudge: Sendable {
         }
         return ResponseDiagnosis(accepted: accepted, issuer: assertion?.issuer.value ?? ResponsePeek.issuer(xml),
                                  nameID: assertion?.subject?.nameID?.value, attributes: attributes, aws: aws, error: failure,
-                                 checks: checks, signedElements: signedElements ?? verified.map { "\($0.signedElements)" })
-    }
-
-    static func skipReason(_ index: Int) -> String {
-        switch index {
-        case 3: return "no expected issuer (give --issuer or --metadata)"
-        case 4: return "no expected recipient (give --recipient or --aws)"
-        case 5: return "no expected audience (give --audience or --aws)"
-        default: return "not checked"
-        }
+                                 checks: checks, unchecked: unchecked, signedElements: signedElements ?? verified.map { "\($0.signedElements)" })
     }
 
     /// Allows the provider every SAML action, with no condition: the judge knows no real trust policy.

@@ -185,7 +185,7 @@ public actor AWSState {
     /// Records that the assertion of `result` opens a console session, until it could no longer be presented
     /// (its NotOnOrAfter plus the clock skew the time checks allow); throws AWS's refusal for a second use.
     public func consumeConsoleAssertion(_ result: AssumeRoleWithSAMLResult, now: Date) throws(AWSError) {
-        // AWS's sign-in endpoint requires a bearer NotOnOrAfter (AWSRecipientPolicy), so the fallback, one hour
+        // AWS's sign-in endpoint requires a bearer NotOnOrAfter (the recipient check), so the fallback, one hour
         // (Entra's assertion lifetime), only serves results made without one.
         let expiry = (result.assertionNotOnOrAfter ?? now.addingTimeInterval(3600)).addingTimeInterval(settings.clockSkew)
         let fresh: Bool

@@ -127,9 +127,13 @@ struct Verify: AsyncParsableCommand {
             lines.append(source + " (\(captured.xml.count) bytes of XML)")
         }
         for check in d.checks {
-            let mark = check.outcome == .passed ? "✓" : check.outcome == .failed ? "✗" : "·"
-            lines.append("\(mark) \(check.name)" + (check.detail.map { ": \($0)" } ?? ""))
+            switch check.result {
+            case "passed": lines.append("✓ \(check.name): \(check.summary)")
+            case "failed": lines.append("✗ \(check.name): " + [check.code, check.message].compactMap { $0 }.joined(separator: ": "))
+            default: lines.append("· \(check.name): not reached")
+            }
         }
+        for unchecked in d.unchecked { lines.append("· \(unchecked.name): not checked, \(unchecked.reason)") }
         if d.accepted {
             lines.append("")
             lines.append("Accepted" + (d.signedElements.map { " (signed: \($0))" } ?? "") + ".")

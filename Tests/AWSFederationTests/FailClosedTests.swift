@@ -61,7 +61,7 @@ struct ProviderKeyBindingTests {
         // Both signed by A, then the Response signature made again with B's key (over A's assertion signature).
         let byA = Array(try AWSFixtures.signer.sign(response, mode: .both).utf8)
         let both = try Signer.signTemplates(in: byA, elementIDs: [response.id], key: SigningKey(pem: AWSFixtures.pem("idp-rollover.key")))
-        let verified = try Verifier(trusting: [AWSFixtures.certificate, TwoApps.keyB], policies: []).verify(both)
+        let verified = try Verifier(unsafeTrusting: [AWSFixtures.certificate, TwoApps.keyB], policies: []).verify(both)
         #expect(Set(verified.signingCertificates) == [AWSFixtures.certificate, TwoApps.keyB])
         let encoded = Data(both).base64EncodedString()
         let error = expectAWS("InvalidIdentityToken", "Response signature invalid") { try TwoApps.federation().signIn(samlResponse: encoded) }

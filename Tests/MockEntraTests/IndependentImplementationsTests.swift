@@ -45,7 +45,7 @@ struct IndependentImplementationsTests {
         let idp = try IdentityProviderMetadata.parse(Array(try Data(contentsOf: metadata)))
         #expect(idp.entityID == "https://pysaml2.idp.example/")
         let xml = Array(try Data(contentsOf: response))
-        let verified = try Verifier(trusting: idp.signingCertificates,
+        let verified = try await Verifier(trusting: idp.signingCertificates,
                                     serviceProvider: ServiceProvider(audiences: [F.awsSignIn], acsURLs: [F.awsSignIn], idpEntityID: idp.entityID))
             .verify(xml)
         #expect(verified.nameID?.value == "alice@pysaml2.example")

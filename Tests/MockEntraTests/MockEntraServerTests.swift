@@ -113,7 +113,7 @@ struct MockEntraServerTests {
         let mfaCookie = try #require(P.cookie(launch))
         let samlResponse = try #require(launch.field("SAMLResponse"))
         let certificates = try await entra.publishedCertificates()
-        let verified = try F.verifier(certificates, clock: SystemClock()).verify(base64: samlResponse)
+        let verified = try await F.verifier(certificates, clock: SystemClock()).verify(base64: samlResponse)
         #expect(verified.attribute(AttributeName.awsRole) == [F.adminPair])
         #expect(verified.attribute(AttributeName.authnMethodsReferences)?.last == "http://schemas.microsoft.com/claims/multipleauthn")
 
@@ -147,7 +147,7 @@ struct MockEntraServerTests {
         let posted = try await entra.interactiveSignIn(start: login, user: "test-awsdeveloper@contoso.com", password: "Dev3loper-Passw0rd!",
                                                        secret: "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU")
         #expect(posted.status == 200 && posted.field("RelayState") == "sp-state")
-        let response = try F.verifier(try await entra.publishedCertificates(), clock: SystemClock())
+        let response = try await F.verifier(try await entra.publishedCertificates(), clock: SystemClock())
             .verify(base64: try #require(posted.field("SAMLResponse")), inResponseTo: "_sp-request-1")
         #expect(response.attribute(AttributeName.awsRole) == [F.developerPair])
         let cookie = try #require(P.cookie(posted))
@@ -313,7 +313,7 @@ struct MockEntraServerTests {
                                                headers: ["Content-Type": "application/json"])
         #expect(page.body.contains("action=\"\(aws.baseURL)/saml\""))
         let response = try #require(page.field("SAMLResponse"))
-        let verified = try Verifier(trusting: try await entra.publishedCertificates(),
+        let verified = try await Verifier(trusting: try await entra.publishedCertificates(),
                                     serviceProvider: ServiceProvider(audiences: [F.awsSignIn], acsURLs: [aws.baseURL + "/saml"]),
                                     clock: SystemClock()).verify(base64: response)
         #expect(verified.signedElements == [.response, .assertion] && verified.attribute(AttributeName.awsSessionDuration) == ["7200"])

@@ -48,7 +48,7 @@ struct SignInFlowTests {
         let step = await state.verifyCode(flow: flow, code: code, ip: "10.0.0.1")
         guard case .issue(_, _, let session) = step else { Issue.record("expected issuance, got \(step)"); return }
         let response = try await issued(step, state: state, clock: clock)
-        let verified = try F.verifier(clock: clock).verify(response.xml)
+        let verified = try await F.verifier(clock: clock).verify(response.xml)
         #expect(verified.attribute(AttributeName.awsRole) == [F.adminPair])
         #expect(verified.attribute(AttributeName.awsRoleSessionName) == ["test-awsadmin@contoso.com"])
         #expect(verified.attribute(AttributeName.authnMethodsReferences)?.contains("http://schemas.microsoft.com/claims/multipleauthn") == true)
@@ -72,7 +72,7 @@ struct SignInFlowTests {
         clock.advance(600)
         let again = await state.begin(.idpInitiated(app), session: session, ip: "10.0.0.1")
         let second = try await issued(again, state: state, clock: clock)
-        let secondVerified = try F.verifier(clock: clock).verify(second.xml)
+        let secondVerified = try await F.verifier(clock: clock).verify(second.xml)
         #expect(secondVerified.assertion.authnStatement?.authnInstant == verified.assertion.authnStatement?.authnInstant)
         // Each launch keeps the same session: a busy user does not fill (or evict from) the session table.
         for _ in 0..<50 {

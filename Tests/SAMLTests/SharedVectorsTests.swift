@@ -156,7 +156,7 @@ struct SharedVectorsTests {
         }
         policies.append(TimeWindowPolicy(skew: 180))
         if !entry.bareAssertion { policies.append(InResponseToPolicy()) }
-        return Verifier(trusting: try certificates(entry), policies: policies, algorithms: AlgorithmPolicy(allowSHA1: true),
+        return Verifier(unsafeTrusting: try certificates(entry), policies: policies, algorithms: AlgorithmPolicy(allowSHA1: true),
                         clock: FixedClock(instant))
     }
 

@@ -41,14 +41,13 @@ enum Fixtures {
         return r
     }
 
-    static func serviceProvider(replay: (any ReplayCache)? = nil) -> ServiceProvider {
-        ServiceProvider(audiences: [awsSignIn, "urn:amazon:webservices"], acsURLs: [awsSignIn],
-                        idpEntityID: admin.issuer, replayCache: replay)
+    static func serviceProvider() -> ServiceProvider {
+        ServiceProvider(audiences: [awsSignIn, "urn:amazon:webservices"], acsURLs: [awsSignIn], idpEntityID: admin.issuer)
     }
 
     static func verifier(trusting: [Certificate] = [idpCertificate], at clock: any SAMLClock = Fixtures.clock,
                          replay: (any ReplayCache)? = nil, allowSHA1: Bool = false) -> Verifier {
-        Verifier(trusting: trusting, serviceProvider: serviceProvider(replay: replay),
+        Verifier(trusting: trusting, serviceProvider: serviceProvider(), replayCache: replay,
                  algorithms: AlgorithmPolicy(allowSHA1: allowSHA1), clock: clock)
     }
 

@@ -169,8 +169,8 @@ struct VerifierTests {
                 }
             }
         }
-        var verifier = Fixtures.verifier()
-        verifier.policies.append(RequireMFA())
+        let verifier = Verifier(trusting: [Fixtures.idpCertificate], serviceProvider: Fixtures.serviceProvider(),
+                                additionalPolicies: [RequireMFA()], clock: Fixtures.clock)
         #expect(try verifier.verify(signed).nameID != nil)
         var noMFA = Fixtures.admin
         noMFA.mfa = false

@@ -106,6 +106,10 @@ extension SAMLError.Code {
     public static let attributeDuplicateName = Self(rawValue: "attribute.duplicateName")
     public static let replayDetected = Self(rawValue: "replay.detected")
     public static let replayCacheFull = Self(rawValue: "replay.cacheFull")
+    /// The replay cache could not answer (its database is unreachable or failed): the assertion is refused.
+    public static let replayCacheUnavailable = Self(rawValue: "replay.cacheUnavailable")
+    /// The synchronous `verify` was given a replay cache that can only answer asynchronously.
+    public static let replayCacheAsynchronous = Self(rawValue: "replay.cacheAsynchronous")
 
     // Bindings (SAML bindings §3.4, §3.5).
     public static let bindingMissingMessage = Self(rawValue: "binding.missingMessage")

@@ -7,7 +7,8 @@ public struct Conditions: Sendable, Hashable {
     /// One entry per `<AudienceRestriction>`, each holding its `<Audience>` values. The relying party must be in
     /// every restriction (SAML core 2.5.1.4).
     public var audienceRestrictions: [[String]]
-    /// Write `<OneTimeUse>`. The verifier refuses assertions carrying it: it is not part of the Entra/AWS profile.
+    /// `<OneTimeUse>` (SAML core 2.5.1.5). The verifier accepts it only when a replay cache is configured, since
+    /// that is what enforces it.
     public var hasOneTimeUse: Bool
     /// Write an empty `<ProxyRestriction>`. Refused by the verifier for the same reason.
     public var hasProxyRestriction: Bool
@@ -21,8 +22,27 @@ public struct Conditions: Sendable, Hashable {
         self.hasProxyRestriction = hasProxyRestriction
     }
 
+    /// The kinds of condition present, each of which some check must enforce (SAML core 2.5.1: a condition that is
+    /// not understood makes the assertion invalid).
+    public var kinds: Set<ConditionKind> {
+        var kinds: Set<ConditionKind> = []
+        if !audienceRestrictions.isEmpty { kinds.insert(.audienceRestriction) }
+        if hasOneTimeUse { kinds.insert(.oneTimeUse) }
+        if hasProxyRestriction { kinds.insert(.proxyRestriction) }
+        return kinds
+    }
+
     /// Conditions with a single audience.
     public init(notBefore: Date?, notOnOrAfter: Date?, audience: String) {
         self.init(notBefore: notBefore, notOnOrAfter: notOnOrAfter, audienceRestrictions: [[audience]])
     }
+}
+
+/// A kind of `<Conditions>` child. A ``VerificationPolicy`` declares those it enforces.
+public enum ConditionKind: String, Sendable, Hashable, CaseIterable, Comparable {
+    case audienceRestriction = "AudienceRestriction"
+    case oneTimeUse = "OneTimeUse"
+    case proxyRestriction = "ProxyRestriction"
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }

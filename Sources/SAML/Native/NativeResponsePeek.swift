@@ -14,6 +14,14 @@ enum NativeResponsePeek {
         return (root.child(saml, "Issuer") ?? root.child(saml, "Assertion")?.child(saml, "Issuer"))?.textContent
     }
 
+    static func claimedIssuer(_ xml: [UInt8], limits: ParseLimits) throws(SAMLError) -> String? {
+        let document = try NativeDocument.parse(xml, limits: limits, readOnly: true)
+        defer { withExtendedLifetime(document) {} }
+        _ = try DocumentScan(document)
+        guard let root = document.root else { return nil }
+        return (root.child(saml, "Issuer") ?? root.child(saml, "Assertion")?.child(saml, "Issuer"))?.textContent
+    }
+
     /// The root's local name and namespace.
     static func rootName(_ xml: [UInt8], limits: ParseLimits) throws(SAMLError) -> (name: String, namespace: String?) {
         let document = try NativeDocument.parse(xml, limits: limits, readOnly: true)

@@ -71,9 +71,11 @@ enum NativeResponseVerifier {
     ///   - decrypted: set only on the second pass, over a document whose EncryptedAssertion was decrypted.
     ///   - outerSignature: on that pass, the certificate that verified the Response signature on the document as
     ///     received (then removed, since it covers the encrypted form), if it had one.
+    ///   - stage: the step under way, so that a caller that catches an error knows which step it belongs to.
     static func verify(_ bytes: [UInt8], limits: ParseLimits, algorithms: AlgorithmPolicy, trusted: [Certificate],
                        decryption: Decryption? = nil, decrypted: Bool = false,
-                       outerSignature: Certificate? = nil) throws(SAMLError) -> CoreVerification {
+                       outerSignature: Certificate? = nil, stage: inout CoreStep) throws(SAMLError) -> CoreVerification {
+        stage = .document
         let document = try NativeDocument.parse(bytes, limits: limits, readOnly: true)
         // Nodes below are raw pointers into this tree: keep it alive to the end of the scope, not to its last use.
         defer { withExtendedLifetime(document) {} }
@@ -90,18 +92,21 @@ enum NativeResponseVerifier {
         }
         let responseID = try ResponseReader.requiredID(root)
         // SAML profiles 4.1.4.2: a non-Success Response is an error report, whatever else it holds.
+        stage = .status
         let status = try ResponseReader.status(of: root)
         guard status.isSuccess else {
             throw SAMLError(.statusNotSuccess, "the IdP reported an error", expected: SAMLURI.statusSuccess,
                             found: [status.code, status.subCode, status.message].compactMap { $0 }.joined(separator: " / "))
         }
+        stage = .structure
         if !scan.encryptedAssertions.isEmpty {
             guard let decryption, !decryption.keys.isEmpty, !decrypted else {
                 throw SAMLError(.structureEncryptedAssertion, "encrypted assertions are not accepted by this verifier",
                                 expected: "one plain <Assertion> (or decryption keys)",
                                 found: "\(scan.encryptedAssertions.count) <EncryptedAssertion>")
             }
-            return try verifyEncrypted(bytes, limits: limits, algorithms: algorithms, trusted: trusted, decryption: decryption)
+            return try verifyEncrypted(bytes, limits: limits, algorithms: algorithms, trusted: trusted, decryption: decryption,
+                                       stage: &stage)
         }
         guard scan.assertions.count == 1, let assertionNode = scan.assertions.first else {
             if scan.assertions.isEmpty {
@@ -140,6 +145,7 @@ enum NativeResponseVerifier {
                                 found: "a Signature inside <\(parent.map { $0.qualifiedDescription } ?? "the document")>")
             }
         }
+        stage = .signature
         guard responseSignature != nil || assertionSignature != nil || outerSignature != nil else {
             throw SAMLError(.signatureMissing, "the Response is not signed", expected: "a signed Assertion or Response",
                             found: "no Signature")
@@ -156,6 +162,7 @@ enum NativeResponseVerifier {
             signed.insert(.response)
         }
         guard let certificate = certificates.last else { throw SAMLError(.signatureMissing, "the Response is not signed") }
+        stage = .content
         let assertion = try ResponseReader.assertion(assertionNode)
         let response = try ResponseReader.response(root, status: status, assertion: assertion)
         var distinct: [Certificate] = []
@@ -169,7 +176,7 @@ enum NativeResponseVerifier {
     /// on the result. Encryption is not authentication: the decrypted assertion still needs its own signature, or
     /// the outer Response signature verified here.
     private static func verifyEncrypted(_ bytes: [UInt8], limits: ParseLimits, algorithms: AlgorithmPolicy, trusted: [Certificate],
-                                        decryption: Decryption) throws(SAMLError) -> CoreVerification {
+                                        decryption: Decryption, stage: inout CoreStep) throws(SAMLError) -> CoreVerification {
         // A modifiable tree (the verification parse is compact, which forbids edits).
         let document = try NativeDocument.parse(bytes, limits: limits)
         defer { withExtendedLifetime(document) {} }
@@ -185,6 +192,7 @@ enum NativeResponseVerifier {
                             expected: "<samlp:Response>/<EncryptedAssertion>", found: "one nested deeper")
         }
         var outer: Certificate?
+        stage = .signature
         for signature in scan.signatures {
             guard signature.pointee.parent == root else {
                 throw SAMLError(.signatureUnexpectedLocation, "a Signature is not a direct child of the Response",
@@ -229,7 +237,7 @@ enum NativeResponseVerifier {
         var decryptedLimits = limits
         decryptedLimits.maxDocumentBytes = max(limits.maxDocumentBytes, decrypted.count)
         return try verify(decrypted, limits: decryptedLimits, algorithms: algorithms, trusted: trusted, decrypted: true,
-                          outerSignature: outer)
+                          outerSignature: outer, stage: &stage)
     }
 }
 

@@ -152,10 +152,20 @@ enum ResponseReader {
                 var audiences: [String] = []
                 for audience in try childElements(of: child, named: "Audience") { audiences.append(try simpleText(audience)) }
                 c.audienceRestrictions.append(audiences)
-            } else if child.isElement(saml, "OneTimeUse") || child.isElement(saml, "ProxyRestriction") {
-                // attacks.md §8: not part of the Entra/AWS profile, so refused rather than silently ignored.
+            } else if child.isElement(saml, "OneTimeUse") {
+                // SAML core 2.5.1.5: at most one, and empty. Whether it is enforced (a replay cache is configured) is
+                // the Verifier's `conditions` check, not the reader's.
+                guard !c.hasOneTimeUse else { throw duplicate("OneTimeUse") }
+                guard child.elementChildren.isEmpty else {
+                    throw SAMLError(.structureUnexpectedContent, "OneTimeUse must be empty", expected: "<OneTimeUse/>",
+                                    found: "child elements")
+                }
+                c.hasOneTimeUse = true
+            } else if child.isElement(saml, "ProxyRestriction") {
+                // attacks.md §8: no policy here enforces it (its Count and Audiences are not read), so it is refused
+                // rather than silently ignored.
                 throw SAMLError(.conditionsUnsupported, "the Conditions contain a condition this verifier does not enforce",
-                                expected: "AudienceRestriction only", found: "<\(child.qualifiedDescription)>")
+                                expected: "AudienceRestriction or OneTimeUse", found: "<\(child.qualifiedDescription)>")
             } else {
                 // SAML core 2.5.1: a condition that is not understood makes the assertion invalid.
                 throw SAMLError(.conditionsUnsupported, "the Conditions contain a condition this verifier does not understand",

@@ -3,17 +3,38 @@ import Synchronization
 
 /// Remembers assertion IDs until they expire, so a captured assertion cannot be posted twice (SAML profiles
 /// 4.1.4.5). Implementations must be safe to call from many tasks at once.
+///
+/// ``Verifier`` calls ``insert(_:until:now:)`` last, after every other check passed, so only assertions that would
+/// otherwise be accepted are recorded. One instance per service provider is ``InMemoryReplayCache``; a fleet of
+/// instances behind a load balancer shares one through a database (`PostgresReplayCache` in the `SAMLPostgres`
+/// product), so that an assertion accepted by one instance is refused by every other.
 public protocol ReplayCache: Sendable {
-    /// Records `id` until `expiry`. Returns `false` when `id` is already recorded and unexpired (a replay).
-    /// Throws ``SAMLError/Code/replayCacheFull`` rather than forget an unexpired entry.
-    func insert(_ id: String, until expiry: Date, now: Date) throws(SAMLError) -> Bool
+    /// Records `id` until `expiry`, atomically: of two concurrent calls with the same unexpired `id`, exactly one
+    /// returns `true`. Returns `false` when `id` is already recorded and unexpired (a replay).
+    ///
+    /// Throws rather than answer when the answer is unknown (a full cache: ``SAMLError/Code/replayCacheFull``; a
+    /// store that cannot be reached: ``SAMLError/Code/replayCacheUnavailable``): the sign-in is then refused.
+    func insert(_ id: String, until expiry: Date, now: Date) async throws(SAMLError) -> Bool
 }
 
-/// A bounded in-memory ``ReplayCache``.
+/// A ``ReplayCache`` that answers without suspending, so that the synchronous ``Verifier/verify(_:inResponseTo:diagnostics:)``
+/// can use it (``InMemoryReplayCache``). Caches that wait on I/O are used through the `async` `verify`.
+public protocol SynchronousReplayCache: ReplayCache {
+    /// ``ReplayCache/insert(_:until:now:)``, without suspending.
+    func insertImmediately(_ id: String, until expiry: Date, now: Date) throws(SAMLError) -> Bool
+}
+
+extension SynchronousReplayCache {
+    public func insert(_ id: String, until expiry: Date, now: Date) async throws(SAMLError) -> Bool {
+        try insertImmediately(id, until: expiry, now: now)
+    }
+}
+
+/// A bounded in-memory ``ReplayCache``, the embedded default.
 ///
 /// When full of unexpired entries it refuses new ones (fails closed) instead of evicting, because evicting an
 /// unexpired ID would re-open it for replay. Size it for your sign-in rate times the assertion lifetime.
-public final class InMemoryReplayCache: ReplayCache {
+public final class InMemoryReplayCache: SynchronousReplayCache {
     private struct State {
         var entries: [String: Date] = [:]
         var earliestExpiry: Date = .distantFuture
@@ -25,7 +46,7 @@ public final class InMemoryReplayCache: ReplayCache {
 
     public init(capacity: Int = 100_000) { self.capacity = max(1, capacity) }
 
-    public func insert(_ id: String, until expiry: Date, now: Date) throws(SAMLError) -> Bool {
+    public func insertImmediately(_ id: String, until expiry: Date, now: Date) throws(SAMLError) -> Bool {
         let result: Result<Bool, SAMLError> = state.withLock { state in
             if let existing = state.entries[id], existing > now { return .success(false) }
             if state.entries.count >= capacity && state.earliestExpiry <= now {
@@ -41,6 +62,11 @@ public final class InMemoryReplayCache: ReplayCache {
             return .success(true)
         }
         return try result.get()
+    }
+
+    /// Records `id` until `expiry`; `false` for a replay (``insertImmediately(_:until:now:)``, callable without `await`).
+    public func insert(_ id: String, until expiry: Date, now: Date) throws(SAMLError) -> Bool {
+        try insertImmediately(id, until: expiry, now: now)
     }
 
     /// Whether `id` is recorded and unexpired (a second `insert` would be a replay), without recording it.

@@ -7,6 +7,13 @@ public enum ResponsePeek {
         NativeResponsePeek.issuer(xml, limits: limits)
     }
 
+    /// The Issuer the Response (or else its first Assertion) claims, after the hardened parse and document scan that
+    /// ``Verifier`` runs first (its `document` step): throws that step's error, `nil` when the message names none.
+    /// For choosing which trusted keys a message is to be judged with (AWS: the providers with this Issuer).
+    public static func claimedIssuer(_ xml: [UInt8], limits: ParseLimits = .default) throws(SAMLError) -> String? {
+        try NativeResponsePeek.claimedIssuer(xml, limits: limits)
+    }
+
     /// The Response and its first Assertion as the message claims them, nothing verified.
     public static func response(_ xml: [UInt8], limits: ParseLimits = .default) throws(SAMLError) -> Response {
         try NativeResponsePeek.response(xml, limits: limits)

@@ -21,8 +21,23 @@ public struct VerificationContext: Sendable {
 }
 
 /// One rule a verified Response must also satisfy. Policies are small values composed by ``Verifier``, in the
-/// spirit of swift-certificates' verifier policies; write your own for rules specific to your relying party.
+/// spirit of swift-certificates' verifier policies; write your own for rules specific to your relying party and pass
+/// them as `additionalPolicies`: they run after the standard ones, which always run.
 public protocol VerificationPolicy: Sendable {
+    /// A stable identifier, reported in ``VerificationCheck/name`` and `saml verify --json` (`audience`, `time`, …).
+    /// Defaults to the type's name.
+    var name: String { get }
+    /// What the rule requires, in a few words, for people reading a checklist.
+    var summary: String { get }
+    /// The `<Conditions>` children this policy enforces. A condition that no configured check enforces makes the
+    /// assertion invalid (SAML core 2.5.1), so declaring one here is a promise that ``check(_:)`` enforces it.
+    var enforcedConditions: Set<ConditionKind> { get }
     /// Throws when the rule does not hold, with a code and a message naming what was expected and found.
     func check(_ context: VerificationContext) throws(SAMLError)
+}
+
+extension VerificationPolicy {
+    public var name: String { String(describing: Self.self) }
+    public var summary: String { name }
+    public var enforcedConditions: Set<ConditionKind> { [] }
 }

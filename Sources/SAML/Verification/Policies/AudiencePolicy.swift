@@ -4,18 +4,27 @@ public struct AudiencePolicy: VerificationPolicy {
     /// Our entity IDs, any of which satisfies a restriction (AWS: `urn:amazon:webservices`,
     /// `https://signin.aws.amazon.com/saml`).
     public var audiences: Set<String>
+    /// Audiences accepted beyond ``audiences``, by rule.
+    public var rule: AcceptanceRule?
 
-    public init(_ audiences: Set<String>) { self.audiences = audiences }
+    public init(_ audiences: Set<String>, accepting rule: AcceptanceRule? = nil) {
+        self.audiences = audiences
+        self.rule = rule
+    }
     public init(_ audience: String) { audiences = [audience] }
+
+    public var name: String { "audience" }
+    public var summary: String { "Every AudienceRestriction names this service provider" }
+    public var enforcedConditions: Set<ConditionKind> { [.audienceRestriction] }
 
     public func check(_ context: VerificationContext) throws(SAMLError) {
         let restrictions = context.assertion.conditions?.audienceRestrictions ?? []
-        let expected = audiences.sorted().joined(separator: " or ")
+        let expected = AcceptanceRule.expected(audiences, rule)
         guard !restrictions.isEmpty else {
             throw SAMLError(.audienceMissing, "the assertion names no audience", expected: "an AudienceRestriction with \(expected)",
                             found: "none")
         }
-        for restriction in restrictions where !restriction.contains(where: audiences.contains) {
+        for restriction in restrictions where !restriction.contains(where: { audiences.contains($0) || rule?.accepts($0) == true }) {
             throw SAMLError(.audienceMismatch, "the assertion is meant for another audience", expected: expected,
                             found: restriction.isEmpty ? "an empty AudienceRestriction" : restriction.map { "\"\($0)\"" }.joined(separator: ", "))
         }

@@ -1,16 +1,23 @@
-/// The Response's Destination, when present, must be one of our ACS URLs; an empty one is refused. A signed
-/// Response must carry it (SAML bindings 3.5.5.2).
+/// The Response's Destination, when present, must be one of our ACS URLs (SAML bindings 3.5.5.2: the recipient MUST
+/// check that it is the location the message was received at); an empty one is refused. A signed Response must
+/// carry it unless ``requiredWhenResponseSigned`` is off (AWS accepts a signed Response without one).
 public struct DestinationPolicy: VerificationPolicy {
     public var destinations: Set<String>
     public var requiredWhenResponseSigned: Bool
+    /// Destinations accepted beyond ``destinations``, by rule.
+    public var rule: AcceptanceRule?
 
-    public init(_ destinations: Set<String>, requiredWhenResponseSigned: Bool = true) {
+    public init(_ destinations: Set<String>, requiredWhenResponseSigned: Bool = true, accepting rule: AcceptanceRule? = nil) {
         self.destinations = destinations
         self.requiredWhenResponseSigned = requiredWhenResponseSigned
+        self.rule = rule
     }
 
+    public var name: String { "destination" }
+    public var summary: String { "The Response's Destination, if any, is this service provider's ACS URL" }
+
     public func check(_ context: VerificationContext) throws(SAMLError) {
-        let expected = destinations.sorted().joined(separator: " or ")
+        let expected = AcceptanceRule.expected(destinations, rule)
         guard let destination = context.response.destination else {
             if requiredWhenResponseSigned && context.signedElements.contains(.response) {
                 throw SAMLError(.destinationMissing, "a signed Response must name its Destination", expected: expected,
@@ -18,7 +25,7 @@ public struct DestinationPolicy: VerificationPolicy {
             }
             return
         }
-        guard destinations.contains(destination) else {
+        guard destinations.contains(destination) || rule?.accepts(destination) == true else {
             throw SAMLError(.destinationMismatch, "the Response was sent to another endpoint", expected: expected,
                             found: destination.isEmpty ? "an empty Destination" : "\"\(destination)\"")
         }

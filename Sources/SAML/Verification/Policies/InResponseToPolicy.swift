@@ -6,6 +6,9 @@ public struct InResponseToPolicy: VerificationPolicy {
 
     public init(allowUnsolicited: Bool = true) { self.allowUnsolicited = allowUnsolicited }
 
+    public var name: String { "inResponseTo" }
+    public var summary: String { "InResponseTo matches the request this service provider made, or is absent when unsolicited" }
+
     public func check(_ context: VerificationContext) throws(SAMLError) {
         let values = ([context.response.inResponseTo] + context.bearerConfirmations.map { $0.data?.inResponseTo })
             .compactMap { $0 }

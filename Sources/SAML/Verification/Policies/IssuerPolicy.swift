@@ -9,6 +9,9 @@ public struct IssuerPolicy: VerificationPolicy {
 
     static let entityFormat = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity"
 
+    public var name: String { "issuer" }
+    public var summary: String { "The Issuer is the identity provider's entity ID" }
+
     public func check(_ context: VerificationContext) throws(SAMLError) {
         let expected = entityIDs.sorted().joined(separator: " or ")
         try check(context.assertion.issuer, element: "Assertion", expected: expected)

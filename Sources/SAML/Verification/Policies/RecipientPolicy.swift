@@ -10,15 +10,18 @@ public struct RecipientPolicy: VerificationPolicy {
     public var requireConfirmationExpiry: Bool
 
     /// Recipients accepted beyond `recipients`, by rule (AWS accepts every regional sign-in endpoint).
-    public var accepts: (@Sendable (String) -> Bool)?
+    public var rule: AcceptanceRule?
 
     public init(_ recipients: Set<String>, requireSingleConfirmation: Bool = false, requireConfirmationExpiry: Bool = false,
-                accepting accepts: (@Sendable (String) -> Bool)? = nil) {
+                accepting rule: AcceptanceRule? = nil) {
         self.recipients = recipients
         self.requireSingleConfirmation = requireSingleConfirmation
         self.requireConfirmationExpiry = requireConfirmationExpiry
-        self.accepts = accepts
+        self.rule = rule
     }
+
+    public var name: String { "recipient" }
+    public var summary: String { "A bearer SubjectConfirmation whose Recipient is this service provider's ACS URL" }
 
     public func check(_ context: VerificationContext) throws(SAMLError) {
         guard let subject = context.assertion.subject else {
@@ -40,8 +43,8 @@ public struct RecipientPolicy: VerificationPolicy {
         var firstError: SAMLError?
         for bearer in bearers {
             let data = bearer.data
-            let expected = recipients.isEmpty && accepts != nil ? "an accepted endpoint" : recipients.sorted().joined(separator: " or ")
-            if let recipient = data?.recipient, recipients.contains(recipient) || accepts?(recipient) == true {
+            let expected = AcceptanceRule.expected(recipients, rule)
+            if let recipient = data?.recipient, recipients.contains(recipient) || rule?.accepts(recipient) == true {
                 if requireConfirmationExpiry && data?.notOnOrAfter == nil {
                     firstError = firstError ?? SAMLError(.timeMissingExpiry, "the bearer confirmation never expires",
                         expected: "SubjectConfirmationData NotOnOrAfter", found: "none")

@@ -16,6 +16,9 @@ public struct SignatureCoveragePolicy: VerificationPolicy {
 
     public init(_ required: Coverage = .any) { self.required = required }
 
+    public var name: String { "signatureCoverage" }
+    public var summary: String { "The required elements (the Assertion, the Response, or either) are signed" }
+
     public func check(_ context: VerificationContext) throws(SAMLError) {
         let signed = context.signedElements
         let ok: Bool

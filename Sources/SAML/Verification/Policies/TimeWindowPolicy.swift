@@ -14,6 +14,9 @@ public struct TimeWindowPolicy: VerificationPolicy {
         self.maxAge = maxAge
     }
 
+    public var name: String { "time" }
+    public var summary: String { "NotBefore ≤ now < NotOnOrAfter (Conditions and bearer confirmation), with the clock skew; issued in the past" }
+
     public func check(_ context: VerificationContext) throws(SAMLError) {
         let now = context.now
         let nowText = SAMLInstant.format(now)

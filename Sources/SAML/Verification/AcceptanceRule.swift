@@ -1,0 +1,17 @@
+/// Values a check accepts beyond an exact set, by rule: AWS accepts every sign-in endpoint of a partition as
+/// Recipient and Destination (`https://REGION.signin.aws.amazon.com/saml`), which no finite set lists.
+public struct AcceptanceRule: Sendable {
+    /// What the rule accepts, for error messages ("an AWS sign-in endpoint of partition aws").
+    public var description: String
+    public var accepts: @Sendable (String) -> Bool
+
+    public init(_ description: String, accepts: @escaping @Sendable (String) -> Bool) {
+        self.description = description
+        self.accepts = accepts
+    }
+
+    /// "a or b or <description>", for the `expected` of an error.
+    static func expected(_ exact: Set<String>, _ rule: AcceptanceRule?) -> String {
+        (exact.sorted() + (rule.map { [$0.description] } ?? [])).joined(separator: " or ")
+    }
+}
