@@ -85,6 +85,12 @@ struct VerifyCommandTests {
         #expect(result.status == 0, "\(result.out)")
         let json = try Tool.json(result.out)
         #expect(json["accepted"] as? Bool == true && json["error"] == nil)
+        // Every step, AWS's order, each passed: the input, the document, the provider, the verifier's, AWS's own.
+        let checks = try #require(json["checks"] as? [[String: Any]])
+        let names = checks.compactMap { $0["name"] as? String }
+        #expect(checks.allSatisfy { $0["result"] as? String == "passed" && $0["code"] == nil } && names.count == checks.count)
+        #expect(names.prefix(4) == ["aws.input", "document", "aws.provider", "status"] && names.last == "aws.authorization"
+                && names.contains("aws.redemptionWindow") && names.contains("audience") && names.contains("aws.roleSessionName"), "\(names)")
         #expect(json["issuer"] as? String == "https://sts.windows.net/aaaabbbb-0000-cccc-1111-dddd2222eeee/" && json["nameID"] as? String == "test-awsadmin@contoso.com")
         #expect((json["attributes"] as? [String: [String]])?["https://aws.amazon.com/SAML/Attributes/RoleSessionName"] == ["test-awsadmin@contoso.com"])
         let aws = try #require(json["aws"] as? [String: Any])
@@ -115,6 +121,12 @@ struct VerifyCommandTests {
             #expect((error["reason"] as? String)?.hasPrefix(c.reason) == true && (error["hint"] as? String)?.contains(c.hint) == true,
                     "\(c.file): \(error)")
             #expect(error["message"] as? String != nil && (json["aws"] as? [String: Any])?["sessions"] as? [String] == [])
+            // The checks as the verifier reported them: one failed, with the reason's code; the later ones not reached.
+            let checks = try #require(json["checks"] as? [[String: Any]])
+            let failed = checks.filter { $0["result"] as? String == "failed" }
+            #expect(failed.count == 1 && (error["reason"] as? String)?.hasPrefix(failed.first?["code"] as? String ?? "?") == true
+                    && failed.first?["message"] as? String != nil, "\(c.file): \(checks)")
+            #expect(checks.last?["result"] as? String == "notReached" && checks.allSatisfy { ($0["name"] as? String)?.isEmpty == false })
         }
         // Expired: judged now rather than at the capture's time.
         let now = try Tool.run(["verify", "--aws", "--cert", Tool.keys.appendingPathComponent("idp.crt").path, valid.path])
