@@ -135,7 +135,7 @@ public struct AWSFederation: Sendable {
     /// step in order (passed, failed with the library's reason, or not reached), as ``Verifier`` reports its own.
     public func assumeRoleWithSAML(_ request: AssumeRoleWithSAMLRequest,
                                    diagnostics: ((VerificationCheck) -> Void)? = nil) throws(AWSError) -> AssumeRoleWithSAMLResult {
-        let checks = SignInChecks(diagnostics, plan: SignInChecks.assumeRolePlan(federationVerifier(providers: providers)))
+        let checks = SignInChecks(diagnostics, plan: SignInChecks.assumeRolePlan(planVerifier))
         // §2.1 transport: lengths from the STS service model, before any decoding.
         let bytes = try checks.run(SignInChecks.input) { () throws(AWSError) in
             try Self.checkAssertionLength(request.samlAssertion)
@@ -200,7 +200,7 @@ public struct AWSFederation: Sendable {
     /// MaxSessionDuration does not apply here: min(SessionDuration or 1 h, SessionNotOnOrAfter). `diagnostics`
     /// receives every step in order, as ``Verifier`` reports its own.
     public func signIn(samlResponse: String, diagnostics: ((VerificationCheck) -> Void)? = nil) throws(AWSError) -> [AssumeRoleWithSAMLResult] {
-        let checks = SignInChecks(diagnostics, plan: SignInChecks.signInPlan(federationVerifier(providers: providers)))
+        let checks = SignInChecks(diagnostics, plan: SignInChecks.signInPlan(planVerifier))
         // AWS's limit on the encoded response applies before any decoding (IAM-QUOTA, STS-MODEL).
         let bytes = try checks.run(SignInChecks.input) { () throws(AWSError) in
             try Self.checkAssertionLength(samlResponse)
@@ -208,12 +208,13 @@ public struct AWSFederation: Sendable {
         }
         let issuer = try document(bytes, checks)
         let candidates = try checks.run(SignInChecks.provider) { () throws(AWSError) in
+            guard let issuer else { throw Self.issuerNotPresent(nil, expected: providers.map(\.metadata.entityID)) }
             let candidates = providers.filter { $0.metadata.entityID == issuer }
             guard !candidates.isEmpty else {
                 throw AWSError.invalidIdentityToken("Specified provider doesn't exist.",
                                                     cause: SAMLError(.awsProviderNotFound, "no SAML provider has this issuer's metadata",
                                                                      expected: providers.map(\.metadata.entityID).joined(separator: " or "),
-                                                                     found: issuer ?? "no Issuer"))
+                                                                     found: issuer))
             }
             return candidates
         }
@@ -277,16 +278,22 @@ public struct AWSFederation: Sendable {
     /// The `document` step, on the peek that finds the Issuer: the verifier's hardened parse and document scan, so
     /// that a message that does not read is reported as such, not as an unknown provider.
     private func document(_ bytes: [UInt8], _ checks: SignInChecks) throws(AWSError) -> String? {
-        let step = federationVerifier(providers: []).plan[0]
+        let step = planVerifier.plan[0]
         return try checks.run(step) { () throws(AWSError) in
             do throws(SAMLError) { return try ResponsePeek.claimedIssuer(bytes) } catch { throw Self.awsError(for: error) }
         }
     }
 
     static func issuerNotPresent(_ issuer: String?, expected: [String]) -> AWSError {
-        AWSError.invalidIdentityToken("Issuer not present in specified provider",
-                                      cause: SAMLError(.issuerMismatch, "the IdP entityID in the provider metadata differs",
-                                                       expected: expected.sorted().joined(separator: " or "), found: issuer ?? "no Issuer"))
+        let expected = Set(expected).sorted().joined(separator: " or ")
+        guard let issuer else {
+            return AWSError.invalidIdentityToken("Issuer not present in specified provider",
+                                                 cause: SAMLError(.issuerMissing, "the response names no Issuer (outside an encrypted assertion)",
+                                                                  expected: expected.isEmpty ? "an Issuer" : expected, found: "none"))
+        }
+        return AWSError.invalidIdentityToken("Issuer not present in specified provider",
+                                             cause: SAMLError(.issuerMismatch, "the IdP entityID in the provider metadata differs",
+                                                              expected: expected, found: issuer))
     }
 
     /// `SAMLAssertionType` in the STS model: 4 to 100,000 characters, counted before decoding (base64 is ASCII, so
@@ -297,12 +304,12 @@ public struct AWSFederation: Sendable {
         guard length <= 100_000 else {
             throw AWSError.validationError("1 validation error detected: Value at 'SAMLAssertion' failed to satisfy constraint: Member must have length less than or equal to 100000",
                                            cause: SAMLError(.inputTooLarge, "the encoded response is longer than AWS accepts",
-                                                            expected: "at most 100,000 base64 characters", found: "\(length) bytes"))
+                                                            expected: "at most 100,000 base64 characters", found: "\(length) characters"))
         }
         guard length >= 4 else {
             throw AWSError.validationError("1 validation error detected: Value at 'SAMLAssertion' failed to satisfy constraint: Member must have length greater than or equal to 4",
                                            cause: SAMLError(.inputEmpty, "the encoded response is shorter than AWS accepts",
-                                                            expected: "at least 4 base64 characters", found: "\(length)"))
+                                                            expected: "at least 4 base64 characters", found: "\(length) characters"))
         }
     }
 
@@ -465,6 +472,14 @@ extension AWSFederation {
     /// (``AWSSignInEndpoint``) or a configured extra URL; exactly one bearer SubjectConfirmation, with NotOnOrAfter;
     /// a Destination may be absent even on a signed Response, and InResponseTo is not checked (AWS keeps no record
     /// of requests). Audience: AWS's SP entity IDs, and regional sign-in URLs when that (unconfirmed) setting is on.
+    /// The verifier whose steps a sign-in reports (with a stand-in provider when the account has none, so that the
+    /// issuer check is listed as it always runs).
+    var planVerifier: Verifier {
+        federationVerifier(providers: providers.isEmpty
+            ? [SAMLProvider(name: "none", account: "000000000000", metadata: IdentityProviderMetadata(entityID: "", signingCertificates: []))]
+            : providers)
+    }
+
     func federationVerifier(providers: [SAMLProvider]) -> Verifier {
         let partitions = Set(providers.map(\.partition))
         var sp = ServiceProvider(audiences: settings.audiences, acsURLs: settings.additionalSignInURLs, clockSkew: settings.clockSkew,

@@ -10,7 +10,8 @@ public struct ResponseDiagnosis: Sendable, Encodable {
         public let name: String
         /// What the step requires.
         public let summary: String
-        /// `passed`, `failed` or `notReached`.
+        /// `passed`, `failed` or `notReached`, or, for a standard check with nothing configured to check against
+        /// (without AWS's rules), `notChecked`, with the flag that would configure it as ``message``.
         public let result: String
         /// On failure, the library's reason code and message.
         public let code: String?
@@ -23,12 +24,14 @@ public struct ResponseDiagnosis: Sendable, Encodable {
             code = check.error?.code.rawValue
             message = check.error?.message
         }
-    }
 
-    /// A standard check the judge was not configured for, and what would configure it.
-    public struct Unchecked: Sendable, Encodable {
-        public let name: String
-        public let reason: String
+        init(_ step: VerificationCheck.Step, notChecked reason: String) {
+            name = step.name
+            summary = step.summary
+            result = "notChecked"
+            code = nil
+            message = reason
+        }
     }
 
     public struct Role: Sendable, Encodable, Hashable {
@@ -62,10 +65,8 @@ public struct ResponseDiagnosis: Sendable, Encodable {
     public let attributes: [String: [String]]?
     public let aws: AWSPart?
     public let error: Failure?
-    /// Every step, in the order it ran; after a failure, the later ones are `notReached`.
+    /// Every step, in a fixed order (the input first); after a failure, the later ones are `notReached`.
     public let checks: [Check]
-    /// Standard checks that did not run because nothing was configured to check against (without `--aws`).
-    public let unchecked: [Unchecked]
     /// Which elements a verifying signature covered.
     public let signedElements: String?
 }
@@ -96,59 +97,120 @@ public struct ResponseJudge: Sendable {
         (self.recipients, self.allowSHA1, self.clock, self.providers) = (recipients, allowSHA1, clock, providers)
     }
 
+    /// Reading the input: the command line's capture decoding (XML, base64, a form, a page or a HAR file).
+    static let input = VerificationCheck.Step("input", "The input holds one SAML message (XML, base64, a form body, an HTML page or a HAR file)")
+
+    /// Judges the XML of a message; its `input` step passes.
     public func judge(_ xml: [UInt8]) -> ResponseDiagnosis {
         aws ? judgeAWS(xml) : judgeSAML(xml)
     }
 
-    /// The verdict on input that holds no readable message (not XML, base64, a form, a page or a HAR file).
-    public func unreadable(_ error: SAMLError) -> ResponseDiagnosis {
-        let failure = ResponseDiagnosis.Failure(code: aws ? "InvalidIdentityToken" : error.code.rawValue,
-                                                message: aws ? "Invalid SAML response: it could not be read" : error.message,
-                                                reason: error.description,
-                                                hint: "Capture the SAMLResponse form field exactly as the browser posted it to the sign-in URL.")
-        let read = VerificationCheck(name: "input", summary: "The input holds a SAML message (XML, base64, a form, a page or a HAR file)",
-                                     result: .failed(error))
-        return ResponseDiagnosis(accepted: false, issuer: nil, nameID: nil, attributes: nil, aws: nil, error: failure,
-                                 checks: [.init(read)], unchecked: [], signedElements: nil)
+    /// Judges a captured message. With ``aws``, a message AWS's sign-in endpoint would not read (DEFLATE-compressed
+    /// as the Redirect binding sends it, or a `SAMLRequest`) fails the `input` step: AWS reads the HTTP-POST
+    /// binding's `SAMLResponse` field, base64 of the XML.
+    public func judge(_ captured: CapturedMessage) -> ResponseDiagnosis {
+        if aws && (captured.deflated || captured.kind == .request) {
+            return unreadable(SAMLError(.bindingNotAccepted, "AWS's sign-in endpoint reads only the HTTP-POST binding's SAMLResponse",
+                                        expected: "a SAMLResponse field holding base64 of the XML",
+                                        found: captured.kind == .request ? "a SAMLRequest field" : "DEFLATE-compressed XML (the Redirect binding)"))
+        }
+        return judge(captured.xml)
     }
 
-    /// The library's checks, those that have something to check against: the verifier is built with exactly those
-    /// (the unsafe initializer, since this is a report on a message, not a sign-in), and the others are listed as
-    /// unchecked with what would configure them.
-    private func judgeSAML(_ xml: [UInt8]) -> ResponseDiagnosis {
-        var policies: [any VerificationPolicy] = [SignatureCoveragePolicy(.any)]
-        var unchecked: [ResponseDiagnosis.Unchecked] = []
-        if let entityID { policies.append(IssuerPolicy(entityID)) } else {
-            unchecked.append(.init(name: "issuer", reason: "no expected issuer (give --issuer or --metadata)"))
-        }
-        if !recipients.isEmpty {
-            policies.append(DestinationPolicy(recipients))
-            policies.append(RecipientPolicy(recipients, requireConfirmationExpiry: true))
+    /// The verdict on input that holds no message the judge reads: every step listed, the `input` step failed.
+    public func unreadable(_ error: SAMLError) -> ResponseDiagnosis {
+        var failure = ResponseDiagnosis.Failure(code: error.code.rawValue, message: error.message, reason: error.description,
+                                                hint: "Capture the SAMLResponse form field exactly as the browser posted it to the sign-in URL.")
+        var rest: [ResponseDiagnosis.Check]
+        if aws {
+            // AWS counts the encoded response before anything else: too long or too short is its ValidationError.
+            let answer: AWSError
+            do throws(AWSError) {
+                try AWSFederation.checkAssertionLength(error.code == .inputTooLarge ? 100_001 : error.code == .inputEmpty ? 0 : 4)
+                answer = AWSFederation.awsError(for: SAMLError(.parseMalformed, "not read"))
+            } catch let length {
+                answer = length
+            }
+            failure = .init(code: answer.code, message: answer.message, reason: error.description, hint: failure.hint)
+            let plan = SignInChecks.signInPlan(AWSFederation(providers: [], roles: []).planVerifier)
+            rest = plan.map { .init(VerificationCheck($0, .notReached)) }
         } else {
-            unchecked.append(.init(name: "destination", reason: "no expected recipient (give --recipient or --aws)"))
-            unchecked.append(.init(name: "recipient", reason: "no expected recipient (give --recipient or --aws)"))
+            let standard = standardChecks()
+            rest = merged(verifier(standard).plan.map { VerificationCheck($0, .notReached) }, standard)
         }
-        if !audiences.isEmpty { policies.append(AudiencePolicy(audiences)) } else {
-            unchecked.append(.init(name: "audience", reason: "no expected audience (give --audience or --aws)"))
-        }
-        policies.append(TimeWindowPolicy(skew: 180))
-        let verifier = Verifier(unsafeTrusting: certificates, policies: policies, algorithms: AlgorithmPolicy(allowSHA1: allowSHA1),
-                                clock: clock)
+        return ResponseDiagnosis(accepted: false, issuer: nil, nameID: nil, attributes: nil, aws: nil, error: failure,
+                                 checks: [.init(VerificationCheck(Self.input, .failed(error)))] + rest, signedElements: nil)
+    }
+
+    /// A standard check, and whether the judge has something to check it against (else what would configure it).
+    private struct StandardCheck {
+        let policy: any VerificationPolicy
+        let configured: Bool
+        let reason: String
+    }
+
+    /// The library's standard checks in their order, configured or not.
+    private func standardChecks() -> [StandardCheck] {
+        let recipientFlag = "no expected recipient (give --recipient or --aws)"
+        return [
+            StandardCheck(policy: SignatureCoveragePolicy(.any), configured: true, reason: ""),
+            StandardCheck(policy: IssuerPolicy(entityID ?? ""), configured: entityID != nil,
+                          reason: "no expected issuer (give --issuer or --metadata)"),
+            StandardCheck(policy: DestinationPolicy(recipients), configured: !recipients.isEmpty, reason: recipientFlag),
+            StandardCheck(policy: RecipientPolicy(recipients, requireConfirmationExpiry: true), configured: !recipients.isEmpty,
+                          reason: recipientFlag),
+            StandardCheck(policy: AudiencePolicy(audiences), configured: !audiences.isEmpty,
+                          reason: "no expected audience (give --audience or --aws)"),
+            StandardCheck(policy: TimeWindowPolicy(skew: 180), configured: true, reason: ""),
+        ]
+    }
+
+    /// The configured checks only: the unsafe initializer, since this reports on a message rather than signing
+    /// someone in; the others are reported `notChecked`.
+    private func verifier(_ standard: [StandardCheck]) -> Verifier {
+        Verifier(unsafeTrusting: certificates, policies: standard.filter(\.configured).map(\.policy),
+                 algorithms: AlgorithmPolicy(allowSHA1: allowSHA1), clock: clock)
+    }
+
+    /// The verifier's record with the checks it was not configured for in their standard places, so that the
+    /// order of the steps never depends on the flags.
+    private func merged(_ record: [VerificationCheck], _ standard: [StandardCheck]) -> [ResponseDiagnosis.Check] {
+        let first = standard[0].policy.name  // signatureCoverage, always configured: the first step after the core
+        var remaining = record[...]
         var checks: [ResponseDiagnosis.Check] = []
+        while let next = remaining.first, next.name != first {
+            checks.append(.init(next))
+            remaining.removeFirst()
+        }
+        for check in standard {
+            if check.configured, let next = remaining.popFirst() {
+                checks.append(.init(next))
+            } else {
+                checks.append(.init(VerificationCheck.Step(check.policy.name, check.policy.summary), notChecked: check.reason))
+            }
+        }
+        return checks + remaining.map { .init($0) }
+    }
+
+    private func judgeSAML(_ xml: [UInt8]) -> ResponseDiagnosis {
+        let standard = standardChecks()
+        var record: [VerificationCheck] = []
+        let input = ResponseDiagnosis.Check(VerificationCheck(Self.input, .passed))
         do throws(SAMLError) {
-            let verified = try verifier.verify(xml, diagnostics: { checks.append(.init($0)) })
-            return diagnosis(accepted: true, verified: verified, failure: nil, checks: checks, unchecked: unchecked, xml: xml)
+            let verified = try verifier(standard).verify(xml, diagnostics: { record.append($0) })
+            return diagnosis(accepted: true, verified: verified, failure: nil, checks: [input] + merged(record, standard), xml: xml)
         } catch {
             let failure = ResponseDiagnosis.Failure(code: error.code.rawValue, message: error.message, reason: error.description,
                                                     hint: Self.hint(error))
-            return diagnosis(accepted: false, verified: nil, failure: failure, checks: checks, unchecked: unchecked, xml: xml)
+            return diagnosis(accepted: false, verified: nil, failure: failure, checks: [input] + merged(record, standard), xml: xml)
         }
     }
 
     private func judgeAWS(_ xml: [UInt8]) -> ResponseDiagnosis {
         // The Issuer from the lighter peek too: the full one refuses what the verifier will then explain precisely.
         let peeked = try? ResponsePeek.response(xml)
-        let issuer = entityID ?? peeked?.issuer?.value ?? peeked?.assertion?.issuer.value ?? ResponsePeek.issuer(xml) ?? ""
+        // The Assertion's Issuer first: the one a signature covers in Entra's default mode (and what AWS's look-up uses).
+        let issuer = entityID ?? peeked?.assertion?.issuer.value ?? peeked?.issuer?.value ?? ResponsePeek.issuer(xml) ?? ""
         let pairs = (peeked?.assertion?.attribute(AttributeName.awsRole) ?? []).compactMap { try? AWSRolePair($0) }
         var accountProviders = providers
         if accountProviders.isEmpty {
@@ -181,7 +243,7 @@ public struct ResponseJudge: Sendable {
         settings.audiences.formUnion(audiences)
         settings.additionalSignInURLs = recipients
         let federation = AWSFederation(providers: accountProviders, roles: roles, settings: settings, clock: clock)
-        var checks: [ResponseDiagnosis.Check] = []
+        var checks: [ResponseDiagnosis.Check] = [.init(VerificationCheck(Self.input, .passed))]
         do throws(AWSError) {
             let sessions = try federation.signIn(samlResponse: Data(xml).base64EncodedString(), diagnostics: { checks.append(.init($0)) })
             let claims = sessions.first?.claims
@@ -189,7 +251,7 @@ public struct ResponseJudge: Sendable {
                 roles: claims?.roles.map { .init(roleArn: $0.roleARN.description, providerArn: $0.providerARN.description) } ?? [],
                 roleSessionName: claims?.roleSessionName, sessionDuration: claims?.sessionDuration,
                 sessions: sessions.map(\.session.consoleDisplay))
-            return diagnosis(accepted: true, verified: nil, failure: nil, checks: checks, unchecked: [], xml: xml, aws: part,
+            return diagnosis(accepted: true, verified: nil, failure: nil, checks: checks, xml: xml, aws: part,
                              signedElements: sessions.first.map { "\($0.signedElements)" })
         } catch {
             let failure = ResponseDiagnosis.Failure(code: error.code, message: error.message, reason: error.cause?.description,
@@ -198,12 +260,12 @@ public struct ResponseJudge: Sendable {
                                                  roleSessionName: peeked?.assertion?.attribute(AttributeName.awsRoleSessionName)?.first,
                                                  sessionDuration: peeked?.assertion?.attribute(AttributeName.awsSessionDuration)?.first.flatMap { Int($0) },
                                                  sessions: [])
-            return diagnosis(accepted: false, verified: nil, failure: failure, checks: checks, unchecked: [], xml: xml, aws: part)
+            return diagnosis(accepted: false, verified: nil, failure: failure, checks: checks, xml: xml, aws: part)
         }
     }
 
     private func diagnosis(accepted: Bool, verified: VerifiedResponse?, failure: ResponseDiagnosis.Failure?,
-                           checks: [ResponseDiagnosis.Check], unchecked: [ResponseDiagnosis.Unchecked], xml: [UInt8],
+                           checks: [ResponseDiagnosis.Check], xml: [UInt8],
                            aws: ResponseDiagnosis.AWSPart? = nil, signedElements: String? = nil) -> ResponseDiagnosis {
         let assertion = verified?.assertion ?? (try? ResponsePeek.response(xml))?.assertion
         var attributes: [String: [String]]?
@@ -212,7 +274,7 @@ public struct ResponseJudge: Sendable {
         }
         return ResponseDiagnosis(accepted: accepted, issuer: assertion?.issuer.value ?? ResponsePeek.issuer(xml),
                                  nameID: assertion?.subject?.nameID?.value, attributes: attributes, aws: aws, error: failure,
-                                 checks: checks, unchecked: unchecked, signedElements: signedElements ?? verified.map { "\($0.signedElements)" })
+                                 checks: checks, signedElements: signedElements ?? verified.map { "\($0.signedElements)" })
     }
 
     /// Allows the provider every SAML action, with no condition: the judge knows no real trust policy.

@@ -70,6 +70,10 @@ struct Verify: AsyncParsableCommand {
             guard bound.count == metadata.count, certificates.isEmpty else {
                 throw ValidationError("with PROVIDER-ARN=SOURCE, give every metadata that way and no --cert: each key belongs to one provider")
             }
+            let arns = bound.compactMap { $0.provider?.description }
+            if let repeated = arns.first(where: { arn in arns.filter { $0 == arn }.count > 1 }) {
+                throw ValidationError("--metadata \(repeated)=… is given twice: each IAM provider has one metadata document")
+            }
             for (arn, source) in bound {
                 guard let arn, arn.service == "iam", arn.resource.hasPrefix("saml-provider/") else {
                     throw ValidationError("not a SAML provider ARN: \(arn?.description ?? "")")
@@ -104,7 +108,7 @@ struct Verify: AsyncParsableCommand {
             var captured: CapturedMessage?
             do {
                 captured = try Input.message(file)
-                diagnosis = judge.judge(captured?.xml ?? [])
+                diagnosis = captured.map { judge.judge($0) } ?? judge.unreadable(SAMLError(.inputEmpty, "no input"))
             } catch let unreadable as MessageUnreadable {
                 diagnosis = judge.unreadable(unreadable.error)
             }
@@ -130,10 +134,10 @@ struct Verify: AsyncParsableCommand {
             switch check.result {
             case "passed": lines.append("✓ \(check.name): \(check.summary)")
             case "failed": lines.append("✗ \(check.name): " + [check.code, check.message].compactMap { $0 }.joined(separator: ": "))
+            case "notChecked": lines.append("– \(check.name): not checked, \(check.message ?? "")")
             default: lines.append("· \(check.name): not reached")
             }
         }
-        for unchecked in d.unchecked { lines.append("· \(unchecked.name): not checked, \(unchecked.reason)") }
         if d.accepted {
             lines.append("")
             lines.append("Accepted" + (d.signedElements.map { " (signed: \($0))" } ?? "") + ".")

@@ -94,10 +94,21 @@ struct DiagnosticsTests {
                 r.issuer = Issuer("https://sts.windows.net/other/"); r.assertion?.issuer = Issuer("https://sts.windows.net/other/")
             }).utf8), "aws.provider", "aws.providerNotFound"),
             ("too long", Array(String(repeating: " ", count: 80_000).utf8), "aws.input", "input.tooLarge"),
+            // Found by an outside probe: a message that is not a Response passed `document` and failed nowhere.
+            ("a LogoutResponse", Array(#"<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_a" Version="2.0" IssueInstant="2025-05-01T12:00:00Z"><saml:Issuer xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">https://sts.windows.net/aaaabbbb-0000-cccc-1111-dddd2222eeee/</saml:Issuer></samlp:LogoutResponse>"#.utf8),
+             "document", "structure.unexpectedRoot"),
+            ("Version 1.1", Array(Self.plain.replacingOccurrences(of: "Version=\"2.0\" IssueInstant", with: "Version=\"1.1\" IssueInstant").utf8),
+             "document", "structure.version"),
+            ("metadata", Array(#"<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://sts.windows.net/aaaabbbb-0000-cccc-1111-dddd2222eeee/"/>"#.utf8),
+             "document", "structure.unexpectedRoot"),
+            // …and a Response with no Issuer anywhere was "Specified provider doesn't exist", expected "".
+            ("no Issuer anywhere", Array(Self.plain.replacingOccurrences(of: #"<Issuer>https://sts.windows.net/aaaabbbb-0000-cccc-1111-dddd2222eeee/</Issuer>"#, with: "")
+                .replacingOccurrences(of: #"<Issuer xmlns="urn:oasis:names:tc:SAML:2.0:assertion">https://sts.windows.net/aaaabbbb-0000-cccc-1111-dddd2222eeee/</Issuer>"#, with: "").utf8),
+             "aws.provider", "issuer.missing"),
         ]
         let judge = ResponseJudge(certificates: [AWSFixtures.certificate], entityID: AWSFixtures.provider.metadata.entityID, aws: true, clock: Self.clock)
         let federation = AWSFixtures.federation()
-        let plan = SignInChecks.signInPlan(federation.federationVerifier(providers: federation.providers)).map(\.name)
+        let plan = ["input"] + SignInChecks.signInPlan(federation.planVerifier).map(\.name)
         for (label, xml, step, code) in cases {
             let diagnosis = judge.judge(xml)
             #expect(!diagnosis.accepted)
@@ -121,7 +132,52 @@ struct DiagnosticsTests {
         #expect(accepted.accepted && accepted.checks.map(\.name) == plan && accepted.checks.allSatisfy { $0.result == "passed" })
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(accepted)) as? [String: Any]
         let checks = json?["checks"] as? [[String: Any]]
-        #expect(checks?.count == plan.count && checks?.first?["name"] as? String == "aws.input" && checks?.first?["result"] as? String == "passed")
+        #expect(checks?.count == plan.count && checks?.first?["name"] as? String == "input" && checks?.first?["result"] as? String == "passed")
+    }
+
+    @Test("what the judge cannot read still lists every step; AWS answers a length problem with its ValidationError")
+    func unreadableRecord() {
+        let aws = ResponseJudge(certificates: [AWSFixtures.certificate], aws: true, clock: Self.clock)
+        let accepted = aws.judge(Array(Self.plain.utf8)).checks.map(\.name)
+        for (error, code) in [(SAMLError(.inputTooLarge, "a 50 MB capture"), "ValidationError"), (SAMLError(.inputEmpty, "nothing"), "ValidationError"),
+                              (SAMLError(.inputBase64, "not base64"), "InvalidIdentityToken")] {
+            let verdict = aws.unreadable(error)
+            #expect(verdict.checks.map(\.name) == accepted, "\(verdict.checks.map(\.name)) vs \(accepted)")
+            #expect(verdict.checks.first?.result == "failed"
+                    && verdict.checks.dropFirst().allSatisfy { $0.result == "notReached" })
+            #expect(verdict.error?.code == code && verdict.error?.reason?.hasPrefix(error.code.rawValue) == true, "\(String(describing: verdict.error))")
+        }
+        // Deflated (the Redirect binding) or a SAMLRequest: AWS's endpoint reads neither.
+        let deflated = try! CapturedMessage.decode(Array(RedirectBinding.url("https://signin.aws.amazon.com/saml", Array(Self.plain.utf8), kind: .response).utf8))
+        #expect(deflated.deflated)
+        let verdict = aws.judge(deflated)
+        #expect(!verdict.accepted && verdict.checks.first?.code == "binding.notAccepted" && verdict.checks.map(\.name) == accepted)
+        #expect(ResponseJudge(certificates: [AWSFixtures.certificate], clock: Self.clock).judge(deflated).accepted, "without AWS's rules, any binding")
+        let request = try! CapturedMessage.decode(Array(("SAMLRequest=" + FormEncoding.encode(Data(Self.plain.utf8).base64EncodedString())).utf8))
+        #expect(aws.judge(request).checks.first?.code == "binding.notAccepted")
+    }
+
+    @Test("without AWS's rules, the steps are in one order whatever is configured; what is not configured is notChecked")
+    func fixedOrder() async {
+        let entity = AWSFixtures.provider.metadata.entityID
+        let reference = ResponseJudge(certificates: [AWSFixtures.certificate], entityID: entity, audiences: ["https://signin.aws.amazon.com/saml"],
+                                      recipients: ["https://signin.aws.amazon.com/saml"], clock: Self.clock).judge(Array(Self.plain.utf8))
+        #expect(reference.accepted && reference.checks.allSatisfy { $0.result == "passed" })
+        let names = reference.checks.map(\.name)
+        #expect(names == ["input", "document", "status", "structure", "signature", "content", "signatureCoverage", "issuer", "destination",
+                          "recipient", "audience", "time", "conditions"])
+        let inputs: [[UInt8]] = [Array(Self.plain.utf8), Array(try! AWSFixtures.attacker.sign(AWSFixtures.response()).utf8), Array("<a/>".utf8)]
+        await propertyCheck(count: 64, input: Gen.bool, Gen.bool, Gen.bool, Gen.int(in: 0...2)) { issuer, audience, recipient, which in
+            let judge = ResponseJudge(certificates: [AWSFixtures.certificate], entityID: issuer ? entity : nil,
+                                      audiences: audience ? ["https://signin.aws.amazon.com/saml"] : [],
+                                      recipients: recipient ? ["https://signin.aws.amazon.com/saml"] : [], clock: Self.clock)
+            let verdict = judge.judge(inputs[which])
+            #expect(verdict.checks.map(\.name) == names)
+            #expect(verdict.checks.filter { $0.result == "notChecked" }.map(\.name)
+                    == names.filter { (!issuer && $0 == "issuer") || (!recipient && ($0 == "destination" || $0 == "recipient")) || (!audience && $0 == "audience") })
+            #expect(verdict.checks.filter { $0.result == "failed" }.count == (verdict.accepted ? 0 : 1))
+            #expect(judge.unreadable(SAMLError(.inputEmpty, "")).checks.map(\.name) == names)
+        }
     }
 
     @Test("AssumeRoleWithSAML reports its steps too, the requested pair and the duration among them")
@@ -131,7 +187,7 @@ struct DiagnosticsTests {
                                                 principalARN: AWSFixtures.providerARN, durationSeconds: 3600)
         var record: [VerificationCheck] = []
         #expect(throws: AWSError.self) { try federation.assumeRoleWithSAML(request, diagnostics: { record.append($0) }) }
-        let plan = SignInChecks.assumeRolePlan(federation.federationVerifier(providers: federation.providers)).map(\.name)
+        let plan = SignInChecks.assumeRolePlan(federation.planVerifier).map(\.name)
         #expect(record.map(\.name) == plan)
         #expect(record.first { $0.error != nil }?.name == "aws.rolePair")
         var admin = request
@@ -193,9 +249,14 @@ struct DiagnosticsTests {
         expectCode(.replayDetected) { try verifier.verify(xml) }
         // The async verify with the same cache: still a replay.
         await expectCode(.replayDetected) { _ = try await verifier.verify(Array(xml.utf8)) }
-        // ProxyRestriction: nothing here enforces it.
+        // ProxyRestriction: nothing here enforces it. It, and a condition not understood, fail at `conditions` too.
         let proxy = try AWSFixtures.signer.sign(AWSFixtures.response { $0.assertion?.conditions?.hasProxyRestriction = true })
-        expectCode(.conditionsUnsupported) { try Self.verifier(replay: InMemoryReplayCache()).verify(proxy) }
+        let unknown = try Self.resigned("</Conditions>", "<Condition xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"x\"/></Conditions>")
+        for xml in [Array(proxy.utf8), unknown] {
+            var record: [VerificationCheck] = []
+            expectCode(.conditionsUnsupported) { try Self.verifier(replay: InMemoryReplayCache()).verify(xml, diagnostics: { record.append($0) }) }
+            #expect(record.first { $0.error != nil }?.name == "conditions")
+        }
     }
 
     @Test("a replay cache that only answers asynchronously: the async verify uses it, the synchronous one refuses")

@@ -89,7 +89,7 @@ struct VerifyCommandTests {
         let checks = try #require(json["checks"] as? [[String: Any]])
         let names = checks.compactMap { $0["name"] as? String }
         #expect(checks.allSatisfy { $0["result"] as? String == "passed" && $0["code"] == nil } && names.count == checks.count)
-        #expect(names.prefix(4) == ["aws.input", "document", "aws.provider", "status"] && names.last == "aws.authorization"
+        #expect(names.prefix(5) == ["input", "aws.input", "document", "aws.provider", "status"] && names.last == "aws.authorization"
                 && names.contains("aws.redemptionWindow") && names.contains("audience") && names.contains("aws.roleSessionName"), "\(names)")
         #expect(json["issuer"] as? String == "https://sts.windows.net/aaaabbbb-0000-cccc-1111-dddd2222eeee/" && json["nameID"] as? String == "test-awsadmin@contoso.com")
         #expect((json["attributes"] as? [String: [String]])?["https://aws.amazon.com/SAML/Attributes/RoleSessionName"] == ["test-awsadmin@contoso.com"])
@@ -154,12 +154,20 @@ struct VerifyCommandTests {
     func generic() throws {
         let cert = Tool.keys.appendingPathComponent("idp.crt").path
         let plain = try Tool.run(["verify", "--cert", cert, "--at", Tool.judged, valid.path])
-        #expect(plain.status == 0 && plain.out.contains("· audience: not checked, no expected audience") && plain.out.contains("· issuer: not checked, no expected issuer"), "\(plain.out)")
+        #expect(plain.status == 0 && plain.out.contains("– audience: not checked, no expected audience") && plain.out.contains("– issuer: not checked, no expected issuer"), "\(plain.out)")
         let audience = try Tool.run(["verify", "--cert", cert, "--at", Tool.judged, "--audience", "https://sp.example.com", valid.path])
         #expect(audience.status == 1 && audience.out.contains("✗ audience: audience.mismatch"), "\(audience.out)")
         let sha1 = Tool.vectors.appendingPathComponent("valid_rsa_sha1_legacy.xml").path
         #expect(try Tool.run(["verify", "--cert", cert, "--at", Tool.judged, sha1]).status == 1)
         #expect(try Tool.run(["verify", "--cert", cert, "--at", Tool.judged, "--allow-sha1", sha1]).status == 0)
+    }
+
+    @Test("one metadata per provider: the same provider ARN twice is a usage error")
+    func repeatedProvider() throws {
+        let metadata = Tool.vectors.appendingPathComponent("entra_federationmetadata.xml").path
+        let arn = "arn:aws:iam::123456789012:saml-provider/EntraID"
+        let result = try Tool.run(["verify", "--aws", "--metadata", "\(arn)=\(metadata)", "--metadata", "\(arn)=\(metadata)", valid.path])
+        #expect(result.status == 64 && result.err.contains("given twice"), "\(result)")
     }
 
     @Test("exit status: 2 when the tool fails, a usage error for missing trust; unreadable content is a rejection")

@@ -23,6 +23,15 @@ public struct CapturedMessage: Sendable {
     public let relayState: String?
     /// HAR and HTML forms: where the message was sent.
     public let endpoint: String?
+    /// Whether the message was DEFLATE-compressed (the HTTP-Redirect binding's encoding): a service provider that
+    /// reads only the POST binding, as AWS's sign-in endpoint does, would not have read it.
+    public internal(set) var deflated = false
+
+    func deflated(_ value: Bool) -> CapturedMessage {
+        var message = self
+        message.deflated = value
+        return message
+    }
 
     /// Largest HAR file accepted (a browser's capture of a whole sign-in can be big; the message in it is still
     /// bounded by the bindings' limits).
@@ -84,7 +93,7 @@ public struct CapturedMessage: Sendable {
             }
             let message = try RedirectBinding.decode(query: String(query))
             return CapturedMessage(form: .redirectQuery, kind: message.kind, xml: message.xml, relayState: message.relayState,
-                                   endpoint: String(text.split(separator: "?", maxSplits: 1)[0]))
+                                   endpoint: String(text.split(separator: "?", maxSplits: 1)[0])).deflated(true)
         }
         if has("SAMLResponse=") || has("SAMLRequest=") {
             return try formOrQuery(text.hasPrefix("?") ? String(text.dropFirst()) : text, form: .formBody, endpoint: nil)
@@ -112,7 +121,7 @@ public struct CapturedMessage: Sendable {
         }
         let message = try RedirectBinding.decode(query: text, limits: .init(maxQueryBytes: maxInputBytes))
         return CapturedMessage(form: form == .formBody ? .redirectQuery : form, kind: message.kind, xml: message.xml,
-                               relayState: message.relayState, endpoint: endpoint)
+                               relayState: message.relayState, endpoint: endpoint).deflated(true)
     }
 
     /// Base64 of the XML, or of its raw DEFLATE (a Redirect-binding value copied alone).
@@ -126,7 +135,7 @@ public struct CapturedMessage: Sendable {
         guard looksLikeXML(inflated) else {
             throw SAMLError(.inputBase64, "the base64 does not hold XML", expected: "<…", found: "binary data")
         }
-        return CapturedMessage(form: form, kind: nil, xml: inflated, relayState: nil, endpoint: nil)
+        return CapturedMessage(form: form, kind: nil, xml: inflated, relayState: nil, endpoint: nil).deflated(true)
     }
 
     static func looksLikeXML(_ bytes: [UInt8]) -> Bool {
@@ -140,7 +149,7 @@ public struct CapturedMessage: Sendable {
             let message = try base64(value, form: .htmlForm)
             let action = attribute("action", inTagBefore: byteRange(of: "name=\"\(kind.rawValue)\"", in: page)?.lowerBound, in: page, tag: "<form")
             return CapturedMessage(form: .htmlForm, kind: kind, xml: message.xml, relayState: inputValue(page, named: "RelayState"),
-                                   endpoint: action)
+                                   endpoint: action).deflated(message.deflated)
         }
         throw SAMLError(.bindingMissingMessage, "the HTML page has no SAML form field", expected: "an input named SAMLResponse or SAMLRequest",
                         found: "none")
@@ -229,6 +238,7 @@ public struct CapturedMessage: Sendable {
                 if body.contains("SAMLResponse=") || body.contains("SAMLRequest=") {
                     let message = try formOrQuery(body, form: .har, endpoint: url)
                     return CapturedMessage(form: .har, kind: message.kind, xml: message.xml, relayState: message.relayState, endpoint: url)
+                        .deflated(message.deflated)
                 }
             }
             if redirect == nil, let query = url.split(separator: "?", maxSplits: 1).dropFirst().first,
@@ -239,7 +249,7 @@ public struct CapturedMessage: Sendable {
         if let redirect {
             let message = try RedirectBinding.decode(query: redirect.query)
             return CapturedMessage(form: .har, kind: message.kind, xml: message.xml, relayState: message.relayState,
-                                   endpoint: String(redirect.url.split(separator: "?", maxSplits: 1)[0]))
+                                   endpoint: String(redirect.url.split(separator: "?", maxSplits: 1)[0])).deflated(true)
         }
         throw SAMLError(.bindingMissingMessage, "the HAR file has no SAML message", expected: "a request carrying SAMLResponse or SAMLRequest",
                         found: "\(file.log.entries.count) requests without one")

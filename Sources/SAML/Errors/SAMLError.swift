@@ -117,6 +117,9 @@ extension SAMLError.Code {
     public static let bindingInflate = Self(rawValue: "binding.inflate")
     public static let bindingTooLarge = Self(rawValue: "binding.tooLarge")
     public static let bindingEncoding = Self(rawValue: "binding.encoding")
+    /// The message came in a binding or field the receiver does not read (AWS: only a POST `SAMLResponse`, not
+    /// DEFLATE-compressed).
+    public static let bindingNotAccepted = Self(rawValue: "binding.notAccepted")
     public static let bindingSignatureAlgorithm = Self(rawValue: "binding.signatureAlgorithm")
     public static let bindingSignatureInvalid = Self(rawValue: "binding.signatureInvalid")
     public static let bindingUnsigned = Self(rawValue: "binding.unsigned")

@@ -10,8 +10,11 @@ public struct Conditions: Sendable, Hashable {
     /// `<OneTimeUse>` (SAML core 2.5.1.5). The verifier accepts it only when a replay cache is configured, since
     /// that is what enforces it.
     public var hasOneTimeUse: Bool
-    /// Write an empty `<ProxyRestriction>`. Refused by the verifier for the same reason.
+    /// `<ProxyRestriction>` (written empty). No check here enforces it, so the verifier refuses it.
     public var hasProxyRestriction: Bool
+    /// Condition elements the reader does not understand (`<Condition xsi:type=…>`, another namespace's), by
+    /// qualified name; the verifier refuses an assertion with any (SAML core 2.5.1).
+    public var unrecognized: [String] = []
 
     public init(notBefore: Date? = nil, notOnOrAfter: Date? = nil, audienceRestrictions: [[String]] = [],
                 hasOneTimeUse: Bool = false, hasProxyRestriction: Bool = false) {

@@ -14,12 +14,14 @@ enum NativeResponsePeek {
         return (root.child(saml, "Issuer") ?? root.child(saml, "Assertion")?.child(saml, "Issuer"))?.textContent
     }
 
+    /// The verifier's `document` step, then the Issuer of the (single, plain) Assertion, else the Response's: the
+    /// Assertion's is the one a signature covers in Entra's default mode.
     static func claimedIssuer(_ xml: [UInt8], limits: ParseLimits) throws(SAMLError) -> String? {
         let document = try NativeDocument.parse(xml, limits: limits, readOnly: true)
         defer { withExtendedLifetime(document) {} }
         _ = try DocumentScan(document)
-        guard let root = document.root else { return nil }
-        return (root.child(saml, "Issuer") ?? root.child(saml, "Assertion")?.child(saml, "Issuer"))?.textContent
+        let (root, _) = try NativeResponseVerifier.responseRoot(document)
+        return (root.child(saml, "Assertion")?.child(saml, "Issuer") ?? root.child(saml, "Issuer"))?.textContent
     }
 
     /// The root's local name and namespace.

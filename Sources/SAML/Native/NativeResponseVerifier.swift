@@ -66,6 +66,22 @@ enum NativeResponseVerifier {
         return (signed, certificate)
     }
 
+    /// The `document` step's last rule: the root is a SAML 2.0 `Response` with an ID. Shared with
+    /// ``ResponsePeek/claimedIssuer(_:limits:)``, so that AWS's provider look-up runs after exactly this step.
+    static func responseRoot(_ document: NativeDocument) throws(SAMLError) -> (root: NodePtr, id: String) {
+        guard let root = document.root, root.isElement(samlp, "Response") else {
+            throw SAMLError(.structureUnexpectedRoot, "the document is not a SAML Response",
+                            expected: "<samlp:Response> (urn:oasis:names:tc:SAML:2.0:protocol)",
+                            found: document.root.map { "<\($0.qualifiedDescription)> in \($0.namespaceURI ?? "no namespace")" }
+                                ?? "no root element")
+        }
+        guard root.attribute("Version") == "2.0" else {
+            throw SAMLError(.structureVersion, "unsupported SAML version", expected: "Version=\"2.0\"",
+                            found: root.attribute("Version").map { "Version=\"\($0)\"" } ?? "no Version")
+        }
+        return (root, try ResponseReader.requiredID(root))
+    }
+
     /// - Parameters:
     ///   - decryption: keys for an EncryptedAssertion; without them an EncryptedAssertion is refused.
     ///   - decrypted: set only on the second pass, over a document whose EncryptedAssertion was decrypted.
@@ -80,17 +96,7 @@ enum NativeResponseVerifier {
         // Nodes below are raw pointers into this tree: keep it alive to the end of the scope, not to its last use.
         defer { withExtendedLifetime(document) {} }
         let scan = try DocumentScan(document)
-        guard let root = document.root, root.isElement(samlp, "Response") else {
-            throw SAMLError(.structureUnexpectedRoot, "the document is not a SAML Response",
-                            expected: "<samlp:Response> (urn:oasis:names:tc:SAML:2.0:protocol)",
-                            found: document.root.map { "<\($0.qualifiedDescription)> in \($0.namespaceURI ?? "no namespace")" }
-                                ?? "no root element")
-        }
-        guard root.attribute("Version") == "2.0" else {
-            throw SAMLError(.structureVersion, "unsupported SAML version", expected: "Version=\"2.0\"",
-                            found: root.attribute("Version").map { "Version=\"\($0)\"" } ?? "no Version")
-        }
-        let responseID = try ResponseReader.requiredID(root)
+        let (root, responseID) = try responseRoot(document)
         // SAML profiles 4.1.4.2: a non-Success Response is an error report, whatever else it holds.
         stage = .status
         let status = try ResponseReader.status(of: root)

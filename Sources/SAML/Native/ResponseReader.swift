@@ -162,14 +162,12 @@ enum ResponseReader {
                 }
                 c.hasOneTimeUse = true
             } else if child.isElement(saml, "ProxyRestriction") {
-                // attacks.md §8: no policy here enforces it (its Count and Audiences are not read), so it is refused
-                // rather than silently ignored.
-                throw SAMLError(.conditionsUnsupported, "the Conditions contain a condition this verifier does not enforce",
-                                expected: "AudienceRestriction or OneTimeUse", found: "<\(child.qualifiedDescription)>")
+                // Its Count and Audiences are not read: no check here enforces it, so the `conditions` step refuses it.
+                c.hasProxyRestriction = true
             } else {
-                // SAML core 2.5.1: a condition that is not understood makes the assertion invalid.
-                throw SAMLError(.conditionsUnsupported, "the Conditions contain a condition this verifier does not understand",
-                                expected: "AudienceRestriction", found: "<\(child.qualifiedDescription)>")
+                // SAML core 2.5.1: a condition that is not understood makes the assertion invalid; the `conditions`
+                // step refuses it, with the other conditions nothing enforces.
+                c.unrecognized.append(child.qualifiedDescription)
             }
         }
         return c

@@ -188,6 +188,11 @@ public struct Verifier: Sendable {
     /// check's, which a safe verifier always runs; one built with the unsafe initializer and no audience policy has
     /// opted out of it knowingly, and it is not refused for that.
     private func checkConditions(_ context: VerificationContext) throws(SAMLError) {
+        if let unknown = context.assertion.conditions?.unrecognized, !unknown.isEmpty {
+            throw SAMLError(.conditionsUnsupported, "the Conditions contain a condition this verifier does not understand",
+                            expected: "AudienceRestriction, OneTimeUse or ProxyRestriction",
+                            found: unknown.map { "<\($0)>" }.joined(separator: ", "))
+        }
         guard let present = context.assertion.conditions?.kinds, !present.isEmpty else { return }
         var enforced: Set<ConditionKind> = replayCache == nil ? [.audienceRestriction] : [.audienceRestriction, .oneTimeUse]
         for policy in policies { enforced.formUnion(policy.enforcedConditions) }

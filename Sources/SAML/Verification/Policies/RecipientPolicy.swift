@@ -53,8 +53,8 @@ public struct RecipientPolicy: VerificationPolicy {
                 }
             } else {
                 firstError = firstError ?? SAMLError(.subjectConfirmationRecipient,
-                    "the assertion was issued for another recipient", expected: expected,
-                    found: data?.recipient.map { "\"\($0)\"" } ?? "no Recipient")
+                    data?.recipient == nil ? "the bearer confirmation names no Recipient" : "the assertion was issued for another recipient",
+                    expected: expected, found: data?.recipient.map { "\"\($0)\"" } ?? "no Recipient")
             }
         }
         if let firstError { throw firstError }
