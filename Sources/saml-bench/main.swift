@@ -2,12 +2,14 @@
 // Role values, and, in the same run, python3-saml, signxml and `openssl speed rsa2048`, with our ratios to each.
 // Its last line is one JSON object for scripts. Run it pinned to one core:
 //   taskset -c 0 swift run -c release saml-bench [--seconds N] [--no-peers]
+// `--threads N` adds the aggregate verify rate of N threads sharing one Verifier (run it without taskset).
 import Foundation
 import SAML
 
 let arguments = CommandLine.arguments
 let seconds = arguments.firstIndex(of: "--seconds").flatMap { Double(arguments[$0 + 1]) } ?? 3
 let withPeers = !arguments.contains("--no-peers")
+let threads = arguments.firstIndex(of: "--threads").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 1
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let keys = repository.appendingPathComponent("TestVectors/keys")
 
@@ -29,6 +31,59 @@ func rate(_ label: String, _ body: () throws -> Void) rethrows -> Double {
             elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
         } while elapsed < seconds / 5
         best = max(best, Double(count) / elapsed)
+    }
+    print(label.padding(toLength: 48, withPad: " ", startingAt: 0) + String(format: "%10.0f /s", best))
+    return best
+}
+
+/// Per-thread counters, each on its own cache line so that counting does not make the threads share one.
+final class Counters: @unchecked Sendable {
+    static let stride = 8  // 8 × 8 bytes = one 64-byte cache line per thread
+    let slots: UnsafeMutablePointer<Int>
+    let count: Int
+    init(_ count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count * Self.stride)
+        slots.initialize(repeating: 0, count: count * Self.stride)
+    }
+    deinit { slots.deallocate() }
+    func add(_ thread: Int, _ n: Int) { slots[thread * Self.stride] += n }
+    var total: Int { (0..<count).reduce(0) { $0 + slots[$1 * Self.stride] } }
+}
+
+/// Operations per second of `body` run on `threads` threads at once (each its own loop, all sharing whatever `body`
+/// captures): the best of 5 rounds of `seconds / 5`, the total over all threads divided by the round's wall time.
+func threadedRate(_ label: String, threads: Int, _ body: @escaping @Sendable () throws -> Void) throws -> Double {
+    try body()
+    var best = 0.0
+    for _ in 0..<5 {
+        let counters = Counters(threads)
+        let failed = Counters(1)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start.advanced(by: .milliseconds(Int(seconds / 5 * 1000)))
+        let done = DispatchGroup()
+        for index in 0..<threads {
+            done.enter()
+            let thread = Thread {
+                var n = 0
+                repeat {
+                    for _ in 0..<10 {
+                        do { try body() } catch { failed.add(0, 1) }
+                    }
+                    n += 10
+                } while ContinuousClock().now < deadline
+                counters.add(index, n)
+                done.leave()
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        done.wait()
+        let d = clock.now - start
+        let elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        guard failed.total == 0 else { throw SAMLError(.libraryUnavailable, "\(failed.total) operations failed on \(threads) threads") }
+        best = max(best, Double(counters.total) / elapsed)
     }
     print(label.padding(toLength: 48, withPad: " ", startingAt: 0) + String(format: "%10.0f /s", best))
     return best
@@ -182,6 +237,12 @@ do {
     let warmUpEnd = ContinuousClock().now.advanced(by: .milliseconds(Int(seconds * 200)))
     while ContinuousClock().now < warmUpEnd { _ = try verifier.verify(smallXML) }
     let verifySmall = try rate("swift-saml verify (a)") { _ = try verifier.verify(smallXML) }
+    // One Verifier value shared by all threads (it is Sendable and immutable).
+    let verifyThreaded = threads > 1
+        ? try threadedRate("swift-saml verify (a), \(threads) threads", threads: threads) { _ = try verifier.verify(smallXML) } : nil
+    if let verifyThreaded {
+        print(String(format: "%d threads / 1 thread: %.2fx", threads, verifyThreaded / verifySmall))
+    }
     // The yardstick: libxmlsec1 alone on a pre-parsed copy of (a), no checks, no parse, no model.
     var yardsticks: [NativeBaseline.Mode: Double] = [:]
     for _ in 0..<5 {
@@ -213,6 +274,10 @@ do {
                                   "parse_and_xmlsec_verify_per_s": parseAndXMLSec.rounded(),
                                   "ratio_parse_and_xmlsec_verify_per_s": (verifySmall / parseAndXMLSec * 100).rounded() / 100,
                                   "ratio_xmlsec_alone_verify_per_s": (verifySmall / xmlsecBare * 100).rounded() / 100]
+    if let verifyThreaded {
+        json["verify_\(threads)_threads_per_s"] = verifyThreaded.rounded()
+        json["ratio_verify_\(threads)_threads"] = (verifyThreaded / verifySmall * 100).rounded() / 100
+    }
     if withPeers {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("saml-bench-response.xml")
         try Data(smallXML).write(to: file)

@@ -112,8 +112,14 @@ struct DocumentScan {
 /// but real IdPs issue bare UUIDs starting with a digit; what matters is that the value can never break out of
 /// the `xpointer(id('…'))` expression xmlsec builds from the Reference URI (attacks.md §4, URI injection).
 func isSafeID(_ s: String) -> Bool {
+    var s = s
+    return s.withUTF8 { isSafeID($0) }
+}
+
+/// ``isSafeID(_:)`` over UTF-8 bytes.
+func isSafeID(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
     var first = true
-    for c in s.utf8 {
+    for c in s {
         let ok = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c == 95
             || (!first && (c == 45 || c == 46))
         if !ok { return false }

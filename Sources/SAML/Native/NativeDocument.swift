@@ -12,9 +12,9 @@ final class NativeDocument {
     var root: NodePtr? { xmlDocGetRootElement(doc) }
 
     /// Parses `bytes` (see ``parse(_:limits:)-raw``).
-    static func parse(_ bytes: [UInt8], limits: ParseLimits, readOnly: Bool = false) throws(SAMLError) -> NativeDocument {
+    static func parse(_ bytes: [UInt8], limits: ParseLimits, readOnly: Bool = false, prescan: Bool = true) throws(SAMLError) -> NativeDocument {
         let result: Result<NativeDocument, SAMLError> = bytes.withUnsafeBytes { raw in
-            do throws(SAMLError) { return .success(try parse(raw, limits: limits, readOnly: readOnly)) } catch { return .failure(error) }
+            do throws(SAMLError) { return .success(try parse(raw, limits: limits, readOnly: readOnly, prescan: prescan)) } catch { return .failure(error) }
         }
         return try result.get()
     }
@@ -22,7 +22,10 @@ final class NativeDocument {
     /// Parses `bytes`. Rejects DOCTYPE before parsing (so no DTD is ever processed), then anything not
     /// namespace-well-formed.
     /// `readOnly` adds XML_PARSE_COMPACT (small text stored inline, fewer allocations) for trees that are only read.
-    static func parse(_ bytes: UnsafeRawBufferPointer, limits: ParseLimits, readOnly: Bool = false) throws(SAMLError) -> NativeDocument {
+    /// `prescan: false` skips ``LexicalPrescan``, only for bytes this library serialised itself (signing), whose limits
+    /// are ``ParseLimits/ownOutput`` (unlimited) anyway.
+    static func parse(_ bytes: UnsafeRawBufferPointer, limits: ParseLimits, readOnly: Bool = false,
+                      prescan: Bool = true) throws(SAMLError) -> NativeDocument {
         try NativeLibrary.begin()
         guard bytes.count > 0 else { throw SAMLError(.inputEmpty, "the message is empty") }
         guard bytes.count <= limits.maxDocumentBytes else {
@@ -35,7 +38,7 @@ final class NativeDocument {
                             expected: "no <!DOCTYPE>", found: "a <!DOCTYPE> declaration")
         }
         // Bounded cost before libxml2 does any work (ParseLimits).
-        _ = try LexicalPrescan(bytes, limits: limits)
+        if prescan { _ = try LexicalPrescan(bytes, limits: limits) }
         guard let ctxt = xmlNewParserCtxt() else {
             throw SAMLError(.libraryUnavailable, "libxml2 could not allocate a parser")
         }

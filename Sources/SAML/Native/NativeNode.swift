@@ -23,13 +23,24 @@ func cEquals(_ p: UnsafePointer<xmlChar>?, _ s: StaticString) -> Bool {
     }
 }
 
+/// ``cEquals(_:_:)`` for long strings such as namespace URIs: glibc's strncmp (vectorised, stops at the first NUL)
+/// instead of a byte loop.
+@inline(__always)
+func cEqualsLong(_ p: UnsafePointer<xmlChar>?, _ s: StaticString) -> Bool {
+    guard let p else { return false }
+    let count = s.utf8CodeUnitCount
+    guard count >= 16 else { return cEquals(p, s) }
+    return strncmp(UnsafeRawPointer(p).assumingMemoryBound(to: CChar.self),
+                   UnsafeRawPointer(s.utf8Start).assumingMemoryBound(to: CChar.self), count) == 0 && p[count] == 0
+}
+
 extension UnsafeMutablePointer where Pointee == xmlNode {
     var isElement: Bool { pointee.type == XML_ELEMENT_NODE }
 
     /// Whether this is the element `{ns}name`.
     @inline(__always)
     func isElement(_ ns: StaticString, _ name: StaticString) -> Bool {
-        pointee.type == XML_ELEMENT_NODE && cEquals(pointee.name, name) && cEquals(pointee.ns?.pointee.href, ns)
+        pointee.type == XML_ELEMENT_NODE && cEquals(pointee.name, name) && cEqualsLong(pointee.ns?.pointee.href, ns)
     }
 
     var localName: String { pointee.name.map { String(cString: $0) } ?? "" }
@@ -114,5 +125,93 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
             child = c.pointee.next
         }
         return false
+    }
+}
+
+/// Whether the NUL-terminated libxml2 string `p` is exactly the bytes `s` (no allocation).
+@inline(__always)
+func cEquals(_ p: UnsafePointer<xmlChar>, _ s: UnsafeBufferPointer<UInt8>) -> Bool {
+    var i = 0
+    while i < s.count {
+        let c = p[i]
+        if c == 0 || c != s[i] { return false }
+        i += 1
+    }
+    return p[i] == 0
+}
+
+/// Whether two byte buffers hold the same bytes (memcmp).
+@inline(__always)
+func bytesEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard a.count == b.count else { return false }
+    guard a.count > 0, let x = a.baseAddress, let y = b.baseAddress else { return true }
+    return memcmp(x, y, a.count) == 0
+}
+
+/// The element children of a node, in document order, without building an array.
+struct ElementChildren: Sequence, IteratorProtocol {
+    var cursor: NodePtr?
+
+    mutating func next() -> NodePtr? {
+        while let c = cursor {
+            cursor = c.pointee.next
+            if c.pointee.type == XML_ELEMENT_NODE { return c }
+        }
+        return nil
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == xmlNode {
+    /// ``elementChildren`` as a lazy sequence (no allocation).
+    var elements: ElementChildren { ElementChildren(cursor: pointee.children) }
+
+    /// The first element child, if any.
+    var firstElementChild: NodePtr? {
+        var child = pointee.children
+        while let c = child {
+            if c.pointee.type == XML_ELEMENT_NODE { return c }
+            child = c.pointee.next
+        }
+        return nil
+    }
+
+    /// The text of a node whose only child is one text node, in place (the usual shape of attribute and element
+    /// values); `nil` for any other shape.
+    @inline(__always)
+    var inPlaceText: UnsafePointer<xmlChar>? {
+        if let only = pointee.children, only.pointee.next == nil, only.pointee.type == XML_TEXT_NODE,
+           let content = only.pointee.content {
+            return UnsafePointer(content)
+        }
+        return nil
+    }
+
+    /// Calls `body` with the UTF-8 bytes of the attribute `name` (without namespace), read in place when it is one
+    /// text node and otherwise as ``textContent``; `nil` when the attribute is absent. Same value as ``attribute(_:)``.
+    @inline(__always)
+    func withAttributeBytes<R>(_ name: StaticString, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        guard let attr = attributeNode(name) else { return nil }
+        let node = UnsafeMutableRawPointer(attr).assumingMemoryBound(to: xmlNode.self)
+        if let text = node.inPlaceText { return body(UnsafeBufferPointer(start: text, count: strlen(text))) }
+        var value = node.textContent
+        return value.withUTF8 { body($0) }
+    }
+
+    /// Whether the attribute `name` is present and equal to `value` (``attribute(_:)`` `== value`, without a copy).
+    func attribute(_ name: StaticString, equals value: String) -> Bool {
+        var value = value
+        return value.withUTF8 { expected in
+            withAttributeBytes(name) { bytesEqual($0, expected) } ?? false
+        }
+    }
+
+    /// Whether the attribute `name` is present and one of `values`.
+    func attribute(_ name: StaticString, isOneOf values: Set<String>) -> Bool {
+        withAttributeBytes(name) { bytes in
+            values.contains { candidate in
+                var candidate = candidate
+                return candidate.withUTF8 { bytesEqual($0, bytes) }
+            }
+        } ?? false
     }
 }

@@ -75,7 +75,7 @@ enum NativeResponseVerifier {
                             found: document.root.map { "<\($0.qualifiedDescription)> in \($0.namespaceURI ?? "no namespace")" }
                                 ?? "no root element")
         }
-        guard root.attribute("Version") == "2.0" else {
+        guard root.attribute("Version", equals: "2.0") else {
             throw SAMLError(.structureVersion, "unsupported SAML version", expected: "Version=\"2.0\"",
                             found: root.attribute("Version").map { "Version=\"\($0)\"" } ?? "no Version")
         }
@@ -127,7 +127,7 @@ enum NativeResponseVerifier {
                             expected: "<samlp:Response>/<Assertion>",
                             found: "an Assertion inside <\(assertionNode.pointee.parent.map { $0.qualifiedDescription } ?? "?")>")
         }
-        guard assertionNode.attribute("Version") == "2.0" else {
+        guard assertionNode.attribute("Version", equals: "2.0") else {
             throw SAMLError(.structureVersion, "unsupported Assertion version", expected: "Version=\"2.0\"",
                             found: assertionNode.attribute("Version").map { "Version=\"\($0)\"" } ?? "no Version")
         }
@@ -169,8 +169,8 @@ enum NativeResponseVerifier {
         }
         guard let certificate = certificates.last else { throw SAMLError(.signatureMissing, "the Response is not signed") }
         stage = .content
-        let assertion = try ResponseReader.assertion(assertionNode)
-        let response = try ResponseReader.response(root, status: status, assertion: assertion)
+        let assertion = try ResponseReader.assertion(assertionNode, id: assertionID)
+        let response = try ResponseReader.response(root, id: responseID, status: status, assertion: assertion)
         var distinct: [Certificate] = []
         for c in certificates where !distinct.contains(c) { distinct.append(c) }
         return CoreVerification(response: response, assertion: assertion, signedElements: signed, certificate: certificate,

@@ -20,15 +20,25 @@ struct NativeSignatureVerifier {
     init(document: NativeDocument, algorithms: AlgorithmPolicy, trusted: [Certificate]) {
         self.document = document
         self.algorithms = algorithms
-        var seen = Set<Certificate>()
-        self.trusted = trusted.filter { seen.insert($0).inserted }
+        // Pairwise for the usual handful (a Set hashed every certificate's DER on every verification).
+        if trusted.count < 2 {
+            self.trusted = trusted
+        } else if trusted.count <= 16 {
+            var unique: [Certificate] = []
+            unique.reserveCapacity(trusted.count)
+            for certificate in trusted where !unique.contains(certificate) { unique.append(certificate) }
+            self.trusted = unique
+        } else {
+            var seen = Set<Certificate>()
+            self.trusted = trusted.filter { seen.insert($0).inserted }
+        }
     }
 
     private static let ds: StaticString = "http://www.w3.org/2000/09/xmldsig#"
 
     /// Verifies `signature`, a direct child of `element` whose ID is `id`. Returns the certificate that verified it.
     func verify(signature: NodePtr, of element: NodePtr, id: String) throws(SAMLError) -> Certificate {
-        try checkSignedInfo(signature, id: id, element: element)
+        let reference = try checkSignedInfo(signature, id: id, element: element)
         guard let attr = element.attributeNode("ID"), xmlAddID(nil, document.doc, id, attr) != nil else {
             throw SAMLError(.structureDuplicateID, "the signed element's ID could not be registered",
                             expected: "a unique ID \"\(id)\"", found: "an ID already in use")
@@ -36,13 +46,13 @@ struct NativeSignatureVerifier {
         let hint = keyInfoHint(signature)
         // The certificate KeyInfo names is tried first; the other trusted ones still follow, since KeyInfo is only a
         // hint (an IdP in mid-rollover may announce the wrong one).
-        let candidates = hint.matching.map { match in [match] + trusted.filter { $0 != match } } ?? trusted
+        let candidates = hint.matching.map { match in trusted.first == match ? trusted : [match] + trusted.filter { $0 != match } } ?? trusted
         guard !candidates.isEmpty else {
             throw SAMLError(.signatureNoTrustedCertificates, "no certificate is configured to verify signatures",
                             expected: "at least one trusted IdP certificate", found: "none")
         }
         for certificate in candidates {
-            switch try verifyOnce(signature, element: element, id: id, key: certificate.publicKey) {
+            switch try verifyOnce(signature, element: element, id: id, reference: reference, key: certificate.publicKey) {
             case .valid:
                 return certificate
             case .digestMismatch:
@@ -66,69 +76,106 @@ struct NativeSignatureVerifier {
 
     // MARK: - Before xmlsec: the shape of SignedInfo
 
-    private func checkSignedInfo(_ signature: NodePtr, id: String, element: NodePtr) throws(SAMLError) {
-        let children = signature.elementChildren
-        guard let signedInfo = children.first, signedInfo.isElement(Self.ds, "SignedInfo") else {
+    /// The allowlists of ``AlgorithmPolicy``, built once for the two policies that exist (the getters build a Set
+    /// per call).
+    private static let strictPolicy = AlgorithmPolicy.strict
+    private static let legacyPolicy = AlgorithmPolicy(allowSHA1: true)
+    private static let strictSignatureMethods = strictPolicy.signatureMethods
+    private static let legacySignatureMethods = legacyPolicy.signatureMethods
+    private static let strictDigestMethods = strictPolicy.digestMethods
+    private static let legacyDigestMethods = legacyPolicy.digestMethods
+
+    private var signatureMethods: Set<String> {
+        algorithms == Self.strictPolicy ? Self.strictSignatureMethods
+            : algorithms == Self.legacyPolicy ? Self.legacySignatureMethods : algorithms.signatureMethods
+    }
+
+    private var digestMethods: Set<String> {
+        algorithms == Self.strictPolicy ? Self.strictDigestMethods
+            : algorithms == Self.legacyPolicy ? Self.legacyDigestMethods : algorithms.digestMethods
+    }
+
+    /// Checks SignedInfo's shape and algorithms, comparing attribute values in place (no String per value on the
+    /// accepting path; the refusals build their messages). Returns the single Reference.
+    private func checkSignedInfo(_ signature: NodePtr, id: String, element: NodePtr) throws(SAMLError) -> NodePtr {
+        guard let signedInfo = signature.firstElementChild, signedInfo.isElement(Self.ds, "SignedInfo") else {
             throw SAMLError(.signatureMalformed, "the Signature does not start with SignedInfo", expected: "<SignedInfo>",
-                            found: children.first.map { "<\($0.qualifiedDescription)>" } ?? "nothing")
+                            found: signature.firstElementChild.map { "<\($0.qualifiedDescription)>" } ?? "nothing")
         }
-        if let method = signedInfo.child(Self.ds, "CanonicalizationMethod") { try Self.checkPrefixList(method) }
-        guard let c14n = signedInfo.child(Self.ds, "CanonicalizationMethod")?.attribute("Algorithm"),
-              AlgorithmPolicy.canonicalizationMethods.contains(c14n) else {
+        let c14nMethod = signedInfo.child(Self.ds, "CanonicalizationMethod")
+        if let c14nMethod { try Self.checkPrefixList(c14nMethod) }
+        guard let c14nMethod, c14nMethod.attribute("Algorithm", isOneOf: AlgorithmPolicy.canonicalizationMethods) else {
             throw SAMLError(.signatureAlgorithmNotAllowed, "CanonicalizationMethod is not allowed",
                             expected: "exclusive C14N or C14N 1.0 without comments",
-                            found: signedInfo.child(Self.ds, "CanonicalizationMethod")?.attribute("Algorithm") ?? "none")
+                            found: c14nMethod?.attribute("Algorithm") ?? "none")
         }
-        let method = signedInfo.child(Self.ds, "SignatureMethod")?.attribute("Algorithm") ?? "none"
-        guard algorithms.signatureMethods.contains(method) else {
+        let signatureMethod = signedInfo.child(Self.ds, "SignatureMethod")
+        guard let signatureMethod, signatureMethod.attribute("Algorithm", isOneOf: signatureMethods) else {
             throw SAMLError(.signatureAlgorithmNotAllowed, "SignatureMethod is not allowed",
                             expected: algorithms.allowSHA1 ? "rsa-sha256/384/512 or rsa-sha1" : "rsa-sha256, rsa-sha384 or rsa-sha512",
-                            found: method)
+                            found: signatureMethod?.attribute("Algorithm") ?? "none")
         }
-        let references = signedInfo.elementChildren.filter { $0.isElement(Self.ds, "Reference") }
-        guard references.count == 1, let reference = references.first else {
+        var references = 0
+        var first: NodePtr?
+        for child in signedInfo.elements where child.isElement(Self.ds, "Reference") {
+            references += 1
+            if first == nil { first = child }
+        }
+        guard references == 1, let reference = first else {
             throw SAMLError(.signatureReferenceCount, "SAML signatures carry exactly one Reference (SAML core 5.4.2)",
-                            expected: "1 Reference", found: "\(references.count)")
+                            expected: "1 Reference", found: "\(references)")
         }
-        let uri = reference.attribute("URI")
-        guard let uri, uri == "#" + id else {
+        var expectedURI = "#" + id
+        let uriMatches = expectedURI.withUTF8 { expected in
+            reference.withAttributeBytes("URI") { bytesEqual($0, expected) } ?? false
+        }
+        guard uriMatches else {
+            let uri = reference.attribute("URI")
             throw SAMLError(.signatureReferenceURI, "the Reference must point at the element that carries the Signature",
                             expected: "URI=\"#\(id)\" (<\(element.qualifiedDescription)>)",
                             found: uri.map { $0.isEmpty ? "URI=\"\" (the whole document)" : "URI=\"\($0)\"" } ?? "no URI")
         }
-        var algorithmsSeen: [String] = []
+        var transformCount = 0
+        var firstIsEnveloped = false
+        var secondIsC14N = false
         if let transforms = reference.child(Self.ds, "Transforms") {
-            for transform in transforms.elementChildren {
+            for transform in transforms.elements {
                 guard transform.isElement(Self.ds, "Transform") else {
                     throw SAMLError(.signatureMalformed, "unexpected element in Transforms", expected: "<Transform>",
                                     found: "<\(transform.qualifiedDescription)>")
                 }
-                let algorithm = transform.attribute("Algorithm") ?? ""
+                let isExclusiveC14N = transform.attribute("Algorithm", equals: TransformURI.exclusiveC14N)
                 // Only exclusive C14N may carry a child (InclusiveNamespaces); an XPath or XSLT body is refused.
-                for child in transform.elementChildren
-                where !(algorithm == TransformURI.exclusiveC14N
-                        && child.isElement("http://www.w3.org/2001/10/xml-exc-c14n#", "InclusiveNamespaces")) {
+                for child in transform.elements
+                where !(isExclusiveC14N && child.isElement("http://www.w3.org/2001/10/xml-exc-c14n#", "InclusiveNamespaces")) {
                     throw SAMLError(.signatureTransformNotAllowed, "unexpected content in a Transform",
                                     expected: "none (or InclusiveNamespaces for exclusive C14N)",
                                     found: "<\(child.qualifiedDescription)>")
                 }
                 try Self.checkPrefixList(transform)
-                algorithmsSeen.append(algorithm)
+                if transformCount == 0 {
+                    firstIsEnveloped = transform.attribute("Algorithm", equals: TransformURI.enveloped)
+                } else if transformCount == 1 {
+                    secondIsC14N = transform.attribute("Algorithm", isOneOf: AlgorithmPolicy.canonicalizationMethods)
+                }
+                transformCount += 1
             }
         }
-        let allowed = algorithmsSeen == [TransformURI.enveloped]
-            || (algorithmsSeen.count == 2 && algorithmsSeen[0] == TransformURI.enveloped
-                && AlgorithmPolicy.canonicalizationMethods.contains(algorithmsSeen[1]))
+        // enveloped-signature, optionally followed by one allowed canonicalisation.
+        let allowed = firstIsEnveloped && (transformCount == 1 || (transformCount == 2 && secondIsC14N))
         guard allowed else {
+            let seen = reference.child(Self.ds, "Transforms").map { $0.elements.map { $0.attribute("Algorithm") ?? "" } } ?? []
             throw SAMLError(.signatureTransformNotAllowed, "the Reference's transforms are not allowed (SAML core 5.4.4)",
                             expected: "enveloped-signature, then optionally exclusive C14N",
-                            found: algorithmsSeen.isEmpty ? "no transforms" : algorithmsSeen.joined(separator: ", "))
+                            found: seen.isEmpty ? "no transforms" : seen.joined(separator: ", "))
         }
-        let digest = reference.child(Self.ds, "DigestMethod")?.attribute("Algorithm") ?? "none"
-        guard algorithms.digestMethods.contains(digest) else {
+        let digestMethod = reference.child(Self.ds, "DigestMethod")
+        guard let digestMethod, digestMethod.attribute("Algorithm", isOneOf: digestMethods) else {
             throw SAMLError(.signatureAlgorithmNotAllowed, "DigestMethod is not allowed",
-                            expected: algorithms.allowSHA1 ? "sha256/384/512 or sha1" : "sha256, sha384 or sha512", found: digest)
+                            expected: algorithms.allowSHA1 ? "sha256/384/512 or sha1" : "sha256, sha384 or sha512",
+                            found: digestMethod?.attribute("Algorithm") ?? "none")
         }
+        return reference
     }
 
     /// An InclusiveNamespaces PrefixList names prefixes declared in the signed content (SAML uses none, or a few):
@@ -185,12 +232,30 @@ struct NativeSignatureVerifier {
 
     private enum Outcome { case valid, digestMismatch, signatureMismatch }
 
-    private func verifyOnce(_ signature: NodePtr, element: NodePtr, id: String, key: NativeKey) throws(SAMLError) -> Outcome {
+    /// The digest of no bytes for each digest method: a verified Reference whose DigestValue is one of these had an
+    /// empty canonical form.
+    private static let emptyInputDigests: [(method: String, digest: [UInt8])] =
+        SignatureAlgorithm.allCases.map { ($0.digestMethod, NativeX509.digest([], algorithm: $0)) }
+
+    /// Whether the verified `reference`'s DigestValue is the digest of empty input; `nil` when it cannot be read
+    /// here (then the caller verifies again with the pre-digest buffer stored).
+    private static func digestsEmptyInput(_ reference: NodePtr) -> Bool? {
+        guard let method = reference.child(ds, "DigestMethod"),
+              let empty = emptyInputDigests.first(where: { method.attribute("Algorithm", equals: $0.method) })?.digest,
+              let value = reference.child(ds, "DigestValue"), let decoded = Base64.decode(value.textBytes) else { return nil }
+        return decoded == empty
+    }
+
+    /// - Parameter storeReferences: keep the Reference's canonical form in memory to measure it (xmlsec then copies
+    ///   and wipes a buffer of the whole signed element); by default the empty-output check reads the verified
+    ///   DigestValue instead.
+    private func verifyOnce(_ signature: NodePtr, element: NodePtr, id: String, reference referenceNode: NodePtr, key: NativeKey,
+                            storeReferences: Bool = false) throws(SAMLError) -> Outcome {
         guard let ctx = xmlSecDSigCtxCreate(nil) else { throw SAMLError(.libraryUnavailable, "out of memory") }
         defer { xmlSecDSigCtxDestroy(ctx) }
-        // Store what was canonicalised, to refuse empty C14N output (attacks.md §5, void canonicalisation).
-        ctx.pointee.flags = UInt32(XMLSEC_DSIG_FLAGS_IGNORE_MANIFESTS) | UInt32(XMLSEC_DSIG_FLAGS_STORE_SIGNEDINFO_REFERENCES)
-            | UInt32(XMLSEC_DSIG_FLAGS_STORE_SIGNATURE)
+        // Store SignedInfo's canonical form, to refuse empty C14N output (attacks.md §5, void canonicalisation).
+        ctx.pointee.flags = UInt32(XMLSEC_DSIG_FLAGS_IGNORE_MANIFESTS) | UInt32(XMLSEC_DSIG_FLAGS_STORE_SIGNATURE)
+            | (storeReferences ? UInt32(XMLSEC_DSIG_FLAGS_STORE_SIGNEDINFO_REFERENCES) : 0)
         ctx.pointee.enabledReferenceUris = xmlSecTransformUriType(xmlSecTransformUriTypeSameDocument)
         try enable(ctx)
         // With signKey set, xmlsec ignores KeyInfo; the key-data list is still narrowed to KeyName, which can
@@ -228,12 +293,23 @@ struct NativeSignatureVerifier {
                             expected: "<\(element.qualifiedDescription) ID=\"\(id)\"> carrying the Signature",
                             found: "another element")
         }
-        let digested = xmlSecDSigReferenceCtxGetPreDigestBuffer(reference).map { xmlSecBufferGetSize($0) } ?? 0
         let signed = xmlSecDSigCtxGetPreSignBuffer(ctx).map { xmlSecBufferGetSize($0) } ?? 0
+        var digested = 0
+        if storeReferences {
+            digested = xmlSecDSigReferenceCtxGetPreDigestBuffer(reference).map { Int(xmlSecBufferGetSize($0)) } ?? 0
+        } else {
+            // Status Succeeded means the digest of the Reference's canonical form equals DigestValue, so that form was
+            // empty exactly when DigestValue is the digest of no bytes.
+            switch Self.digestsEmptyInput(referenceNode) {
+            case false?: digested = 1
+            case true?: digested = 0
+            case nil: return try verifyOnce(signature, element: element, id: id, reference: referenceNode, key: key, storeReferences: true)
+            }
+        }
         guard digested > 0, signed > 0 else {
             throw SAMLError(.signatureCanonicalization, "canonicalisation produced no output",
                             expected: "the canonical form of the signed element and of SignedInfo",
-                            found: "\(digested) and \(signed) bytes")
+                            found: digested > 0 ? "\(signed) bytes for SignedInfo" : "none for the Reference")
         }
         return .valid
     }

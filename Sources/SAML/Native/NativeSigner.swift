@@ -16,9 +16,11 @@ enum NativeSigner {
 
     /// Signs, in order, the `<Signature>` template that is a direct child of each element named by ID, and returns
     /// each one's DigestValue and SignatureValue.
-    static func signatureValues(_ xml: [UInt8], elementIDs: [String], key: NativeKey) throws(SAMLError)
+    /// `ownOutput`: `xml` is this library's own serialisation (Signer), so the lexical pre-scan, whose limits would all
+    /// be unlimited here, is skipped.
+    static func signatureValues(_ xml: [UInt8], elementIDs: [String], key: NativeKey, ownOutput: Bool = false) throws(SAMLError)
         -> [String: (digestValue: String, signatureValue: String)] {
-        let (_, _, values) = try signDocument(xml, elementIDs: elementIDs, key: key)
+        let (_, _, values) = try signDocument(xml, elementIDs: elementIDs, key: key, prescan: !ownOutput)
         return values
     }
 
@@ -90,9 +92,9 @@ enum NativeSigner {
         }, template: template, key: key)
     }
 
-    private static func signDocument(_ xml: [UInt8], elementIDs: [String], key: NativeKey) throws(SAMLError)
+    private static func signDocument(_ xml: [UInt8], elementIDs: [String], key: NativeKey, prescan: Bool = true) throws(SAMLError)
         -> (NativeDocument, NodePtr, [String: (digestValue: String, signatureValue: String)]) {
-        let document = try NativeDocument.parse(xml, limits: ParseLimits.ownOutput)
+        let document = try NativeDocument.parse(xml, limits: ParseLimits.ownOutput, prescan: prescan)
         guard let root = document.root else { throw SAMLError(.signingInvalidInput, "the document has no root") }
         return (document, root, try fill(document, root: root, elementIDs: elementIDs, key: key))
     }

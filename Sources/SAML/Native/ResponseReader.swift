@@ -22,13 +22,23 @@ enum ResponseReader {
     }
 
     static func response(_ root: NodePtr, status: Status, assertion: Assertion?) throws(SAMLError) -> Response {
-        Response(id: try requiredID(root), issueInstant: try requiredInstant(root, "IssueInstant"),
+        try response(root, id: try requiredID(root), status: status, assertion: assertion)
+    }
+
+    /// As ``response(_:status:assertion:)`` with the root's ID already read by ``requiredID(_:)``.
+    static func response(_ root: NodePtr, id: String, status: Status, assertion: Assertion?) throws(SAMLError) -> Response {
+        Response(id: id, issueInstant: try requiredInstant(root, "IssueInstant"),
                  destination: root.attribute("Destination"), inResponseTo: root.attribute("InResponseTo"),
                  issuer: try root.child(saml, "Issuer").map(issuer), status: status, assertion: assertion,
                  version: root.attribute("Version") ?? "")
     }
 
     static func requiredID(_ node: NodePtr) throws(SAMLError) -> String {
+        // The usual case, checked in place before the String is made.
+        if let text = node.attributeNode("ID").flatMap({ UnsafeMutableRawPointer($0).assumingMemoryBound(to: xmlNode.self).inPlaceText }),
+           isSafeID(UnsafeBufferPointer(start: text, count: strlen(text))) {
+            return String(cString: text)
+        }
         guard let id = node.attribute("ID"), !id.isEmpty else {
             throw SAMLError(.structureMissingID, "<\(node.qualifiedDescription)> has no ID", expected: "an ID attribute",
                             found: "none")
@@ -41,19 +51,23 @@ enum ResponseReader {
     }
 
     static func assertion(_ node: NodePtr) throws(SAMLError) -> Assertion {
-        let id = try requiredID(node)
-        let children = node.elementChildren
-        guard let first = children.first, first.isElement(saml, "Issuer") else {
+        try assertion(node, id: try requiredID(node))
+    }
+
+    /// As ``assertion(_:)`` with the Assertion's ID already read by ``requiredID(_:)``.
+    static func assertion(_ node: NodePtr, id: String) throws(SAMLError) -> Assertion {
+        var children = node.elements
+        guard let first = children.next(), first.isElement(saml, "Issuer") else {
             throw SAMLError(.issuerMissing, "the Assertion has no Issuer (SAML core 2.3.3)",
                             expected: "<Issuer> as the Assertion's first child",
-                            found: children.first.map { "<\($0.qualifiedDescription)>" } ?? "an empty Assertion")
+                            found: node.firstElementChild.map { "<\($0.qualifiedDescription)>" } ?? "an empty Assertion")
         }
         var subject: Subject?
         var conditions: Conditions?
         var attributes: [Attribute] = []
         var sawAttributeStatement = false
         var authn: AuthnStatement?
-        for child in children.dropFirst() {
+        for child in children {
             if child.isElement(ds, "Signature") { continue }
             if child.isElement(saml, "Subject") {
                 guard subject == nil else { throw duplicate("Subject") }
@@ -66,7 +80,8 @@ enum ResponseReader {
                 throw SAMLError(.structureAdvice, "Advice is not accepted", expected: "no <Advice>", found: "<Advice>")
             } else if child.isElement(saml, "AttributeStatement") {
                 sawAttributeStatement = true
-                for element in try childElements(of: child, named: "Attribute") { attributes.append(try readAttribute(element)) }
+                try checkChildren(of: child, named: "Attribute")
+                for element in child.elements { attributes.append(try readAttribute(element)) }
             } else if child.isElement(saml, "AuthnStatement") {
                 guard authn == nil else { throw duplicate("AuthnStatement") }
                 authn = try readAuthn(child)
@@ -76,10 +91,21 @@ enum ResponseReader {
                                 found: "<\(child.qualifiedDescription)>")
             }
         }
-        var names = Set<String>()
-        for attribute in attributes where !names.insert(attribute.name).inserted {
-            throw SAMLError(.attributeDuplicateName, "an attribute appears twice; multiple values belong in one Attribute",
-                            expected: "one <Attribute Name=\"\(attribute.name)\">", found: "two")
+        // Pairwise for the usual handful of attributes, hashed beyond.
+        if attributes.count <= 16 {
+            for i in attributes.indices {
+                for j in attributes.indices where j > i && attributes[j].name.utf8.count == attributes[i].name.utf8.count
+                    && attributes[j].name == attributes[i].name {
+                    throw SAMLError(.attributeDuplicateName, "an attribute appears twice; multiple values belong in one Attribute",
+                                    expected: "one <Attribute Name=\"\(attributes[i].name)\">", found: "two")
+                }
+            }
+        } else {
+            var names = Set<String>()
+            for attribute in attributes where !names.insert(attribute.name).inserted {
+                throw SAMLError(.attributeDuplicateName, "an attribute appears twice; multiple values belong in one Attribute",
+                                expected: "one <Attribute Name=\"\(attribute.name)\">", found: "two")
+            }
         }
         return Assertion(id: id, issueInstant: try requiredInstant(node, "IssueInstant"), issuer: try issuer(first),
                          subject: subject, conditions: conditions,
@@ -96,14 +122,12 @@ enum ResponseReader {
         Issuer(try simpleText(node), format: node.attribute("Format"))
     }
 
-    /// The element children of `node`, all of which must be `saml:<name>`.
-    private static func childElements(of node: NodePtr, named name: StaticString) throws(SAMLError) -> [NodePtr] {
-        let children = node.elementChildren
-        for child in children where !child.isElement(saml, name) {
+    /// Refuses any element child of `node` that is not `saml:<name>`.
+    private static func checkChildren(of node: NodePtr, named name: StaticString) throws(SAMLError) {
+        for child in node.elements where !child.isElement(saml, name) {
             throw SAMLError(.structureUnexpectedContent, "unsupported element in \(node.localName)", expected: "<\(name)>",
                             found: "<\(child.qualifiedDescription)>")
         }
-        return children
     }
 
     /// Full text content of an element that must not contain elements.
@@ -118,7 +142,7 @@ enum ResponseReader {
     private static func readSubject(_ node: NodePtr) throws(SAMLError) -> Subject {
         var nameID: NameID?
         var confirmations: [SubjectConfirmation] = []
-        for child in node.elementChildren {
+        for child in node.elements {
             if child.isElement(saml, "NameID") {
                 guard nameID == nil else {
                     throw SAMLError(.structureDuplicateElement, "the Subject has more than one NameID",
@@ -147,10 +171,11 @@ enum ResponseReader {
     private static func readConditions(_ node: NodePtr) throws(SAMLError) -> Conditions {
         var c = Conditions(notBefore: try optionalInstant(node, "NotBefore"),
                            notOnOrAfter: try optionalInstant(node, "NotOnOrAfter"))
-        for child in node.elementChildren {
+        for child in node.elements {
             if child.isElement(saml, "AudienceRestriction") {
                 var audiences: [String] = []
-                for audience in try childElements(of: child, named: "Audience") { audiences.append(try simpleText(audience)) }
+                try checkChildren(of: child, named: "Audience")
+                for audience in child.elements { audiences.append(try simpleText(audience)) }
                 c.audienceRestrictions.append(audiences)
             } else if child.isElement(saml, "OneTimeUse") {
                 // SAML core 2.5.1.5: at most one, and empty. Whether it is enforced (a replay cache is configured) is
@@ -178,7 +203,8 @@ enum ResponseReader {
             throw SAMLError(.structureMissingElement, "an Attribute has no Name", expected: "Name=\"…\"", found: "none")
         }
         var values: [String] = []
-        for value in try childElements(of: node, named: "AttributeValue") { values.append(try simpleText(value)) }
+        try checkChildren(of: node, named: "AttributeValue")
+        for value in node.elements { values.append(try simpleText(value)) }
         return Attribute(name: name, values: values, nameFormat: node.attribute("NameFormat"),
                          friendlyName: node.attribute("FriendlyName"))
     }
@@ -200,7 +226,10 @@ enum ResponseReader {
     }
 
     static func optionalInstant(_ node: NodePtr, _ name: StaticString) throws(SAMLError) -> Date? {
-        guard let text = node.attribute(name) else { return nil }
+        // Parsed in place; the String is made only for the refusal.
+        guard let parsed = node.withAttributeBytes(name, { SAMLInstant.parse(utf8: $0) }) else { return nil }
+        if let parsed { return parsed }
+        let text = node.attribute(name) ?? ""
         guard let date = SAMLInstant.parse(text) else {
             throw SAMLError(.structureInvalidValue, "\(name) on <\(node.qualifiedDescription)> is not an xs:dateTime",
                             expected: "YYYY-MM-DDThh:mm:ss[.sss]Z", found: "\"\(text)\"")

@@ -74,7 +74,9 @@ public struct Signer: Sendable {
     /// signature) does not depend on that order, so the values are valid in our bytes as they are.
     static func sign(_ unsigned: [UInt8], slots: [SignatureSlot], key: SigningKey) throws(SAMLError) -> [UInt8] {
         // Inner (later in the document) first: the Response signature must cover the finished assertion signature.
-        let values = try NativeSigner.signatureValues(unsigned, elementIDs: slots.reversed().map(\.elementID), key: key.native)
+        // `unsigned` is always our own serialisation (EntraSerializer, the protocol writers, EncryptedAssertionWriter).
+        let values = try NativeSigner.signatureValues(unsigned, elementIDs: slots.reversed().map(\.elementID), key: key.native,
+                                                      ownOutput: true)
         var output = unsigned
         output.reserveCapacity(unsigned.count + slots.count * 400)
         for slot in slots.reversed() {

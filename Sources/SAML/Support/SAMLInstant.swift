@@ -49,7 +49,12 @@ public enum SAMLInstant {
     /// Parses `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`; `nil` for anything else. A missing zone is read as UTC,
     /// as SAML core 1.3.3 requires UTC and several IdPs omit the `Z`.
     public static func parse(_ text: String) -> Date? {
-        var utf8 = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    /// ``parse(_:)`` over UTF-8 bytes in place (verification reads them straight from the parsed tree).
+    static func parse(utf8: UnsafeBufferPointer<UInt8>) -> Date? {
         guard utf8.count >= 19 else { return nil }
         func num(_ from: Int, _ count: Int) -> Int? {
             var value = 0
@@ -90,7 +95,6 @@ public enum SAMLInstant {
                 return nil
             }
         }
-        utf8.removeAll()
         let days = daysFromCivil(y, mo, d)
         let seconds = Double(days) * 86_400 + Double(h * 3600 + mi * 60 + s - offset)
         // Round to the millisecond so a parsed instant formats back to the same text.
