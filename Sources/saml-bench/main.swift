@@ -4,6 +4,7 @@
 //   taskset -c 0 swift run -c release saml-bench [--seconds N] [--no-peers]
 // `--threads N` adds the aggregate verify rate of N threads sharing one Verifier (run it without taskset).
 import Foundation
+import Synchronization
 import SAML
 
 let arguments = CommandLine.arguments
@@ -49,6 +50,30 @@ final class Counters: @unchecked Sendable {
     deinit { slots.deallocate() }
     func add(_ thread: Int, _ n: Int) { slots[thread * Self.stride] += n }
     var total: Int { (0..<count).reduce(0) { $0 + slots[$1 * Self.stride] } }
+}
+
+/// The sum of the rates `body` returns when run on `threads` threads at once, best of 3 (for the floor, whose loop is
+/// its own).
+func concurrentRates(_ label: String, threads: Int, _ body: @escaping @Sendable () throws -> Double) throws -> Double {
+    var best = 0.0
+    for _ in 0..<3 {
+        let rates = Mutex([Double]())
+        let done = DispatchGroup()
+        for _ in 0..<threads {
+            done.enter()
+            let thread = Thread {
+                let value = (try? body()) ?? 0
+                rates.withLock { $0.append(value) }
+                done.leave()
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        done.wait()
+        best = max(best, rates.withLock { $0.reduce(0, +) })
+    }
+    print(label.padding(toLength: 48, withPad: " ", startingAt: 0) + String(format: "%10.0f /s", best))
+    return best
 }
 
 /// Operations per second of `body` run on `threads` threads at once (each its own loop, all sharing whatever `body`
@@ -222,7 +247,7 @@ do {
         exit(0)
     }
     if arguments.contains("--profile-verify") {
-        for _ in 0..<2000 { _ = try verifier.verify(smallXML) }
+        for _ in 0..<(Int(ProcessInfo.processInfo.environment["PROFILE_N"] ?? "2000") ?? 2000) { _ = try verifier.verify(smallXML) }
         exit(0)
     }
     if arguments.contains("--profile-floor") {
@@ -243,6 +268,11 @@ do {
     if let verifyThreaded {
         print(String(format: "%d threads / 1 thread: %.2fx", threads, verifyThreaded / verifySmall))
     }
+    // The same for the floor: how far the C libraries themselves scale on this machine.
+    let floorThreaded = threads > 1
+        ? try concurrentRates("libxml2 parse + libxmlsec1, \(threads) threads", threads: threads) {
+            try NativeBaseline.verifyRate(smallXML, certificate: certificate, mode: .parseAndXMLSec, seconds: seconds / 5)
+        } : nil
     // The yardstick: libxmlsec1 alone on a pre-parsed copy of (a), no checks, no parse, no model.
     var yardsticks: [NativeBaseline.Mode: Double] = [:]
     for _ in 0..<5 {
@@ -277,6 +307,11 @@ do {
     if let verifyThreaded {
         json["verify_\(threads)_threads_per_s"] = verifyThreaded.rounded()
         json["ratio_verify_\(threads)_threads"] = (verifyThreaded / verifySmall * 100).rounded() / 100
+    }
+    if let floorThreaded, parseAndXMLSec > 0 {
+        print(String(format: "floor: %d threads / 1 thread: %.2fx", threads, floorThreaded / parseAndXMLSec))
+        json["parse_and_xmlsec_verify_\(threads)_threads_per_s"] = floorThreaded.rounded()
+        json["ratio_parse_and_xmlsec_verify_\(threads)_threads"] = (floorThreaded / parseAndXMLSec * 100).rounded() / 100
     }
     if withPeers {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("saml-bench-response.xml")

@@ -212,7 +212,7 @@ struct DiagnosticsTests {
             edited[offset] = UInt8(value)
             var record: [VerificationCheck] = []
             var thrown: SAMLError?
-            do throws(SAMLError) { _ = try verifier.verify(edited, diagnostics: { record.append($0) }) } catch { thrown = error }
+            do throws(SAMLError) { _ = try await verifier.verify(edited, diagnostics: { record.append($0) }) } catch { thrown = error }
             Self.checkRecord(record, plan: plan, thrown: thrown)
         }
     }

@@ -126,7 +126,7 @@ struct VerifierTests {
         let verifier = Fixtures.verifier(replay: cache)
         let xml = signed
         let accepted = await withTaskGroup(of: Bool.self) { group in
-            for _ in 0..<32 { group.addTask { (try? verifier.verify(xml)) != nil } }
+            for _ in 0..<32 { group.addTask { (try? await verifier.verify(xml)) != nil } }
             return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
         #expect(accepted == 1)
@@ -195,12 +195,12 @@ struct ConcurrencyTests {
                         let seed = (task + round) % 8
                         do {
                             let xml = try signer.sign(Fixtures.response(seed: UInt64(seed)), mode: .both)
-                            let verified = try verifier.verify(xml)
+                            let verified = try await verifier.verify(xml)
                             if xml != expected[seed] || verified.signedElements != [.assertion, .response] {
                                 failures.value.withLock { $0 += 1 }
                             }
                             // Rejections on other threads must not leak errors into this one.
-                            _ = try? verifier.verify(xml.replacingOccurrences(of: "test-awsadmin@", with: "evil@"))
+                            _ = try? await verifier.verify(xml.replacingOccurrences(of: "test-awsadmin@", with: "evil@"))
                         } catch {
                             failures.value.withLock { $0 += 1 }
                         }

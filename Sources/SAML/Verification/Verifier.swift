@@ -70,6 +70,7 @@ public struct Verifier: Sendable {
     /// IdP-initiated sign-in). A replay cache, if configured, must be a ``SynchronousReplayCache`` (the in-memory
     /// one); others are used through the `async` overload, and refuse here with
     /// ``SAMLError/Code/replayCacheAsynchronous``.
+    @available(*, noasync, message: "in async code, use the async verify: it works with every ReplayCache")
     public func verify(_ xml: [UInt8], inResponseTo requestID: String? = nil,
                        diagnostics: ((VerificationCheck) -> Void)? = nil) throws(SAMLError) -> VerifiedResponse {
         var steps = Steps(self, diagnostics)
@@ -110,6 +111,7 @@ public struct Verifier: Sendable {
     }
 
     /// Verifies a Response given as an XML string.
+    @available(*, noasync, message: "in async code, use the async verify: it works with every ReplayCache")
     public func verify(_ xml: String, inResponseTo requestID: String? = nil,
                        diagnostics: ((VerificationCheck) -> Void)? = nil) throws(SAMLError) -> VerifiedResponse {
         try verify(Array(xml.utf8), inResponseTo: requestID, diagnostics: diagnostics)
@@ -122,6 +124,7 @@ public struct Verifier: Sendable {
     }
 
     /// Verifies the base64 `SAMLResponse` form field of the HTTP-POST binding (line breaks allowed, nothing else).
+    @available(*, noasync, message: "in async code, use the async verify: it works with every ReplayCache")
     public func verify(base64: String, inResponseTo requestID: String? = nil,
                        diagnostics: ((VerificationCheck) -> Void)? = nil) throws(SAMLError) -> VerifiedResponse {
         let bytes: [UInt8]

@@ -19,7 +19,7 @@ public struct AudiencePolicy: VerificationPolicy {
 
     public func check(_ context: VerificationContext) throws(SAMLError) {
         let restrictions = context.assertion.conditions?.audienceRestrictions ?? []
-        let expected = AcceptanceRule.expected(audiences, rule)
+        var expected: String { AcceptanceRule.expected(audiences, rule) }  // only for messages
         guard !restrictions.isEmpty else {
             throw SAMLError(.audienceMissing, "the assertion names no audience", expected: "an AudienceRestriction with \(expected)",
                             found: "none")

@@ -17,7 +17,7 @@ public struct DestinationPolicy: VerificationPolicy {
     public var summary: String { "The Response's Destination, if any, is this service provider's ACS URL" }
 
     public func check(_ context: VerificationContext) throws(SAMLError) {
-        let expected = AcceptanceRule.expected(destinations, rule)
+        var expected: String { AcceptanceRule.expected(destinations, rule) }  // only for messages
         guard let destination = context.response.destination else {
             if requiredWhenResponseSigned && context.signedElements.contains(.response) {
                 throw SAMLError(.destinationMissing, "a signed Response must name its Destination", expected: expected,

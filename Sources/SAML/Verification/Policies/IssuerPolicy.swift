@@ -13,14 +13,14 @@ public struct IssuerPolicy: VerificationPolicy {
     public var summary: String { "The Issuer is the identity provider's entity ID" }
 
     public func check(_ context: VerificationContext) throws(SAMLError) {
-        let expected = entityIDs.sorted().joined(separator: " or ")
-        try check(context.assertion.issuer, element: "Assertion", expected: expected)
-        if let issuer = context.response.issuer { try check(issuer, element: "Response", expected: expected) }
+        try check(context.assertion.issuer, element: "Assertion")
+        if let issuer = context.response.issuer { try check(issuer, element: "Response") }
     }
 
-    private func check(_ issuer: Issuer, element: String, expected: String) throws(SAMLError) {
+    private func check(_ issuer: Issuer, element: String) throws(SAMLError) {
         guard entityIDs.contains(issuer.value) else {
-            throw SAMLError(.issuerMismatch, "the \(element) was issued by another entity", expected: expected,
+            throw SAMLError(.issuerMismatch, "the \(element) was issued by another entity",
+                            expected: entityIDs.sorted().joined(separator: " or "),
                             found: "\"\(issuer.value)\"")
         }
         if let format = issuer.format, format != Self.entityFormat {

@@ -43,7 +43,7 @@ public struct RecipientPolicy: VerificationPolicy {
         var firstError: SAMLError?
         for bearer in bearers {
             let data = bearer.data
-            let expected = AcceptanceRule.expected(recipients, rule)
+            var expected: String { AcceptanceRule.expected(recipients, rule) }  // only for messages
             if let recipient = data?.recipient, recipients.contains(recipient) || rule?.accepts(recipient) == true {
                 if requireConfirmationExpiry && data?.notOnOrAfter == nil {
                     firstError = firstError ?? SAMLError(.timeMissingExpiry, "the bearer confirmation never expires",

@@ -19,7 +19,7 @@ public struct TimeWindowPolicy: VerificationPolicy {
 
     public func check(_ context: VerificationContext) throws(SAMLError) {
         let now = context.now
-        let nowText = SAMLInstant.format(now)
+        var nowText: String { SAMLInstant.format(now) }  // only for messages: formatting costs on every accepted response
         let conditions = context.assertion.conditions
         if let notBefore = conditions?.notBefore, now.addingTimeInterval(skew) < notBefore {
             throw SAMLError(.timeNotYetValid, "the assertion is not valid yet",
