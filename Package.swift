@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "AWSFederation", targets: ["AWSFederation"]),
         .library(name: "SAMLAttacks", targets: ["SAMLAttacks"]),
         .library(name: "LocalFederation", targets: ["LocalFederation"]),
+        .library(name: "SAMLPostgres", targets: ["SAMLPostgres"]),
         .executable(name: "saml-bench", targets: ["saml-bench"]),
         .executable(name: "mock-aws", targets: ["mock-aws"]),
         .executable(name: "mock-entra", targets: ["mock-entra"]),
@@ -28,6 +29,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // Tests only: property-based tests (generated URLs, mutated responses) with shrinking.
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        // SAMLPostgres only: a replay cache shared by a fleet of service providers through PostgreSQL (PostgresClient,
+        // pooled). SAML itself keeps no server dependency.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // libxml2 + libxmlsec1 + OpenSSL as pkg-config reports them (include paths and libraries).
@@ -95,6 +99,10 @@ let package = Package(
         .executableTarget(name: "saml-fuzz", dependencies: ["SAML"]),
         // Sign/verify throughput, with peers measured in the same run.
         .executableTarget(name: "saml-bench", dependencies: ["SAML", "AWSFederation", "SAMLAttacks"], exclude: ["peers.py"]),
+        // A ReplayCache in PostgreSQL, shared by several service-provider instances (one atomic INSERT per assertion).
+        .target(name: "SAMLPostgres", dependencies: [
+            "SAML", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+        ]),
         // Example (a): sign and verify an AWS assertion.
         .executableTarget(name: "sign-and-verify-aws", dependencies: ["SAML"], path: "Examples/SignAndVerifyAWS"),
         // Example (b): judge a captured response against Entra metadata as AWS would.
