@@ -103,6 +103,9 @@ let package = Package(
         .target(name: "SAMLPostgres", dependencies: [
             "SAML", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
         ]),
+        // One service-provider instance of a fleet: verifies a response with the PostgreSQL replay cache (the tests
+        // run two of them as separate processes on one database).
+        .executableTarget(name: "replay-fleet-member", dependencies: ["SAML", "SAMLPostgres"], path: "Examples/ReplayFleet"),
         // Example (a): sign and verify an AWS assertion.
         .executableTarget(name: "sign-and-verify-aws", dependencies: ["SAML"], path: "Examples/SignAndVerifyAWS"),
         // Example (b): judge a captured response against Entra metadata as AWS would.
@@ -112,6 +115,8 @@ let package = Package(
         .testTarget(name: "SAMLTests", dependencies: [
             "SAML", "SAMLTestVectors", "SAMLAttacks", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
+        // Against a real PostgreSQL server that Tests/run.sh starts (skipped, and shown so, without one).
+        .testTarget(name: "SAMLPostgresTests", dependencies: ["SAML", "SAMLPostgres"]),
         .testTarget(name: "AWSFederationTests", dependencies: [
             "AWSFederation", "SAML", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command (README): installs what is missing, builds, runs every test, checks that TestVectors/ is what its
-# generator makes, runs the examples, the demo and the browser walk-through, and runs the leak check.
+# generator makes, runs the examples, the demo and the browser walk-through, and runs the leak check. A throwaway
+# PostgreSQL server (Tests/postgres.sh) runs during the tests, for the shared replay cache (SAMLPostgresTests).
 # (Example (c), both servers inside a Swift test, is a test target: `swift test` runs it.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,8 @@ Tests/install-dependencies.sh --tests
 
 echo "== build"
 swift build --build-tests
+echo "== PostgreSQL for SAMLPostgresTests (a temporary server on 127.0.0.1, stopped and removed on exit)"
+source Tests/postgres.sh
 echo "== swift test"
 swift test --skip-build
 echo "== TestVectors/ is what the generator makes"
