@@ -104,9 +104,16 @@ public final class PostgresReplayCache: ReplayCache {
     /// by a transaction-scoped advisory lock). Safe to call from every instance at start-up; the first insert calls it
     /// when it has not been called.
     public func createSchema() async throws(SAMLError) {
+        let schema = schemaStatements()
+        try await bounded("creating the table \(tableName)") { client in try await schema(client) }
+        state.withLock { $0.schemaReady = true }
+    }
+
+    /// The statements of ``createSchema()``, for running inside one bounded call.
+    private func schemaStatements() -> @Sendable (PostgresClient) async throws -> Void {
         let table = quotedTable, index = indexName, name = tableName
         let logger = logger
-        try await bounded("creating the table \(name)") { client in
+        return { client in
             try await client.withTransaction(logger: logger) { connection in
                 try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(name)))", logger: logger)
                 try await connection.query(PostgresQuery(unsafeSQL:
@@ -115,13 +122,15 @@ public final class PostgresReplayCache: ReplayCache {
                     "CREATE INDEX IF NOT EXISTS \(index) ON \(table) (expires_at)"), logger: logger)
             }
         }
-        state.withLock { $0.schemaReady = true }
     }
 
     /// Records `id` until `expiry`; `false` when it is recorded and unexpired at `now` (a replay). One statement,
     /// atomic across every process using the table.
+    ///
+    /// The first call creates the table when ``createSchema()`` was not called, within the same ``timeout``. Every
+    /// ``purgeInterval``-th call then also deletes expired rows (bounded by its own ``timeout``; its failure only logs).
     public func insert(_ id: String, until expiry: Date, now: Date) async throws(SAMLError) -> Bool {
-        if !state.withLock({ $0.schemaReady }) { try await createSchema() }
+        let schema: (@Sendable (PostgresClient) async throws -> Void)? = state.withLock { $0.schemaReady } ? nil : schemaStatements()
         let sql = "INSERT INTO \(quotedTable) AS cache (id, expires_at) VALUES ($1, $2) "
             + "ON CONFLICT (id) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE cache.expires_at <= $3 RETURNING id"
         var bindings = PostgresBindings(capacity: 3)
@@ -131,10 +140,12 @@ public final class PostgresReplayCache: ReplayCache {
         let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
         let logger = logger
         let inserted = try await bounded("recording the assertion ID") { client in
+            try await schema?(client)
             var rows = 0
             for try await _ in try await client.query(query, logger: logger) { rows += 1 }
             return rows == 1
         }
+        if schema != nil { state.withLock { $0.schemaReady = true } }
         let purge = state.withLock { state -> Bool in
             state.inserts &+= 1
             return purgeInterval > 0 && state.inserts % purgeInterval == 0
