@@ -198,11 +198,12 @@ public final class PostgresReplayCache: ReplayCache {
                     race.finish(result)
                 }
                 race.attach(work: work)
-                let limit = timeout
-                race.attach(timer: Task {
-                    try? await Task.sleep(for: limit)
-                    race.finish(nil)
-                })
+                // On a Dispatch timer, not a Task: it fires even when every thread of the cooperative pool is busy.
+                let timer = DispatchWorkItem { race.finish(nil) }
+                race.attach(timer: Timer(item: timer))
+                let (seconds, attoseconds) = timeout.components
+                DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)),
+                                                  execute: timer)
             }
         } onCancel: {
             race.finish(.failure(CancellationError()))
@@ -256,6 +257,11 @@ public final class PostgresReplayCache: ReplayCache {
     }
 }
 
+/// A pending timeout. `DispatchWorkItem.cancel()` may be called from any thread.
+private struct Timer: @unchecked Sendable {
+    let item: DispatchWorkItem
+}
+
 /// The first of a statement's result, the timeout and a cancellation resumes the caller; the others are ignored.
 private final class Race<T: Sendable>: Sendable {
     private struct State {
@@ -263,7 +269,7 @@ private final class Race<T: Sendable>: Sendable {
         var pending: Result<T, any Error>?? = nil
         var done = false
         var work: Task<Void, Never>?
-        var timer: Task<Void, Never>?
+        var timer: Timer?
     }
     private let state = Mutex(State())
 
@@ -284,17 +290,17 @@ private final class Race<T: Sendable>: Sendable {
         if cancel { work.cancel() }
     }
 
-    func attach(timer: Task<Void, Never>) {
+    func attach(timer: Timer) {
         let cancel = state.withLock { state in
             state.timer = timer
             return state.done
         }
-        if cancel { timer.cancel() }
+        if cancel { timer.item.cancel() }
     }
 
     /// `nil`: the timeout.
     func finish(_ result: Result<T, any Error>?) {
-        let (continuation, work, timer) = state.withLock { state -> (CheckedContinuation<Result<T, any Error>?, Never>?, Task<Void, Never>?, Task<Void, Never>?) in
+        let (continuation, work, timer) = state.withLock { state -> (CheckedContinuation<Result<T, any Error>?, Never>?, Task<Void, Never>?, Timer?) in
             guard !state.done else { return (nil, nil, nil) }
             state.done = true
             if state.continuation == nil { state.pending = .some(result) }
@@ -302,7 +308,7 @@ private final class Race<T: Sendable>: Sendable {
             return (state.continuation, state.work, state.timer)
         }
         continuation?.resume(returning: result)
-        timer?.cancel()
+        timer?.item.cancel()
         work?.cancel()
     }
 }
