@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what swift-saml needs and is missing. Used by the README's two commands.
 #   Tests/install-dependencies.sh            system packages for building (libxml2, libxmlsec1, OpenSSL headers)
-#   Tests/install-dependencies.sh --tests    also the independent implementations the tests compare with
+#   Tests/install-dependencies.sh --tests    also the independent implementations the tests compare with, and
+#                                            PostgreSQL (the shared replay cache's tests start a temporary server)
 set -euo pipefail
 
 packages=(pkg-config libxml2-dev libxmlsec1-dev libssl-dev zlib1g-dev)
 if [[ "${1:-}" == "--tests" ]]; then
-  packages+=(xmlsec1 valgrind python3-pip chromium chromium-driver)
+  packages+=(xmlsec1 valgrind python3-pip chromium chromium-driver postgresql)
 fi
 
 missing=()

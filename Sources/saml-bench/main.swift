@@ -160,6 +160,13 @@ do {
         print(Data(try signer.signedBytes(fresh.response(clock: SystemClock(), ids: RandomIDGenerator()))).base64EncodedString())
         exit(0)
     }
+    // --replay-postgres URL [--replay-pool N]: replay-checked verifies/s, PostgreSQL beside in-memory (ReplayBench.swift).
+    if let index = arguments.firstIndex(of: "--replay-postgres"), index + 1 < arguments.count {
+        let pool = arguments.firstIndex(of: "--replay-pool").flatMap { Int(arguments[$0 + 1]) } ?? 2000
+        try ReplayBench(signer: signer, certificate: certificate, user: user, clock: clock, judged: judged, pool: pool)
+            .run(url: arguments[index + 1])
+        exit(0)
+    }
     // --loop N: N rounds of sign + verify in every mode, encrypt + decrypt + verify, and three rejections, for
     // valgrind/LeakSanitizer (README "Memory").
     if let index = arguments.firstIndex(of: "--loop"), index + 1 < arguments.count, let rounds = Int(arguments[index + 1]) {
