@@ -118,14 +118,7 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
         return Array(UnsafeBufferPointer(start: value, count: strlen(value)))
     }
 
-    var hasElementChildren: Bool {
-        var child = pointee.children
-        while let c = child {
-            if c.pointee.type == XML_ELEMENT_NODE { return true }
-            child = c.pointee.next
-        }
-        return false
-    }
+    var hasElementChildren: Bool { firstElementChild != nil }
 }
 
 /// Whether the NUL-terminated libxml2 string `p` is exactly the bytes `s` (no allocation).
