@@ -122,8 +122,13 @@ let package = Package(
         ]),
         // Starts the built servers for the tests, as a user would, and talks HTTP to them.
         .target(name: "ServerTesting", dependencies: ["AWSFederation"], path: "Tests/ServerTesting"),
-        .testTarget(name: "MockAWSTests", dependencies: ["MockAWS", "AWSFederation", "SAML", "ServerTesting"]),
+        .testTarget(name: "MockAWSTests", dependencies: [
+            "MockAWS", "AWSFederation", "SAML", "ServerTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
         .testTarget(name: "SAMLToolTests", dependencies: ["SAML", "ServerTesting"]),
-        .testTarget(name: "MockEntraTests", dependencies: ["MockEntra", "AWSFederation", "SAML", "SAMLAttacks", "ServerTesting", "TOTP"]),
+        .testTarget(name: "MockEntraTests", dependencies: [
+            "MockEntra", "AWSFederation", "SAML", "SAMLAttacks", "ServerTesting", "TOTP",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
     ]
 )

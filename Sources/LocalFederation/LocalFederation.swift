@@ -50,15 +50,24 @@ public struct LocalFederation: Sendable {
         }
     }
 
+    /// Why the servers did not start: which one, where, and the system's reason (a port in use, an address that
+    /// does not resolve or is not this machine's).
+    public struct StartFailure: Error, CustomStringConvertible {
+        public var server: String
+        public var address: String
+        public var reason: String
+        public var description: String { "\(server) could not listen on \(address): \(reason)" }
+    }
+
     /// Starts both servers, runs `body` with them, then shuts both down (also when `body` throws), or with
-    /// ``Configuration/serveUntilSignal`` keeps them up until SIGINT or SIGTERM.
+    /// ``Configuration/serveUntilSignal`` keeps them up until SIGINT or SIGTERM. When a server cannot listen,
+    /// throws ``StartFailure`` as soon as the bind fails, without running `body`.
     public static func run<T: Sendable>(_ configuration: Configuration = Configuration(),
                                         _ body: @escaping @Sendable (LocalFederation) async throws -> T) async throws -> T {
         let tenant = Tenant.contoso()
         let directory = configuration.keysDirectory.map(KeyRingDirectory.init)
         let keys = try directory?.loadOrCreate() ?? KeyRing(credentials: [SigningCredential.generate()])
         let (adminToken, adminTokenFile) = try Self.adminToken(configuration)
-        let allowed = AllowedHosts(bindAddress: configuration.host, names: configuration.allowedHosts)
         let entra = try EntraState(tenant: tenant, keys: keys, keyDirectory: directory)
         let aws = try AWSState(account: DefaultAccount.account)
         let metadata = try EntraMetadata(tenantID: tenant.tenantID, certificates: keys.publishedCertificates)
@@ -67,27 +76,31 @@ public struct LocalFederation: Sendable {
 
         let bound = BoundPorts()
         let host = configuration.host
-        let entraApp = Application(
-            router: MockEntra(state: entra, adminToken: adminToken, allowedHosts: allowed, logger: configuration.logger).router(),
-            configuration: .init(address: .hostname(host, port: configuration.entraPort), serverName: "mock-entra"),
-            onServerRunning: { channel in await bound.set(entra: "http://\(host):\(channel.localAddress?.port ?? 0)") },
-            logger: configuration.logger)
-        let awsApp = Application(
-            router: MockAWS(state: aws, allowedHosts: allowed, rejectsConsoleReplay: configuration.rejectsConsoleReplay,
-                            logger: configuration.logger).router(),
-            configuration: .init(address: .hostname(host, port: configuration.awsPort), serverName: "mock-aws"),
-            onServerRunning: { channel in await bound.set(aws: "http://\(host):\(channel.localAddress?.port ?? 0)") },
-            logger: configuration.logger)
-        let group = ServiceGroup(configuration: .init(services: [entraApp, awsApp],
-                                                      gracefulShutdownSignals: configuration.serveUntilSignal ? [.sigterm, .sigint] : [],
-                                                      logger: configuration.logger))
+        let entraApp = buildApplication(configuration: MockEntraServerConfiguration(
+            state: entra, host: host, port: configuration.entraPort, adminToken: adminToken, allowedHosts: configuration.allowedHosts,
+            logger: configuration.logger) { await bound.set(entra: $0) })
+        let awsApp = buildApplication(configuration: MockAWSServerConfiguration(
+            state: aws, host: host, port: configuration.awsPort, allowedHosts: configuration.allowedHosts,
+            rejectsConsoleReplay: configuration.rejectsConsoleReplay, logger: configuration.logger) { await bound.set(aws: $0) })
+        let group = ServiceGroup(configuration: .init(
+            services: [NamedServer(name: "mock-entra", address: "\(host):\(configuration.entraPort)", application: entraApp),
+                       NamedServer(name: "mock-aws", address: "\(host):\(configuration.awsPort)", application: awsApp)],
+            gracefulShutdownSignals: configuration.serveUntilSignal ? [.sigterm, .sigint] : [],
+            logger: configuration.logger))
         return try await withThrowingTaskGroup(of: T?.self) { tasks in
             tasks.addTask {
-                try await group.run()
+                do {
+                    try await group.run()
+                } catch {
+                    // A server that cannot listen stops the group: whoever waits for the ports hears why.
+                    await bound.fail(error)
+                    throw error
+                }
+                await bound.fail(StartFailure(server: "mock-entra and mock-aws", address: host, reason: "stopped before both were listening"))
                 return nil
             }
             do {
-                let (entraURL, awsURL) = await bound.both()
+                let (entraURL, awsURL) = try await bound.both()
                 let signIn = awsURL + "/saml"
                 var patch = ApplicationPatch()
                 patch.replyURL = signIn
@@ -142,23 +155,49 @@ public struct LocalFederation: Sendable {
     }
 }
 
-/// The two ports, known once each server is bound.
+/// The two ports, known once each server is bound, or the error that stopped the servers first.
 actor BoundPorts {
     private var entra: String?
     private var aws: String?
-    private var waiters: [CheckedContinuation<(String, String), Never>] = []
+    private var failure: (any Error)?
+    private var waiters: [CheckedContinuation<(String, String), any Error>] = []
 
     func set(entra url: String) { entra = url; resume() }
     func set(aws url: String) { aws = url; resume() }
+    func fail(_ error: any Error) {
+        if failure == nil { failure = error }
+        resume()
+    }
 
-    func both() async -> (String, String) {
+    func both() async throws -> (String, String) {
         if let entra, let aws { return (entra, aws) }
-        return await withCheckedContinuation { waiters.append($0) }
+        if let failure { throw failure }
+        return try await withCheckedThrowingContinuation { waiters.append($0) }
     }
 
     private func resume() {
-        guard let entra, let aws else { return }
-        for waiter in waiters { waiter.resume(returning: (entra, aws)) }
+        if let entra, let aws {
+            for waiter in waiters { waiter.resume(returning: (entra, aws)) }
+        } else if let failure {
+            for waiter in waiters { waiter.resume(throwing: failure) }
+        } else {
+            return
+        }
         waiters = []
+    }
+}
+
+/// One of the two servers in the service group; its failure to run says which server and where.
+struct NamedServer<Application: ApplicationProtocol>: Service {
+    let name: String
+    let address: String
+    let application: Application
+
+    func run() async throws {
+        do {
+            try await application.run()
+        } catch {
+            throw LocalFederation.StartFailure(server: name, address: address, reason: "\(error)")
+        }
     }
 }

@@ -1,5 +1,8 @@
 import AWSFederation
 import Foundation
+import Hummingbird
+import Logging
+import MockServerKit
 import SAML
 
 /// mock-aws's configuration file (JSON). Every field is optional; what is absent comes from ``DefaultAccount``.
@@ -109,4 +112,47 @@ public indirect enum JSONValue: Codable, Sendable, Hashable {
         case .null: try container.encodeNil()
         }
     }
+}
+
+/// How to serve mock-aws: what ``buildApplication(configuration:)`` takes (the executable, `LocalFederation` and
+/// the tests build the same application from one of these).
+public struct MockAWSServerConfiguration: Sendable {
+    /// The account, its users, providers, roles, sessions and audit trail.
+    public var state: AWSState
+    /// Address to listen on.
+    public var host: String
+    /// Port to listen on; 0 takes any free port.
+    public var port: Int
+    public var clock: any SAMLClock
+    /// The region mock-aws stands for: STS and the audit trail are signed for it (IAM always for us-east-1).
+    public var region: String
+    /// Host names it answers to besides the loopback ones and `host` (DNS rebinding, ``AllowedHosts``).
+    public var allowedHosts: [String]
+    /// Refuse a SAMLResponse whose assertion already opened a console session (SAML profiles 4.1.4.5).
+    public var rejectsConsoleReplay: Bool
+    public var logger: Logger
+    /// Runs once the port is bound, with the base URL (`http://HOST:PORT`).
+    public var onBound: @Sendable (String) async -> Void
+
+    public init(state: AWSState, host: String = "127.0.0.1", port: Int = 0, clock: any SAMLClock = SystemClock(),
+                region: String = "us-east-1", allowedHosts: [String] = [], rejectsConsoleReplay: Bool = true,
+                logger: Logger = Logger(label: "mock-aws"), onBound: @escaping @Sendable (String) async -> Void = { _ in }) {
+        (self.state, self.host, self.port, self.clock, self.region) = (state, host, port, clock, region)
+        (self.allowedHosts, self.rejectsConsoleReplay, self.logger, self.onBound) = (allowedHosts, rejectsConsoleReplay, logger, onBound)
+    }
+}
+
+/// mock-aws as a Hummingbird application: the STS and IAM query APIs on `POST /`, the console sign-in endpoint
+/// `POST /saml`, the audit trail `GET /audit` and `GET /health`, behind the Host check.
+public func buildApplication(configuration: MockAWSServerConfiguration) -> some ApplicationProtocol {
+    let server = MockAWS(state: configuration.state, clock: configuration.clock, region: configuration.region,
+                         allowedHosts: AllowedHosts(bindAddress: configuration.host, names: configuration.allowedHosts),
+                         rejectsConsoleReplay: configuration.rejectsConsoleReplay, logger: configuration.logger)
+    let host = configuration.host
+    let onBound = configuration.onBound
+    return Application(
+        router: server.router(),
+        configuration: .init(address: .hostname(host, port: configuration.port), serverName: "mock-aws"),
+        onServerRunning: { channel in await onBound("http://\(host):\(channel.localAddress?.port ?? 0)") },
+        logger: configuration.logger)
 }

@@ -36,14 +36,16 @@ public struct MockAWS: Sendable {
     /// Largest accepted request body: a 100,000-character SAMLAssertion and its form encoding, with room.
     static let maxBody = 512 * 1024
 
-    public func router() -> Router<MockAWSContext> {
+    /// The routes, behind the Host check, the 404 page and ``MockAWSFailure``'s mapping to AWS's answers.
+    func router() -> Router<MockAWSContext> {
         let router = Router(context: MockAWSContext.self)
         // First: a request for another host name is answered before any route or 404 (DNS rebinding).
         router.add(middleware: HostCheckMiddleware(server: "mock-aws", allowed: allowedHosts, logger: logger))
         router.add(middleware: NotFoundMiddleware(server: "mock-aws"))
-        router.post("/") { request, context in await self.queryAPI(request, context) }
-        router.post("/saml") { request, context in await self.signIn(request, context) }
-        router.get("/audit") { request, context in await self.auditTrail(request, context) }
+        router.add(middleware: MockAWSFailureMiddleware())
+        router.post("/") { request, context in try await self.queryAPI(request, context) }
+        router.post("/saml") { request, context in try await self.signIn(request, context) }
+        router.get("/audit") { request, context in try await self.auditTrail(request, context) }
         router.get("/health") { _, _ in "ok" }
         return router
     }
@@ -58,7 +60,7 @@ public struct MockAWS: Sendable {
     static let iamWriteActions: Set<String> = ["CreateSAMLProvider", "GetSAMLProvider", "UpdateSAMLProvider", "DeleteSAMLProvider",
                                                "CreateRole", "DeleteRole", "CreateUser", "CreateAccessKey"]
 
-    func queryAPI(_ request: Request, _ context: MockAWSContext) async -> Response {
+    func queryAPI(_ request: Request, _ context: MockAWSContext) async throws(MockAWSFailure) -> Response {
         let requestID = UUID().uuidString.lowercased()
         var namespace = Self.stsNamespace
         do {
@@ -104,12 +106,12 @@ public struct MockAWS: Sendable {
                 throw AWSError(code: "InvalidAction", message: "Could not find operation \(action) for version \(parameters["Version"] ?? "")")
             }
         } catch let error as AWSError {
-            return Self.error(error, namespace: namespace, requestID: requestID)
+            throw .query(error, namespace: namespace, requestID: requestID)
         } catch let error as SAMLError {
-            return Self.error(AWSError(code: "MalformedQueryString", message: error.message), namespace: namespace, requestID: requestID)
+            throw .query(AWSError(code: "MalformedQueryString", message: error.message), namespace: namespace, requestID: requestID)
         } catch {
-            return Self.error(AWSError(code: "MalformedQueryString", message: "The request could not be read"), namespace: namespace,
-                              requestID: requestID)
+            throw .query(AWSError(code: "MalformedQueryString", message: "The request could not be read"), namespace: namespace,
+                         requestID: requestID)
         }
     }
 
@@ -174,13 +176,13 @@ public struct MockAWS: Sendable {
     /// `GET /audit`: the events, for any credential of the account (an IAM user's key or an STS session) signed for
     /// CloudTrail in mock-aws's region; an unsigned request gets AWS's MissingAuthenticationToken (403). The trail
     /// names users, roles and source addresses, which AWS shows only to signed callers.
-    func auditTrail(_ request: Request, _ context: MockAWSContext) async -> Response {
+    func auditTrail(_ request: Request, _ context: MockAWSContext) async throws(MockAWSFailure) -> Response {
         let requestID = UUID().uuidString.lowercased()
         do throws(AWSError) {
             _ = try await authenticate(request, body: [], scope: .cloudTrail(serving: region))
         } catch {
             logger.notice("audit trail refused", metadata: ["code": "\(error.code)", "source": "\(context.remoteIP)"])
-            return Self.error(error, namespace: Self.faultNamespace, requestID: requestID)
+            throw .query(error, namespace: Self.faultNamespace, requestID: requestID)
         }
         let events = await state.auditEvents
         let body = (try? JSONEncoder.audit.encode(events)) ?? Data("[]".utf8)
@@ -189,7 +191,7 @@ public struct MockAWS: Sendable {
 
     // MARK: - Sign-in endpoint
 
-    func signIn(_ request: Request, _ context: MockAWSContext) async -> Response {
+    func signIn(_ request: Request, _ context: MockAWSContext) async throws(MockAWSFailure) -> Response {
         let requestID = UUID().uuidString.lowercased()
         let fields: [String: String]
         do {
@@ -198,13 +200,13 @@ public struct MockAWS: Sendable {
             let failure = AWSError(code: "InvalidRequest", message: "The sign-in request could not be read.")
             await audit("ConsoleLogin", source: "signin.amazonaws.com", sourceIP: context.remoteIP, requestID: requestID, subject: nil,
                         nameQualifier: nil, provider: nil, session: nil, role: nil, error: failure)
-            return Self.html(SignInPages.error(code: failure.code, message: failure.message), status: .badRequest)
+            throw .console(failure)
         }
         guard let samlResponse = fields["SAMLResponse"], !samlResponse.isEmpty else {
             let failure = AWSError.invalidIdentityToken("Your request included an invalid SAML response. To logout, click here.")
             await audit("ConsoleLogin", source: "signin.amazonaws.com", sourceIP: context.remoteIP, requestID: requestID, subject: nil,
                         nameQualifier: nil, provider: nil, session: nil, role: nil, error: failure)
-            return Self.html(SignInPages.error(code: failure.code, message: failure.message), status: .badRequest)
+            throw .console(failure)
         }
         let federation = await state.federation(clock: clock)
         do throws(AWSError) {
@@ -228,10 +230,7 @@ public struct MockAWS: Sendable {
         } catch {
             await audit("ConsoleLogin", source: "signin.amazonaws.com", sourceIP: context.remoteIP, requestID: requestID, subject: nil,
                         nameQualifier: nil, provider: nil, session: nil, role: fields["roleIndex"], error: error)
-            let message = error.code == "InvalidIdentityToken" && error.cause != nil
-                ? "Your request included an invalid SAML response. To logout, click here." : error.message
-            return Self.html(SignInPages.error(code: error.code, message: message, detail: error.cause?.description),
-                             status: error.httpStatus == 403 ? .forbidden : .badRequest)
+            throw .console(error)
         }
     }
 
@@ -277,13 +276,6 @@ public struct MockAWS: Sendable {
         let text = "<\(action)Response xmlns=\"\(namespace)\"><\(action)Result>\(result)</\(action)Result>"
             + "<ResponseMetadata><RequestId>\(requestID)</RequestId></ResponseMetadata></\(action)Response>"
         return Response(status: .ok, headers: [.contentType: "text/xml"], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    static func error(_ error: AWSError, namespace: String, requestID: String) -> Response {
-        let text = "<ErrorResponse xmlns=\"\(namespace)\"><Error><Type>\(error.type)</Type><Code>\(escape(error.code))</Code>"
-            + "<Message>\(escape(error.message))</Message></Error><RequestId>\(requestID)</RequestId></ErrorResponse>"
-        return Response(status: HTTPResponse.Status(code: error.httpStatus), headers: [.contentType: "text/xml"],
-                        body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     static func html(_ page: String, status: HTTPResponse.Status) -> Response { MockServer.html(page, status: status) }

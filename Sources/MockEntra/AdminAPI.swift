@@ -19,14 +19,14 @@ struct AdminAPI: Sendable {
         }
         admin.get("signins/page") { _, _ in MockEntra.html(Pages.signInLogs(await self.state.signInLogs()), status: .ok) }
         admin.put("conditional-access") { request, _ in
-            await self.decode([Tenant.ConditionalAccessPolicy].self, request) { policies throws(AdminError) in
+            try await self.decode([Tenant.ConditionalAccessPolicy].self, request) { policies throws(AdminError) in
                 try await self.state.setConditionalAccess(policies)
                 return MockEntra.json(await self.state.tenant.conditionalAccess)
             }
         }
         admin.get("pim/activations") { _, _ in MockEntra.json(await self.state.activations) }
         admin.post("pim/activations") { request, _ in
-            await self.decode(ActivationRequest.self, request) { body throws(AdminError) in
+            try await self.decode(ActivationRequest.self, request) { body throws(AdminError) in
                 let activation = try await self.state.activate(upn: body.user, password: body.password, group: body.group,
                                                                justification: body.justification, minutes: body.minutes)
                 return MockEntra.json(activation, status: .created)
@@ -34,7 +34,7 @@ struct AdminAPI: Sendable {
         }
         admin.get("keys") { _, _ in MockEntra.json(Self.describe(await self.state.keys)) }
         admin.post("keys") { request, _ in
-            await self.decode(NewCertificate.self, request, emptyIsDefault: NewCertificate()) { body throws(AdminError) in
+            try await self.decode(NewCertificate.self, request, emptyIsDefault: NewCertificate()) { body throws(AdminError) in
                 do {
                     var credential: SigningCredential?
                     if let key = body.key, let certificate = body.certificate {
@@ -51,23 +51,23 @@ struct AdminAPI: Sendable {
             }
         }
         admin.post("keys/:thumbprint/activate") { _, context in
-            await self.keyChange { () async throws in try await self.state.activateCertificate(context.parameters.get("thumbprint") ?? "") }
+            try await self.keyChange { () async throws in try await self.state.activateCertificate(context.parameters.get("thumbprint") ?? "") }
         }
         admin.delete("keys/:thumbprint") { _, context in
-            await self.keyChange { () async throws in try await self.state.retireCertificate(context.parameters.get("thumbprint") ?? "") }
+            try await self.keyChange { () async throws in try await self.state.retireCertificate(context.parameters.get("thumbprint") ?? "") }
         }
         admin.post("applications/:appId/provisioning") { request, context in
-            await self.decode(ProvisioningRequest.self, request) { body throws(AdminError) in
+            try await self.decode(ProvisioningRequest.self, request) { body throws(AdminError) in
                 try await self.provision(appID: context.parameters.get("appId") ?? "", body)
             }
         }
         admin.patch("applications/:appId") { request, context in
-            await self.decode(ApplicationPatch.self, request) { patch throws(AdminError) in
+            try await self.decode(ApplicationPatch.self, request) { patch throws(AdminError) in
                 MockEntra.json(try await self.state.updateApplication(context.parameters.get("appId") ?? "", patch))
             }
         }
         admin.put("applications/:appId/assignments") { request, context in
-            await self.decode([String: [String]].self, request) { body throws(AdminError) in
+            try await self.decode([String: [String]].self, request) { body throws(AdminError) in
                 let appID = context.parameters.get("appId") ?? ""
                 for (group, roles) in body.sorted(by: { $0.key < $1.key }) {
                     try await self.state.assign(group: group, roles: roles, appID: appID)
@@ -141,25 +141,25 @@ struct AdminAPI: Sendable {
         return MockEntra.json(ProvisioningResult(imported: imported, roles: outcomes))
     }
 
-    func keyChange(_ change: @Sendable () async throws -> Void) async -> Response {
+    func keyChange(_ change: @Sendable () async throws -> Void) async throws(AdminError) -> Response {
         do {
             try await change()
             return MockEntra.json(Self.describe(await state.keys))
         } catch let error as SAMLError {
-            return MockEntra.jsonError(error.code == .keyInvalid ? 400 : 500, error.description)
+            throw AdminError(error.code == .keyInvalid ? 400 : 500, error.description)
         } catch {
-            return MockEntra.jsonError(500, "\(error)")
+            throw AdminError(500, "\(error)")
         }
     }
 
     /// Reads a JSON body as `T` (400 with the decoder's reason otherwise) and runs `handle`.
     func decode<T: Decodable & Sendable>(_ type: T.Type, _ request: Request, emptyIsDefault: T? = nil,
-                                         _ handle: @Sendable (T) async throws(AdminError) -> Response) async -> Response {
+                                         _ handle: @Sendable (T) async throws -> Response) async throws -> Response {
         let body: [UInt8]
         do {
             body = try await MockEntra.body(request)
         } catch {
-            return MockEntra.jsonError(413, "the body is larger than \(MockEntra.maxBody) bytes")
+            throw AdminError(413, "the body is larger than \(MockEntra.maxBody) bytes")
         }
         let value: T
         if body.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 }), let emptyIsDefault {
@@ -168,14 +168,10 @@ struct AdminAPI: Sendable {
             do {
                 value = try JSONDecoder().decode(T.self, from: Data(body))
             } catch {
-                return MockEntra.jsonError(400, "the body is not the expected JSON: \(Self.reason(error))")
+                throw AdminError(400, "the body is not the expected JSON: \(Self.reason(error))")
             }
         }
-        do {
-            return try await handle(value)
-        } catch {
-            return MockEntra.jsonError(error.status, error.message)
-        }
+        return try await handle(value)
     }
 
     static func reason(_ error: Error) -> String {

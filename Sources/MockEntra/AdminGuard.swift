@@ -10,6 +10,8 @@ import Logging
 /// 2. A write (POST, PUT, PATCH, DELETE) with a body carries `Content-Type: application/json`, else 415 (RFC 9110
 ///    §15.5.16): the content types an HTML form or a "simple" cross-origin request can send without a preflight
 ///    (`application/x-www-form-urlencoded`, `multipart/form-data`, `text/plain`) never reach a handler.
+///
+/// Refusals are thrown as ``AdminError``s, which ``MockEntraFailureMiddleware`` answers.
 struct AdminGuard: RouterMiddleware {
     typealias Context = MockEntraContext
     let token: AdminToken
@@ -22,17 +24,16 @@ struct AdminGuard: RouterMiddleware {
         guard let presented, token.matches(presented) else {
             let reason = presented == nil ? "no bearer token" : "wrong bearer token"
             logger.notice("admin API refused: \(reason)", metadata: ["path": "\(request.uri.path.prefix(100))", "source": "\(context.remoteIP)"])
-            var response = MockEntra.jsonError(401, "the admin API needs the header Authorization: Bearer TOKEN with mock-entra's admin token "
-                                                   + "(see its start-up log, or run mock-entra --print-admin-token with the same --keys-dir or --config)")
             // RFC 6750 §3.1: a token that was presented and refused is `invalid_token`; none at all gets no error code.
-            response.headers[.wwwAuthenticate] = presented == nil ? "Bearer realm=\"mock-entra admin\""
-                : "Bearer realm=\"mock-entra admin\", error=\"invalid_token\""
-            return response
+            throw AdminError(401, "the admin API needs the header Authorization: Bearer TOKEN with mock-entra's admin token "
+                                 + "(see its start-up log, or run mock-entra --print-admin-token with the same --keys-dir or --config)",
+                             challenge: presented == nil ? "Bearer realm=\"mock-entra admin\""
+                                 : "Bearer realm=\"mock-entra admin\", error=\"invalid_token\"")
         }
         if Self.writeMethods.contains(request.method), !Self.isJSONOrBodiless(request.headers) {
             logger.notice("admin API refused: content type", metadata: ["path": "\(request.uri.path.prefix(100))",
                                                                          "type": "\(request.headers[.contentType]?.prefix(100) ?? "none")"])
-            return MockEntra.jsonError(415, "the admin API takes JSON only: send Content-Type: application/json")
+            throw AdminError(415, "the admin API takes JSON only: send Content-Type: application/json")
         }
         return try await next(request, context)
     }

@@ -1,4 +1,7 @@
 import Foundation
+import Hummingbird
+import Logging
+import MockServerKit
 import SAML
 
 /// mock-entra's configuration file (JSON). Every field is optional: without `tenant` the guide's `contoso` tenant
@@ -89,4 +92,51 @@ public struct MockEntraConfiguration: Decodable, Sendable {
         let (token, created) = try file.loadOrCreate()
         return (token, file.url, created)
     }
+}
+
+/// How to serve mock-entra: what ``buildApplication(configuration:)`` takes (the executable, `LocalFederation` and
+/// the tests build the same application from one of these).
+public struct MockEntraServerConfiguration: Sendable {
+    /// The tenant, keys, sign-ins, sessions and sign-in log.
+    public var state: EntraState
+    /// Address to listen on.
+    public var host: String
+    /// Port to listen on; 0 takes any free port.
+    public var port: Int
+    /// Serve `POST /test/issue` (non-interactive issuance with faults), for integration tests.
+    public var testHooks: Bool
+    /// The base URL published in metadata; nil takes `http://` + the request's Host. Its host is always served.
+    public var publicURL: String?
+    /// The bearer token every `/admin` request must carry; without one, a random token nobody knows.
+    public var adminToken: AdminToken
+    /// Host names it answers to besides the loopback ones, `host` and `publicURL`'s (DNS rebinding, ``AllowedHosts``).
+    public var allowedHosts: [String]
+    public var ids: any SAMLIDGenerator
+    public var logger: Logger
+    /// Runs once the port is bound, with the base URL (`http://HOST:PORT`).
+    public var onBound: @Sendable (String) async -> Void
+
+    public init(state: EntraState, host: String = "127.0.0.1", port: Int = 0, testHooks: Bool = false, publicURL: String? = nil,
+                adminToken: AdminToken = .generate(), allowedHosts: [String] = [], ids: any SAMLIDGenerator = RandomIDGenerator(),
+                logger: Logger = Logger(label: "mock-entra"), onBound: @escaping @Sendable (String) async -> Void = { _ in }) {
+        (self.state, self.host, self.port, self.testHooks, self.publicURL) = (state, host, port, testHooks, publicURL)
+        (self.adminToken, self.allowedHosts, self.ids, self.logger, self.onBound) = (adminToken, allowedHosts, ids, logger, onBound)
+    }
+}
+
+/// mock-entra as a Hummingbird application: Entra's paths under `/{tenant}` (SAML endpoint, metadata, sign-in and
+/// MFA pages), My Apps and its launch links, the admin API behind its token, and the test hooks when enabled, all
+/// behind the Host check.
+public func buildApplication(configuration: MockEntraServerConfiguration) -> some ApplicationProtocol {
+    let server = MockEntra(state: configuration.state, testHooks: configuration.testHooks, publicURL: configuration.publicURL,
+                           adminToken: configuration.adminToken,
+                           allowedHosts: AllowedHosts(bindAddress: configuration.host, names: configuration.allowedHosts),
+                           ids: configuration.ids, logger: configuration.logger)
+    let host = configuration.host
+    let onBound = configuration.onBound
+    return Application(
+        router: server.router(),
+        configuration: .init(address: .hostname(host, port: configuration.port), serverName: "mock-entra"),
+        onServerRunning: { channel in await onBound("http://\(host):\(channel.localAddress?.port ?? 0)") },
+        logger: configuration.logger)
 }

@@ -5,8 +5,25 @@ import Logging
 import MockServerKit
 import SAML
 
-/// mock-entra's request context: the client's address, for the sign-in log.
-public typealias MockEntraContext = ClientAddressContext
+/// mock-entra's request context: the client's address, for the sign-in log, and the tenant a `/{tenant}/…` route
+/// names, resolved once for the whole route group by ``TenantMiddleware``.
+public struct MockEntraContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteIP: String
+    /// Set by ``TenantMiddleware`` on the routes under `/{tenant}`; nil elsewhere.
+    public var tenant: Tenant?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+
+    /// The tenant of a route under `/{tenant}` (the group's middleware has resolved it).
+    func resolvedTenant() throws(MockEntraFailure) -> Tenant {
+        guard let tenant else { throw .page(.tenantNotFound(parameters.get("tenant") ?? "")) }
+        return tenant
+    }
+}
 
 /// mock-entra's HTTP surface, on Entra's paths (aws-entra.md §7): the SAML endpoint `/{tenant}/saml2` (Redirect and
 /// POST bindings, logout), federation metadata, the sign-in and MFA pages, My Apps with IdP-initiated launch, the
@@ -42,25 +59,29 @@ public struct MockEntra: Sendable {
     /// A form-encoded AuthnRequest or sign-in form, with room; bigger bodies get 413.
     static let maxBody = 256 * 1024
 
-    public func router() -> Router<MockEntraContext> {
+    /// The routes, behind the Host check, the 404 page and ``MockEntraFailureMiddleware`` (every refusal's answer).
+    func router() -> Router<MockEntraContext> {
         let router = Router(context: MockEntraContext.self)
         // First: a request for another host name is answered before any route or 404 (DNS rebinding).
         router.add(middleware: HostCheckMiddleware(server: "mock-entra", allowed: allowedHosts, logger: logger))
         router.add(middleware: NotFoundMiddleware(server: "mock-entra"))
-        router.get(":tenant/saml2") { request, context in await self.saml2(request, context, post: false) }
-        router.post(":tenant/saml2") { request, context in await self.saml2(request, context, post: true) }
-        router.get(":tenant/federationmetadata/2007-06/federationmetadata.xml") { request, context in await self.metadata(request, context) }
-        router.post(":tenant/login") { request, context in await self.form(request, context) { fields, tenant in
+        router.add(middleware: MockEntraFailureMiddleware(clock: state.clock))
+        // Entra's paths under the tenant (GUID or domain): resolved once, AADSTS90002 for an unknown one.
+        let tenant = router.group(":tenant").add(middleware: TenantMiddleware(state: state))
+        tenant.get("saml2") { request, context in try await self.saml2(request, context, post: false) }
+        tenant.post("saml2") { request, context in try await self.saml2(request, context, post: true) }
+        tenant.get("federationmetadata/2007-06/federationmetadata.xml") { request, context in try await self.metadata(request, context) }
+        tenant.post("login") { request, context in try await self.form(request, context) { fields in
             await self.state.password(flow: fields["flow"] ?? "", username: fields["loginfmt"] ?? "", password: fields["passwd"] ?? "",
                                       ip: context.remoteIP)
         } }
-        router.post(":tenant/mfa") { request, context in await self.form(request, context) { fields, _ in
+        tenant.post("mfa") { request, context in try await self.form(request, context) { fields in
             fields["cancel"] != nil ? await self.state.cancelMFA(flow: fields["flow"] ?? "", ip: context.remoteIP)
                 : await self.state.verifyCode(flow: fields["flow"] ?? "", code: fields["otc"] ?? "", ip: context.remoteIP)
         } }
-        router.get("myapps") { request, context in await self.myApps(request, context) }
-        router.get("api/signin/:appId") { request, context in await self.launch(request, context) }
-        router.get("signin/:appName/:appId") { request, context in await self.launch(request, context) }
+        router.get("myapps") { request, context in try await self.myApps(request, context) }
+        router.get("api/signin/:appId") { request, context in try await self.launch(request, context) }
+        router.get("signin/:appName/:appId") { request, context in try await self.launch(request, context) }
         router.get("health") { _, _ in "ok" }
         AdminAPI(entra: self).register(on: router)
         if testHooks { TestHooks(entra: self).register(on: router) }
@@ -69,10 +90,8 @@ public struct MockEntra: Sendable {
 
     // MARK: - SAML endpoint
 
-    func saml2(_ request: Request, _ context: MockEntraContext, post: Bool) async -> Response {
-        let tenant = await state.tenant
-        let segment = context.parameters.get("tenant") ?? ""
-        guard tenant.isNamed(segment) else { return failure(.tenantNotFound(segment)) }
+    func saml2(_ request: Request, _ context: MockEntraContext, post: Bool) async throws(MockEntraFailure) -> Response {
+        let tenant = try context.resolvedTenant()
         let received: ReceivedRequest
         var loginHint: String?
         do {
@@ -84,37 +103,39 @@ public struct MockEntra: Sendable {
                 let query = request.uri.query ?? ""
                 let pairs = try FormEncoding.decodePairs(query)
                 loginHint = pairs["login_hint"]
-                guard pairs["SAMLRequest"] != nil || pairs["SAMLResponse"] != nil else { return failure(.redirectBindingMissingMessage) }
+                guard pairs["SAMLRequest"] != nil || pairs["SAMLResponse"] != nil else { throw EntraError.redirectBindingMissingMessage }
                 let message = try RedirectBinding.decode(query: query)
                 // A LogoutResponse coming back after an SP-initiated logout ends here.
                 guard message.kind == .request else { return Self.html(Pages.signedOut(), status: .ok) }
                 received = .redirect(message)
             }
+        } catch let error as EntraError {
+            throw .page(error)
         } catch let error as SAMLError {
-            return failure(.invalidMessage(error.message))
+            throw .page(.invalidMessage(error.message))
         } catch {
-            return failure(.invalidMessage("The request body could not be read: at most \(Self.maxBody) bytes are accepted."),
-                           status: .contentTooLarge)
+            throw .page(.invalidMessage("The request body could not be read: at most \(Self.maxBody) bytes are accepted."),
+                        status: .contentTooLarge)
         }
         if let logout = try? LogoutRequest.parse(received.xml) {
-            return await self.logout(logout, received: received, request: request, tenant: tenant)
+            return try await self.logout(logout, received: received, request: request, tenant: tenant)
         }
         let signIn: SignInRequest
         do {
             signIn = try AuthnRequestRules.check(received, in: tenant, loginHint: loginHint)
         } catch {
             logger.notice("AuthnRequest refused", metadata: ["code": "\(error.code)", "source": "\(context.remoteIP)"])
-            return failure(error)
+            throw .page(error)
         }
-        return await render(await state.begin(signIn, session: request.cookies[Self.sessionCookie]?.value, ip: context.remoteIP),
+        return try await render(await state.begin(signIn, session: request.cookies[Self.sessionCookie]?.value, ip: context.remoteIP),
                             tenant: tenant, ip: context.remoteIP)
     }
 
     /// SAML logout (Redirect or POST): ends the SSO session, then answers the app's Logout URL with a signed
     /// LogoutResponse, or shows the signed-out page when the app has none (the AWS app has none).
-    func logout(_ logout: LogoutRequest, received: ReceivedRequest, request: Request, tenant: Tenant) async -> Response {
+    func logout(_ logout: LogoutRequest, received: ReceivedRequest, request: Request, tenant: Tenant) async throws(MockEntraFailure) -> Response {
         guard let issuer = logout.issuer?.value, let application = tenant.application(identifier: issuer) else {
-            return failure(.applicationNotFound(logout.issuer?.value ?? "", tenant: tenant))
+            throw .page(.applicationNotFound(logout.issuer?.value ?? "", tenant: tenant))
         }
         // The browser's own session ends, and only when the request names its user (or no one): an unsigned
         // LogoutRequest must not sign out somebody else.
@@ -138,44 +159,42 @@ public struct MockEntra: Sendable {
 
     // MARK: - Sign-in pages
 
-    /// The login and MFA forms post here; `advance` takes the fields and the tenant.
+    /// The login and MFA forms post here; `advance` takes the fields.
     func form(_ request: Request, _ context: MockEntraContext,
-              _ advance: @Sendable ([String: String], Tenant) async -> SignInStep) async -> Response {
-        let tenant = await state.tenant
-        let segment = context.parameters.get("tenant") ?? ""
-        guard tenant.isNamed(segment) else { return failure(.tenantNotFound(segment)) }
+              _ advance: @Sendable ([String: String]) async -> SignInStep) async throws(MockEntraFailure) -> Response {
+        let tenant = try context.resolvedTenant()
         let fields: [String: String]
         do {
             fields = try FormEncoding.decodePairs(String(decoding: try await Self.body(request), as: UTF8.self))
         } catch {
-            return failure(.invalidMessage("The form could not be read."))
+            throw .page(.invalidMessage("The form could not be read."))
         }
-        return await render(await advance(fields, tenant), tenant: tenant, ip: context.remoteIP)
+        return try await render(await advance(fields), tenant: tenant, ip: context.remoteIP)
     }
 
     /// My Apps: the tiles of the signed-in user, or the sign-in page first.
-    func myApps(_ request: Request, _ context: MockEntraContext) async -> Response {
+    func myApps(_ request: Request, _ context: MockEntraContext) async throws(MockEntraFailure) -> Response {
         let tenant = await state.tenant
         if let (user, applications) = await state.myApps(session: request.cookies[Self.sessionCookie]?.value) {
             return Self.html(Pages.myApps(user: user, applications: applications, tenant: tenant), status: .ok)
         }
-        return await render(await state.begin(nil, session: nil, ip: context.remoteIP), tenant: tenant, ip: context.remoteIP)
+        return try await render(await state.begin(nil, session: nil, ip: context.remoteIP), tenant: tenant, ip: context.remoteIP)
     }
 
     /// IdP-initiated launch: `/api/signin/{appId}?tenantId=…` (and the legacy `/signin/{name}/{appId}`).
-    func launch(_ request: Request, _ context: MockEntraContext) async -> Response {
+    func launch(_ request: Request, _ context: MockEntraContext) async throws(MockEntraFailure) -> Response {
         let tenant = await state.tenant
         let query = (try? FormEncoding.decodePairs(request.uri.query ?? "")) ?? [:]
-        if let named = query["tenantId"], !tenant.isNamed(named) { return failure(.tenantNotFound(named)) }
+        if let named = query["tenantId"], !tenant.isNamed(named) { throw .page(.tenantNotFound(named)) }
         let appID = context.parameters.get("appId") ?? ""
-        guard let application = tenant.application(appID) else { return failure(.applicationNotFound(appID, tenant: tenant)) }
+        guard let application = tenant.application(appID) else { throw .page(.applicationNotFound(appID, tenant: tenant)) }
         let step = await state.begin(.idpInitiated(application, relayState: query["RelayState"]),
                                      session: request.cookies[Self.sessionCookie]?.value, ip: context.remoteIP)
-        return await render(step, tenant: tenant, ip: context.remoteIP)
+        return try await render(step, tenant: tenant, ip: context.remoteIP)
     }
 
     /// The page for a sign-in step; issuance signs here, outside the state actor.
-    func render(_ step: SignInStep, tenant: Tenant, ip: String) async -> Response {
+    func render(_ step: SignInStep, tenant: Tenant, ip: String) async throws(MockEntraFailure) -> Response {
         let base = "/\(tenant.tenantID)"
         switch step {
         case .login(let flow, let username, let error):
@@ -189,7 +208,7 @@ public struct MockEntra: Sendable {
             response.setCookie(Self.cookie(session))
             return response
         case .failed(let error):
-            return failure(error)
+            throw .page(error)
         case .issue(let issuance, let flow, let session):
             do throws(EntraError) {
                 let issued = try issuance.issue(keys: await state.keys, clock: state.clock, ids: ids)
@@ -199,7 +218,7 @@ public struct MockEntra: Sendable {
                 return response
             } catch {
                 logger.error("issuance failed", metadata: ["code": "\(error.code)", "reason": "\(error.message)"])
-                return failure(error)
+                throw .page(error)
             }
         }
     }
@@ -207,12 +226,10 @@ public struct MockEntra: Sendable {
     // MARK: - Metadata
 
     /// Signed federation metadata in Entra's shape with every published certificate, the active one first.
-    func metadata(_ request: Request, _ context: MockEntraContext) async -> Response {
-        let tenant = await state.tenant
-        let segment = context.parameters.get("tenant") ?? ""
-        guard tenant.isNamed(segment) else { return failure(.tenantNotFound(segment)) }
+    func metadata(_ request: Request, _ context: MockEntraContext) async throws(MockEntraFailure) -> Response {
+        let tenant = try context.resolvedTenant()
         if let appID = (try? FormEncoding.decodePairs(request.uri.query ?? ""))?["appid"], tenant.application(appID) == nil {
-            return failure(.applicationNotFound(appID, tenant: tenant))
+            throw .page(.applicationNotFound(appID, tenant: tenant))
         }
         let keys = await state.keys
         let document = EntraMetadata(tenantID: tenant.tenantID, certificates: keys.publishedCertificates,
@@ -222,7 +239,7 @@ public struct MockEntra: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/samlmetadata+xml"],
                             body: .init(byteBuffer: ByteBuffer(string: xml)))
         } catch {
-            return failure(EntraError(code: "AADSTS50003", name: "MissingSigningKey", message: error.message, httpStatus: 500))
+            throw .page(EntraError(code: "AADSTS50003", name: "MissingSigningKey", message: error.message, httpStatus: 500))
         }
     }
 
@@ -231,11 +248,6 @@ public struct MockEntra: Sendable {
     }
 
     // MARK: - Wire formats
-
-    func failure(_ error: EntraError, status: HTTPResponse.Status? = nil) -> Response {
-        Self.html(Pages.error(error, correlation: EntraState.newID(), at: state.clock.now),
-                  status: status ?? HTTPResponse.Status(code: error.httpStatus))
-    }
 
     static func cookie(_ session: String) -> Cookie {
         Cookie(name: sessionCookie, value: session, path: "/", httpOnly: true, sameSite: .lax)
@@ -253,7 +265,4 @@ public struct MockEntra: Sendable {
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func jsonError(_ status: Int, _ message: String) -> Response {
-        json(["error": message], status: HTTPResponse.Status(code: status))
-    }
 }

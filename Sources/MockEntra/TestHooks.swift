@@ -31,13 +31,13 @@ struct TestHooks: Sendable {
 
     func register(on router: Router<MockEntraContext>) {
         router.post("test/issue") { request, context in
-            await AdminAPI(entra: self.entra).decode(IssueRequest.self, request) { body throws(AdminError) in
+            try await AdminAPI(entra: self.entra).decode(IssueRequest.self, request) { body in
                 try await self.issue(body, ip: context.remoteIP)
             }
         }
     }
 
-    func issue(_ body: IssueRequest, ip: String) async throws(AdminError) -> Response {
+    func issue(_ body: IssueRequest, ip: String) async throws -> Response {
         let state = entra.state
         let firstApp = await state.tenant.applications.first?.appID
         guard let appID = body.app ?? firstApp else { throw AdminError(404, "the tenant has no application") }
@@ -57,7 +57,7 @@ struct TestHooks: Sendable {
                                                   fault: body.fault))
             }
         } catch {
-            return MockEntra.json(["error": error.code, "message": error.message], status: HTTPResponse.Status(code: error.httpStatus))
+            throw MockEntraFailure.hook(error)
         }
     }
 }

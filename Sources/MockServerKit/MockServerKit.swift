@@ -27,23 +27,10 @@ public enum MockServer {
                  body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 
-    /// Serves `router` until SIGTERM or SIGINT. The first line on standard output is
-    /// `NAME listening on http://HOST:PORT`, written as soon as the port is bound (so port 0 works for tests in
-    /// any language); `onBound` runs first with that base URL.
-    public static func run<Context: RequestContext>(_ router: Router<Context>, name: String, host: String, port: Int, logger: Logger,
-                                                    onBound: @escaping @Sendable (String) async -> Void = { _ in }) async throws
-        where Context.Source == ApplicationRequestContextSource {
-        let app = Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: port), serverName: name),
-            onServerRunning: { channel in
-                let base = "http://\(host):\(channel.localAddress?.port ?? 0)"
-                await onBound(base)
-                // Written straight to the file descriptor: tests read this line as soon as it exists.
-                FileHandle.standardOutput.write(Data("\(name) listening on \(base)\n".utf8))
-            },
-            logger: logger)
-        try await app.runService()
+    /// Writes `NAME listening on BASE` as a line of its own on standard output, straight to the file descriptor:
+    /// the executables' first line, which tests in any language read (port 0 works) as soon as the port is bound.
+    public static func announce(_ name: String, _ base: String) {
+        FileHandle.standardOutput.write(Data("\(name) listening on \(base)\n".utf8))
     }
 
     /// A logger at `LOG_LEVEL` (default info).

@@ -73,16 +73,18 @@ struct MockAWSCommand: AsyncParsableCommand {
         let embedded = configuration == nil
         let rejectsReplay = !allowConsoleReplay && configuration?.consoleReplayCheck != false
         if !rejectsReplay { logger.warning("console replay check off: one SAMLResponse can open any number of console sessions") }
-        let server = MockAWS(state: state, region: region, allowedHosts: AllowedHosts(bindAddress: host, names: allowedHost),
-                             rejectsConsoleReplay: rejectsReplay, logger: logger)
-        try await MockServer.run(server.router(), name: "mock-aws", host: host, port: port, logger: logger) { base in
+        let app = buildApplication(configuration: MockAWSServerConfiguration(
+            state: state, host: host, port: port, region: region, allowedHosts: allowedHost, rejectsConsoleReplay: rejectsReplay,
+            logger: logger) { base in
             // Its own sign-in URL counts as an AWS sign-in endpoint, so mock-entra's Reply URL can point here.
             var local = [base + "/saml"]
             if host == "127.0.0.1" { local.append(base.replacingOccurrences(of: "127.0.0.1", with: "localhost") + "/saml") }
             for url in local { await state.acceptSignInURL(url) }
             // The embedded roles trust it too (a configured account's trust policies are the configuration's).
             if embedded { await DefaultAccount.putRoles(state, signInURLs: ["https://signin.aws.amazon.com/saml"] + local) }
-        }
+            MockServer.announce("mock-aws", base)
+        })
+        try await app.runService()
     }
 
     static func load(_ source: String) async throws -> String {

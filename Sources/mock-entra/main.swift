@@ -84,9 +84,9 @@ struct MockEntraCommand: AsyncParsableCommand {
         if !["127.0.0.1", "::1", "localhost"].contains(host) {
             logger.warning("\(host) is not loopback: the test users' passwords and TOTP secrets are public, anyone who reaches the port can sign in as them")
         }
-        let allowed = AllowedHosts(bindAddress: host, names: allowedHost)
-        try await MockServer.run(MockEntra(state: state, testHooks: testHooks, publicURL: publicURL, adminToken: admin.token,
-                                           allowedHosts: allowed, logger: logger).router(),
-                                 name: "mock-entra", host: host, port: port, logger: logger)
+        let app = buildApplication(configuration: MockEntraServerConfiguration(
+            state: state, host: host, port: port, testHooks: testHooks, publicURL: publicURL, adminToken: admin.token,
+            allowedHosts: allowedHost, logger: logger) { base in MockServer.announce("mock-entra", base) })
+        try await app.runService()
     }
 }

@@ -95,70 +95,73 @@ struct MockAWSTests {
     }
 
     @Test("boto3 against mock-aws")
-    func boto3() throws {
-        let server = try MockAWSProcess()
-        let script = """
-            import boto3, sys, datetime
-            sts = boto3.client('sts', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x')
-            r = sts.assume_role_with_saml(RoleArn='arn:aws:iam::123456789012:role/Administrator',
-                PrincipalArn='arn:aws:iam::123456789012:saml-provider/EntraID', SAMLAssertion=sys.argv[2], DurationSeconds=900)
-            c = r['Credentials']
-            me = boto3.client('sts', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id=c['AccessKeyId'],
-                aws_secret_access_key=c['SecretAccessKey'], aws_session_token=c['SessionToken']).get_caller_identity()
-            print(me['Arn'], round((c['Expiration'] - datetime.datetime.now(datetime.timezone.utc)).total_seconds()))
-            """
-        let result = try server.run(["python3", "-c", script, server.baseURL, try MockAWSProcess.samlResponse()])
-        #expect(result.status == 0, "\(result.output)")
-        let fields = result.output.split(separator: " ")
-        #expect(fields.first == "arn:aws:sts::123456789012:assumed-role/Administrator/test-awsadmin@contoso.com", "\(result.output)")
-        let remaining = fields.last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
-        #expect((880...900).contains(remaining), "DurationSeconds=900 gives 15 minutes: \(remaining) s left")
+    func boto3() async throws {
+        try await MockAWSApp.test(live: true) { server in
+            let script = """
+                import boto3, sys, datetime
+                sts = boto3.client('sts', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x')
+                r = sts.assume_role_with_saml(RoleArn='arn:aws:iam::123456789012:role/Administrator',
+                    PrincipalArn='arn:aws:iam::123456789012:saml-provider/EntraID', SAMLAssertion=sys.argv[2], DurationSeconds=900)
+                c = r['Credentials']
+                me = boto3.client('sts', endpoint_url=sys.argv[1], region_name='us-east-1', aws_access_key_id=c['AccessKeyId'],
+                    aws_secret_access_key=c['SecretAccessKey'], aws_session_token=c['SessionToken']).get_caller_identity()
+                print(me['Arn'], round((c['Expiration'] - datetime.datetime.now(datetime.timezone.utc)).total_seconds()))
+                """
+            let result = try await server.run(["python3", "-c", script, server.baseURL, try MockAWSProcess.samlResponse()])
+            #expect(result.status == 0, "\(result.output)")
+            let fields = result.output.split(separator: " ")
+            #expect(fields.first == "arn:aws:sts::123456789012:assumed-role/Administrator/test-awsadmin@contoso.com", "\(result.output)")
+            let remaining = fields.last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+            #expect((880...900).contains(remaining), "DurationSeconds=900 gives 15 minutes: \(remaining) s left")
+        }
     }
 
     @Test("the sign-in endpoint: console page for one role, the chooser for two, then the chosen role")
     func signIn() async throws {
-        let server = try MockAWSProcess()
-        let one = try await server.post("/saml", form: [("SAMLResponse", try MockAWSProcess.samlResponse()), ("RelayState", "")])
-        #expect(one.status == 200 && one.body.contains("Administrator/test-awsadmin@contoso.com @ 123456789012"))
-        let both = try MockAWSProcess.samlResponse(roles: [MockAWSProcess.adminPair, MockAWSProcess.developerPair])
-        let chooser = try await server.post("/saml", form: [("SAMLResponse", both)])
-        #expect(chooser.status == 200 && chooser.body.contains("<title>Amazon Web Services Login</title>") && chooser.body.contains("Select a role:"))
-        #expect(chooser.body.contains("value=\"arn:aws:iam::123456789012:role/Developer\""))
-        let chosen = try await server.post("/saml", form: [("SAMLResponse", both), ("roleIndex", "arn:aws:iam::123456789012:role/Developer")])
-        #expect(chosen.status == 200 && chosen.body.contains("Developer/test-awsadmin@contoso.com @ 123456789012"))
+        try await MockAWSApp.test { server in
+            let one = try await server.post("/saml", form: [("SAMLResponse", try MockAWSProcess.samlResponse()), ("RelayState", "")])
+            #expect(one.status == 200 && one.body.contains("Administrator/test-awsadmin@contoso.com @ 123456789012"))
+            let both = try MockAWSProcess.samlResponse(roles: [MockAWSProcess.adminPair, MockAWSProcess.developerPair])
+            let chooser = try await server.post("/saml", form: [("SAMLResponse", both)])
+            #expect(chooser.status == 200 && chooser.body.contains("<title>Amazon Web Services Login</title>") && chooser.body.contains("Select a role:"))
+            #expect(chooser.body.contains("value=\"arn:aws:iam::123456789012:role/Developer\""))
+            let chosen = try await server.post("/saml", form: [("SAMLResponse", both), ("roleIndex", "arn:aws:iam::123456789012:role/Developer")])
+            #expect(chosen.status == 200 && chosen.body.contains("Developer/test-awsadmin@contoso.com @ 123456789012"))
+        }
     }
 
     @Test("bad input gets a 4xx with AWS's text, the server keeps serving, and every attempt is audited")
     func badInputAndAudit() async throws {
-        let server = try MockAWSProcess()
-        let garbage = try await server.post("/saml", form: [("SAMLResponse", "!!!not base64")])
-        #expect(garbage.status == 400 && garbage.body.contains("Your request included an invalid SAML response"))
-        let forged = try await server.post("/saml", form: [("SAMLResponse", try MockAWSProcess.samlResponse(signer: try Signer(
-            key: SigningKey(pem: String(contentsOf: MockAWSProcess.keys.appendingPathComponent("attacker.key"), encoding: .utf8)),
-            certificate: Certificate(pem: String(contentsOf: MockAWSProcess.keys.appendingPathComponent("attacker.crt"), encoding: .utf8)))))])
-        #expect(forged.status == 400 && forged.body.contains("signature.untrustedKey"))
-        let empty = try await server.post("/saml", body: "")
-        #expect(empty.status == 400)
-        let action = try await server.post("/", form: [("Action", "LaunchRocket")])
-        #expect(action.status == 400 && action.body.contains("<Code>InvalidAction</Code>"))
-        let malformed = try await server.post("/", body: "Action=AssumeRoleWithSAML&SAMLAssertion=%ZZ")
-        #expect(malformed.status == 400 && malformed.body.contains("<Code>MalformedQueryString</Code>"))
-        let unsigned = try await server.post("/", form: [("Action", "ListRoles"), ("Version", "2010-05-08")])
-        #expect(unsigned.status == 403 && unsigned.body.contains("MissingAuthenticationToken"))
-        let stsBad = try await server.post("/", form: [("Action", "AssumeRoleWithSAML"), ("RoleArn", "arn:aws:iam::123456789012:role/Administrator"),
-                                                       ("PrincipalArn", "arn:aws:iam::123456789012:saml-provider/EntraID"), ("SAMLAssertion", "AAAA")])
-        #expect(stsBad.status == 400 && stsBad.body.contains("<Code>InvalidIdentityToken</Code>"))
-        let huge = try await server.post("/", body: "Action=AssumeRoleWithSAML&SAMLAssertion=" + String(repeating: "A", count: 600_000))
-        #expect((400..<500).contains(huge.status))
-        let good = try await server.post("/saml", form: [("SAMLResponse", try MockAWSProcess.samlResponse())])
-        #expect(good.status == 200, "still serving after bad input")
-        let events = try await server.server.auditEvents()
-        #expect(events.count == 5, "3 failed sign-ins, 1 failed STS call, 1 sign-in: \(events.count)")
-        #expect(events.last?["session"] as? String == "Administrator/test-awsadmin@contoso.com @ 123456789012")
-        #expect((events.last?["userIdentity"] as? [String: Any])?["type"] as? String == "SAMLUser")
-        #expect(events.filter { $0["errorCode"] != nil }.count == events.count - 1)
-        let lines = try String(contentsOf: server.auditLog, encoding: .utf8).split(separator: "\n")
-        #expect(lines.count == events.count)
+        try await MockAWSApp.test { server in
+            let garbage = try await server.post("/saml", form: [("SAMLResponse", "!!!not base64")])
+            #expect(garbage.status == 400 && garbage.body.contains("Your request included an invalid SAML response"))
+            let forged = try await server.post("/saml", form: [("SAMLResponse", try MockAWSProcess.samlResponse(signer: try Signer(
+                key: SigningKey(pem: String(contentsOf: MockAWSProcess.keys.appendingPathComponent("attacker.key"), encoding: .utf8)),
+                certificate: Certificate(pem: String(contentsOf: MockAWSProcess.keys.appendingPathComponent("attacker.crt"), encoding: .utf8)))))])
+            #expect(forged.status == 400 && forged.body.contains("signature.untrustedKey"))
+            let empty = try await server.post("/saml", body: "")
+            #expect(empty.status == 400)
+            let action = try await server.post("/", form: [("Action", "LaunchRocket")])
+            #expect(action.status == 400 && action.body.contains("<Code>InvalidAction</Code>"))
+            let malformed = try await server.post("/", body: "Action=AssumeRoleWithSAML&SAMLAssertion=%ZZ")
+            #expect(malformed.status == 400 && malformed.body.contains("<Code>MalformedQueryString</Code>"))
+            let unsigned = try await server.post("/", form: [("Action", "ListRoles"), ("Version", "2010-05-08")])
+            #expect(unsigned.status == 403 && unsigned.body.contains("MissingAuthenticationToken"))
+            let stsBad = try await server.post("/", form: [("Action", "AssumeRoleWithSAML"), ("RoleArn", "arn:aws:iam::123456789012:role/Administrator"),
+                                                           ("PrincipalArn", "arn:aws:iam::123456789012:saml-provider/EntraID"), ("SAMLAssertion", "AAAA")])
+            #expect(stsBad.status == 400 && stsBad.body.contains("<Code>InvalidIdentityToken</Code>"))
+            let huge = try await server.post("/", body: "Action=AssumeRoleWithSAML&SAMLAssertion=" + String(repeating: "A", count: 600_000))
+            #expect((400..<500).contains(huge.status))
+            let good = try await server.post("/saml", form: [("SAMLResponse", try MockAWSProcess.samlResponse())])
+            #expect(good.status == 200, "still serving after bad input")
+            let events = try await server.server.auditEvents()
+            #expect(events.count == 5, "3 failed sign-ins, 1 failed STS call, 1 sign-in: \(events.count)")
+            #expect(events.last?["session"] as? String == "Administrator/test-awsadmin@contoso.com @ 123456789012")
+            #expect((events.last?["userIdentity"] as? [String: Any])?["type"] as? String == "SAMLUser")
+            #expect(events.filter { $0["errorCode"] != nil }.count == events.count - 1)
+            let lines = try String(contentsOf: server.auditLog, encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == events.count)
+        }
     }
 }
 
@@ -166,8 +169,8 @@ struct MockAWSTests {
 struct MockAWSIAMTests {
     static let metadata = MockAWSProcess.repository.appendingPathComponent("TestVectors/entra_federationmetadata.xml").path
 
-    func aws(_ server: MockAWSProcess, _ arguments: [String], as credentials: [String: String] = MockAWSTests.admin) throws -> (status: Int32, output: String) {
-        try server.run(["aws", "--endpoint-url", server.baseURL] + arguments + ["--output", "json"], environment: credentials)
+    func aws(_ server: MockAWSApp, _ arguments: [String], as credentials: [String: String] = MockAWSTests.admin) async throws -> (status: Int32, output: String) {
+        try await server.run(["aws", "--endpoint-url", server.baseURL] + arguments + ["--output", "json"], environment: credentials)
     }
 
     func json(_ text: String) throws -> [String: Any] {
@@ -175,62 +178,63 @@ struct MockAWSIAMTests {
     }
 
     @Test("provisioning user, provider, role, encryption keys and deletion, through the AWS CLI")
-    func lifecycle() throws {
-        let server = try MockAWSProcess()
-        // A provisioning user and its key (what Entra's role import uses) can list roles.
-        #expect(try aws(server, ["iam", "create-user", "--user-name", "provisioner"]).status == 0)
-        let key = try json(aws(server, ["iam", "create-access-key", "--user-name", "provisioner"]).output)["AccessKey"] as? [String: Any]
-        let provisioner = ["AWS_ACCESS_KEY_ID": key?["AccessKeyId"] as? String ?? "", "AWS_SECRET_ACCESS_KEY": key?["SecretAccessKey"] as? String ?? ""]
-        let roles = try json(aws(server, ["iam", "list-roles"], as: provisioner).output)["Roles"] as? [[String: Any]]
-        #expect(roles?.count == 2)
-        // A second provider and a role trusting it, with a longer session.
-        let created = try aws(server, ["iam", "create-saml-provider", "--name", "Second", "--saml-metadata-document", "file://\(Self.metadata)"])
-        #expect(created.status == 0 && created.output.contains("arn:aws:iam::123456789012:saml-provider/Second"), "\(created.output)")
-        let duplicate = try aws(server, ["iam", "create-saml-provider", "--name", "Second", "--saml-metadata-document", "file://\(Self.metadata)"])
-        #expect(duplicate.status != 0 && duplicate.output.contains("EntityAlreadyExists"))
-        let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:saml-provider/Second"},"Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}]}"#
-        let role = try aws(server, ["iam", "create-role", "--role-name", "Auditor", "--assume-role-policy-document", policy, "--max-session-duration", "7200"])
-        #expect(role.status == 0 && role.output.contains("arn:aws:iam::123456789012:role/Auditor"), "\(role.output)")
-        let malformed = try aws(server, ["iam", "create-role", "--role-name", "Broken", "--assume-role-policy-document", "{not json"])
-        #expect(malformed.status != 0 && malformed.output.contains("MalformedPolicyDocument"))
-        let pair = "arn:aws:iam::123456789012:role/Auditor,arn:aws:iam::123456789012:saml-provider/Second"
-        func assume(_ saml: String) throws -> (status: Int32, output: String) {
-            try aws(server, ["sts", "assume-role-with-saml", "--role-arn", "arn:aws:iam::123456789012:role/Auditor",
-                             "--principal-arn", "arn:aws:iam::123456789012:saml-provider/Second", "--saml-assertion", saml,
-                             "--duration-seconds", "7200"], as: [:])
+    func lifecycle() async throws {
+        try await MockAWSApp.test(live: true) { server in
+            // A provisioning user and its key (what Entra's role import uses) can list roles.
+            #expect(try await aws(server, ["iam", "create-user", "--user-name", "provisioner"]).status == 0)
+            let key = try json(await aws(server, ["iam", "create-access-key", "--user-name", "provisioner"]).output)["AccessKey"] as? [String: Any]
+            let provisioner = ["AWS_ACCESS_KEY_ID": key?["AccessKeyId"] as? String ?? "", "AWS_SECRET_ACCESS_KEY": key?["SecretAccessKey"] as? String ?? ""]
+            let roles = try json(await aws(server, ["iam", "list-roles"], as: provisioner).output)["Roles"] as? [[String: Any]]
+            #expect(roles?.count == 2)
+            // A second provider and a role trusting it, with a longer session.
+            let created = try await aws(server, ["iam", "create-saml-provider", "--name", "Second", "--saml-metadata-document", "file://\(Self.metadata)"])
+            #expect(created.status == 0 && created.output.contains("arn:aws:iam::123456789012:saml-provider/Second"), "\(created.output)")
+            let duplicate = try await aws(server, ["iam", "create-saml-provider", "--name", "Second", "--saml-metadata-document", "file://\(Self.metadata)"])
+            #expect(duplicate.status != 0 && duplicate.output.contains("EntityAlreadyExists"))
+            let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:saml-provider/Second"},"Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}]}"#
+            let role = try await aws(server, ["iam", "create-role", "--role-name", "Auditor", "--assume-role-policy-document", policy, "--max-session-duration", "7200"])
+            #expect(role.status == 0 && role.output.contains("arn:aws:iam::123456789012:role/Auditor"), "\(role.output)")
+            let malformed = try await aws(server, ["iam", "create-role", "--role-name", "Broken", "--assume-role-policy-document", "{not json"])
+            #expect(malformed.status != 0 && malformed.output.contains("MalformedPolicyDocument"))
+            let pair = "arn:aws:iam::123456789012:role/Auditor,arn:aws:iam::123456789012:saml-provider/Second"
+            func assume(_ saml: String) async throws -> (status: Int32, output: String) {
+                try await aws(server, ["sts", "assume-role-with-saml", "--role-arn", "arn:aws:iam::123456789012:role/Auditor",
+                                 "--principal-arn", "arn:aws:iam::123456789012:saml-provider/Second", "--saml-assertion", saml,
+                                 "--duration-seconds", "7200"], as: [:])
+            }
+            let assumed = try await assume(try MockAWSProcess.samlResponse(roles: [pair]))
+            #expect(assumed.status == 0 && assumed.output.contains("assumed-role/Auditor/test-awsadmin@contoso.com"), "\(assumed.output)")
+            let credentials = try json(assumed.output)["Credentials"] as? [String: Any]
+            let me = try await aws(server, ["sts", "get-caller-identity"], as: [
+                "AWS_ACCESS_KEY_ID": credentials?["AccessKeyId"] as? String ?? "", "AWS_SECRET_ACCESS_KEY": credentials?["SecretAccessKey"] as? String ?? "",
+                "AWS_SESSION_TOKEN": credentials?["SessionToken"] as? String ?? ""])
+            #expect(me.status == 0 && me.output.contains("arn:aws:sts::123456789012:assumed-role/Auditor/test-awsadmin@contoso.com"), "\(me.output)")
+            // Encrypted assertions required, with the provider's private key.
+            let keyFile = MockAWSProcess.keys.appendingPathComponent("sp-encryption.key").path
+            let update = try await aws(server, ["iam", "update-saml-provider", "--saml-provider-arn", "arn:aws:iam::123456789012:saml-provider/Second",
+                                          "--assertion-encryption-mode", "Required", "--add-private-key", "file://\(keyFile)"])
+            #expect(update.status == 0, "\(update.output)")
+            let provider = try json(await aws(server, ["iam", "get-saml-provider", "--saml-provider-arn", "arn:aws:iam::123456789012:saml-provider/Second"]).output)
+            #expect(provider["AssertionEncryptionMode"] as? String == "Required" && (provider["PrivateKeyList"] as? [Any])?.count == 1)
+            let plain = try await assume(try MockAWSProcess.samlResponse(roles: [pair]))
+            #expect(plain.status != 0 && plain.output.contains("requires encrypted assertions"), "\(plain.output)")
+            let spCertificate = try Certificate(pem: String(contentsOf: MockAWSProcess.keys.appendingPathComponent("sp-encryption.crt"), encoding: .utf8))
+            let encrypted = try await assume(try MockAWSProcess.samlResponse(roles: [pair], encryption: AssertionEncryption(recipient: spCertificate)))
+            #expect(encrypted.status == 0, "\(encrypted.output)")
+            // Deletion.
+            #expect(try await aws(server, ["iam", "delete-role", "--role-name", "Auditor"]).status == 0)
+            let gone = try await aws(server, ["iam", "get-role", "--role-name", "Auditor"])
+            #expect(gone.status != 0 && gone.output.contains("NoSuchEntity"))
+            #expect(try await aws(server, ["iam", "delete-saml-provider", "--saml-provider-arn", "arn:aws:iam::123456789012:saml-provider/Second"]).status == 0)
+            let garbage = FileManager.default.temporaryDirectory.appendingPathComponent("garbage-\(UUID().uuidString).xml")
+            try ("<x>" + String(repeating: "y", count: 1200) + "</x>").write(to: garbage, atomically: true, encoding: .utf8)
+            let unparsable = try await aws(server, ["iam", "create-saml-provider", "--name", "Bad", "--saml-metadata-document", "file://\(garbage.path)"])
+            #expect(unparsable.status != 0 && unparsable.output.contains("Could not parse metadata."), "\(unparsable.output)")
         }
-        let assumed = try assume(try MockAWSProcess.samlResponse(roles: [pair]))
-        #expect(assumed.status == 0 && assumed.output.contains("assumed-role/Auditor/test-awsadmin@contoso.com"), "\(assumed.output)")
-        let credentials = try json(assumed.output)["Credentials"] as? [String: Any]
-        let me = try aws(server, ["sts", "get-caller-identity"], as: [
-            "AWS_ACCESS_KEY_ID": credentials?["AccessKeyId"] as? String ?? "", "AWS_SECRET_ACCESS_KEY": credentials?["SecretAccessKey"] as? String ?? "",
-            "AWS_SESSION_TOKEN": credentials?["SessionToken"] as? String ?? ""])
-        #expect(me.status == 0 && me.output.contains("arn:aws:sts::123456789012:assumed-role/Auditor/test-awsadmin@contoso.com"), "\(me.output)")
-        // Encrypted assertions required, with the provider's private key.
-        let keyFile = MockAWSProcess.keys.appendingPathComponent("sp-encryption.key").path
-        let update = try aws(server, ["iam", "update-saml-provider", "--saml-provider-arn", "arn:aws:iam::123456789012:saml-provider/Second",
-                                      "--assertion-encryption-mode", "Required", "--add-private-key", "file://\(keyFile)"])
-        #expect(update.status == 0, "\(update.output)")
-        let provider = try json(aws(server, ["iam", "get-saml-provider", "--saml-provider-arn", "arn:aws:iam::123456789012:saml-provider/Second"]).output)
-        #expect(provider["AssertionEncryptionMode"] as? String == "Required" && (provider["PrivateKeyList"] as? [Any])?.count == 1)
-        let plain = try assume(try MockAWSProcess.samlResponse(roles: [pair]))
-        #expect(plain.status != 0 && plain.output.contains("requires encrypted assertions"), "\(plain.output)")
-        let spCertificate = try Certificate(pem: String(contentsOf: MockAWSProcess.keys.appendingPathComponent("sp-encryption.crt"), encoding: .utf8))
-        let encrypted = try assume(try MockAWSProcess.samlResponse(roles: [pair], encryption: AssertionEncryption(recipient: spCertificate)))
-        #expect(encrypted.status == 0, "\(encrypted.output)")
-        // Deletion.
-        #expect(try aws(server, ["iam", "delete-role", "--role-name", "Auditor"]).status == 0)
-        let gone = try aws(server, ["iam", "get-role", "--role-name", "Auditor"])
-        #expect(gone.status != 0 && gone.output.contains("NoSuchEntity"))
-        #expect(try aws(server, ["iam", "delete-saml-provider", "--saml-provider-arn", "arn:aws:iam::123456789012:saml-provider/Second"]).status == 0)
-        let garbage = FileManager.default.temporaryDirectory.appendingPathComponent("garbage-\(UUID().uuidString).xml")
-        try ("<x>" + String(repeating: "y", count: 1200) + "</x>").write(to: garbage, atomically: true, encoding: .utf8)
-        let unparsable = try aws(server, ["iam", "create-saml-provider", "--name", "Bad", "--saml-metadata-document", "file://\(garbage.path)"])
-        #expect(unparsable.status != 0 && unparsable.output.contains("Could not parse metadata."), "\(unparsable.output)")
     }
 
     @Test("a configuration file seeds the account, users, providers and roles")
-    func configuration() throws {
+    func configuration() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mock-aws-config-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: Self.metadata, toPath: directory.appendingPathComponent("idp.xml").path)
@@ -241,16 +245,17 @@ struct MockAWSIAMTests {
              "roles": [{"name": "ReadOnly", "maxSessionDuration": 7200}]}
             """
         try config.write(to: directory.appendingPathComponent("mock-aws.json"), atomically: true, encoding: .utf8)
-        let server = try MockAWSProcess(arguments: ["--config", directory.appendingPathComponent("mock-aws.json").path])
-        let roles = try aws(server, ["iam", "list-roles"], as: ["AWS_ACCESS_KEY_ID": "AKIAOPSEXAMPLE000001",
-                                                               "AWS_SECRET_ACCESS_KEY": "opsSecret000000000000000000000000000000"])
-        #expect(roles.status == 0 && roles.output.contains("arn:aws:iam::210987654321:role/ReadOnly") && roles.output.contains("saml-provider/Corp"),
-                "\(roles.output)")
-        let pair = "arn:aws:iam::210987654321:role/ReadOnly,arn:aws:iam::210987654321:saml-provider/Corp"
-        let assumed = try aws(server, ["sts", "assume-role-with-saml", "--role-arn", "arn:aws:iam::210987654321:role/ReadOnly",
-                                       "--principal-arn", "arn:aws:iam::210987654321:saml-provider/Corp",
-                                       "--saml-assertion", try MockAWSProcess.samlResponse(roles: [pair])], as: [:])
-        #expect(assumed.status == 0 && assumed.output.contains("arn:aws:sts::210987654321:assumed-role/ReadOnly/test-awsadmin@contoso.com"))
+        try await MockAWSApp.test(metadata: nil, config: directory.appendingPathComponent("mock-aws.json"), live: true) { server in
+            let roles = try await aws(server, ["iam", "list-roles"], as: ["AWS_ACCESS_KEY_ID": "AKIAOPSEXAMPLE000001",
+                                                                   "AWS_SECRET_ACCESS_KEY": "opsSecret000000000000000000000000000000"])
+            #expect(roles.status == 0 && roles.output.contains("arn:aws:iam::210987654321:role/ReadOnly") && roles.output.contains("saml-provider/Corp"),
+                    "\(roles.output)")
+            let pair = "arn:aws:iam::210987654321:role/ReadOnly,arn:aws:iam::210987654321:saml-provider/Corp"
+            let assumed = try await aws(server, ["sts", "assume-role-with-saml", "--role-arn", "arn:aws:iam::210987654321:role/ReadOnly",
+                                           "--principal-arn", "arn:aws:iam::210987654321:saml-provider/Corp",
+                                           "--saml-assertion", try MockAWSProcess.samlResponse(roles: [pair])], as: [:])
+            #expect(assumed.status == 0 && assumed.output.contains("arn:aws:sts::210987654321:assumed-role/ReadOnly/test-awsadmin@contoso.com"))
+        }
     }
 }
 

@@ -81,21 +81,22 @@ struct MotoComparisonTests {
         process.waitUntilExit()
         let moto = try #require(try JSONSerialization.jsonObject(with: data) as? [String: String], "moto did not answer")
 
-        let server = try MockAWSProcess()
-        print("| Assertion | AWS (documented) | moto 5.2 | mock-aws |")
-        print("|---|---|---|---|")
-        for c in cases {
-            let reply = try await server.post("/", form: [("Action", "AssumeRoleWithSAML"), ("Version", "2011-06-15"), ("RoleArn", c.role),
-                                                          ("PrincipalArn", "arn:aws:iam::123456789012:saml-provider/EntraID"), ("SAMLAssertion", c.saml)])
-            let code = reply.body.range(of: "<Code>").flatMap { start in
-                reply.body[start.upperBound...].split(separator: "<").first.map(String.init)
+        try await MockAWSApp.test { server in
+            print("| Assertion | AWS (documented) | moto 5.2 | mock-aws |")
+            print("|---|---|---|---|")
+            for c in cases {
+                let reply = try await server.post("/", form: [("Action", "AssumeRoleWithSAML"), ("Version", "2011-06-15"), ("RoleArn", c.role),
+                                                              ("PrincipalArn", "arn:aws:iam::123456789012:saml-provider/EntraID"), ("SAMLAssertion", c.saml)])
+                let code = reply.body.range(of: "<Code>").flatMap { start in
+                    reply.body[start.upperBound...].split(separator: "<").first.map(String.init)
+                }
+                if let expected = c.aws {
+                    #expect(reply.status >= 400 && code == expected, "\(c.name): mock-aws answered \(reply.status) \(code ?? "")")
+                } else {
+                    #expect(reply.status == 200, "\(c.name): mock-aws refused: \(reply.body.prefix(300))")
+                }
+                print("| \(c.name) | \(c.aws ?? "accepted") | \(moto[c.name] ?? "?") | \(code ?? "accepted") |")
             }
-            if let expected = c.aws {
-                #expect(reply.status >= 400 && code == expected, "\(c.name): mock-aws answered \(reply.status) \(code ?? "")")
-            } else {
-                #expect(reply.status == 200, "\(c.name): mock-aws refused: \(reply.body.prefix(300))")
-            }
-            print("| \(c.name) | \(c.aws ?? "accepted") | \(moto[c.name] ?? "?") | \(code ?? "accepted") |")
         }
     }
 }

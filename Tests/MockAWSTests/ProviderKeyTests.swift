@@ -11,7 +11,7 @@ struct ProviderKeyTests {
     static let pairB = "arn:aws:iam::123456789012:role/AppBReader,arn:aws:iam::123456789012:saml-provider/AppB"
 
     /// A configuration with providers EntraID (idp.crt) and AppB (idp-rollover.crt), and a role for each.
-    static func server() throws -> MockAWSProcess {
+    static func configuration() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mock-aws-two-apps-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         for (file, signer) in [("a.xml", MockAWSProcess.signer), ("b.xml", keyB)] {
@@ -29,28 +29,29 @@ struct ProviderKeyTests {
         ]
         let file = directory.appendingPathComponent("mock-aws.json")
         try JSONSerialization.data(withJSONObject: configuration).write(to: file)
-        return try MockAWSProcess(arguments: ["--config", file.path])
+        return file
     }
 
     @Test("key B + Administrator,EntraID: refused on the console and STS with AWS's text; the audit names the verifying provider")
     func crossApp() async throws {
-        let server = try Self.server()
-        let forged = try MockAWSProcess.samlResponse(roles: [MockAWSProcess.adminPair], signer: Self.keyB)
-        let console = try await server.post("/saml", form: [("SAMLResponse", forged)])
-        #expect(console.status == 400 && console.body.contains("InvalidIdentityToken") && console.body.contains("aws.providerKeyMismatch"),
-                "\(console.body.prefix(800))")
-        let sts = try await server.post("/", form: [("Action", "AssumeRoleWithSAML"), ("Version", "2011-06-15"),
-                                                   ("RoleArn", "arn:aws:iam::123456789012:role/Administrator"),
-                                                   ("PrincipalArn", "arn:aws:iam::123456789012:saml-provider/EntraID"), ("SAMLAssertion", forged)])
-        #expect(sts.status == 400 && sts.body.contains("<Code>InvalidIdentityToken</Code>") && sts.body.contains("Response signature invalid"),
-                "\(sts.body)")
-        // App B's own pair with its own key signs in, and the audit event names AppB and B's certificate.
-        let honest = try MockAWSProcess.samlResponse(roles: [Self.pairB], signer: Self.keyB)
-        let opened = try await server.post("/saml", form: [("SAMLResponse", honest)])
-        #expect(opened.status == 200 && opened.body.contains("AppBReader/test-awsadmin@contoso.com @ 123456789012"), "\(opened.body.prefix(400))")
-        let events = try await server.server.auditEvents()
-        let success = try #require(events.last { $0["eventName"] as? String == "ConsoleLogin" && $0["errorCode"] == nil })
-        #expect((success["userIdentity"] as? [String: Any])?["identityProvider"] as? String == "arn:aws:iam::123456789012:saml-provider/AppB")
-        #expect(success["signingCertificates"] as? [String] == [Self.keyB.certificate.sha256Thumbprint], "\(success)")
+        try await MockAWSApp.test(metadata: nil, config: try Self.configuration()) { server in
+            let forged = try MockAWSProcess.samlResponse(roles: [MockAWSProcess.adminPair], signer: Self.keyB)
+            let console = try await server.post("/saml", form: [("SAMLResponse", forged)])
+            #expect(console.status == 400 && console.body.contains("InvalidIdentityToken") && console.body.contains("aws.providerKeyMismatch"),
+                    "\(console.body.prefix(800))")
+            let sts = try await server.post("/", form: [("Action", "AssumeRoleWithSAML"), ("Version", "2011-06-15"),
+                                                       ("RoleArn", "arn:aws:iam::123456789012:role/Administrator"),
+                                                       ("PrincipalArn", "arn:aws:iam::123456789012:saml-provider/EntraID"), ("SAMLAssertion", forged)])
+            #expect(sts.status == 400 && sts.body.contains("<Code>InvalidIdentityToken</Code>") && sts.body.contains("Response signature invalid"),
+                    "\(sts.body)")
+            // App B's own pair with its own key signs in, and the audit event names AppB and B's certificate.
+            let honest = try MockAWSProcess.samlResponse(roles: [Self.pairB], signer: Self.keyB)
+            let opened = try await server.post("/saml", form: [("SAMLResponse", honest)])
+            #expect(opened.status == 200 && opened.body.contains("AppBReader/test-awsadmin@contoso.com @ 123456789012"), "\(opened.body.prefix(400))")
+            let events = try await server.server.auditEvents()
+            let success = try #require(events.last { $0["eventName"] as? String == "ConsoleLogin" && $0["errorCode"] == nil })
+            #expect((success["userIdentity"] as? [String: Any])?["identityProvider"] as? String == "arn:aws:iam::123456789012:saml-provider/AppB")
+            #expect(success["signingCertificates"] as? [String] == [Self.keyB.certificate.sha256Thumbprint], "\(success)")
+        }
     }
 }

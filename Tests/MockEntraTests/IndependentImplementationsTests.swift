@@ -13,20 +13,21 @@ struct IndependentImplementationsTests {
 
     @Test("pysaml2 as the SP, configured from mock-entra's metadata: accepts its response, refuses XSW3 and a foreign key")
     func pysaml2SP() async throws {
-        let entra = try P()
-        let metadata = entra.directory.appendingPathComponent("metadata.xml")
-        try Data(try await entra.get(P.metadataPath).body.utf8).write(to: metadata)
-        for (fault, accepted) in [(nil, true), ("xsw3", false), ("unknownKey", false), ("expired", false)] as [(String?, Bool)] {
-            let file = entra.directory.appendingPathComponent("response-\(fault ?? "ok").b64")
-            try Data(try await entra.hookResponse(fault: fault).utf8).write(to: file)
-            let run = try ServerProcess.run(["python3", "-W", "ignore", Self.script, "sp", metadata.path, file.path])
-            // The verdict is the last line; pysaml2 may log before it.
-            let last = run.output.split(separator: "\n").last { $0.hasPrefix("{") }.map(String.init) ?? ""
-            let json = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any], "\(run.output)")
-            #expect(json["ok"] as? Bool == accepted, "pysaml2 on \(fault ?? "a clean response"): \(run.output.prefix(300))")
-            if accepted {
-                let ava = try #require(json["ava"] as? [String: [String]])
-                #expect(json["name_id"] as? String == "test-awsadmin@contoso.com" && ava["https://aws.amazon.com/SAML/Attributes/Role"] == [F.adminPair])
+        try await MockEntraApp.test { entra in
+            let metadata = entra.directory.appendingPathComponent("metadata.xml")
+            try Data(try await entra.get(P.metadataPath).body.utf8).write(to: metadata)
+            for (fault, accepted) in [(nil, true), ("xsw3", false), ("unknownKey", false), ("expired", false)] as [(String?, Bool)] {
+                let file = entra.directory.appendingPathComponent("response-\(fault ?? "ok").b64")
+                try Data(try await entra.hookResponse(fault: fault).utf8).write(to: file)
+                let run = try await ServerProcess.runDetached(["python3", "-W", "ignore", Self.script, "sp", metadata.path, file.path])
+                // The verdict is the last line; pysaml2 may log before it.
+                let last = run.output.split(separator: "\n").last { $0.hasPrefix("{") }.map(String.init) ?? ""
+                let json = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any], "\(run.output)")
+                #expect(json["ok"] as? Bool == accepted, "pysaml2 on \(fault ?? "a clean response"): \(run.output.prefix(300))")
+                if accepted {
+                    let ava = try #require(json["ava"] as? [String: [String]])
+                    #expect(json["name_id"] as? String == "test-awsadmin@contoso.com" && ava["https://aws.amazon.com/SAML/Attributes/Role"] == [F.adminPair])
+                }
             }
         }
     }
@@ -64,18 +65,19 @@ struct IndependentImplementationsTests {
 
     @Test("moto's STS redeems mock-entra's responses")
     func moto() async throws {
-        let entra = try P()
-        let response = try await entra.hookResponse("test-awsdeveloper@contoso.com")
-        let script = """
-            import sys, boto3
-            from moto import mock_aws
-            with mock_aws():
-                sts = boto3.client('sts', region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x')
-                r = sts.assume_role_with_saml(RoleArn='arn:aws:iam::123456789012:role/Developer',
-                                              PrincipalArn='arn:aws:iam::123456789012:saml-provider/EntraID', SAMLAssertion=sys.argv[1])
-                print(r['AssumedRoleUser']['Arn'])
-            """
-        let run = try ServerProcess.run(["python3", "-W", "ignore", "-c", script, response])
-        #expect(run.status == 0 && run.output.contains("assumed-role/Developer/test-awsdeveloper@contoso.com"), "\(run.output)")
+        try await MockEntraApp.test { entra in
+            let response = try await entra.hookResponse("test-awsdeveloper@contoso.com")
+            let script = """
+                import sys, boto3
+                from moto import mock_aws
+                with mock_aws():
+                    sts = boto3.client('sts', region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x')
+                    r = sts.assume_role_with_saml(RoleArn='arn:aws:iam::123456789012:role/Developer',
+                                                  PrincipalArn='arn:aws:iam::123456789012:saml-provider/EntraID', SAMLAssertion=sys.argv[1])
+                    print(r['AssumedRoleUser']['Arn'])
+                """
+            let run = try await ServerProcess.runDetached(["python3", "-W", "ignore", "-c", script, response])
+            #expect(run.status == 0 && run.output.contains("assumed-role/Developer/test-awsdeveloper@contoso.com"), "\(run.output)")
+        }
     }
 }

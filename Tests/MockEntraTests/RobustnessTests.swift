@@ -24,77 +24,79 @@ struct RobustnessTests {
 
     @Test("mock-entra: oversize, truncated, garbage, bombs, wrong methods, unknown tenants and apps: 4xx with the reason")
     func entraBadInput() async throws {
-        let entra = try P()
-        let t = P.tenantPath
-        let bomb = String(repeating: "<a>", count: 2_000_000 / 3)
-        let requests: [(String, String, String?, Int, String)] = [
-            ("POST", t + "/saml2", String(repeating: "A", count: 400_000), 413, "at most 262144 bytes"),
-            ("POST", t + "/login", "flow=x&loginfmt=" + String(repeating: "a", count: 400_000), 400, "AADSTS75005"),
-            ("GET", t + "/saml2?SAMLRequest=" + String(try Self.redirectValue(AuthnRequest(id: "_a", issueInstant: Date(), issuer: Issuer(F.awsSignIn)).xml()).prefix(40)), nil, 400, "AADSTS75005"),
-            ("GET", t + "/saml2?SAMLRequest=%FF%FE%00garbage!!", nil, 400, "AADSTS75005"),
-            ("GET", t + "/saml2?SAMLRequest=" + (try Self.redirectValue(String(repeating: " ", count: 5_000_000))), nil, 400, "AADSTS75005"),
-            ("POST", t + "/saml2", "SAMLRequest=" + FormEncoding.encode(Data(Self.billionLaughs.utf8).base64EncodedString()), 400, "AADSTS75005"),
-            ("POST", t + "/saml2", "SAMLRequest=" + FormEncoding.encode(String(Data(bomb.utf8).base64EncodedString().prefix(120_000))), 400, "AADSTS75005"),
-            ("GET", t + "/saml2?SAMLRequest=a&SAMLRequest=b", nil, 400, "AADSTS75005"),
-            ("PUT", t + "/saml2", "", 404, "mock-entra has no PUT"),
-            ("DELETE", "/myapps", nil, 404, "mock-entra has no DELETE /myapps"),
-            ("GET", "/no-such-tenant/saml2?SAMLRequest=x", nil, 404, "AADSTS90002"),
-            ("GET", "/no-such-tenant/federationmetadata/2007-06/federationmetadata.xml", nil, 404, "AADSTS90002"),
-            ("GET", "/api/signin/no-such-app?tenantId=\(F.tenantID)", nil, 404, "AADSTS700016"),
-            ("GET", "/api/signin/\(F.appID)?tenantId=fabrikam.com", nil, 404, "AADSTS90002"),
-            ("POST", t + "/mfa", "flow=forged&otc=123456", 400, "AADSTS50058"),
-            ("POST", "/admin/pim/activations", "{\"user\": ", 400, "not the expected JSON"),
-            ("PUT", "/admin/conditional-access", "[{\"name\": \"x\", \"groups\": [\"Nope\"], \"applications\": [], \"grant\": \"block\"}]", 400, "no group"),
-            ("POST", "/test/issue", "{\"user\": \"ghost@contoso.com\"}", 401, "AADSTS50034"),
-        ]
-        for (method, path, body, status, text) in requests {
-            var headers = ["Content-Type": path.hasPrefix("/admin") || path.hasPrefix("/test") ? "application/json" : "application/x-www-form-urlencoded"]
-            if path.hasPrefix("/admin") { headers["Authorization"] = "Bearer \(entra.adminToken)" }
-            let result = try await entra.server.request(method, path, body: body.map { Data($0.utf8) }, headers: headers)
-            #expect(result.status == status && result.body.contains(text), "\(method) \(path.prefix(80)): \(result.status) \(result.body.prefix(200))")
+        try await MockEntraApp.test { entra in
+            let t = P.tenantPath
+            let bomb = String(repeating: "<a>", count: 2_000_000 / 3)
+            let requests: [(String, String, String?, Int, String)] = [
+                ("POST", t + "/saml2", String(repeating: "A", count: 400_000), 413, "at most 262144 bytes"),
+                ("POST", t + "/login", "flow=x&loginfmt=" + String(repeating: "a", count: 400_000), 400, "AADSTS75005"),
+                ("GET", t + "/saml2?SAMLRequest=" + String(try Self.redirectValue(AuthnRequest(id: "_a", issueInstant: Date(), issuer: Issuer(F.awsSignIn)).xml()).prefix(40)), nil, 400, "AADSTS75005"),
+                ("GET", t + "/saml2?SAMLRequest=%FF%FE%00garbage!!", nil, 400, "AADSTS75005"),
+                ("GET", t + "/saml2?SAMLRequest=" + (try Self.redirectValue(String(repeating: " ", count: 5_000_000))), nil, 400, "AADSTS75005"),
+                ("POST", t + "/saml2", "SAMLRequest=" + FormEncoding.encode(Data(Self.billionLaughs.utf8).base64EncodedString()), 400, "AADSTS75005"),
+                ("POST", t + "/saml2", "SAMLRequest=" + FormEncoding.encode(String(Data(bomb.utf8).base64EncodedString().prefix(120_000))), 400, "AADSTS75005"),
+                ("GET", t + "/saml2?SAMLRequest=a&SAMLRequest=b", nil, 400, "AADSTS75005"),
+                ("PUT", t + "/saml2", "", 404, "mock-entra has no PUT"),
+                ("DELETE", "/myapps", nil, 404, "mock-entra has no DELETE /myapps"),
+                ("GET", "/no-such-tenant/saml2?SAMLRequest=x", nil, 404, "AADSTS90002"),
+                ("GET", "/no-such-tenant/federationmetadata/2007-06/federationmetadata.xml", nil, 404, "AADSTS90002"),
+                ("GET", "/api/signin/no-such-app?tenantId=\(F.tenantID)", nil, 404, "AADSTS700016"),
+                ("GET", "/api/signin/\(F.appID)?tenantId=fabrikam.com", nil, 404, "AADSTS90002"),
+                ("POST", t + "/mfa", "flow=forged&otc=123456", 400, "AADSTS50058"),
+                ("POST", "/admin/pim/activations", "{\"user\": ", 400, "not the expected JSON"),
+                ("PUT", "/admin/conditional-access", "[{\"name\": \"x\", \"groups\": [\"Nope\"], \"applications\": [], \"grant\": \"block\"}]", 400, "no group"),
+                ("POST", "/test/issue", "{\"user\": \"ghost@contoso.com\"}", 401, "AADSTS50034"),
+            ]
+            for (method, path, body, status, text) in requests {
+                var headers = ["Content-Type": path.hasPrefix("/admin") || path.hasPrefix("/test") ? "application/json" : "application/x-www-form-urlencoded"]
+                if path.hasPrefix("/admin") { headers["Authorization"] = "Bearer \(entra.adminToken)" }
+                let result = try await entra.server.request(method, path, body: body.map { Data($0.utf8) }, headers: headers)
+                #expect(result.status == status && result.body.contains(text), "\(method) \(path.prefix(80)): \(result.status) \(result.body.prefix(200))")
+            }
+            // Still serving: a whole sign-in works afterwards.
+            let start = try await entra.get(P.launchPath)
+            let posted = try await entra.interactiveSignIn(start: start, user: "test-awsadmin@contoso.com", password: "Adm1n-Passw0rd!",
+                                                           secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+            #expect(posted.field("SAMLResponse") != nil)
         }
-        // Still serving: a whole sign-in works afterwards.
-        let start = try await entra.get(P.launchPath)
-        let posted = try await entra.interactiveSignIn(start: start, user: "test-awsadmin@contoso.com", password: "Adm1n-Passw0rd!",
-                                                       secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-        #expect(posted.field("SAMLResponse") != nil)
     }
 
     @Test("one user from many connections at once: every password page, every tile launch and every hook answered and logged")
     func concurrentSameUser() async throws {
-        let entra = try P()
-        let n = 60
-        let passwords = try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<n {
-                group.addTask {
-                    let start = try await entra.get(P.launchPath)
-                    let flow = start.field("flow") ?? ""
-                    return try await entra.post(P.tenantPath + "/login", form: [("flow", flow), ("loginfmt", "test-awsadmin@contoso.com"),
-                                                                              ("passwd", "Adm1n-Passw0rd!")]).body.contains("name=\"otc\"") ? 1 : 0
+        try await MockEntraApp.test(live: true) { entra in
+            let n = 60
+            let passwords = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<n {
+                    group.addTask {
+                        let start = try await entra.get(P.launchPath)
+                        let flow = start.field("flow") ?? ""
+                        return try await entra.post(P.tenantPath + "/login", form: [("flow", flow), ("loginfmt", "test-awsadmin@contoso.com"),
+                                                                                  ("passwd", "Adm1n-Passw0rd!")]).body.contains("name=\"otc\"") ? 1 : 0
+                    }
                 }
+                return try await group.reduce(0, +)
             }
-            return try await group.reduce(0, +)
+            #expect(passwords == n, "every concurrent password submission reaches the code page")
+            // One MFA sign-in gives a session; the same session used from many connections at once.
+            let start = try await entra.get(P.launchPath)
+            let posted = try await entra.interactiveSignIn(start: start, user: "test-awsadmin@contoso.com", password: "Adm1n-Passw0rd!",
+                                                           secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+            let cookie = try #require(P.cookie(posted))
+            let launches = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<n { group.addTask { try await entra.get(P.launchPath, cookie: cookie).field("SAMLResponse") != nil ? 1 : 0 } }
+                return try await group.reduce(0, +)
+            }
+            #expect(launches == n)
+            let hooks = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<n { group.addTask { try await entra.json("POST", "/test/issue", "{\"user\": \"test-awsadmin@contoso.com\"}").status == 200 ? 1 : 0 } }
+                return try await group.reduce(0, +)
+            }
+            #expect(hooks == n)
+            let logs = try #require(try await entra.json("GET", "/admin/signins").value as? [[String: Any]])
+            // n password attempts interrupted for MFA, one more interrupted then completed, n tile launches, n hooks.
+            #expect(logs.filter { $0["result"] as? String == "interrupted" }.count == n + 1)
+            #expect(logs.filter { $0["result"] as? String == "success" }.count == 1 + n + n, "\(logs.count) entries")
         }
-        #expect(passwords == n, "every concurrent password submission reaches the code page")
-        // One MFA sign-in gives a session; the same session used from many connections at once.
-        let start = try await entra.get(P.launchPath)
-        let posted = try await entra.interactiveSignIn(start: start, user: "test-awsadmin@contoso.com", password: "Adm1n-Passw0rd!",
-                                                       secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
-        let cookie = try #require(P.cookie(posted))
-        let launches = try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<n { group.addTask { try await entra.get(P.launchPath, cookie: cookie).field("SAMLResponse") != nil ? 1 : 0 } }
-            return try await group.reduce(0, +)
-        }
-        #expect(launches == n)
-        let hooks = try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<n { group.addTask { try await entra.json("POST", "/test/issue", "{\"user\": \"test-awsadmin@contoso.com\"}").status == 200 ? 1 : 0 } }
-            return try await group.reduce(0, +)
-        }
-        #expect(hooks == n)
-        let logs = try #require(try await entra.json("GET", "/admin/signins").value as? [[String: Any]])
-        // n password attempts interrupted for MFA, one more interrupted then completed, n tile launches, n hooks.
-        #expect(logs.filter { $0["result"] as? String == "interrupted" }.count == n + 1)
-        #expect(logs.filter { $0["result"] as? String == "success" }.count == 1 + n + n, "\(logs.count) entries")
     }
 
     @Test("mock-aws: oversize, garbage and bombs in every parameter, wrong methods; every call in the audit trail")

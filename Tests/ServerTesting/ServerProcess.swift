@@ -3,14 +3,72 @@ import Foundation
 import FoundationNetworking
 #endif
 
+/// A server the tests talk HTTP to: a started executable (``ServerProcess``), one served in-process on a socket
+/// (``HTTPEndpoint``), or an application answering without one (the test targets' HummingbirdTesting routers).
+public protocol HTTPTestServer: Sendable {
+    /// `http://HOST:PORT`; paths are relative to it.
+    var baseURL: String { get }
+    /// One request, no redirects followed and no cookies stored: tests see each response as it is.
+    func request(_ method: String, _ path: String, body: Data?, headers: [String: String]) async throws -> ServerProcess.HTTPResult
+}
+
+extension HTTPTestServer {
+    public func post(_ path: String, form: [(String, String)], headers: [String: String] = [:]) async throws -> ServerProcess.HTTPResult {
+        try await request("POST", path, body: Data(ServerProcess.formBody(form).utf8),
+                          headers: ["Content-Type": "application/x-www-form-urlencoded"].merging(headers) { $1 })
+    }
+
+    public func post(_ path: String, body: String,
+                     headers: [String: String] = ["Content-Type": "application/x-www-form-urlencoded"]) async throws -> ServerProcess.HTTPResult {
+        try await request("POST", path, body: Data(body.utf8), headers: headers)
+    }
+
+    public func get(_ path: String, headers: [String: String] = [:]) async throws -> ServerProcess.HTTPResult {
+        try await request("GET", path, body: nil, headers: headers)
+    }
+}
+
+/// A server on a socket, reached with URLSession.
+public struct HTTPEndpoint: HTTPTestServer {
+    public let baseURL: String
+
+    public init(baseURL: String) { self.baseURL = baseURL }
+
+    public func request(_ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws -> ServerProcess.HTTPResult {
+        guard let url = URL(string: path.hasPrefix("http") ? path : baseURL + path) else {
+            throw ServerProcess.StartFailure(description: "not a URL: \(path)")
+        }
+        var request = URLRequest(url: url)
+        request.httpMethod = method
+        request.httpBody = body
+        request.httpShouldHandleCookies = false
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        let (data, response) = try await Self.session.data(for: request, delegate: NoRedirects())
+        let http = response as? HTTPURLResponse
+        var fields: [String: String] = [:]
+        for (name, value) in http?.allHeaderFields ?? [:] {
+            if let name = name as? String, let value = value as? String { fields[name.lowercased()] = value }
+        }
+        return ServerProcess.HTTPResult(status: http?.statusCode ?? 0, body: String(decoding: data, as: UTF8.self), headers: fields)
+    }
+
+    static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        return URLSession(configuration: configuration)
+    }()
+}
+
 /// One of the package's servers (mock-aws, mock-entra), built and started on a free port as users start it:
 /// the first line on standard output says where it listens. Stopped (SIGTERM) when released.
-public final class ServerProcess: @unchecked Sendable {
+public final class ServerProcess: HTTPTestServer, @unchecked Sendable {
     public static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
     public struct StartFailure: Error, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     public let process = Process()
@@ -82,6 +140,10 @@ public final class ServerProcess: @unchecked Sendable {
         public var body: String
         public var headers: [String: String]
 
+        public init(status: Int, body: String, headers: [String: String]) {
+            (self.status, self.body, self.headers) = (status, body, headers)
+        }
+
         /// The value of a `<input … name="NAME" value="…">` in the page, HTML entities decoded.
         public func field(_ name: String) -> String? {
             guard let range = body.range(of: "name=\"\(name)\" value=\"") else { return nil }
@@ -100,47 +162,30 @@ public final class ServerProcess: @unchecked Sendable {
             .joined(separator: "&")
     }
 
-    public func post(_ path: String, form: [(String, String)], headers: [String: String] = [:]) async throws -> HTTPResult {
-        try await request("POST", path, body: Data(Self.formBody(form).utf8),
-                          headers: ["Content-Type": "application/x-www-form-urlencoded"].merging(headers) { $1 })
-    }
-
-    public func post(_ path: String, body: String, headers: [String: String] = ["Content-Type": "application/x-www-form-urlencoded"]) async throws -> HTTPResult {
-        try await request("POST", path, body: Data(body.utf8), headers: headers)
-    }
-
-    public func get(_ path: String, headers: [String: String] = [:]) async throws -> HTTPResult {
-        try await request("GET", path, headers: headers)
-    }
-
     /// One request, no redirects followed and no cookies stored: tests see each response as it is.
     public func request(_ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws -> HTTPResult {
-        guard let url = URL(string: path.hasPrefix("http") ? path : baseURL + path) else {
-            throw StartFailure(description: "not a URL: \(path)")
-        }
-        var request = URLRequest(url: url)
-        request.httpMethod = method
-        request.httpBody = body
-        request.httpShouldHandleCookies = false
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await Self.session.data(for: request, delegate: NoRedirects())
-        let http = response as? HTTPURLResponse
-        var fields: [String: String] = [:]
-        for (name, value) in http?.allHeaderFields ?? [:] {
-            if let name = name as? String, let value = value as? String { fields[name.lowercased()] = value }
-        }
-        return HTTPResult(status: http?.statusCode ?? 0, body: String(decoding: data, as: UTF8.self), headers: fields)
+        try await HTTPEndpoint(baseURL: baseURL).request(method, path, body: body, headers: headers)
     }
-
-    static let session: URLSession = {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpCookieStorage = nil
-        configuration.httpShouldSetCookies = false
-        return URLSession(configuration: configuration)
-    }()
 }
 
 final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
                     newRequest request: URLRequest) async -> URLRequest? { nil }
+}
+
+extension ServerProcess {
+    /// ``run(_:environment:)`` on a thread of its own: for commands that talk to a server served in-process, whose
+    /// handlers need Swift concurrency's few threads while the command runs (a blocked one would starve them).
+    public static func runDetached(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try run(arguments, environment: environment) }) }
+        }
+    }
+
+    /// Starts `name` on a thread of its own (it may fetch from a server served in-process while it starts).
+    public static func start(_ name: String, arguments: [String]) async throws -> ServerProcess {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try ServerProcess(name, arguments: arguments) }) }
+        }
+    }
 }

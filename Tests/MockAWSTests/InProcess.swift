@@ -1,0 +1,91 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import HummingbirdTesting
+import Logging
+import MockAWS
+import ServerTesting
+
+/// An application under HummingbirdTesting's `.router` framework: each request goes to the router in-process,
+/// without a socket (the Host is `localhost`, the client address unknown).
+struct RouterClient: HTTPTestServer {
+    let client: any TestClientProtocol
+    var baseURL: String { "http://localhost" }
+
+    func request(_ method: String, _ path: String, body: Data?, headers: [String: String]) async throws -> ServerProcess.HTTPResult {
+        var fields = HTTPFields()
+        for (name, value) in headers {
+            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+        }
+        guard let method = HTTPRequest.Method(method) else { throw ServerProcess.StartFailure(description: "not a method: \(method)") }
+        let uri = path.hasPrefix(baseURL) ? String(path.dropFirst(baseURL.count)) : path
+        let response = try await client.executeRequest(uri: uri, method: method, headers: fields, body: body.map { ByteBuffer(bytes: $0) })
+        var received: [String: String] = [:]
+        for field in response.headers {
+            let name = field.name.canonicalName
+            received[name] = received[name].map { $0 + ", " + field.value } ?? field.value
+        }
+        return ServerProcess.HTTPResult(status: Int(response.status.code), body: String(buffer: response.body), headers: received)
+    }
+}
+
+/// mock-aws served in-process as `mock-aws` would serve it with the same options, through HummingbirdTesting:
+/// `.router` (no socket) unless `live`, for clients that need a port (the AWS CLI, boto3).
+final class MockAWSApp: Sendable {
+    static let metadata = ServerProcess.repository.appendingPathComponent("TestVectors/entra_federationmetadata.xml").path
+
+    let server: any HTTPTestServer
+    let auditLog: URL
+    let state: AWSState
+    var baseURL: String { server.baseURL }
+
+    init(server: any HTTPTestServer, auditLog: URL, state: AWSState) {
+        (self.server, self.auditLog, self.state) = (server, auditLog, state)
+    }
+
+    /// `mock-aws --idp-metadata METADATA [--config CONFIG] [--region REGION] [--allow-console-replay] --audit-log FILE`.
+    static func test<T: Sendable>(metadata: String? = metadata, config: URL? = nil, region: String = "us-east-1",
+                                  allowConsoleReplay: Bool = false, live: Bool = false,
+                                  _ body: @Sendable (MockAWSApp) async throws -> T) async throws -> T {
+        let auditLog = FileManager.default.temporaryDirectory.appendingPathComponent("mock-aws-audit-\(UUID().uuidString).jsonl")
+        let configuration = try config.map(MockAWSConfiguration.load)
+        let state = try AWSState(account: configuration?.account ?? DefaultAccount.account, auditFile: auditLog)
+        let document = try metadata.map { try String(contentsOfFile: $0, encoding: .utf8) }
+        if let configuration, let config {
+            try await configuration.seed(state, relativeTo: config.deletingLastPathComponent(), metadataOverride: document)
+        } else {
+            try await DefaultAccount.seed(state, metadata: document)
+        }
+        let embedded = configuration == nil
+        var logger = Logger(label: "mock-aws")
+        logger.logLevel = .warning
+        let app = buildApplication(configuration: MockAWSServerConfiguration(
+            state: state, region: region, rejectsConsoleReplay: !allowConsoleReplay && configuration?.consoleReplayCheck != false,
+            logger: logger) { base in
+            // As the executable does once bound: its own /saml is a sign-in endpoint the embedded roles trust.
+            await state.acceptSignInURL(base + "/saml")
+            if embedded { await DefaultAccount.putRoles(state, signInURLs: ["https://signin.aws.amazon.com/saml", base + "/saml"]) }
+        })
+        return try await app.test(live ? .live : .router) { client in
+            let server: any HTTPTestServer = live ? HTTPEndpoint(baseURL: "http://localhost:\(client.port ?? 0)") : RouterClient(client: client)
+            return try await body(MockAWSApp(server: server, auditLog: auditLog, state: state))
+        }
+    }
+
+    /// A command (the AWS CLI, Python) against this server, on a thread of its own.
+    func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, output: String) {
+        try await ServerProcess.runDetached(arguments, environment: environment)
+    }
+
+    func post(_ path: String, form: [(String, String)]) async throws -> ServerProcess.HTTPResult {
+        try await server.post(path, form: form)
+    }
+
+    func post(_ path: String, body: String) async throws -> ServerProcess.HTTPResult {
+        try await server.post(path, body: body)
+    }
+
+    func get(_ path: String) async throws -> ServerProcess.HTTPResult {
+        try await server.get(path)
+    }
+}
