@@ -38,7 +38,7 @@ let package = Package(
         .systemLibrary(
             name: "CXMLSec",
             pkgConfig: "xmlsec1-openssl",
-            providers: [.apt(["libxml2-dev", "libxmlsec1-dev", "libssl-dev", "zlib1g-dev"])]
+            providers: [.apt(["libxml2-dev", "libxmlsec1-dev", "libssl-dev", "zlib1g-dev"]), .brew(["libxmlsec1", "pkg-config"])]
         ),
         // The few things Swift cannot import from those headers (macros, once-only init, error capture).
         .target(name: "CXMLSecShim", dependencies: ["CXMLSec"]),

@@ -4,19 +4,19 @@ import SAML
 /// AWS Signature Version 4 for query-protocol calls (IAM, STS): signing, for clients such as mock-entra's role
 /// provisioning, and verification, for servers such as mock-aws. One canonicalisation serves both, so what one
 /// signs the other verifies; the tests check both against botocore.
-public enum SigV4 {
+package enum SigV4 {
     /// An HTTP request as received or about to be sent.
-    public struct Request: Sendable {
-        public var method: String
+    package struct Request: Sendable {
+        package var method: String
         /// The path, as on the wire (percent-encoded).
-        public var path: String
+        package var path: String
         /// The raw query string, without `?`.
-        public var query: String
+        package var query: String
         /// Header names in any case; repeated names are joined with commas.
-        public var headers: [(name: String, value: String)]
-        public var body: [UInt8]
+        package var headers: [(name: String, value: String)]
+        package var body: [UInt8]
 
-        public init(method: String, path: String = "/", query: String = "", headers: [(name: String, value: String)],
+        package init(method: String, path: String = "/", query: String = "", headers: [(name: String, value: String)],
                     body: [UInt8] = []) {
             self.method = method
             self.path = path
@@ -32,13 +32,13 @@ public enum SigV4 {
     }
 
     /// Access key material.
-    public struct Credentials: Sendable, Hashable {
-        public var accessKeyID: String
-        public var secretAccessKey: String
+    package struct Credentials: Sendable, Hashable {
+        package var accessKeyID: String
+        package var secretAccessKey: String
         /// For temporary credentials (STS): sent as `X-Amz-Security-Token`.
-        public var sessionToken: String?
+        package var sessionToken: String?
 
-        public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {
+        package init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {
             self.accessKeyID = accessKeyID
             self.secretAccessKey = secretAccessKey
             self.sessionToken = sessionToken
@@ -46,18 +46,18 @@ public enum SigV4 {
     }
 
     /// What a verified request was signed with.
-    public struct Verified: Sendable, Hashable {
-        public var accessKeyID: String
-        public var region: String
-        public var service: String
-        public var date: Date
+    package struct Verified: Sendable, Hashable {
+        package var accessKeyID: String
+        package var region: String
+        package var service: String
+        package var date: Date
     }
 
     // MARK: - Signing
 
     /// Adds `X-Amz-Date`, `X-Amz-Security-Token` (when present), `X-Amz-Content-SHA256`-free `Authorization` to
     /// `request`, signing `host`, `content-type` (when present) and the `x-amz-*` headers.
-    public static func sign(_ request: Request, credentials: Credentials, region: String, service: String, date: Date) -> Request {
+    package static func sign(_ request: Request, credentials: Credentials, region: String, service: String, date: Date) -> Request {
         var request = request
         let amzDate = Self.amzDate(date)
         request.headers.removeAll { ["authorization", "x-amz-date", "x-amz-security-token"].contains($0.name.lowercased()) }
@@ -77,7 +77,7 @@ public enum SigV4 {
     // MARK: - Verification
 
     /// The access key ID named in the Authorization header, if any (to look the key up before verifying).
-    public static func accessKeyID(of request: Request) -> String? {
+    package static func accessKeyID(of request: Request) -> String? {
         guard let authorization = request.header("authorization"),
               let range = authorization.range(of: "Credential=") else { return nil }
         return String(authorization[range.upperBound...].prefix { $0 != "/" && $0 != "," && $0 != " " })
@@ -88,7 +88,7 @@ public enum SigV4 {
     /// `scope` judges the credential scope's region and service (the endpoint knows which it serves) and throws
     /// its refusal; it runs before the key is looked up, as a signature for another service or region is refused
     /// whatever key made it.
-    public static func verify(_ request: Request, now: Date, maxSkew: TimeInterval = 900,
+    package static func verify(_ request: Request, now: Date, maxSkew: TimeInterval = 900,
                               scope: (_ region: String, _ service: String) throws(AWSError) -> Void = { _, _ throws(AWSError) in },
                               lookup: (String) throws(AWSError) -> Credentials?) throws(AWSError) -> Verified {
         guard let authorization = request.header("authorization") else {
@@ -196,13 +196,13 @@ public enum SigV4 {
     }
 
     /// `20250501T120000Z`.
-    public static func amzDate(_ date: Date) -> String {
+    package static func amzDate(_ date: Date) -> String {
         let text = SAMLInstant.format(date)  // 2025-05-01T12:00:00.000Z
         return text.prefix(19).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "") + "Z"
     }
 
     /// Parses `20250501T120000Z`.
-    public static func parseDate(_ text: String) -> Date? { parseAmzDate(text) }
+    package static func parseDate(_ text: String) -> Date? { parseAmzDate(text) }
 
     static func parseAmzDate(_ text: String) -> Date? {
         let c = Array(text)

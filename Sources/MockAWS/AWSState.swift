@@ -6,13 +6,13 @@ import SAML
 /// temporary credentials STS issued, and the audit trail. An actor, so concurrent requests see a consistent state.
 public actor AWSState {
     public struct AccessKey: Sendable {
-        public var credentials: SigV4.Credentials
+        package var credentials: SigV4.Credentials
         public var userName: String
     }
 
     /// Temporary credentials from AssumeRoleWithSAML.
     public struct Session: Sendable {
-        public var credentials: SigV4.Credentials
+        package var credentials: SigV4.Credentials
         public var expiration: Date
         public var assumedRoleARN: String
         public var assumedRoleID: String
@@ -76,7 +76,7 @@ public actor AWSState {
         return id
     }
 
-    public func addAccessKey(user: String, keyID: String? = nil, secret: String? = nil) -> SigV4.Credentials {
+    package func addAccessKey(user: String, keyID: String? = nil, secret: String? = nil) -> SigV4.Credentials {
         let credentials = SigV4.Credentials(accessKeyID: keyID ?? "AKIA" + Self.randomID(16),
                                             secretAccessKey: secret ?? Self.randomSecret())
         accessKeys[credentials.accessKeyID] = AccessKey(credentials: credentials, userName: user)
@@ -164,7 +164,7 @@ public actor AWSState {
     }
 
     /// Who an access key belongs to, for SigV4 verification; expired session credentials give AWS's error.
-    public func caller(accessKeyID: String, now: Date) throws(AWSError) -> (credentials: SigV4.Credentials, arn: String, userID: String)? {
+    package func caller(accessKeyID: String, now: Date) throws(AWSError) -> (credentials: SigV4.Credentials, arn: String, userID: String)? {
         if let key = accessKeys[accessKeyID] {
             return (key.credentials, "arn:aws:iam::\(account):user/\(key.userName)", users[key.userName] ?? "")
         }

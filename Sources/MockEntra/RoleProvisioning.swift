@@ -14,10 +14,10 @@ import FoundationXML
 public struct RoleProvisioning: Sendable {
     /// The IAM query endpoint (mock-aws's base URL, or `https://iam.amazonaws.com`).
     public var endpoint: URL
-    public var credentials: SigV4.Credentials
+    package var credentials: SigV4.Credentials
     public var region: String
 
-    public init(endpoint: URL, credentials: SigV4.Credentials, region: String = "us-east-1") {
+    package init(endpoint: URL, credentials: SigV4.Credentials, region: String = "us-east-1") {
         self.endpoint = endpoint
         self.credentials = credentials
         self.region = region

@@ -7,11 +7,11 @@ public struct TOTP: Sendable, Hashable {
     public enum Algorithm: String, Sendable, Hashable, CaseIterable {
         case sha1 = "SHA1", sha256 = "SHA256", sha512 = "SHA512"
 
-        var hmac: SignatureAlgorithm {
+        var hmac: SAMLDigest.Hash {
             switch self {
-            case .sha1: return .rsaSHA1
-            case .sha256: return .rsaSHA256
-            case .sha512: return .rsaSHA512
+            case .sha1: return .sha1
+            case .sha256: return .sha256
+            case .sha512: return .sha512
             }
         }
     }

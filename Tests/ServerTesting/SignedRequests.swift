@@ -5,13 +5,13 @@ import Foundation
 /// directly (the audit trail, and the signing-scope rules with scopes no SDK would choose).
 extension ServerProcess {
     /// mock-aws's embedded IAM user `admin` (its key is public on purpose).
-    public static let mockAWSAdmin = SigV4.Credentials(accessKeyID: "AKIAMOCKAWSADMIN0001",
+    package static let mockAWSAdmin = SigV4.Credentials(accessKeyID: "AKIAMOCKAWSADMIN0001",
                                                        secretAccessKey: "mockAwsAdminSecretKey0000000000000000000")
 }
 
 extension HTTPTestServer {
     /// `method path` with `body`, signed with `credentials` for `service` in `region` now.
-    public func signed(_ method: String, _ path: String, body: String = "", credentials: SigV4.Credentials = ServerProcess.mockAWSAdmin,
+    package func signed(_ method: String, _ path: String, body: String = "", credentials: SigV4.Credentials = ServerProcess.mockAWSAdmin,
                        region: String = "us-east-1", service: String) async throws -> ServerProcess.HTTPResult {
         guard let url = URL(string: baseURL + path), let host = url.host else { throw ServerProcess.StartFailure(description: "not a URL: \(path)") }
         var headers = [(name: "Host", value: url.port.map { "\(host):\($0)" } ?? host)]
@@ -25,7 +25,7 @@ extension HTTPTestServer {
     }
 
     /// mock-aws's `GET /audit`, signed for CloudTrail (its rule), as decoded JSON events.
-    public func auditEvents(credentials: SigV4.Credentials = ServerProcess.mockAWSAdmin, region: String = "us-east-1") async throws -> [[String: Any]] {
+    package func auditEvents(credentials: SigV4.Credentials = ServerProcess.mockAWSAdmin, region: String = "us-east-1") async throws -> [[String: Any]] {
         let result = try await signed("GET", "/audit", credentials: credentials, region: region, service: "cloudtrail")
         guard result.status == 200, let events = try JSONSerialization.jsonObject(with: Data(result.body.utf8)) as? [[String: Any]] else {
             throw ServerProcess.StartFailure(description: "GET /audit answered \(result.status): \(result.body.prefix(300))")

@@ -1,4 +1,4 @@
-import CXMLSecShim
+internal import CXMLSecShim
 import Foundation
 
 /// A SAML message as people capture it, in whatever form it was saved: the XML itself, its base64 (plain or

@@ -2,9 +2,10 @@
 ///
 /// Hand-written because Foundation's `URLComponents` decodes `+` inconsistently across platforms and hides the raw
 /// (still encoded) parameter text, which the Redirect binding's signature is computed over (SAML bindings 3.4.4.1).
-public enum FormEncoding {
+/// Not SAML API: `package`, for the package's own modules (bindings, the mocks, the tools).
+package enum FormEncoding {
     /// Encodes everything except RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`).
-    public static func encode(_ value: String) -> String {
+    package static func encode(_ value: String) -> String {
         var out = [UInt8]()
         out.reserveCapacity(value.utf8.count * 3 / 2)
         let hex = Array("0123456789ABCDEF".utf8)
@@ -21,7 +22,7 @@ public enum FormEncoding {
     }
 
     /// Decodes `%XX` and `+` (space). Throws on a malformed escape or invalid UTF-8.
-    public static func decode(_ text: Substring) throws(SAMLError) -> String {
+    package static func decode(_ text: Substring) throws(SAMLError) -> String {
         var out = [UInt8]()
         out.reserveCapacity(text.utf8.count)
         var iterator = text.utf8.makeIterator()
@@ -53,7 +54,7 @@ public enum FormEncoding {
     }
 
     /// The `name=value` pairs of a query string or form body, values still encoded, in order.
-    public static func rawPairs(_ text: String) -> [(name: Substring, value: Substring)] {
+    package static func rawPairs(_ text: String) -> [(name: Substring, value: Substring)] {
         var body = Substring(text)
         if body.first == "?" { body = body.dropFirst() }
         return body.split(separator: "&", omittingEmptySubsequences: true).map { pair in
@@ -63,7 +64,7 @@ public enum FormEncoding {
     }
 
     /// Decoded pairs; names appearing twice are refused (an ambiguity a signature check must not meet).
-    public static func decodePairs(_ text: String) throws(SAMLError) -> [String: String] {
+    package static func decodePairs(_ text: String) throws(SAMLError) -> [String: String] {
         var result: [String: String] = [:]
         for (name, value) in rawPairs(text) {
             let key = try decode(name)

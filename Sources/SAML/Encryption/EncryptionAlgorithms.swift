@@ -16,7 +16,6 @@ public enum KeyTransport: Sendable, Hashable {
     public enum Digest: String, Sendable, Hashable {
         case sha1 = "http://www.w3.org/2000/09/xmldsig#sha1"
         case sha256 = "http://www.w3.org/2001/04/xmlenc#sha256"
-        var md: OpaquePointer? { self == .sha1 ? NativeX509.messageDigest(.rsaSHA1) : NativeX509.messageDigest(.rsaSHA256) }
         var mgfURI: String {
             self == .sha1 ? "http://www.w3.org/2009/xmlenc11#mgf1sha1" : "http://www.w3.org/2009/xmlenc11#mgf1sha256"
         }

@@ -1,5 +1,5 @@
-import CXMLSec
-import CXMLSecShim
+internal import CXMLSec
+internal import CXMLSecShim
 
 /// One pass over the whole parsed document (attacks.md §0.1-§0.3): refuses entity references, processing
 /// instructions, relative namespace URIs and duplicate ID values anywhere, and finds every Assertion,

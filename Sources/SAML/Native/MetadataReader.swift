@@ -1,4 +1,4 @@
-import CXMLSec
+internal import CXMLSec
 
 /// Reads SAML metadata from one hardened parse.
 enum MetadataReader {

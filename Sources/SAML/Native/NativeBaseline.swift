@@ -1,5 +1,5 @@
-import CXMLSec
-import CXMLSecShim
+internal import CXMLSec
+internal import CXMLSecShim
 import Foundation
 
 /// Measures libxmlsec1 on its own, for `saml-bench`: the yardsticks the library's verification is compared with.

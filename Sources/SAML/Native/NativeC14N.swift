@@ -1,5 +1,5 @@
-import CXMLSec
-import CXMLSecShim
+internal import CXMLSec
+internal import CXMLSecShim
 
 /// libxml2's canonicaliser (the one libxmlsec1 drives) applied directly to a subtree.
 enum NativeC14N {

@@ -1,4 +1,4 @@
-import CXMLSec
+internal import CXMLSec
 import Foundation
 
 /// Symmetric and RSA encryption through OpenSSL's EVP interface, for XML Encryption of assertions.

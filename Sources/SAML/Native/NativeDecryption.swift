@@ -1,4 +1,4 @@
-import CXMLSec
+internal import CXMLSec
 import Foundation
 
 /// Reads and decrypts one `<EncryptedAssertion>` under the allowlists of ``Decryption`` (attacks.md §9).
@@ -76,4 +76,9 @@ enum NativeDecryption {
         }
         return bytes
     }
+}
+
+extension KeyTransport.Digest {
+    /// OpenSSL's message digest for OAEP and MGF1 (kept here, with the other C types).
+    var md: OpaquePointer? { self == .sha1 ? NativeX509.messageDigest(.rsaSHA1) : NativeX509.messageDigest(.rsaSHA256) }
 }

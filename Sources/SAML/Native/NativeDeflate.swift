@@ -1,4 +1,4 @@
-import CXMLSec
+internal import CXMLSec
 
 /// Raw DEFLATE (RFC 1951, no zlib header) through zlib, as the HTTP-Redirect binding requires (SAML bindings 3.4.4.1).
 enum NativeDeflate {

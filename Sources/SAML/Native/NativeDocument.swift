@@ -1,5 +1,5 @@
-import CXMLSec
-import CXMLSecShim
+internal import CXMLSec
+internal import CXMLSecShim
 
 /// A libxml2 document parsed once, with no DTD, no entities and no network (attacks.md §0.1, §5).
 final class NativeDocument {

@@ -1,5 +1,5 @@
-import CXMLSec
-import CXMLSecShim
+internal import CXMLSec
+internal import CXMLSecShim
 import Foundation
 
 /// An xmlsec key holding only a bare RSA key value (no X.509 data).
@@ -189,12 +189,17 @@ enum NativeX509 {
         digest(bytes, md: messageDigest(algorithm))
     }
 
-    static func hmac(_ algorithm: SignatureAlgorithm, key: [UInt8], _ bytes: [UInt8]) -> [UInt8] {
+    static func hmac(_ hash: SAMLDigest.Hash, key: [UInt8], _ bytes: [UInt8]) -> [UInt8] {
+        let algorithm: OpaquePointer? = switch hash {
+        case .sha1: EVP_sha1()
+        case .sha256: EVP_sha256()
+        case .sha512: EVP_sha512()
+        }
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         _ = key.withUnsafeBytes { k in
             bytes.withUnsafeBufferPointer { d in
-                HMAC(messageDigest(algorithm), k.baseAddress, Int32(k.count), d.baseAddress, d.count, &out, &length)
+                HMAC(algorithm, k.baseAddress, Int32(k.count), d.baseAddress, d.count, &out, &length)
             }
         }
         return Array(out.prefix(Int(length)))

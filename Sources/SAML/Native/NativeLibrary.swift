@@ -1,7 +1,7 @@
 // Native/ is the one wrapper layer over libxml2, libxmlsec1 and OpenSSL: no file outside this folder touches a C
 // pointer. Everything here is internal.
-import CXMLSec
-import CXMLSecShim
+internal import CXMLSec
+internal import CXMLSecShim
 
 enum NativeLibrary {
     /// Initialises the C libraries once per process (pthread_once in the shim) and prepares this thread's error

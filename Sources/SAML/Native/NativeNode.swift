@@ -1,5 +1,5 @@
-import CXMLSec
-import CXMLSecShim
+internal import CXMLSec
+internal import CXMLSecShim
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

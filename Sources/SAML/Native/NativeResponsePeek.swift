@@ -1,5 +1,5 @@
-import CXMLSec
-import CXMLSecShim
+internal import CXMLSec
+internal import CXMLSecShim
 
 /// Unverified reads for diagnostics (``ResponsePeek``): the same hardened parser, no trust decisions.
 enum NativeResponsePeek {

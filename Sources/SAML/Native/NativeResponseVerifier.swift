@@ -1,5 +1,5 @@
-import CXMLSec
-import CXMLSecShim
+internal import CXMLSec
+internal import CXMLSecShim
 
 /// What the native core established about a Response.
 struct CoreVerification {

@@ -1,5 +1,5 @@
-import CXMLSec
-import CXMLSecShim
+internal import CXMLSec
+internal import CXMLSecShim
 import Foundation
 
 /// Fills our own `<Signature>` templates: libxml2's exclusive C14N of the signed element minus its Signature

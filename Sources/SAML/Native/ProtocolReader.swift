@@ -1,4 +1,4 @@
-import CXMLSec
+internal import CXMLSec
 
 /// Reads AuthnRequest and Logout messages from one hardened parse (the same parser and document scan as responses).
 enum ProtocolReader {

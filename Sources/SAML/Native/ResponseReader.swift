@@ -1,4 +1,4 @@
-import CXMLSec
+internal import CXMLSec
 import Foundation
 
 /// Reads the model from nodes of the one parsed document: the Response fields from the root, the Assertion only
