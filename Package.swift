@@ -121,7 +121,9 @@ let package = Package(
             "AWSFederation", "SAML", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         // Starts the built servers for the tests, as a user would, and talks HTTP to them.
-        .target(name: "ServerTesting", dependencies: ["AWSFederation"], path: "Tests/ServerTesting"),
+        .target(name: "ServerTesting", dependencies: [
+            "AWSFederation", .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ], path: "Tests/ServerTesting"),
         .testTarget(name: "MockAWSTests", dependencies: [
             "MockAWS", "AWSFederation", "SAML", "ServerTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),

@@ -148,11 +148,6 @@ public func buildApplication(configuration: MockAWSServerConfiguration) -> some 
     let server = MockAWS(state: configuration.state, clock: configuration.clock, region: configuration.region,
                          allowedHosts: AllowedHosts(bindAddress: configuration.host, names: configuration.allowedHosts),
                          rejectsConsoleReplay: configuration.rejectsConsoleReplay, logger: configuration.logger)
-    let host = configuration.host
-    let onBound = configuration.onBound
-    return Application(
-        router: server.router(),
-        configuration: .init(address: .hostname(host, port: configuration.port), serverName: "mock-aws"),
-        onServerRunning: { channel in await onBound("http://\(host):\(channel.localAddress?.port ?? 0)") },
-        logger: configuration.logger)
+    return serverApplication(router: server.router(), name: "mock-aws", host: configuration.host, port: configuration.port,
+                             logger: configuration.logger, onBound: configuration.onBound)
 }

@@ -132,11 +132,6 @@ public func buildApplication(configuration: MockEntraServerConfiguration) -> som
                            adminToken: configuration.adminToken,
                            allowedHosts: AllowedHosts(bindAddress: configuration.host, names: configuration.allowedHosts),
                            ids: configuration.ids, logger: configuration.logger)
-    let host = configuration.host
-    let onBound = configuration.onBound
-    return Application(
-        router: server.router(),
-        configuration: .init(address: .hostname(host, port: configuration.port), serverName: "mock-entra"),
-        onServerRunning: { channel in await onBound("http://\(host):\(channel.localAddress?.port ?? 0)") },
-        logger: configuration.logger)
+    return serverApplication(router: server.router(), name: "mock-entra", host: configuration.host, port: configuration.port,
+                             logger: configuration.logger, onBound: configuration.onBound)
 }

@@ -56,3 +56,14 @@ public struct NotFoundMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 }
+
+/// A mock server as a Hummingbird application: `router` on `host:port`, announcing its URL (`http://HOST:PORT`, the
+/// port the system chose when `port` is 0) through `onBound` once it listens. Both servers' `buildApplication` end here.
+public func serverApplication<Router: HTTPResponderBuilder>(
+    router: Router, name: String, host: String, port: Int, logger: Logger,
+    onBound: @escaping @Sendable (String) async -> Void
+) -> some ApplicationProtocol where Router.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+    Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: name),
+                onServerRunning: { channel in await onBound("http://\(host):\(channel.localAddress?.port ?? 0)") },
+                logger: logger)
+}

@@ -6,32 +6,9 @@ import Logging
 import MockAWS
 import ServerTesting
 
-/// An application under HummingbirdTesting's `.router` framework: each request goes to the router in-process,
-/// without a socket (the Host is `localhost`, the client address unknown).
-struct RouterClient: HTTPTestServer {
-    let client: any TestClientProtocol
-    var baseURL: String { "http://localhost" }
-
-    func request(_ method: String, _ path: String, body: Data?, headers: [String: String]) async throws -> ServerProcess.HTTPResult {
-        var fields = HTTPFields()
-        for (name, value) in headers {
-            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
-        }
-        guard let method = HTTPRequest.Method(method) else { throw ServerProcess.StartFailure(description: "not a method: \(method)") }
-        let uri = path.hasPrefix(baseURL) ? String(path.dropFirst(baseURL.count)) : path
-        let response = try await client.executeRequest(uri: uri, method: method, headers: fields, body: body.map { ByteBuffer(bytes: $0) })
-        var received: [String: String] = [:]
-        for field in response.headers {
-            let name = field.name.canonicalName
-            received[name] = received[name].map { $0 + ", " + field.value } ?? field.value
-        }
-        return ServerProcess.HTTPResult(status: Int(response.status.code), body: String(buffer: response.body), headers: received)
-    }
-}
-
 /// mock-aws served in-process as `mock-aws` would serve it with the same options, through HummingbirdTesting:
 /// `.router` (no socket) unless `live`, for clients that need a port (the AWS CLI, boto3).
-final class MockAWSApp: Sendable {
+final class MockAWSApp: HTTPTestServer {
     static let metadata = ServerProcess.repository.appendingPathComponent("TestVectors/entra_federationmetadata.xml").path
 
     let server: any HTTPTestServer
@@ -77,15 +54,8 @@ final class MockAWSApp: Sendable {
         try await ServerProcess.runDetached(arguments, environment: environment)
     }
 
-    func post(_ path: String, form: [(String, String)]) async throws -> ServerProcess.HTTPResult {
-        try await server.post(path, form: form)
-    }
-
-    func post(_ path: String, body: String) async throws -> ServerProcess.HTTPResult {
-        try await server.post(path, body: body)
-    }
-
-    func get(_ path: String) async throws -> ServerProcess.HTTPResult {
-        try await server.get(path)
+    /// Every request goes to the server it wraps (so `post`, `get` and `signed` come from ``HTTPTestServer``).
+    func request(_ method: String, _ path: String, body: Data?, headers: [String: String]) async throws -> ServerProcess.HTTPResult {
+        try await server.request(method, path, body: body, headers: headers)
     }
 }

@@ -7,7 +7,7 @@ import FoundationNetworking
 #endif
 
 /// The built `mock-aws` executable, started on a free port, driven by the real AWS CLI, boto3 and plain HTTP.
-final class MockAWSProcess: @unchecked Sendable {
+final class MockAWSProcess: HTTPTestServer, @unchecked Sendable {
     static let repository = ServerProcess.repository
     let server: ServerProcess
     let auditLog: URL
@@ -41,16 +41,9 @@ final class MockAWSProcess: @unchecked Sendable {
         try ServerProcess.run(arguments, environment: environment)
     }
 
-    func post(_ path: String, form: [(String, String)]) async throws -> ServerProcess.HTTPResult {
-        try await server.post(path, form: form)
-    }
-
-    func post(_ path: String, body: String) async throws -> ServerProcess.HTTPResult {
-        try await server.post(path, body: body)
-    }
-
-    func get(_ path: String) async throws -> ServerProcess.HTTPResult {
-        try await server.get(path)
+    /// Every request goes to the server it wraps (so `post`, `get` and `signed` come from ``HTTPTestServer``).
+    func request(_ method: String, _ path: String, body: Data?, headers: [String: String]) async throws -> ServerProcess.HTTPResult {
+        try await server.request(method, path, body: body, headers: headers)
     }
 }
 
