@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         // Already in the graph through Hummingbird; named here because LocalFederation runs two servers as one group.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // Documentation only: `swift package generate-documentation` (the test script checks the catalogs build cleanly).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
         // Tests only: property-based tests (generated URLs, mutated responses) with shrinking.
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         // SAMLPostgres only: a replay cache shared by a fleet of service providers through PostgreSQL (PostgresClient,

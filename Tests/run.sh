@@ -17,6 +17,14 @@ swift test --skip-build
 echo "== PostgreSQL for SAMLPostgresTests (a temporary server on 127.0.0.1, stopped and removed on exit)"
 source Tests/postgres.sh
 swift test --skip-build --filter SAMLPostgresTests
+echo "== DocC: the SAML and AWSFederation catalogs build without warnings"
+for target in SAML AWSFederation; do
+  swift package generate-documentation --target "$target" > ".build/docc-$target.log" 2>&1 || { cat ".build/docc-$target.log"; exit 1; }
+  # SwiftPM's own notes (pkg-config's -D flags, a dependency's stray file) are not DocC's.
+  if grep -E "warning:|error:" ".build/docc-$target.log" | grep -vE "prohibited flag|which are unhandled"; then
+    echo "DocC warnings in $target (above)"; exit 1
+  fi
+done
 echo "== TestVectors/ is what the generator makes"
 swift run --skip-build saml-testvectors --check
 echo "== example (a): sign and verify an AWS assertion"

@@ -132,7 +132,7 @@ public struct AWSFederation: Sendable {
     }
 
     /// STS AssumeRoleWithSAML: every rule of §2 in order; the session, or AWS's error. `diagnostics` receives every
-    /// step in order (passed, failed with the library's reason, or not reached), as ``Verifier`` reports its own.
+    /// step in order (passed, failed with the library's reason, or not reached), as `Verifier` reports its own.
     public func assumeRoleWithSAML(_ request: AssumeRoleWithSAMLRequest,
                                    diagnostics: ((VerificationCheck) -> Void)? = nil) throws(AWSError) -> AssumeRoleWithSAMLResult {
         let checks = SignInChecks(diagnostics, plan: SignInChecks.assumeRolePlan(planVerifier))
@@ -198,7 +198,7 @@ public struct AWSFederation: Sendable {
     /// The console sign-in endpoint (`POST /saml`): validates the response and returns every session the user may
     /// start, in Role attribute order (one ⇒ straight to the console, several ⇒ the role chooser). The role's
     /// MaxSessionDuration does not apply here: min(SessionDuration or 1 h, SessionNotOnOrAfter). `diagnostics`
-    /// receives every step in order, as ``Verifier`` reports its own.
+    /// receives every step in order, as `Verifier` reports its own.
     public func signIn(samlResponse: String, diagnostics: ((VerificationCheck) -> Void)? = nil) throws(AWSError) -> [AssumeRoleWithSAMLResult] {
         let checks = SignInChecks(diagnostics, plan: SignInChecks.signInPlan(planVerifier))
         // AWS's limit on the encoded response applies before any decoding (IAM-QUOTA, STS-MODEL).
@@ -467,7 +467,7 @@ public struct AWSFederation: Sendable {
 }
 
 extension AWSFederation {
-    /// AWS's checks as a ``Verifier``: the standard Web SSO checks with AWS's values (aws-entra.md §2.3-§2.8), then
+    /// AWS's checks as a `Verifier`: the standard Web SSO checks with AWS's values (aws-entra.md §2.3-§2.8), then
     /// the redemption window. Recipient and Destination: an AWS sign-in endpoint of the providers' partitions
     /// (``AWSSignInEndpoint``) or a configured extra URL; exactly one bearer SubjectConfirmation, with NotOnOrAfter;
     /// a Destination may be absent even on a signed Response, and InResponseTo is not checked (AWS keeps no record

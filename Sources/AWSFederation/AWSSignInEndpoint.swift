@@ -5,7 +5,7 @@ import SAML
 /// `https://REGION.signin.aws.amazon.com/saml`, or the `/saml/acs/IDP-ID` form of a provider that encrypts assertions;
 /// AWS General Reference, "AWS Sign-In endpoints", for the regions; aws-entra.md §2.6 and §4).
 ///
-/// Every candidate is first read with ``BrowserURL``, so a URL that a browser would send elsewhere
+/// Every candidate is first read with `BrowserURL`, so a URL that a browser would send elsewhere
 /// (`https://evil.example\@us-east-1.signin.aws.amazon.com/saml`), or that only matches after decoding or
 /// normalising (`%2e`, `:443`, uppercase, a trailing dot), is not an endpoint.
 public enum AWSSignInEndpoint {
@@ -70,7 +70,7 @@ public enum AWSSignInEndpoint {
 
 /// AWS Management Console URLs, the only RelayState the sign-in endpoint follows after a sign-in (AWS Security Blog,
 /// "How to use SAML to automatically direct federated users to a specific AWS Management Console page"): anything
-/// else leaves the user on Console Home. Read with ``BrowserURL``, so a URL a browser would open elsewhere never counts.
+/// else leaves the user on Console Home. Read with `BrowserURL`, so a URL a browser would open elsewhere never counts.
 public enum AWSConsoleURL {
     static let hosts = ["console.aws.amazon.com", "console.amazonaws.cn", "console.amazonaws-us-gov.com"]
 

@@ -6,7 +6,7 @@ import SAML
 public struct ResponseDiagnosis: Sendable, Encodable {
     /// One step as the verifier (or, with AWS's rules, ``AWSFederation``) reported it.
     public struct Check: Sendable, Encodable {
-        /// The step's stable name (``VerificationCheck/name``).
+        /// The step's stable name (`VerificationCheck.name`).
         public let name: String
         /// What the step requires.
         public let summary: String

@@ -1,4 +1,4 @@
-/// Limits applied before any parsing work: the size, then a lexical pre-scan of the bytes (``LexicalPrescan``) for
+/// Limits applied before any parsing work: the size, then a lexical pre-scan of the bytes (`LexicalPrescan`) for
 /// the shapes that make libxml2 or the checks after it slow: libxml2 2.9 checks each attribute of an element against
 /// every earlier one (60,000 attributes on one element took two minutes), looks namespace prefixes up through every
 /// declaration in scope, and recurses per level of nesting. Every limit refused has its own ``SAMLError/Code``.
