@@ -278,8 +278,8 @@ public struct AWSFederation: Sendable {
     /// The `document` step, on the peek that finds the Issuer: the verifier's hardened parse and document scan, so
     /// that a message that does not read is reported as such, not as an unknown provider.
     private func document(_ bytes: [UInt8], _ checks: SignInChecks) throws(AWSError) -> String? {
-        let step = planVerifier.plan[0]
-        return try checks.run(step) { () throws(AWSError) in
+        // The step's name and summary are the verifier's own; built only when someone listens.
+        return try checks.run(planVerifier.plan[0]) { () throws(AWSError) in
             do throws(SAMLError) { return try ResponsePeek.claimedIssuer(bytes) } catch { throw Self.awsError(for: error) }
         }
     }

@@ -55,13 +55,14 @@ final class SignInChecks {
     }
 
     /// Runs `body` as `step`.
-    func run<T>(_ step: VerificationCheck.Step, _ body: () throws(AWSError) -> T) throws(AWSError) -> T {
+    /// `step` is evaluated only when there is a callback: no work on the sign-in path otherwise.
+    func run<T>(_ step: @autoclosure () -> VerificationCheck.Step, _ body: () throws(AWSError) -> T) throws(AWSError) -> T {
         do throws(AWSError) {
             let value = try body()
-            passed(step)
+            if report != nil { passed(step()) }
             return value
         } catch {
-            throw failed(step, error)
+            throw report == nil ? error : failed(step(), error)
         }
     }
 
