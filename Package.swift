@@ -45,7 +45,10 @@ let package = Package(
         // The few things Swift cannot import from those headers (macros, once-only init, error capture).
         .target(name: "CXMLSecShim", dependencies: ["CXMLSec"]),
         // The library: model, Entra-shaped serialisation, signing, hardened verification.
-        .target(name: "SAML", dependencies: ["CXMLSec", "CXMLSecShim"]),
+        // MemberImportVisibility: a file sees only the members of the modules it imports, so the plain-Swift rules
+        // in Rules/ (which import no C module) cannot reach into libxml2 or xmlsec structures.
+        .target(name: "SAML", dependencies: ["CXMLSec", "CXMLSecShim"],
+                swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]),
         // AWS's side of SAML federation: Role pairs, session rules, trust policies, AssumeRoleWithSAML validation.
         .target(name: "AWSFederation", dependencies: ["SAML"]),
         // What the two servers share: client-address context, bounded bodies, pages, start-up line.

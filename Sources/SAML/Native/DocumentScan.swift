@@ -5,9 +5,9 @@ internal import CXMLSecShim
 /// instructions, relative namespace URIs and duplicate ID values anywhere, and finds every Assertion,
 /// EncryptedAssertion and ds:Signature, wherever an attacker put them.
 struct DocumentScan {
-    var assertions: [NodePtr] = []
-    var encryptedAssertions: [NodePtr] = []
-    var signatures: [NodePtr] = []
+    var assertions: [XMLNode] = []
+    var encryptedAssertions: [XMLNode] = []
+    var signatures: [XMLNode] = []
 
     init(_ document: NativeDocument) throws(SAMLError) {
         var ids = Set<String>()
@@ -34,11 +34,11 @@ struct DocumentScan {
             try checkNamespaces(node)
             try collectIDs(node, into: &ids)
             if node.isElement("urn:oasis:names:tc:SAML:2.0:assertion", "Assertion") {
-                assertions.append(node)
+                assertions.append(XMLNode(node))
             } else if node.isElement("urn:oasis:names:tc:SAML:2.0:assertion", "EncryptedAssertion") {
-                encryptedAssertions.append(node)
+                encryptedAssertions.append(XMLNode(node))
             } else if node.isElement("http://www.w3.org/2000/09/xmldsig#", "Signature") {
-                signatures.append(node)
+                signatures.append(XMLNode(node))
             }
         case XML_TEXT_NODE, XML_CDATA_SECTION_NODE, XML_COMMENT_NODE:
             break

@@ -68,7 +68,7 @@ package enum NativeBaseline {
     }
 
     private static func prepare(_ document: NativeDocument) throws(SAMLError) -> (NodePtr, NodePtr) {
-        guard let signature = try DocumentScan(document).signatures.first, let element = signature.pointee.parent,
+        guard let signature = try DocumentScan(document).signatures.first?.raw, let element = signature.pointee.parent,
               let id = element.attribute("ID"), let attr = element.attributeNode("ID"),
               xmlAddID(nil, document.doc, id, attr) != nil else {
             throw SAMLError(.signatureMissing, "the baseline document has no signature")

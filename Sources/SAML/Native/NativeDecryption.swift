@@ -12,7 +12,7 @@ enum NativeDecryption {
     }
 
     /// The plaintext octets of the encrypted assertion.
-    static func decrypt(_ encrypted: NodePtr, with decryption: Decryption) throws(SAMLError) -> [UInt8] {
+    static func decrypt(_ encrypted: XMLNode, with decryption: Decryption) throws(SAMLError) -> [UInt8] {
         let children = encrypted.elementChildren
         guard children.count == 1, let data = children.first, data.isElement(xenc, "EncryptedData") else {
             throw malformed("one xenc:EncryptedData (EncryptedKey inside its KeyInfo)",
@@ -64,7 +64,7 @@ enum NativeDecryption {
         return try NativeCrypto.decrypt(try cipherValue(data), key: key, algorithm: content)
     }
 
-    private static func cipherValue(_ node: NodePtr) throws(SAMLError) -> [UInt8] {
+    private static func cipherValue(_ node: XMLNode) throws(SAMLError) -> [UInt8] {
         guard let cipherData = node.child(xenc, "CipherData") else { throw malformed("xenc:CipherData", found: "none") }
         guard let value = cipherData.child(xenc, "CipherValue") else {
             throw malformed("xenc:CipherValue", found: cipherData.child(xenc, "CipherReference") != nil

@@ -9,7 +9,8 @@ final class NativeDocument {
 
     deinit { xmlFreeDoc(doc) }
 
-    var root: NodePtr? { xmlDocGetRootElement(doc) }
+    /// The root element.
+    var root: XMLNode? { xmlDocGetRootElement(doc).map(XMLNode.init) }
 
     /// Parses `bytes` (see ``parse(_:limits:)-raw``).
     static func parse(_ bytes: [UInt8], limits: ParseLimits, readOnly: Bool = false, prescan: Bool = true) throws(SAMLError) -> NativeDocument {
@@ -69,18 +70,62 @@ final class NativeDocument {
     }
 
     /// A byte scan for `<!DOCTYPE` anywhere (also inside comments: failing closed costs nothing legitimate).
-    private static func containsDoctype(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    static func containsDoctype(_ bytes: UnsafeRawBufferPointer) -> Bool {
         cxs_contains(bytes.baseAddress, bytes.count, "<!DOCTYPE") != 0
     }
 
+    /// ``containsDoctype(_:)-(UnsafeRawBufferPointer)`` over an array.
+    static func containsDoctype(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { containsDoctype($0) }
+    }
+
+    // MARK: - The tree operations the rules need
+
+    /// Registers `id` as the ID of `element` (its `ID` attribute) so that xmlsec resolves `#id` to it; false when
+    /// the element has no `ID` attribute or the value is already registered.
+    func registerID(_ id: String, on element: XMLNode) -> Bool {
+        guard let attribute = element.raw.attributeNode("ID") else { return false }
+        return xmlAddID(nil, doc, id, attribute) != nil
+    }
+
+    /// The element whose registered ID is `id`, as xmlsec resolves a same-document Reference.
+    func element(withID id: String) -> XMLNode? {
+        xmlGetID(doc, id)?.pointee.parent.map(XMLNode.init)
+    }
+
+    /// Unlinks `node` from the tree and frees it (only on a tree parsed without `readOnly`).
+    func remove(_ node: XMLNode) {
+        xmlUnlinkNode(node.raw)
+        xmlFreeNode(node.raw)
+    }
+
+    /// Parses `plaintext` in the context of `context` (so that namespaces declared on its ancestors resolve) and puts
+    /// the result in place of `node`, which is freed. The plaintext must be exactly one `{ns}name` element; otherwise
+    /// nothing changes and the error says what was found.
+    func replace(_ node: XMLNode, withElementParsedFrom plaintext: [UInt8], in context: XMLNode,
+                 expecting ns: StaticString, _ name: StaticString) throws(SAMLError) {
+        var parsed: NodePtr?
+        let rc = plaintext.withUnsafeBytes { raw in
+            xmlParseInNodeContext(context.raw, raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count),
+                                  Int32(XML_PARSE_NONET.rawValue), &parsed)
+        }
+        guard rc == XML_ERR_OK, let element = parsed, element.pointee.next == nil, element.isElement(ns, name) else {
+            if let parsed { xmlFreeNodeList(parsed) }
+            throw SAMLError(.encryptionMalformed, "the decrypted data is not one \(name)", expected: "<\(name)>",
+                            found: rc == XML_ERR_OK ? "other content" : "XML that does not parse")
+        }
+        xmlReplaceNode(node.raw, element)
+        xmlFreeNode(node.raw)
+    }
+
     /// The document's root element serialised as UTF-8, without XML declaration or added whitespace.
-    func serialize(_ node: NodePtr) throws(SAMLError) -> [UInt8] {
+    func serialize(_ node: XMLNode) throws(SAMLError) -> [UInt8] {
         guard let buffer = xmlBufferCreate() else { throw SAMLError(.libraryUnavailable, "out of memory") }
         defer { xmlBufferFree(buffer) }
         guard let save = xmlSaveToBuffer(buffer, "UTF-8", Int32(XML_SAVE_NO_DECL.rawValue)) else {
             throw SAMLError(.libraryUnavailable, "libxml2 could not create a serialiser")
         }
-        let written = xmlSaveTree(save, node)
+        let written = xmlSaveTree(save, node.raw)
         xmlSaveClose(save)
         guard written >= 0, let content = xmlBufferContent(buffer) else {
             throw SAMLError(.signingFailed, "libxml2 could not serialise the document",

@@ -20,7 +20,7 @@ enum NativeResponsePeek {
         let document = try NativeDocument.parse(xml, limits: limits, readOnly: true)
         defer { withExtendedLifetime(document) {} }
         _ = try DocumentScan(document)
-        let (root, _) = try NativeResponseVerifier.responseRoot(document)
+        let (root, _) = try CoreVerifier.responseRoot(document)
         return (root.child(saml, "Assertion")?.child(saml, "Issuer") ?? root.child(saml, "Issuer"))?.textContent
     }
 
@@ -51,7 +51,7 @@ enum NativeResponsePeek {
         defer { withExtendedLifetime(document) {} }
         guard let root = document.root else { return [] }
         var found: [SignatureSummary] = []
-        func walk(_ node: NodePtr) {
+        func walk(_ node: XMLNode) {
             for child in node.elementChildren {
                 if child.isElement(ds, "Signature") {
                     found.append(summary(child, parent: node))
@@ -64,7 +64,7 @@ enum NativeResponsePeek {
         return found
     }
 
-    private static func summary(_ signature: NodePtr, parent: NodePtr) -> SignatureSummary {
+    private static func summary(_ signature: XMLNode, parent: XMLNode) -> SignatureSummary {
         let info = signature.child(ds, "SignedInfo")
         let references = info?.elementChildren.filter { $0.isElement(ds, "Reference") } ?? []
         let transforms = references.first?.child(ds, "Transforms")?.elementChildren.compactMap { $0.attribute("Algorithm") } ?? []

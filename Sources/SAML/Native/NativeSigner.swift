@@ -27,7 +27,7 @@ enum NativeSigner {
     /// Signs as ``signatureValues(_:elementIDs:key:)`` and serialises the document with libxml2.
     static func sign(_ xml: [UInt8], elementIDs: [String], key: NativeKey) throws(SAMLError) -> [UInt8] {
         let (document, root, _) = try signDocument(xml, elementIDs: elementIDs, key: key)
-        return try document.serialize(root)
+        return try document.serialize(XMLNode(root))
     }
 
     /// Inserts `template` into the root of `xml` (after its Issuer, or first) and signs the root.
@@ -40,7 +40,7 @@ enum NativeSigner {
     static func signInPlace(_ xml: [UInt8], target: (NodePtr) throws(SAMLError) -> [NodePtr], template: SignatureTemplate,
                             key: NativeKey) throws(SAMLError) -> [UInt8] {
         let document = try NativeDocument.parse(xml, limits: ParseLimits.ownOutput)
-        guard let root = document.root else { throw SAMLError(.signingInvalidInput, "the document has no root") }
+        guard let root = document.root?.raw else { throw SAMLError(.signingInvalidInput, "the document has no root") }
         var ids: [String] = []
         for element in try target(root) {
             guard let id = element.attribute("ID"), isSafeID(id) else {
@@ -71,7 +71,7 @@ enum NativeSigner {
             ids.append(id)
         }
         _ = try fill(document, root: root, elementIDs: ids, key: key)
-        return try document.serialize(root)
+        return try document.serialize(XMLNode(root))
     }
 
     /// Signs a Response document's assertion, root, or both (assertion first); a bare Assertion is signed itself.
@@ -95,7 +95,7 @@ enum NativeSigner {
     private static func signDocument(_ xml: [UInt8], elementIDs: [String], key: NativeKey, prescan: Bool = true) throws(SAMLError)
         -> (NativeDocument, NodePtr, [String: (digestValue: String, signatureValue: String)]) {
         let document = try NativeDocument.parse(xml, limits: ParseLimits.ownOutput, prescan: prescan)
-        guard let root = document.root else { throw SAMLError(.signingInvalidInput, "the document has no root") }
+        guard let root = document.root?.raw else { throw SAMLError(.signingInvalidInput, "the document has no root") }
         return (document, root, try fill(document, root: root, elementIDs: elementIDs, key: key))
     }
 

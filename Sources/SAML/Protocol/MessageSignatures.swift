@@ -7,7 +7,7 @@ public enum MessageSignatures {
     @discardableResult
     public static func verify(_ xml: [UInt8], trusting certificates: [Certificate], algorithms: AlgorithmPolicy = .strict,
                               limits: ParseLimits = .default) throws(SAMLError) -> Certificate {
-        try NativeResponseVerifier.verifySignatures(xml, limits: limits, algorithms: algorithms, trusted: certificates).certificate
+        try CoreVerifier.verifySignatures(xml, limits: limits, algorithms: algorithms, trusted: certificates).certificate
     }
 
     /// Signs the root of `xml` (any message with an `ID`): the Signature goes right after its Issuer, or first when

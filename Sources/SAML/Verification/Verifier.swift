@@ -150,7 +150,7 @@ public struct Verifier: Sendable {
     /// trusted certificates and Reference binding), without the one-assertion rule or any policy. For inspecting
     /// messages, never for signing someone in.
     public func verifySignatures(_ xml: [UInt8]) throws(SAMLError) -> SignedElements {
-        try NativeResponseVerifier.verifySignatures(xml, limits: limits, algorithms: algorithms, trusted: trustedCertificates).signed
+        try CoreVerifier.verifySignatures(xml, limits: limits, algorithms: algorithms, trusted: trustedCertificates).signed
     }
 
     /// The steps this verifier runs, in order: what a diagnostics callback receives, one ``VerificationCheck`` each.
@@ -164,7 +164,7 @@ public struct Verifier: Sendable {
         var stage = CoreStep.document
         let core: CoreVerification
         do throws(SAMLError) {
-            core = try NativeResponseVerifier.verify(xml, limits: limits, algorithms: algorithms, trusted: trustedCertificates,
+            core = try CoreVerifier.verify(xml, limits: limits, algorithms: algorithms, trusted: trustedCertificates,
                                                      decryption: decryption, stage: &stage)
         } catch {
             steps.pass(through: stage.rawValue)

@@ -1,5 +1,3 @@
-internal import CXMLSec
-internal import CXMLSecShim
 
 /// What the native core established about a Response.
 struct CoreVerification {
@@ -14,15 +12,15 @@ struct CoreVerification {
     var wasEncrypted = false
 }
 
-/// Steps 1-6 of attacks.md §0 on one parse of the document: limits and parsing, structure, signature placement,
+/// Steps 1-6 of attacks.md §0 on one parse of the document, in plain Swift over ``XMLNode``s (the C is in `Native/`): limits and parsing, structure, signature placement,
 /// xmlsec verification with the configured certificates only, Reference binding, then reading from the verified
 /// nodes. Policies (issuer, audience, time, …) run afterwards on the values returned.
-enum NativeResponseVerifier {
+enum CoreVerifier {
     private static let saml: StaticString = "urn:oasis:names:tc:SAML:2.0:assertion"
     private static let samlp: StaticString = "urn:oasis:names:tc:SAML:2.0:protocol"
 
     /// The root elements whose enveloped signature ``verifySignatures(_:limits:algorithms:trusted:requireSigned:)`` checks.
-    static func isSignableRoot(_ root: NodePtr) -> Bool {
+    static func isSignableRoot(_ root: XMLNode) -> Bool {
         root.isElement(samlp, "Response") || root.isElement(saml, "Assertion") || root.isElement(samlp, "AuthnRequest")
             || root.isElement(samlp, "LogoutRequest") || root.isElement(samlp, "LogoutResponse")
             || root.isElement("urn:oasis:names:tc:SAML:2.0:metadata", "EntityDescriptor")
@@ -41,17 +39,17 @@ enum NativeResponseVerifier {
                             expected: "Response, Assertion, AuthnRequest, LogoutRequest, LogoutResponse or EntityDescriptor",
                             found: document.root.map { "<\($0.qualifiedDescription)>" } ?? "no root element")
         }
-        let verifier = NativeSignatureVerifier(document: document, algorithms: algorithms, trusted: trusted)
+        let verifier = SignatureVerifier(document: document, algorithms: algorithms, trusted: trusted)
         var signed: SignedElements = []
         var certificate: Certificate?
-        var seen = Set<NodePtr>()
+        var seen = Set<XMLNode>()
         for signature in scan.signatures {
-            guard let parent = signature.pointee.parent,
+            guard let parent = signature.parent,
                   parent == root
-                    || (root.isElement(samlp, "Response") && parent.isElement(saml, "Assertion") && parent.pointee.parent == root) else {
+                    || (root.isElement(samlp, "Response") && parent.isElement(saml, "Assertion") && parent.parent == root) else {
                 throw SAMLError(.signatureUnexpectedLocation, "a Signature is not a direct child of a signable element",
                                 expected: "Signatures on the root or its Assertion",
-                                found: "a Signature inside <\(signature.pointee.parent.map { $0.qualifiedDescription } ?? "?")>")
+                                found: "a Signature inside <\(signature.parent.map { $0.qualifiedDescription } ?? "?")>")
             }
             guard seen.insert(parent).inserted else {
                 throw SAMLError(.signatureMultiple, "an element carries more than one Signature", expected: "one",
@@ -68,7 +66,7 @@ enum NativeResponseVerifier {
 
     /// The `document` step's last rule: the root is a SAML 2.0 `Response` with an ID. Shared with
     /// ``ResponsePeek/claimedIssuer(_:limits:)``, so that AWS's provider look-up runs after exactly this step.
-    static func responseRoot(_ document: NativeDocument) throws(SAMLError) -> (root: NodePtr, id: String) {
+    static func responseRoot(_ document: NativeDocument) throws(SAMLError) -> (root: XMLNode, id: String) {
         guard let root = document.root, root.isElement(samlp, "Response") else {
             throw SAMLError(.structureUnexpectedRoot, "the document is not a SAML Response",
                             expected: "<samlp:Response> (urn:oasis:names:tc:SAML:2.0:protocol)",
@@ -122,10 +120,10 @@ enum NativeResponseVerifier {
             throw SAMLError(.structureMultipleAssertions, "a Response must carry exactly one Assertion",
                             expected: "1 Assertion", found: "\(scan.assertions.count) (including any nested or hidden ones)")
         }
-        guard assertionNode.pointee.parent == root else {
+        guard assertionNode.parent == root else {
             throw SAMLError(.structureMisplacedAssertion, "the Assertion is not a direct child of the Response",
                             expected: "<samlp:Response>/<Assertion>",
-                            found: "an Assertion inside <\(assertionNode.pointee.parent.map { $0.qualifiedDescription } ?? "?")>")
+                            found: "an Assertion inside <\(assertionNode.parent.map { $0.qualifiedDescription } ?? "?")>")
         }
         guard assertionNode.attribute("Version", equals: "2.0") else {
             throw SAMLError(.structureVersion, "unsupported Assertion version", expected: "Version=\"2.0\"",
@@ -133,10 +131,10 @@ enum NativeResponseVerifier {
         }
         let assertionID = try ResponseReader.requiredID(assertionNode)
 
-        var responseSignature: NodePtr?
-        var assertionSignature: NodePtr?
+        var responseSignature: XMLNode?
+        var assertionSignature: XMLNode?
         for signature in scan.signatures {
-            let parent = signature.pointee.parent
+            let parent = signature.parent
             if parent == root || parent == assertionNode {
                 let isRoot = parent == root
                 if (isRoot ? responseSignature : assertionSignature) != nil {
@@ -156,7 +154,7 @@ enum NativeResponseVerifier {
             throw SAMLError(.signatureMissing, "the Response is not signed", expected: "a signed Assertion or Response",
                             found: "no Signature")
         }
-        let verifier = NativeSignatureVerifier(document: document, algorithms: algorithms, trusted: trusted)
+        let verifier = SignatureVerifier(document: document, algorithms: algorithms, trusted: trusted)
         var signed: SignedElements = outerSignature == nil ? [] : .response
         var certificates: [Certificate] = outerSignature.map { [$0] } ?? []
         if let assertionSignature {
@@ -193,28 +191,27 @@ enum NativeResponseVerifier {
                             expected: "1 EncryptedAssertion and no plain Assertion",
                             found: "\(scan.encryptedAssertions.count) encrypted, \(scan.assertions.count) plain")
         }
-        guard encrypted.pointee.parent == root else {
+        guard encrypted.parent == root else {
             throw SAMLError(.structureMisplacedAssertion, "the EncryptedAssertion is not a direct child of the Response",
                             expected: "<samlp:Response>/<EncryptedAssertion>", found: "one nested deeper")
         }
         var outer: Certificate?
         stage = .signature
         for signature in scan.signatures {
-            guard signature.pointee.parent == root else {
+            guard signature.parent == root else {
                 throw SAMLError(.signatureUnexpectedLocation, "a Signature is not a direct child of the Response",
                                 expected: "at most one Signature, on <samlp:Response>",
-                                found: "a Signature inside <\(signature.pointee.parent.map { $0.qualifiedDescription } ?? "?")>")
+                                found: "a Signature inside <\(signature.parent.map { $0.qualifiedDescription } ?? "?")>")
             }
             guard outer == nil else {
                 throw SAMLError(.signatureMultiple, "the Response carries more than one Signature", expected: "one", found: "several")
             }
-            let verifier = NativeSignatureVerifier(document: document, algorithms: algorithms, trusted: trusted)
+            let verifier = SignatureVerifier(document: document, algorithms: algorithms, trusted: trusted)
             outer = try verifier.verify(signature: signature, of: root, id: try ResponseReader.requiredID(root))
-            xmlUnlinkNode(signature)
-            xmlFreeNode(signature)
+            document.remove(signature)
         }
         let plaintext = try NativeDecryption.decrypt(encrypted, with: decryption)
-        guard cxs_contains_bytes(plaintext, "<!DOCTYPE") == false else {
+        guard !NativeDocument.containsDoctype(plaintext) else {
             throw SAMLError(.parseDTDForbidden, "DTDs are not allowed in SAML messages", expected: "no <!DOCTYPE>",
                             found: "one in the decrypted assertion")
         }
@@ -224,19 +221,7 @@ enum NativeResponseVerifier {
         }
         _ = try prescan.get()
         // Parsed in the Response's context, so namespaces the IdP declared on ancestors still resolve.
-        var parsed: NodePtr?
-        let rc = plaintext.withUnsafeBytes { raw in
-            xmlParseInNodeContext(root, raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count),
-                                  Int32(XML_PARSE_NONET.rawValue), &parsed)
-        }
-        guard rc == XML_ERR_OK, let assertion = parsed, assertion.pointee.next == nil,
-              assertion.isElement(saml, "Assertion") else {
-            if let parsed { xmlFreeNodeList(parsed) }
-            throw SAMLError(.encryptionMalformed, "the decrypted data is not one Assertion", expected: "<Assertion>",
-                            found: rc == XML_ERR_OK ? "other content" : "XML that does not parse")
-        }
-        xmlReplaceNode(encrypted, assertion)
-        xmlFreeNode(encrypted)
+        try document.replace(encrypted, withElementParsedFrom: plaintext, in: root, expecting: saml, "Assertion")
         let decrypted = try document.serialize(root)
         // The caller's limits on the whole decrypted document, only its size allowed to grow (base64 and the
         // encryption envelope are gone, but the plaintext may still be longer than the limit's headroom).
@@ -245,8 +230,4 @@ enum NativeResponseVerifier {
         return try verify(decrypted, limits: decryptedLimits, algorithms: algorithms, trusted: trusted, decrypted: true,
                           outerSignature: outer, stage: &stage)
     }
-}
-
-private func cxs_contains_bytes(_ bytes: [UInt8], _ needle: String) -> Bool {
-    bytes.withUnsafeBytes { cxs_contains($0.baseAddress, $0.count, needle) != 0 }
 }

@@ -1,15 +1,7 @@
-internal import CXMLSec
-internal import CXMLSecShim
-import Foundation
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Verifies one enveloped `ds:Signature` with libxmlsec1, driven as attacks.md §11 requires, and binds its single
-/// Reference to the element that carries it (attacks.md §0.4, §0.5).
-struct NativeSignatureVerifier {
+/// Verifies one enveloped `ds:Signature`: the shape and algorithms of SignedInfo before any cryptography, then
+/// libxmlsec1 (through ``SignatureContext``) with configured certificates only, then the binding of its single
+/// Reference to the element that carries it (attacks.md §0.4, §0.5). Plain Swift: the C lives in `Native/`.
+struct SignatureVerifier {
     let document: NativeDocument
     let algorithms: AlgorithmPolicy
     let trusted: [Certificate]
@@ -37,9 +29,9 @@ struct NativeSignatureVerifier {
     private static let ds: StaticString = "http://www.w3.org/2000/09/xmldsig#"
 
     /// Verifies `signature`, a direct child of `element` whose ID is `id`. Returns the certificate that verified it.
-    func verify(signature: NodePtr, of element: NodePtr, id: String) throws(SAMLError) -> Certificate {
+    func verify(signature: XMLNode, of element: XMLNode, id: String) throws(SAMLError) -> Certificate {
         let reference = try checkSignedInfo(signature, id: id, element: element)
-        guard let attr = element.attributeNode("ID"), xmlAddID(nil, document.doc, id, attr) != nil else {
+        guard document.registerID(id, on: element) else {
             throw SAMLError(.structureDuplicateID, "the signed element's ID could not be registered",
                             expected: "a unique ID \"\(id)\"", found: "an ID already in use")
         }
@@ -97,7 +89,7 @@ struct NativeSignatureVerifier {
 
     /// Checks SignedInfo's shape and algorithms, comparing attribute values in place (no String per value on the
     /// accepting path; the refusals build their messages). Returns the single Reference.
-    private func checkSignedInfo(_ signature: NodePtr, id: String, element: NodePtr) throws(SAMLError) -> NodePtr {
+    private func checkSignedInfo(_ signature: XMLNode, id: String, element: XMLNode) throws(SAMLError) -> XMLNode {
         guard let signedInfo = signature.firstElementChild, signedInfo.isElement(Self.ds, "SignedInfo") else {
             throw SAMLError(.signatureMalformed, "the Signature does not start with SignedInfo", expected: "<SignedInfo>",
                             found: signature.firstElementChild.map { "<\($0.qualifiedDescription)>" } ?? "nothing")
@@ -116,7 +108,7 @@ struct NativeSignatureVerifier {
                             found: signatureMethod?.attribute("Algorithm") ?? "none")
         }
         var references = 0
-        var first: NodePtr?
+        var first: XMLNode?
         for child in signedInfo.elements where child.isElement(Self.ds, "Reference") {
             references += 1
             if first == nil { first = child }
@@ -181,7 +173,7 @@ struct NativeSignatureVerifier {
     /// An InclusiveNamespaces PrefixList names prefixes declared in the signed content (SAML uses none, or a few):
     /// xmlsec looks each one up for every node it canonicalises, so a 1 MiB list took half a second. At most 32
     /// prefixes of at most 64 bytes.
-    static func checkPrefixList(_ element: NodePtr) throws(SAMLError) {
+    static func checkPrefixList(_ element: XMLNode) throws(SAMLError) {
         for child in element.elementChildren where child.isElement("http://www.w3.org/2001/10/xml-exc-c14n#", "InclusiveNamespaces") {
             let list = child.attribute("PrefixList") ?? ""
             let prefixes = list.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
@@ -202,19 +194,17 @@ struct NativeSignatureVerifier {
     }
 
     /// Reads KeyInfo only to pick which configured certificate to try first and to explain a failure.
-    private func keyInfoHint(_ signature: NodePtr) -> KeyHint {
+    private func keyInfoHint(_ signature: XMLNode) -> KeyHint {
         guard let keyInfo = signature.child(Self.ds, "KeyInfo") else { return KeyHint() }
         if let node = keyInfo.child(Self.ds, "X509Data")?.child(Self.ds, "X509Certificate") {
             // Runs on every verification: first an in-place comparison (Entra writes the base64 on one line), then
             // a whitespace-insensitive one.
-            if let only = node.pointee.children, only.pointee.next == nil, let content = only.pointee.content {
-                let length = strlen(content)
-                if let match = trusted.first(where: { certificate in
-                    certificate.base64Bytes.count == length
-                        && certificate.base64Bytes.withUnsafeBytes { bytes in bytes.baseAddress.map { memcmp($0, content, length) == 0 } ?? false }
-                }) {
-                    return KeyHint(matching: match)
-                }
+            if let match = node.withInPlaceText({ content in
+                trusted.first(where: { certificate in
+                    certificate.base64Bytes.withUnsafeBufferPointer { bytesEqual($0, content) }
+                })
+            }) ?? nil {
+                return KeyHint(matching: match)
             }
             let text = Base64.stripWhitespace(node.textBytes)
             if let match = trusted.first(where: { $0.base64Bytes == text }) { return KeyHint(matching: match) }
@@ -228,9 +218,7 @@ struct NativeSignatureVerifier {
         return KeyHint()
     }
 
-    // MARK: - xmlsec
-
-    private enum Outcome { case valid, digestMismatch, signatureMismatch }
+    // MARK: - xmlsec, then binding what it verified to what will be read
 
     /// The digest of no bytes for each digest method: a verified Reference whose DigestValue is one of these had an
     /// empty canonical form.
@@ -239,64 +227,39 @@ struct NativeSignatureVerifier {
 
     /// Whether the verified `reference`'s DigestValue is the digest of empty input; `nil` when it cannot be read
     /// here (then the caller verifies again with the pre-digest buffer stored).
-    private static func digestsEmptyInput(_ reference: NodePtr) -> Bool? {
+    private static func digestsEmptyInput(_ reference: XMLNode) -> Bool? {
         guard let method = reference.child(ds, "DigestMethod"),
               let empty = emptyInputDigests.first(where: { method.attribute("Algorithm", equals: $0.method) })?.digest,
               let value = reference.child(ds, "DigestValue"), let decoded = Base64.decode(value.textBytes) else { return nil }
         return decoded == empty
     }
 
-    /// - Parameter storeReferences: keep the Reference's canonical form in memory to measure it (xmlsec then copies
-    ///   and wipes a buffer of the whole signed element); by default the empty-output check reads the verified
-    ///   DigestValue instead.
-    private func verifyOnce(_ signature: NodePtr, element: NodePtr, id: String, reference referenceNode: NodePtr, key: NativeKey,
-                            storeReferences: Bool = false) throws(SAMLError) -> Outcome {
-        guard let ctx = xmlSecDSigCtxCreate(nil) else { throw SAMLError(.libraryUnavailable, "out of memory") }
-        defer { xmlSecDSigCtxDestroy(ctx) }
-        // Store SignedInfo's canonical form, to refuse empty C14N output (attacks.md §5, void canonicalisation).
-        ctx.pointee.flags = UInt32(XMLSEC_DSIG_FLAGS_IGNORE_MANIFESTS) | UInt32(XMLSEC_DSIG_FLAGS_STORE_SIGNATURE)
-            | (storeReferences ? UInt32(XMLSEC_DSIG_FLAGS_STORE_SIGNEDINFO_REFERENCES) : 0)
-        ctx.pointee.enabledReferenceUris = xmlSecTransformUriType(xmlSecTransformUriTypeSameDocument)
-        try enable(ctx)
-        // With signKey set, xmlsec ignores KeyInfo; the key-data list is still narrowed to KeyName, which can
-        // yield no key without a keys manager, so nothing in the message can ever supply one.
-        _ = xmlSecPtrListAdd(&ctx.pointee.keyInfoReadCtx.enabledKeyData,
-                             UnsafeMutableRawPointer(mutating: UnsafeRawPointer(xmlSecKeyDataNameGetKlass())))
-        let rc = try key.lend(to: ctx) { () throws(SAMLError) in xmlSecDSigCtxVerify(ctx, signature) }
-        let references = xmlSecPtrListGetSize(&ctx.pointee.signedInfoReferences)
-        let reference = references == 1
-            ? xmlSecPtrListGetItem(&ctx.pointee.signedInfoReferences, 0)?.assumingMemoryBound(to: xmlSecDSigReferenceCtx.self)
-            : nil
-        guard rc == 0 else {
-            let detail = NativeLibrary.lastError
-            let c14n = detail.localizedCaseInsensitiveContains("c14n")
-            throw SAMLError(c14n ? .signatureCanonicalization : .signatureMalformed,
-                            c14n ? "canonicalisation failed" : "libxmlsec1 could not process the Signature",
-                            expected: "a well-formed enveloped signature", found: detail.isEmpty ? "an xmlsec error" : detail)
-        }
-        if ctx.pointee.status != xmlSecDSigStatusSucceeded {
-            if let reference, reference.pointee.status == xmlSecDSigStatusInvalid { return .digestMismatch }
-            return .signatureMismatch
-        }
-        // Success is only "status Succeeded" (xmlsec FAQ 3.1). Now bind what was verified to what we will read.
-        guard references == 1, let reference else {
+    /// One run of xmlsec with `key`, then the bindings (attacks.md §0.4, §0.5): success is only "status Succeeded"
+    /// (xmlsec FAQ 3.1), on exactly one Reference, whose URI is `#id` and resolves to `element` itself, with non-empty
+    /// canonical forms of SignedInfo and of the Reference.
+    /// - Parameter storeReferences: keep the Reference's canonical form in memory to measure it; by default the
+    ///   empty-output check reads the verified DigestValue instead.
+    private func verifyOnce(_ signature: XMLNode, element: XMLNode, id: String, reference referenceNode: XMLNode, key: NativeKey,
+                            storeReferences: Bool = false) throws(SAMLError) -> SignatureContext.Outcome.Status {
+        let context = try SignatureContext(allowSHA1: algorithms.allowSHA1, storeReferences: storeReferences)
+        let outcome = try context.verify(signature, with: key)
+        guard outcome.status == .valid else { return outcome.status }
+        guard outcome.referenceCount == 1 else {
             throw SAMLError(.signatureReferenceCount, "the verified signature has an unexpected number of references",
-                            expected: "1", found: "\(references)")
+                            expected: "1", found: "\(outcome.referenceCount)")
         }
-        let verifiedURI = reference.pointee.uri.map { String(cString: $0) }
-        guard verifiedURI == "#" + id else {
+        guard outcome.referenceURI == "#" + id else {
             throw SAMLError(.signatureReferenceBinding, "the verified Reference is not the signed element",
-                            expected: "#\(id)", found: verifiedURI ?? "no URI")
+                            expected: "#\(id)", found: outcome.referenceURI ?? "no URI")
         }
-        guard let bound = xmlGetID(document.doc, id), bound.pointee.parent == element else {
+        guard let bound = document.element(withID: id), bound == element else {
             throw SAMLError(.signatureReferenceBinding, "the verified Reference resolves to a different node",
                             expected: "<\(element.qualifiedDescription) ID=\"\(id)\"> carrying the Signature",
                             found: "another element")
         }
-        let signed = xmlSecDSigCtxGetPreSignBuffer(ctx).map { xmlSecBufferGetSize($0) } ?? 0
-        var digested = 0
-        if storeReferences {
-            digested = xmlSecDSigReferenceCtxGetPreDigestBuffer(reference).map { Int(xmlSecBufferGetSize($0)) } ?? 0
+        let digested: Int
+        if let measured = outcome.referenceBytes {
+            digested = measured
         } else {
             // Status Succeeded means the digest of the Reference's canonical form equals DigestValue, so that form was
             // empty exactly when DigestValue is the digest of no bytes.
@@ -306,29 +269,11 @@ struct NativeSignatureVerifier {
             case nil: return try verifyOnce(signature, element: element, id: id, reference: referenceNode, key: key, storeReferences: true)
             }
         }
-        guard digested > 0, signed > 0 else {
+        guard digested > 0, outcome.signedInfoBytes > 0 else {
             throw SAMLError(.signatureCanonicalization, "canonicalisation produced no output",
                             expected: "the canonical form of the signed element and of SignedInfo",
-                            found: digested > 0 ? "\(signed) bytes for SignedInfo" : "none for the Reference")
+                            found: digested > 0 ? "\(outcome.signedInfoBytes) bytes for SignedInfo" : "none for the Reference")
         }
         return .valid
-    }
-
-    /// Allowlists the transforms xmlsec may instantiate, mirroring ``checkSignedInfo``.
-    private func enable(_ ctx: xmlSecDSigCtxPtr) throws(SAMLError) {
-        var reference: [cxs_transform] = [CXS_TRANSFORM_ENVELOPED, CXS_TRANSFORM_EXC_C14N, CXS_TRANSFORM_INCL_C14N,
-                                          CXS_TRANSFORM_SHA256, CXS_TRANSFORM_SHA384, CXS_TRANSFORM_SHA512]
-        var signature: [cxs_transform] = [CXS_TRANSFORM_EXC_C14N, CXS_TRANSFORM_INCL_C14N, CXS_TRANSFORM_RSA_SHA256,
-                                          CXS_TRANSFORM_RSA_SHA384, CXS_TRANSFORM_RSA_SHA512]
-        if algorithms.allowSHA1 {
-            reference.append(CXS_TRANSFORM_SHA1)
-            signature.append(CXS_TRANSFORM_RSA_SHA1)
-        }
-        for t in reference where xmlSecDSigCtxEnableReferenceTransform(ctx, cxs_transform_id(t)) < 0 {
-            throw SAMLError(.libraryUnavailable, "xmlsec refused to enable a transform", found: NativeLibrary.lastError)
-        }
-        for t in signature where xmlSecDSigCtxEnableSignatureTransform(ctx, cxs_transform_id(t)) < 0 {
-            throw SAMLError(.libraryUnavailable, "xmlsec refused to enable a transform", found: NativeLibrary.lastError)
-        }
     }
 }

@@ -1,11 +1,10 @@
-internal import CXMLSec
 
 /// Reads SAML metadata from one hardened parse.
 enum MetadataReader {
     private static let md: StaticString = "urn:oasis:names:tc:SAML:2.0:metadata"
     private static let ds: StaticString = "http://www.w3.org/2000/09/xmldsig#"
 
-    private static func entity(_ xml: [UInt8], limits: ParseLimits) throws(SAMLError) -> (NativeDocument, NodePtr, String) {
+    private static func entity(_ xml: [UInt8], limits: ParseLimits) throws(SAMLError) -> (NativeDocument, XMLNode, String) {
         let document = try NativeDocument.parse(xml, limits: limits, readOnly: true)
         _ = try DocumentScan(document)
         guard let root = document.root, root.isElement(md, "EntityDescriptor") else {
@@ -19,7 +18,7 @@ enum MetadataReader {
         return (document, root, entityID)
     }
 
-    private static func descriptor(_ root: NodePtr, _ name: StaticString) throws(SAMLError) -> NodePtr {
+    private static func descriptor(_ root: XMLNode, _ name: StaticString) throws(SAMLError) -> XMLNode {
         guard let node = root.child(md, name) else {
             throw SAMLError(.metadataInvalid, "the metadata has no \(name)", expected: "<\(name)>",
                             found: root.elementChildren.map { "<\($0.localName)>" }.joined(separator: ", "))
@@ -28,7 +27,7 @@ enum MetadataReader {
     }
 
     /// Certificates of the KeyDescriptors with `use` equal to `use` (or no `use`, which means both).
-    private static func certificates(_ descriptor: NodePtr, use: String) throws(SAMLError) -> [Certificate] {
+    private static func certificates(_ descriptor: XMLNode, use: String) throws(SAMLError) -> [Certificate] {
         var result: [Certificate] = []
         for key in descriptor.elementChildren where key.isElement(md, "KeyDescriptor") {
             if let keyUse = key.attribute("use"), keyUse != use { continue }
@@ -41,7 +40,7 @@ enum MetadataReader {
         return result
     }
 
-    private static func endpoints(_ descriptor: NodePtr, _ name: StaticString) throws(SAMLError) -> [Endpoint] {
+    private static func endpoints(_ descriptor: XMLNode, _ name: StaticString) throws(SAMLError) -> [Endpoint] {
         var result: [Endpoint] = []
         for node in descriptor.elementChildren where node.isElement(md, name) {
             guard let binding = node.attribute("Binding"), let location = node.attribute("Location") else {
@@ -54,11 +53,11 @@ enum MetadataReader {
         return result
     }
 
-    private static func bool(_ node: NodePtr, _ name: StaticString) -> Bool? {
+    private static func bool(_ node: XMLNode, _ name: StaticString) -> Bool? {
         node.attribute(name).map { $0 == "true" || $0 == "1" }
     }
 
-    private static func formats(_ descriptor: NodePtr) -> [String] {
+    private static func formats(_ descriptor: XMLNode) -> [String] {
         descriptor.elementChildren.filter { $0.isElement(md, "NameIDFormat") }.map(\.textContent)
     }
 

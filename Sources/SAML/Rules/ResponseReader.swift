@@ -1,4 +1,3 @@
-internal import CXMLSec
 import Foundation
 
 /// Reads the model from nodes of the one parsed document: the Response fields from the root, the Assertion only
@@ -9,7 +8,7 @@ enum ResponseReader {
     private static let samlp: StaticString = "urn:oasis:names:tc:SAML:2.0:protocol"
     private static let ds: StaticString = "http://www.w3.org/2000/09/xmldsig#"
 
-    static func status(of root: NodePtr) throws(SAMLError) -> Status {
+    static func status(of root: XMLNode) throws(SAMLError) -> Status {
         guard let status = root.child(samlp, "Status") else {
             throw SAMLError(.structureMissingElement, "the Response has no Status", expected: "<samlp:Status>", found: "none")
         }
@@ -21,23 +20,22 @@ enum ResponseReader {
         return Status(code: value, subCode: code.child(samlp, "StatusCode")?.attribute("Value"), message: message)
     }
 
-    static func response(_ root: NodePtr, status: Status, assertion: Assertion?) throws(SAMLError) -> Response {
+    static func response(_ root: XMLNode, status: Status, assertion: Assertion?) throws(SAMLError) -> Response {
         try response(root, id: try requiredID(root), status: status, assertion: assertion)
     }
 
     /// As ``response(_:status:assertion:)`` with the root's ID already read by ``requiredID(_:)``.
-    static func response(_ root: NodePtr, id: String, status: Status, assertion: Assertion?) throws(SAMLError) -> Response {
+    static func response(_ root: XMLNode, id: String, status: Status, assertion: Assertion?) throws(SAMLError) -> Response {
         Response(id: id, issueInstant: try requiredInstant(root, "IssueInstant"),
                  destination: root.attribute("Destination"), inResponseTo: root.attribute("InResponseTo"),
                  issuer: try root.child(saml, "Issuer").map(issuer), status: status, assertion: assertion,
                  version: root.attribute("Version") ?? "")
     }
 
-    static func requiredID(_ node: NodePtr) throws(SAMLError) -> String {
+    static func requiredID(_ node: XMLNode) throws(SAMLError) -> String {
         // The usual case, checked in place before the String is made.
-        if let text = node.attributeNode("ID").flatMap({ UnsafeMutableRawPointer($0).assumingMemoryBound(to: xmlNode.self).inPlaceText }),
-           isSafeID(UnsafeBufferPointer(start: text, count: strlen(text))) {
-            return String(cString: text)
+        if let id = node.withAttributeBytes("ID", { isSafeID($0) ? String(decoding: $0, as: UTF8.self) : nil }) ?? nil {
+            return id
         }
         guard let id = node.attribute("ID"), !id.isEmpty else {
             throw SAMLError(.structureMissingID, "<\(node.qualifiedDescription)> has no ID", expected: "an ID attribute",
@@ -50,12 +48,12 @@ enum ResponseReader {
         return id
     }
 
-    static func assertion(_ node: NodePtr) throws(SAMLError) -> Assertion {
+    static func assertion(_ node: XMLNode) throws(SAMLError) -> Assertion {
         try assertion(node, id: try requiredID(node))
     }
 
     /// As ``assertion(_:)`` with the Assertion's ID already read by ``requiredID(_:)``.
-    static func assertion(_ node: NodePtr, id: String) throws(SAMLError) -> Assertion {
+    static func assertion(_ node: XMLNode, id: String) throws(SAMLError) -> Assertion {
         var children = node.elements
         guard let first = children.next(), first.isElement(saml, "Issuer") else {
             throw SAMLError(.issuerMissing, "the Assertion has no Issuer (SAML core 2.3.3)",
@@ -118,12 +116,12 @@ enum ResponseReader {
                   found: "several")
     }
 
-    private static func issuer(_ node: NodePtr) throws(SAMLError) -> Issuer {
+    private static func issuer(_ node: XMLNode) throws(SAMLError) -> Issuer {
         Issuer(try simpleText(node), format: node.attribute("Format"))
     }
 
     /// Refuses any element child of `node` that is not `saml:<name>`.
-    private static func checkChildren(of node: NodePtr, named name: StaticString) throws(SAMLError) {
+    private static func checkChildren(of node: XMLNode, named name: StaticString) throws(SAMLError) {
         for child in node.elements where !child.isElement(saml, name) {
             throw SAMLError(.structureUnexpectedContent, "unsupported element in \(node.localName)", expected: "<\(name)>",
                             found: "<\(child.qualifiedDescription)>")
@@ -131,7 +129,7 @@ enum ResponseReader {
     }
 
     /// Full text content of an element that must not contain elements.
-    private static func simpleText(_ node: NodePtr) throws(SAMLError) -> String {
+    private static func simpleText(_ node: XMLNode) throws(SAMLError) -> String {
         guard !node.hasElementChildren else {
             throw SAMLError(.structureUnexpectedContent, "<\(node.qualifiedDescription)> must contain text only",
                             expected: "text", found: "child elements")
@@ -139,7 +137,7 @@ enum ResponseReader {
         return node.textContent
     }
 
-    private static func readSubject(_ node: NodePtr) throws(SAMLError) -> Subject {
+    private static func readSubject(_ node: XMLNode) throws(SAMLError) -> Subject {
         var nameID: NameID?
         var confirmations: [SubjectConfirmation] = []
         for child in node.elements {
@@ -168,7 +166,7 @@ enum ResponseReader {
         return Subject(nameID: nameID, confirmations: confirmations)
     }
 
-    private static func readConditions(_ node: NodePtr) throws(SAMLError) -> Conditions {
+    private static func readConditions(_ node: XMLNode) throws(SAMLError) -> Conditions {
         var c = Conditions(notBefore: try optionalInstant(node, "NotBefore"),
                            notOnOrAfter: try optionalInstant(node, "NotOnOrAfter"))
         for child in node.elements {
@@ -198,7 +196,7 @@ enum ResponseReader {
         return c
     }
 
-    private static func readAttribute(_ node: NodePtr) throws(SAMLError) -> Attribute {
+    private static func readAttribute(_ node: XMLNode) throws(SAMLError) -> Attribute {
         guard let name = node.attribute("Name") else {
             throw SAMLError(.structureMissingElement, "an Attribute has no Name", expected: "Name=\"…\"", found: "none")
         }
@@ -209,7 +207,7 @@ enum ResponseReader {
                          friendlyName: node.attribute("FriendlyName"))
     }
 
-    private static func readAuthn(_ node: NodePtr) throws(SAMLError) -> AuthnStatement {
+    private static func readAuthn(_ node: XMLNode) throws(SAMLError) -> AuthnStatement {
         let ref = try node.child(saml, "AuthnContext")?.child(saml, "AuthnContextClassRef").map(simpleText)
         return AuthnStatement(authnInstant: try requiredInstant(node, "AuthnInstant"),
                               sessionIndex: node.attribute("SessionIndex"),
@@ -217,7 +215,7 @@ enum ResponseReader {
                               authnContextClassRef: ref)
     }
 
-    static func requiredInstant(_ node: NodePtr, _ name: StaticString) throws(SAMLError) -> Date {
+    static func requiredInstant(_ node: XMLNode, _ name: StaticString) throws(SAMLError) -> Date {
         guard let date = try optionalInstant(node, name) else {
             throw SAMLError(.structureMissingElement, "<\(node.qualifiedDescription)> has no \(name)",
                             expected: "\(name)=\"YYYY-MM-DDThh:mm:ss.sssZ\"", found: "none")
@@ -225,7 +223,7 @@ enum ResponseReader {
         return date
     }
 
-    static func optionalInstant(_ node: NodePtr, _ name: StaticString) throws(SAMLError) -> Date? {
+    static func optionalInstant(_ node: XMLNode, _ name: StaticString) throws(SAMLError) -> Date? {
         // Parsed in place; the String is made only for the refusal.
         guard let parsed = node.withAttributeBytes(name, { SAMLInstant.parse(utf8: $0) }) else { return nil }
         if let parsed { return parsed }

@@ -1,4 +1,3 @@
-internal import CXMLSec
 
 /// Reads AuthnRequest and Logout messages from one hardened parse (the same parser and document scan as responses).
 enum ProtocolReader {
@@ -6,7 +5,7 @@ enum ProtocolReader {
     private static let samlp: StaticString = "urn:oasis:names:tc:SAML:2.0:protocol"
 
     /// Parses and scans `xml`; its root must be `samlp:<name>` with Version 2.0.
-    private static func root(_ xml: [UInt8], _ name: StaticString, limits: ParseLimits) throws(SAMLError) -> (NativeDocument, NodePtr) {
+    private static func root(_ xml: [UInt8], _ name: StaticString, limits: ParseLimits) throws(SAMLError) -> (NativeDocument, XMLNode) {
         let document = try NativeDocument.parse(xml, limits: limits, readOnly: true)
         _ = try DocumentScan(document)
         guard let root = document.root, root.isElement(samlp, name) else {
@@ -20,7 +19,7 @@ enum ProtocolReader {
         return (document, root)
     }
 
-    private static func bool(_ node: NodePtr, _ name: StaticString) throws(SAMLError) -> Bool? {
+    private static func bool(_ node: XMLNode, _ name: StaticString) throws(SAMLError) -> Bool? {
         guard let text = node.attribute(name) else { return nil }
         switch text {
         case "true", "1": return true
@@ -30,7 +29,7 @@ enum ProtocolReader {
         }
     }
 
-    private static func issuer(_ root: NodePtr) -> Issuer? {
+    private static func issuer(_ root: XMLNode) -> Issuer? {
         root.child(saml, "Issuer").map { Issuer($0.textContent, format: $0.attribute("Format")) }
     }
 

@@ -1,0 +1,98 @@
+internal import CXMLSec
+internal import CXMLSecShim
+import Foundation
+
+/// The owner of one libxmlsec1 signature context (`xmlSecDSigCtx`), configured as attacks.md §11 requires: manifests
+/// ignored, same-document References only, only the allowlisted transforms instantiable, the key set by us so that
+/// KeyInfo can never supply one. It runs xmlsec once and reports what xmlsec established; what that means (which
+/// Reference, which node, whether the canonical forms were empty) is decided in `Rules/SignatureVerifier.swift`.
+final class SignatureContext {
+    /// What one run of xmlsec established.
+    struct Outcome {
+        enum Status { case valid, digestMismatch, signatureMismatch }
+        var status: Status
+        /// How many References xmlsec processed in SignedInfo.
+        var referenceCount: Int
+        /// The URI of the single processed Reference (only when there is exactly one).
+        var referenceURI: String?
+        /// The size of SignedInfo's canonical form, which the SignatureValue covers.
+        var signedInfoBytes: Int
+        /// The size of the Reference's canonical form; `nil` unless the context stores References.
+        var referenceBytes: Int?
+    }
+
+    private let ctx: xmlSecDSigCtxPtr
+    private let storesReferences: Bool
+
+    /// - Parameters:
+    ///   - allowSHA1: whether rsa-sha1 and sha1 may be instantiated (``AlgorithmPolicy/allowSHA1``).
+    ///   - storeReferences: keep the Reference's canonical form in memory to measure it (xmlsec then copies and
+    ///     wipes a buffer of the whole signed element).
+    init(allowSHA1: Bool, storeReferences: Bool) throws(SAMLError) {
+        guard let ctx = xmlSecDSigCtxCreate(nil) else { throw SAMLError(.libraryUnavailable, "out of memory") }
+        self.ctx = ctx
+        self.storesReferences = storeReferences
+        // Store SignedInfo's canonical form, to refuse empty C14N output (attacks.md §5, void canonicalisation).
+        ctx.pointee.flags = UInt32(XMLSEC_DSIG_FLAGS_IGNORE_MANIFESTS) | UInt32(XMLSEC_DSIG_FLAGS_STORE_SIGNATURE)
+            | (storeReferences ? UInt32(XMLSEC_DSIG_FLAGS_STORE_SIGNEDINFO_REFERENCES) : 0)
+        ctx.pointee.enabledReferenceUris = xmlSecTransformUriType(xmlSecTransformUriTypeSameDocument)
+        try enableTransforms(allowSHA1: allowSHA1)
+        // With signKey set, xmlsec ignores KeyInfo; the key-data list is still narrowed to KeyName, which can
+        // yield no key without a keys manager, so nothing in the message can ever supply one.
+        _ = xmlSecPtrListAdd(&ctx.pointee.keyInfoReadCtx.enabledKeyData,
+                             UnsafeMutableRawPointer(mutating: UnsafeRawPointer(xmlSecKeyDataNameGetKlass())))
+    }
+
+    deinit { xmlSecDSigCtxDestroy(ctx) }
+
+    /// Verifies `signature` with `key` (lent to the context for this call only).
+    /// - Throws: ``SAMLError`` `signature.canonicalization` or `signature.malformed` when xmlsec cannot process the
+    ///   Signature at all (as opposed to a signature that does not verify, which is an ``Outcome``).
+    func verify(_ signature: XMLNode, with key: NativeKey) throws(SAMLError) -> Outcome {
+        let rc = try key.lend(to: ctx) { () throws(SAMLError) in xmlSecDSigCtxVerify(ctx, signature.raw) }
+        let count = Int(xmlSecPtrListGetSize(&ctx.pointee.signedInfoReferences))
+        let reference = count == 1
+            ? xmlSecPtrListGetItem(&ctx.pointee.signedInfoReferences, 0)?.assumingMemoryBound(to: xmlSecDSigReferenceCtx.self)
+            : nil
+        guard rc == 0 else {
+            let detail = NativeLibrary.lastError
+            let c14n = detail.localizedCaseInsensitiveContains("c14n")
+            throw SAMLError(c14n ? .signatureCanonicalization : .signatureMalformed,
+                            c14n ? "canonicalisation failed" : "libxmlsec1 could not process the Signature",
+                            expected: "a well-formed enveloped signature", found: detail.isEmpty ? "an xmlsec error" : detail)
+        }
+        let status: Outcome.Status
+        if ctx.pointee.status == xmlSecDSigStatusSucceeded {
+            status = .valid
+        } else if let reference, reference.pointee.status == xmlSecDSigStatusInvalid {
+            status = .digestMismatch
+        } else {
+            status = .signatureMismatch
+        }
+        return Outcome(
+            status: status, referenceCount: count,
+            referenceURI: reference?.pointee.uri.map { String(cString: $0) },
+            signedInfoBytes: xmlSecDSigCtxGetPreSignBuffer(ctx).map { Int(xmlSecBufferGetSize($0)) } ?? 0,
+            referenceBytes: storesReferences
+                ? (reference.flatMap { xmlSecDSigReferenceCtxGetPreDigestBuffer($0) }.map { Int(xmlSecBufferGetSize($0)) } ?? 0)
+                : nil)
+    }
+
+    /// Allowlists the transforms xmlsec may instantiate, mirroring the SignedInfo rules.
+    private func enableTransforms(allowSHA1: Bool) throws(SAMLError) {
+        var reference: [cxs_transform] = [CXS_TRANSFORM_ENVELOPED, CXS_TRANSFORM_EXC_C14N, CXS_TRANSFORM_INCL_C14N,
+                                          CXS_TRANSFORM_SHA256, CXS_TRANSFORM_SHA384, CXS_TRANSFORM_SHA512]
+        var signature: [cxs_transform] = [CXS_TRANSFORM_EXC_C14N, CXS_TRANSFORM_INCL_C14N, CXS_TRANSFORM_RSA_SHA256,
+                                          CXS_TRANSFORM_RSA_SHA384, CXS_TRANSFORM_RSA_SHA512]
+        if allowSHA1 {
+            reference.append(CXS_TRANSFORM_SHA1)
+            signature.append(CXS_TRANSFORM_RSA_SHA1)
+        }
+        for t in reference where xmlSecDSigCtxEnableReferenceTransform(ctx, cxs_transform_id(t)) < 0 {
+            throw SAMLError(.libraryUnavailable, "xmlsec refused to enable a transform", found: NativeLibrary.lastError)
+        }
+        for t in signature where xmlSecDSigCtxEnableSignatureTransform(ctx, cxs_transform_id(t)) < 0 {
+            throw SAMLError(.libraryUnavailable, "xmlsec refused to enable a transform", found: NativeLibrary.lastError)
+        }
+    }
+}
