@@ -126,8 +126,10 @@ let package = Package(
             "AWSFederation", "SAML", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         // Starts the built servers for the tests, as a user would, and talks HTTP to them.
+        // Test support shared by the server test targets: the process and in-process wrappers (mock-aws in-process
+        // is used by both MockAWSTests and MockEntraTests).
         .target(name: "ServerTesting", dependencies: [
-            "AWSFederation", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            "AWSFederation", "MockAWS", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], path: "Tests/ServerTesting"),
         .testTarget(name: "MockAWSTests", dependencies: [
             "MockAWS", "AWSFederation", "SAML", "ServerTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),

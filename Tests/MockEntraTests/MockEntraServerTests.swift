@@ -269,34 +269,37 @@ struct MockEntraServerTests {
     @Test("role provisioning from mock-aws (SigV4 ListRoles), assignment, then two roles reach AWS's role chooser")
     func provisioning() async throws {
         try await MockEntraApp.test(live: true) { entra in
-            let aws = try await ServerProcess.start("mock-aws", arguments: ["--idp-metadata", entra.baseURL + P.metadataPath])
-            let admin = ["AWS_ACCESS_KEY_ID": "AKIAMOCKAWSADMIN0001", "AWS_SECRET_ACCESS_KEY": "mockAwsAdminSecretKey0000000000000000000"]
-            let trust = """
-                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:saml-provider/EntraID"},\
-                "Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}]}
-                """
-            let created = try await ServerProcess.runDetached(["aws", "--endpoint-url", aws.baseURL, "iam", "create-role", "--role-name", "ReadOnly",
-                                                 "--assume-role-policy-document", trust], environment: admin)
-            #expect(created.status == 0, "\(created.output)")
-            let body = "{\"endpoint\": \"\(aws.baseURL)\", \"accessKeyId\": \"AKIAMOCKAWSADMIN0001\", \"secretAccessKey\": \"mockAwsAdminSecretKey0000000000000000000\"}"
-            let provisioned = try await entra.json("POST", "/admin/applications/\(F.appID)/provisioning", body)
-            let result = try #require(provisioned.value as? [String: Any])
-            let imported = (result["imported"] as? [[String: Any]])?.compactMap { $0["displayName"] as? String }
-            #expect(provisioned.status == 200 && imported == ["Administrator,EntraID", "Developer,EntraID", "ReadOnly,EntraID"], "\(result)")
-            let wrongSecret = try await entra.json("POST", "/admin/applications/\(F.appID)/provisioning",
-                                                   body.replacingOccurrences(of: "mockAwsAdminSecretKey", with: "wrongSecretKeyxxxxxxx"))
-            #expect(wrongSecret.status == 502 && "\(wrongSecret.value ?? "")".contains("SignatureDoesNotMatch"))
-            let assigned = try await entra.json("PUT", "/admin/applications/\(F.appID)/assignments",
-                                                "{\"AWS-Account1-Developers\": [\"Developer,EntraID\", \"ReadOnly,EntraID\"]}")
-            #expect(assigned.status == 200)
-            let response = try await entra.hookResponse("test-awsdeveloper@contoso.com")
-            let chooser = try await aws.post("/saml", form: [("SAMLResponse", response)])
-            #expect(chooser.status == 200 && chooser.body.contains("arn:aws:iam::123456789012:role/ReadOnly") && chooser.body.contains("arn:aws:iam::123456789012:role/Developer"),
-                    "\(chooser.body.prefix(500))")
-            let readOnly = try await aws.post("/saml", form: [("SAMLResponse", response), ("roleIndex", "arn:aws:iam::123456789012:role/ReadOnly")])
-            #expect(readOnly.body.contains("ReadOnly/test-awsdeveloper@contoso.com @ 123456789012"))
-            let badAssignment = try await entra.json("PUT", "/admin/applications/\(F.appID)/assignments", "{\"AWS-Account1-Developers\": [\"Nope,EntraID\"]}")
-            #expect(badAssignment.status == 404)
+            // mock-aws in-process, on a port (mock-entra and the AWS CLI call it), trusting mock-entra's metadata.
+            let metadata = try await entra.server.get(P.metadataPath).body
+            try await MockAWSApp.test(metadataXML: metadata, live: true) { aws in
+                let admin = ["AWS_ACCESS_KEY_ID": "AKIAMOCKAWSADMIN0001", "AWS_SECRET_ACCESS_KEY": "mockAwsAdminSecretKey0000000000000000000"]
+                let trust = """
+                    {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:saml-provider/EntraID"},\
+                    "Action":"sts:AssumeRoleWithSAML","Condition":{"StringEquals":{"SAML:aud":"https://signin.aws.amazon.com/saml"}}}]}
+                    """
+                let created = try await ServerProcess.runDetached(["aws", "--endpoint-url", aws.baseURL, "iam", "create-role", "--role-name", "ReadOnly",
+                                                     "--assume-role-policy-document", trust], environment: admin)
+                #expect(created.status == 0, "\(created.output)")
+                let body = "{\"endpoint\": \"\(aws.baseURL)\", \"accessKeyId\": \"AKIAMOCKAWSADMIN0001\", \"secretAccessKey\": \"mockAwsAdminSecretKey0000000000000000000\"}"
+                let provisioned = try await entra.json("POST", "/admin/applications/\(F.appID)/provisioning", body)
+                let result = try #require(provisioned.value as? [String: Any])
+                let imported = (result["imported"] as? [[String: Any]])?.compactMap { $0["displayName"] as? String }
+                #expect(provisioned.status == 200 && imported == ["Administrator,EntraID", "Developer,EntraID", "ReadOnly,EntraID"], "\(result)")
+                let wrongSecret = try await entra.json("POST", "/admin/applications/\(F.appID)/provisioning",
+                                                       body.replacingOccurrences(of: "mockAwsAdminSecretKey", with: "wrongSecretKeyxxxxxxx"))
+                #expect(wrongSecret.status == 502 && "\(wrongSecret.value ?? "")".contains("SignatureDoesNotMatch"))
+                let assigned = try await entra.json("PUT", "/admin/applications/\(F.appID)/assignments",
+                                                    "{\"AWS-Account1-Developers\": [\"Developer,EntraID\", \"ReadOnly,EntraID\"]}")
+                #expect(assigned.status == 200)
+                let response = try await entra.hookResponse("test-awsdeveloper@contoso.com")
+                let chooser = try await aws.post("/saml", form: [("SAMLResponse", response)])
+                #expect(chooser.status == 200 && chooser.body.contains("arn:aws:iam::123456789012:role/ReadOnly") && chooser.body.contains("arn:aws:iam::123456789012:role/Developer"),
+                        "\(chooser.body.prefix(500))")
+                let readOnly = try await aws.post("/saml", form: [("SAMLResponse", response), ("roleIndex", "arn:aws:iam::123456789012:role/ReadOnly")])
+                #expect(readOnly.body.contains("ReadOnly/test-awsdeveloper@contoso.com @ 123456789012"))
+                let badAssignment = try await entra.json("PUT", "/admin/applications/\(F.appID)/assignments", "{\"AWS-Account1-Developers\": [\"Nope,EntraID\"]}")
+                #expect(badAssignment.status == 404)
+            }
         }
     }
 
@@ -325,32 +328,35 @@ struct MockEntraServerTests {
     @Test("the Reply URL moved to a local mock-aws, which accepts its own /saml and nothing else local; per-app settings at runtime")
     func localReplyURL() async throws {
         try await MockEntraApp.test(live: true) { entra in
-            let aws = try await ServerProcess.start("mock-aws", arguments: ["--idp-metadata", entra.baseURL + P.metadataPath])
-            let patched = try await entra.json("PATCH", "/admin/applications/\(F.appID)",
-                                               "{\"replyURL\": \"\(aws.baseURL)/saml\", \"signingMode\": \"both\", \"sessionDuration\": 7200}")
-            #expect(patched.status == 200 && (patched.value as? [String: Any])?["replyURL"] as? String == aws.baseURL + "/saml")
-            let page = try await entra.server.post("/test/issue", body: "{\"user\":\"test-awsadmin@contoso.com\",\"format\":\"page\"}",
-                                                   headers: ["Content-Type": "application/json"])
-            #expect(page.body.contains("action=\"\(aws.baseURL)/saml\""))
-            let response = try #require(page.field("SAMLResponse"))
-            let verified = try await Verifier(trusting: try await entra.publishedCertificates(),
-                                        serviceProvider: ServiceProvider(audiences: [F.awsSignIn], acsURLs: [aws.baseURL + "/saml"]),
-                                        clock: SystemClock()).verify(base64: response)
-            #expect(verified.signedElements == [.response, .assertion] && verified.attribute(AttributeName.awsSessionDuration) == ["7200"])
-            let console = try await aws.post("/saml", form: [("SAMLResponse", response)])
-            #expect(console.status == 200 && console.body.contains("Administrator/test-awsadmin@contoso.com @ 123456789012"), "\(console.body.prefix(300))")
-            // Another local URL is not a sign-in endpoint.
-            #expect(try await entra.json("PATCH", "/admin/applications/\(F.appID)", "{\"replyURL\": \"http://127.0.0.1:1/saml\"}").status == 200)
-            let elsewhere = try await entra.hookResponse()
-            let refused = try await aws.post("/saml", form: [("SAMLResponse", elsewhere)])
-            #expect(refused.status == 400 && refused.body.contains("Your request included an invalid SAML response"))
-            // Reply URLs a browser would read otherwise (BrowserURL): backslash, userinfo, a dot segment, an explicit :443.
-            for bad in ["{\"sessionDuration\": 60}", "{\"replyURL\": \"not a url\"}", "{\"signatureAlgorithm\": \"rsa-sha512\"}", "{\"signingMode\": \"sometimes\"}",
-                        "{\"replyURL\": \"https://evil.example\\\\@signin.aws.amazon.com/saml\"}", "{\"replyURL\": \"https://u@signin.aws.amazon.com/saml\"}",
-                        "{\"additionalReplyURLs\": [\"https://signin.aws.amazon.com/x/../saml\"]}", "{\"replyURL\": \"https://signin.aws.amazon.com:443/saml\"}"] {
-                #expect(try await entra.json("PATCH", "/admin/applications/\(F.appID)", bad).status == 400, "\(bad)")
+            // mock-aws in-process, on a port (mock-entra and the AWS CLI call it), trusting mock-entra's metadata.
+            let metadata = try await entra.server.get(P.metadataPath).body
+            try await MockAWSApp.test(metadataXML: metadata, live: true) { aws in
+                let patched = try await entra.json("PATCH", "/admin/applications/\(F.appID)",
+                                                   "{\"replyURL\": \"\(aws.baseURL)/saml\", \"signingMode\": \"both\", \"sessionDuration\": 7200}")
+                #expect(patched.status == 200 && (patched.value as? [String: Any])?["replyURL"] as? String == aws.baseURL + "/saml")
+                let page = try await entra.server.post("/test/issue", body: "{\"user\":\"test-awsadmin@contoso.com\",\"format\":\"page\"}",
+                                                       headers: ["Content-Type": "application/json"])
+                #expect(page.body.contains("action=\"\(aws.baseURL)/saml\""))
+                let response = try #require(page.field("SAMLResponse"))
+                let verified = try await Verifier(trusting: try await entra.publishedCertificates(),
+                                            serviceProvider: ServiceProvider(audiences: [F.awsSignIn], acsURLs: [aws.baseURL + "/saml"]),
+                                            clock: SystemClock()).verify(base64: response)
+                #expect(verified.signedElements == [.response, .assertion] && verified.attribute(AttributeName.awsSessionDuration) == ["7200"])
+                let console = try await aws.post("/saml", form: [("SAMLResponse", response)])
+                #expect(console.status == 200 && console.body.contains("Administrator/test-awsadmin@contoso.com @ 123456789012"), "\(console.body.prefix(300))")
+                // Another local URL is not a sign-in endpoint.
+                #expect(try await entra.json("PATCH", "/admin/applications/\(F.appID)", "{\"replyURL\": \"http://127.0.0.1:1/saml\"}").status == 200)
+                let elsewhere = try await entra.hookResponse()
+                let refused = try await aws.post("/saml", form: [("SAMLResponse", elsewhere)])
+                #expect(refused.status == 400 && refused.body.contains("Your request included an invalid SAML response"))
+                // Reply URLs a browser would read otherwise (BrowserURL): backslash, userinfo, a dot segment, an explicit :443.
+                for bad in ["{\"sessionDuration\": 60}", "{\"replyURL\": \"not a url\"}", "{\"signatureAlgorithm\": \"rsa-sha512\"}", "{\"signingMode\": \"sometimes\"}",
+                            "{\"replyURL\": \"https://evil.example\\\\@signin.aws.amazon.com/saml\"}", "{\"replyURL\": \"https://u@signin.aws.amazon.com/saml\"}",
+                            "{\"additionalReplyURLs\": [\"https://signin.aws.amazon.com/x/../saml\"]}", "{\"replyURL\": \"https://signin.aws.amazon.com:443/saml\"}"] {
+                    #expect(try await entra.json("PATCH", "/admin/applications/\(F.appID)", bad).status == 400, "\(bad)")
+                }
+                #expect(try await entra.json("PATCH", "/admin/applications/nope", "{}").status == 404)
             }
-            #expect(try await entra.json("PATCH", "/admin/applications/nope", "{}").status == 404)
         }
     }
 
@@ -359,36 +365,39 @@ struct MockEntraServerTests {
         try await MockEntraApp.test(testHooks: false) { plain in
             #expect(try await plain.json("POST", "/test/issue", "{\"user\":\"test-awsadmin@contoso.com\"}").status == 404)
             try await MockEntraApp.test(live: true) { entra in
-                let aws = try await ServerProcess.start("mock-aws", arguments: ["--idp-metadata", entra.baseURL + P.metadataPath])
-                func assume(_ response: String) async throws -> ServerProcess.HTTPResult {
-                    try await aws.post("/", form: [("Action", "AssumeRoleWithSAML"), ("Version", "2011-06-15"),
-                                                   ("RoleArn", "arn:aws:iam::123456789012:role/Administrator"),
-                                                   ("PrincipalArn", "arn:aws:iam::123456789012:saml-provider/EntraID"), ("SAMLAssertion", response)])
-                }
-                #expect(try await assume(try await entra.hookResponse()).status == 200)
-                for fault in ResponseFault.allCases {
-                    let result = try await assume(try await entra.hookResponse(fault: fault.rawValue))
-                    #expect((400..<500).contains(result.status) && result.body.contains("<Code>"), "\(fault): \(result.status) \(result.body.prefix(300))")
-                }
-                let unknownFault = try await entra.json("POST", "/test/issue", "{\"user\":\"test-awsadmin@contoso.com\",\"fault\":\"gremlins\"}")
-                #expect(unknownFault.status == 400)
-                let page = try await entra.server.post("/test/issue", body: "{\"user\":\"test-awsadmin@contoso.com\",\"format\":\"page\",\"relayState\":\"r1\"}",
-                                                       headers: ["Content-Type": "application/json"])
-                #expect(page.body.contains("name=\"RelayState\" value=\"r1\""))
+                // mock-aws in-process, on a port (mock-entra and the AWS CLI call it), trusting mock-entra's metadata.
+                let metadata = try await entra.server.get(P.metadataPath).body
+                try await MockAWSApp.test(metadataXML: metadata, live: true) { aws in
+                    func assume(_ response: String) async throws -> ServerProcess.HTTPResult {
+                        try await aws.post("/", form: [("Action", "AssumeRoleWithSAML"), ("Version", "2011-06-15"),
+                                                       ("RoleArn", "arn:aws:iam::123456789012:role/Administrator"),
+                                                       ("PrincipalArn", "arn:aws:iam::123456789012:saml-provider/EntraID"), ("SAMLAssertion", response)])
+                    }
+                    #expect(try await assume(try await entra.hookResponse()).status == 200)
+                    for fault in ResponseFault.allCases {
+                        let result = try await assume(try await entra.hookResponse(fault: fault.rawValue))
+                        #expect((400..<500).contains(result.status) && result.body.contains("<Code>"), "\(fault): \(result.status) \(result.body.prefix(300))")
+                    }
+                    let unknownFault = try await entra.json("POST", "/test/issue", "{\"user\":\"test-awsadmin@contoso.com\",\"fault\":\"gremlins\"}")
+                    #expect(unknownFault.status == 400)
+                    let page = try await entra.server.post("/test/issue", body: "{\"user\":\"test-awsadmin@contoso.com\",\"format\":\"page\",\"relayState\":\"r1\"}",
+                                                           headers: ["Content-Type": "application/json"])
+                    #expect(page.body.contains("name=\"RelayState\" value=\"r1\""))
 
-                // Conditional Access: block the developers; PIM: the admin role for the developer, on activation only.
-                let policies = """
-                    [{"name": "Block developers", "groups": ["AWS-Account1-Developers"], "applications": ["\(F.appID)"], "grant": "block"}]
-                    """
-                #expect(try await entra.json("PUT", "/admin/conditional-access", policies).status == 200)
-                let blocked = try await entra.json("POST", "/test/issue", "{\"user\":\"test-awsdeveloper@contoso.com\"}")
-                #expect(blocked.status == 403 && (blocked.value as? [String: Any])?["error"] as? String == "AADSTS53003")
-                #expect(try await entra.json("PUT", "/admin/conditional-access", "[]").status == 200)
-                let notEligible = try await entra.json("POST", "/admin/pim/activations", """
-                    {"user": "test-awsdeveloper@contoso.com", "password": "Dev3loper-Passw0rd!", "group": "AWS-Account1-Administrators", "justification": "x", "minutes": 10}
-                    """)
-                #expect(notEligible.status == 403)
-                #expect(try await entra.json("POST", "/admin/pim/activations", "{\"user\": 1}").status == 400)
+                    // Conditional Access: block the developers; PIM: the admin role for the developer, on activation only.
+                    let policies = """
+                        [{"name": "Block developers", "groups": ["AWS-Account1-Developers"], "applications": ["\(F.appID)"], "grant": "block"}]
+                        """
+                    #expect(try await entra.json("PUT", "/admin/conditional-access", policies).status == 200)
+                    let blocked = try await entra.json("POST", "/test/issue", "{\"user\":\"test-awsdeveloper@contoso.com\"}")
+                    #expect(blocked.status == 403 && (blocked.value as? [String: Any])?["error"] as? String == "AADSTS53003")
+                    #expect(try await entra.json("PUT", "/admin/conditional-access", "[]").status == 200)
+                    let notEligible = try await entra.json("POST", "/admin/pim/activations", """
+                        {"user": "test-awsdeveloper@contoso.com", "password": "Dev3loper-Passw0rd!", "group": "AWS-Account1-Administrators", "justification": "x", "minutes": 10}
+                        """)
+                    #expect(notEligible.status == 403)
+                    #expect(try await entra.json("POST", "/admin/pim/activations", "{\"user\": 1}").status == 400)
+                }
             }
         }
     }
