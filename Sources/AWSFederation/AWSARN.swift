@@ -11,6 +11,7 @@ public struct AWSARN: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses an ARN; `nil` unless it has six colon-separated parts, a known partition and (when present) a
     /// 12-digit account.
+    /// - Parameter text: The ARN, such as `arn:aws:iam::123456789012:role/Administrator`.
     public init?(_ text: String) {
         let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 6, parts[0] == "arn", Self.partitions.contains(parts[1]), !parts[2].isEmpty, !parts[5].isEmpty,

@@ -12,12 +12,18 @@ public struct AWSClaims: Sendable, Hashable {
     public var transitiveTagKeys: [String]
     public var sourceIdentity: String?
 
+    /// Whether two sets of claims are equal, field by field (tags compared in order).
+    /// - Parameters:
+    ///   - a: Claims.
+    ///   - b: Other claims.
     public static func == (a: AWSClaims, b: AWSClaims) -> Bool {
         a.roles == b.roles && a.roleSessionName == b.roleSessionName && a.sessionDuration == b.sessionDuration
             && a.principalTags.map { [$0.key, $0.value] } == b.principalTags.map { [$0.key, $0.value] }
             && a.transitiveTagKeys == b.transitiveTagKeys && a.sourceIdentity == b.sourceIdentity
     }
 
+    /// Hashes the roles and the session name, the fields that tell claims apart.
+    /// - Parameter hasher: The hasher to feed them to.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(roles)
         hasher.combine(roleSessionName)
@@ -29,6 +35,11 @@ public struct AWSClaims: Sendable, Hashable {
     }
 
     /// Reads and validates the AWS attributes of `assertion`.
+    /// - Parameter assertion: A verified assertion.
+    /// - Throws: ``AWSError`` `InvalidIdentityToken` when the Role values are missing or not role/provider pairs
+    ///   (cause `aws.role`), the RoleSessionName is not one valid name (`aws.roleSessionName`), the SessionDuration is
+    ///   not one integer in 900…43200 (`aws.sessionDuration`) or the SourceIdentity is not valid
+    ///   (`aws.sourceIdentity`); the session tags' errors as ``SessionTags/validate(_:transitive:)`` throws them.
     public init(_ assertion: Assertion) throws(AWSError) {
         var step = Step.role
         try self.init(assertion, step: &step)

@@ -12,6 +12,14 @@ public struct SAMLProvider: Sendable {
     /// AssertionEncryptionMode `Required`: plain assertions are refused.
     public var requiresEncryption: Bool
 
+    /// Creates a provider, as CreateSAMLProvider does.
+    /// - Parameters:
+    ///   - name: The provider's name, the last part of its ARN.
+    ///   - account: The 12-digit ID of the account the provider belongs to.
+    ///   - metadata: The IdP metadata uploaded for the provider: its entity ID and signing certificates.
+    ///   - partition: The AWS partition of the account (`aws`, `aws-cn` or `aws-us-gov`).
+    ///   - decryption: The private keys to decrypt encrypted assertions with; `nil` refuses them.
+    ///   - requiresEncryption: Whether assertions that are not encrypted are refused.
     public init(name: String, account: String, metadata: IdentityProviderMetadata, partition: String = "aws",
                 decryption: Decryption? = nil, requiresEncryption: Bool = false) {
         self.name = name
@@ -35,6 +43,12 @@ public struct IAMRole: Sendable {
     /// MaxSessionDuration, 3600-43200 seconds.
     public var maxSessionDuration: Int
 
+    /// Creates a role.
+    /// - Parameters:
+    ///   - arn: The role's ARN.
+    ///   - uniqueID: The role's unique ID (`AROA…`).
+    ///   - trustPolicy: Who may assume the role, and on which conditions.
+    ///   - maxSessionDuration: The longest session AssumeRoleWithSAML may grant, in seconds (3600 to 43200).
     public init(arn: AWSARN, uniqueID: String, trustPolicy: TrustPolicy, maxSessionDuration: Int = 3600) {
         self.arn = arn
         self.uniqueID = uniqueID
@@ -64,6 +78,15 @@ public struct FederationSettings: Sendable {
     /// IdP's Reply URL can point at it. AWS has none; default empty.
     public var additionalSignInURLs: Set<String> = []
 
+    /// Creates settings; the defaults are AWS's documented or observed behaviour. ``additionalSignInURLs`` starts
+    /// empty; set it afterwards.
+    /// - Parameters:
+    ///   - audiences: The Audience values accepted: AWS's SP entity IDs and the Entra default Identifier.
+    ///   - acceptRegionalAudiences: Whether a regional sign-in URL is also accepted as Audience.
+    ///   - clockSkew: How far, in seconds, the IdP's clock may differ from AWS's in the time checks.
+    ///   - redemptionWindow: How long after issue, in seconds, an assertion may be redeemed; `nil` for no limit.
+    ///   - redemptionAnchor: Which IssueInstant the redemption window counts from.
+    ///   - allowSHA1: Whether RSA-SHA1 signatures and SHA-1 digests are accepted.
     public init(audiences: Set<String> = ["https://signin.aws.amazon.com/saml", "urn:amazon:webservices",
                                           "urn:amazon:webservices:cn-north-1", "urn:amazon:webservices:govcloud"],
                 acceptRegionalAudiences: Bool = false, clockSkew: TimeInterval = 300, redemptionWindow: TimeInterval? = 300,
@@ -84,6 +107,13 @@ public struct AssumeRoleWithSAMLRequest: Sendable {
     public var principalARN: String
     public var durationSeconds: Int?
 
+    /// Creates a request.
+    /// - Parameters:
+    ///   - samlAssertion: The base64 SAML Response, as the IdP posted it.
+    ///   - roleARN: The ARN of the role to assume; it must be one of the assertion's Role values.
+    ///   - principalARN: The ARN of the SAML provider paired with `roleARN` in that Role value.
+    ///   - durationSeconds: The session's length in seconds (900 up to the role's MaxSessionDuration); `nil` for one
+    ///     hour.
     public init(samlAssertion: String, roleARN: String, principalARN: String, durationSeconds: Int? = nil) {
         self.samlAssertion = samlAssertion
         self.roleARN = roleARN
@@ -123,6 +153,12 @@ public struct AWSFederation: Sendable {
     public var settings: FederationSettings
     public var clock: any SAMLClock
 
+    /// Creates the federation of one or more accounts.
+    /// - Parameters:
+    ///   - providers: The IAM SAML providers of the accounts.
+    ///   - roles: The IAM roles federated users may assume.
+    ///   - settings: AWS's undocumented behaviour, with the documented defaults.
+    ///   - clock: The source of the current time; replace it only in tests.
     public init(providers: [SAMLProvider], roles: [IAMRole], settings: FederationSettings = FederationSettings(),
                 clock: any SAMLClock = SystemClock()) {
         self.providers = providers
@@ -133,6 +169,14 @@ public struct AWSFederation: Sendable {
 
     /// STS AssumeRoleWithSAML: every rule of §2 in order; the session, or AWS's error. `diagnostics` receives every
     /// step in order (passed, failed with the library's reason, or not reached), as `Verifier` reports its own.
+    /// - Parameters:
+    ///   - request: The API call's parameters: the base64 SAML Response, the role and provider ARNs, the duration.
+    ///   - diagnostics: Called once per step, in order, with its result; `nil` for no reporting.
+    /// - Returns: The session granted, with what STS reports about the assertion.
+    /// - Throws: ``AWSError`` as STS answers, with the library's reason as its `cause`: `ValidationError` for
+    ///   parameters of the wrong length or duration; `InvalidIdentityToken`, `ExpiredTokenException` or
+    ///   `IDPRejectedClaim` when the response fails a SAML rule or names an unknown provider; `AccessDenied` when the
+    ///   requested pair is not in the assertion, or the role does not exist or does not trust the provider.
     public func assumeRoleWithSAML(_ request: AssumeRoleWithSAMLRequest,
                                    diagnostics: ((VerificationCheck) -> Void)? = nil) throws(AWSError) -> AssumeRoleWithSAMLResult {
         let checks = SignInChecks(diagnostics, plan: SignInChecks.assumeRolePlan(planVerifier))
@@ -199,6 +243,13 @@ public struct AWSFederation: Sendable {
     /// start, in Role attribute order (one ⇒ straight to the console, several ⇒ the role chooser). The role's
     /// MaxSessionDuration does not apply here: min(SessionDuration or 1 h, SessionNotOnOrAfter). `diagnostics`
     /// receives every step in order, as `Verifier` reports its own.
+    /// - Parameters:
+    ///   - samlResponse: The base64 `SAMLResponse` form field, as the browser posted it.
+    ///   - diagnostics: Called once per step, in order, with its result; `nil` for no reporting.
+    /// - Returns: The sessions the user may start, one per Role pair granted, in Role attribute order.
+    /// - Throws: ``AWSError`` with the library's reason as its `cause`: `ValidationError` for a response of the wrong
+    ///   length; `InvalidIdentityToken`, `ExpiredTokenException` or `IDPRejectedClaim` when the response fails a SAML
+    ///   rule or no provider has its Issuer; `AccessDenied` when no Role pair may be granted.
     public func signIn(samlResponse: String, diagnostics: ((VerificationCheck) -> Void)? = nil) throws(AWSError) -> [AssumeRoleWithSAMLResult] {
         let checks = SignInChecks(diagnostics, plan: SignInChecks.signInPlan(planVerifier))
         // AWS's limit on the encoded response applies before any decoding (IAM-QUOTA, STS-MODEL).

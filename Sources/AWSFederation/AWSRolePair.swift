@@ -6,12 +6,19 @@ public struct AWSRolePair: Sendable, Hashable, CustomStringConvertible {
     public let roleARN: AWSARN
     public let providerARN: AWSARN
 
+    /// Creates a pair without checking that the ARNs name a role and a provider of the same account.
+    /// - Parameters:
+    ///   - roleARN: The IAM role's ARN.
+    ///   - providerARN: The ARN of the IAM SAML provider the role trusts.
     public init(roleARN: AWSARN, providerARN: AWSARN) {
         self.roleARN = roleARN
         self.providerARN = providerARN
     }
 
     /// Parses `arn:aws:iam::ACCOUNT:role/NAME,arn:aws:iam::ACCOUNT:saml-provider/NAME` in either order.
+    /// - Parameter value: One value of the `Role` attribute.
+    /// - Throws: ``AWSError`` `InvalidIdentityToken` (cause `aws.role`) when `value` is not two comma-separated ARNs of
+    ///   an IAM role and a SAML provider, with valid names, in the same account and partition.
     public init(_ value: String) throws(AWSError) {
         let parts = value.split(separator: ",", omittingEmptySubsequences: false).map { String(Self.trimmed($0)) }
         guard parts.count == 2, let first = AWSARN(parts[0]), let second = AWSARN(parts[1]) else {

@@ -32,11 +32,15 @@ public enum AWSSignInEndpoint {
     }
 
     /// Whether `url` is an AWS SAML sign-in endpoint of one of `partitions`.
+    /// - Parameters:
+    ///   - url: A Recipient, Destination or ACS URL.
+    ///   - partitions: The partitions accepted, such as `["aws"]`.
     public static func contains(_ url: String, partitions: Set<String>) -> Bool {
         endpointHost(url).map { partitions.contains(partition(ofHost: $0)) } ?? false
     }
 
     /// Whether `url` is an AWS SAML sign-in endpoint (of any partition).
+    /// - Parameter url: A Recipient, Destination or ACS URL.
     public static func contains(_ url: String) -> Bool { endpointHost(url) != nil }
 
     /// The host of `url` when it is a sign-in endpoint, else nil.
@@ -75,6 +79,7 @@ public enum AWSConsoleURL {
     static let hosts = ["console.aws.amazon.com", "console.amazonaws.cn", "console.amazonaws-us-gov.com"]
 
     /// Whether `url` is an https URL on an AWS console host (global or `REGION.` prefixed), with no port.
+    /// - Parameter url: A RelayState value.
     public static func contains(_ url: String) -> Bool {
         guard let parsed = try? BrowserURL(url), parsed.scheme == "https", parsed.port == nil else { return false }
         for host in hosts {

@@ -17,6 +17,8 @@ public struct ResponseDiagnosis: Sendable, Encodable {
         public let code: String?
         public let message: String?
 
+        /// The report of one step, as a `Verifier` or ``AWSFederation`` diagnostics callback received it.
+        /// - Parameter check: The step's name, summary and result.
         public init(_ check: VerificationCheck) {
             name = check.name
             summary = check.summary
@@ -90,6 +92,20 @@ public struct ResponseJudge: Sendable {
     /// publish ``certificates`` (one IdP, one trust set).
     public var providers: [SAMLProvider]
 
+    /// Creates a judge.
+    /// - Parameters:
+    ///   - certificates: The IdP's signing certificates; a signature by any other key is refused.
+    ///   - entityID: The expected Issuer; `nil` accepts whatever the response names, trust coming from
+    ///     `certificates` alone.
+    ///   - aws: Whether to judge with AWS's rules, in AWS's order, and report AWS's error texts.
+    ///   - audiences: The Audience values accepted (with `aws`, besides AWS's own); empty skips the audience check
+    ///     without `aws`.
+    ///   - recipients: The Destination and Recipient values accepted (with `aws`, besides AWS's sign-in URLs); empty
+    ///     skips those checks without `aws`.
+    ///   - allowSHA1: Whether RSA-SHA1 signatures and SHA-1 digests are accepted.
+    ///   - clock: The instant the message is judged at; a fixed one judges a capture as of when it was made.
+    ///   - providers: With `aws`, the account's SAML providers, each with its own metadata; empty takes every
+    ///     provider the Role values name to publish `certificates`.
     public init(certificates: [Certificate], entityID: String? = nil, aws: Bool = false, audiences: Set<String> = [],
                 recipients: Set<String> = [], allowSHA1: Bool = false, clock: any SAMLClock = SystemClock(),
                 providers: [SAMLProvider] = []) {
@@ -101,6 +117,8 @@ public struct ResponseJudge: Sendable {
     static let input = VerificationCheck.Step("input", "The input holds one SAML message (XML, base64, a form body, an HTML page or a HAR file)")
 
     /// Judges the XML of a message; its `input` step passes.
+    /// - Parameter xml: The Response document, as UTF-8 bytes.
+    /// - Returns: The verdict, with every step's result and, on rejection, the error and a hint.
     public func judge(_ xml: [UInt8]) -> ResponseDiagnosis {
         aws ? judgeAWS(xml) : judgeSAML(xml)
     }
@@ -108,6 +126,8 @@ public struct ResponseJudge: Sendable {
     /// Judges a captured message. With ``aws``, a message AWS's sign-in endpoint would not read (DEFLATE-compressed
     /// as the Redirect binding sends it, or a `SAMLRequest`) fails the `input` step: AWS reads the HTTP-POST
     /// binding's `SAMLResponse` field, base64 of the XML.
+    /// - Parameter captured: The message as `CapturedMessage.decode(_:)` extracted it from a capture.
+    /// - Returns: The verdict, with every step's result and, on rejection, the error and a hint.
     public func judge(_ captured: CapturedMessage) -> ResponseDiagnosis {
         if aws && (captured.deflated || captured.kind == .request) {
             return unreadable(SAMLError(.bindingNotAccepted, "AWS's sign-in endpoint reads only the HTTP-POST binding's SAMLResponse",
@@ -118,6 +138,7 @@ public struct ResponseJudge: Sendable {
     }
 
     /// The verdict on input that holds no message the judge reads: every step listed, the `input` step failed.
+    /// - Parameter error: Why the input could not be read, such as the error of `CapturedMessage.decode(_:)`.
     public func unreadable(_ error: SAMLError) -> ResponseDiagnosis {
         var failure = ResponseDiagnosis.Failure(code: error.code.rawValue, message: error.message, reason: error.description,
                                                 hint: "Capture the SAMLResponse form field exactly as the browser posted it to the sign-in URL.")
@@ -283,6 +304,8 @@ public struct ResponseJudge: Sendable {
     }
 
     /// What to change at the IdP, in Entra's terms (aws-entra.md §5 and §6), for a reason code.
+    /// - Parameter error: The library's reason for a rejection (an ``AWSError``'s `cause`, or a verifier's error).
+    /// - Returns: One or two sentences of advice, or `nil` when there is none for this code.
     public static func hint(_ error: SAMLError) -> String? {
         let aws = "https://signin.aws.amazon.com/saml"
         switch error.code {

@@ -19,6 +19,13 @@ public enum SessionTags {
     public static let maxValueLength = 256
 
     /// Checks `tags` (in attribute order) and `transitive`; returns them unchanged when AWS would accept them.
+    /// - Parameters:
+    ///   - tags: The `PrincipalTag:KEY` attributes, each key with its values.
+    ///   - transitive: The `TransitiveTagKeys` values.
+    /// - Returns: Each tag's key with its single value, in the order given.
+    /// - Throws: ``AWSError`` `ValidationError` (cause `aws.sessionTags`) for more than 50 tags or transitive keys, a
+    ///   key or value of the wrong length or characters, a tag without exactly one value, or an `aws:` prefix;
+    ///   `InvalidParameterValue` for keys equal but for case or a transitive key that names no tag.
     public static func validate(_ tags: [(key: String, values: [String])], transitive: [String]) throws(AWSError)
         -> [(key: String, value: String)] {
         func unable(_ summary: String, expected: String, found: String) -> AWSError {

@@ -45,6 +45,12 @@ public struct CapturedMessage: Sendable {
     /// Most JSON objects in a HAR file (a browser writes about 60 per request: headers, cookies, timings).
     public static let maxHARObjects = 60_000
 
+    /// Works out the form of a captured message and extracts it, inflating a DEFLATE-compressed one.
+    /// - Parameter input: The capture as saved: a file's bytes or pasted text.
+    /// - Returns: The message's XML (not parsed yet), the form it was found in, and what the form said about it.
+    /// - Throws: ``SAMLError`` with code `input.empty` or `input.tooLarge` for an empty or oversized input,
+    ///   `input.base64` when it is in none of the known forms, `binding.missingMessage` when a form, page, URL or HAR
+    ///   file carries no SAML message, or a binding code (`binding.*`) when the message in it does not decode.
     public static func decode(_ input: [UInt8]) throws(SAMLError) -> CapturedMessage {
         guard input.count <= maxInputBytes else {
             throw SAMLError(.inputTooLarge, "the input exceeds the limit", expected: "at most \(maxInputBytes) bytes",

@@ -3,6 +3,11 @@ import Foundation
 /// The HTTP-POST binding (SAML bindings 3.5): base64 form fields and an auto-submitting HTML form.
 public enum PostBinding {
     /// The form fields, in order: the message in base64 (one line) and RelayState when given.
+    /// - Parameters:
+    ///   - xml: The message (an AuthnRequest, a Response, a logout message), as UTF-8 bytes.
+    ///   - kind: Whether it travels as `SAMLRequest` or `SAMLResponse`.
+    ///   - relayState: Opaque state for the receiver to return unchanged; `nil` for none.
+    /// - Returns: The fields' names and values, not form-encoded.
     public static func fields(_ xml: [UInt8], kind: SAMLMessageKind, relayState: String? = nil) -> [(name: String, value: String)] {
         var fields = [(name: kind.rawValue, value: Data(xml).base64EncodedString())]
         if let relayState { fields.append((name: "RelayState", value: relayState)) }
@@ -10,12 +15,22 @@ public enum PostBinding {
     }
 
     /// An `application/x-www-form-urlencoded` body carrying the message.
+    /// - Parameters:
+    ///   - xml: The message (an AuthnRequest, a Response, a logout message), as UTF-8 bytes.
+    ///   - kind: Whether it travels as `SAMLRequest` or `SAMLResponse`.
+    ///   - relayState: Opaque state for the receiver to return unchanged; `nil` for none.
     public static func formBody(_ xml: [UInt8], kind: SAMLMessageKind, relayState: String? = nil) -> String {
         fields(xml, kind: kind, relayState: relayState).map { FormEncoding.encode($0.name) + "=" + FormEncoding.encode($0.value) }
             .joined(separator: "&")
     }
 
     /// The page Entra returns after sign-in: a hidden form posted by script, with a Submit button when scripts are off.
+    /// - Parameters:
+    ///   - action: The URL the form posts to (the receiver's ACS URL or endpoint).
+    ///   - xml: The message (an AuthnRequest, a Response, a logout message), as UTF-8 bytes.
+    ///   - kind: Whether it travels as `SAMLRequest` or `SAMLResponse`.
+    ///   - relayState: Opaque state for the receiver to return unchanged; `nil` for none.
+    /// - Returns: A complete HTML page.
     public static func autoSubmitPage(action: String, _ xml: [UInt8], kind: SAMLMessageKind, relayState: String? = nil) -> String {
         var html = "<html><head><title>Working...</title></head><body><form method=\"POST\" name=\"hiddenform\" action=\""
             + Markup.escape(action) + "\">"
@@ -29,6 +44,13 @@ public enum PostBinding {
 
     /// Decodes a POST body (`SAMLResponse=…&RelayState=…`): percent-encoding, `+`, and line breaks in the base64 are
     /// all accepted. `maxBodyBytes` bounds the body before anything is decoded.
+    /// - Parameters:
+    ///   - formBody: The request body as received.
+    ///   - maxBodyBytes: The largest body accepted, in bytes.
+    /// - Returns: The decoded message, not parsed yet, with its RelayState.
+    /// - Throws: ``SAMLError`` with code `binding.tooLarge` beyond `maxBodyBytes`, `binding.encoding` for bad
+    ///   percent-encoding or a repeated field, `binding.missingMessage` without exactly one non-empty `SAMLRequest` or
+    ///   `SAMLResponse`, or `binding.base64` when the message is not base64.
     public static func decode(formBody: String, maxBodyBytes: Int = 1 << 20) throws(SAMLError) -> PostMessage {
         guard formBody.utf8.count <= maxBodyBytes else {
             throw SAMLError(.bindingTooLarge, "the form body exceeds the limit", expected: "at most \(maxBodyBytes) bytes",

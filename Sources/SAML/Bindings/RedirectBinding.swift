@@ -9,6 +9,10 @@ public enum RedirectBinding {
         public var maxQueryBytes: Int
         /// Largest message after inflating; a bigger one is a deflate bomb.
         public var maxInflatedBytes: Int
+        /// Creates decoding limits.
+        /// - Parameters:
+        ///   - maxQueryBytes: The largest query string accepted, in bytes.
+        ///   - maxInflatedBytes: The largest message accepted after inflating, in bytes.
         public init(maxQueryBytes: Int = 64 * 1024, maxInflatedBytes: Int = 256 * 1024) {
             self.maxQueryBytes = maxQueryBytes
             self.maxInflatedBytes = maxInflatedBytes
@@ -16,6 +20,14 @@ public enum RedirectBinding {
     }
 
     /// The query string (without `?`) carrying `xml`, signed with `key` when given (SAML bindings 3.4.4.1).
+    /// - Parameters:
+    ///   - xml: The message (an AuthnRequest, a Response, a logout message), as UTF-8 bytes.
+    ///   - kind: Whether it travels as `SAMLRequest` or `SAMLResponse`.
+    ///   - relayState: Opaque state for the receiver to return unchanged; `nil` for none.
+    ///   - key: The private key to sign the query with; `nil` leaves it unsigned.
+    ///   - algorithm: The signature algorithm, used only with `key`.
+    /// - Throws: ``SAMLError`` with code `library.unavailable` when zlib cannot compress the message, or
+    ///   `signing.failed` when the query cannot be signed with `key`.
     public static func query(_ xml: [UInt8], kind: SAMLMessageKind, relayState: String? = nil, key: SigningKey? = nil,
                              algorithm: SignatureAlgorithm = .rsaSHA256) throws(SAMLError) -> String {
         let encoded = Data(try NativeDeflate.deflate(xml)).base64EncodedString()
@@ -30,6 +42,14 @@ public enum RedirectBinding {
     }
 
     /// `destination` with the message appended as its query (keeping any query it already has).
+    /// - Parameters:
+    ///   - destination: The receiver's endpoint URL.
+    ///   - xml: The message (an AuthnRequest, a Response, a logout message), as UTF-8 bytes.
+    ///   - kind: Whether it travels as `SAMLRequest` or `SAMLResponse`.
+    ///   - relayState: Opaque state for the receiver to return unchanged; `nil` for none.
+    ///   - key: The private key to sign the query with; `nil` leaves it unsigned.
+    ///   - algorithm: The signature algorithm, used only with `key`.
+    /// - Throws: ``SAMLError`` as ``query(_:kind:relayState:key:algorithm:)`` does.
     public static func url(_ destination: String, _ xml: [UInt8], kind: SAMLMessageKind, relayState: String? = nil,
                            key: SigningKey? = nil, algorithm: SignatureAlgorithm = .rsaSHA256) throws(SAMLError) -> String {
         destination + (destination.contains("?") ? "&" : "?")
@@ -37,6 +57,14 @@ public enum RedirectBinding {
     }
 
     /// Decodes a Redirect-binding query string (with or without the leading `?`).
+    /// - Parameters:
+    ///   - query: The query string as received.
+    ///   - limits: The largest query and inflated message accepted.
+    /// - Returns: The inflated message, not parsed yet, with its RelayState and query signature (not verified yet).
+    /// - Throws: ``SAMLError`` with code `binding.tooLarge` beyond `limits`, `binding.encoding` for bad
+    ///   percent-encoding or a repeated parameter, `binding.missingMessage` without exactly one of `SAMLRequest` and
+    ///   `SAMLResponse`, `binding.base64` or `binding.inflate` when the message does not decode, or
+    ///   `binding.signatureAlgorithm` for a missing, lone or unsupported `SigAlg`.
     public static func decode(query: String, limits: Limits = Limits()) throws(SAMLError) -> RedirectMessage {
         guard query.utf8.count <= limits.maxQueryBytes else {
             throw SAMLError(.bindingTooLarge, "the query string exceeds the limit", expected: "at most \(limits.maxQueryBytes) bytes",
@@ -95,6 +123,12 @@ public struct RedirectMessage: Sendable {
 
     /// Checks the query signature against the trusted certificates; throws when unsigned, when the algorithm is
     /// SHA-1 and not allowed, or when no certificate verifies it.
+    /// - Parameters:
+    ///   - certificates: The sender's certificates, from configuration.
+    ///   - algorithms: Whether an RSA-SHA1 query signature is accepted.
+    /// - Throws: ``SAMLError`` with code `binding.unsigned` when the query carries no signature,
+    ///   `signature.algorithmNotAllowed` for RSA-SHA1 when not allowed, or `binding.signatureInvalid` when no
+    ///   certificate verifies it.
     public func verifySignature(trusting certificates: [Certificate], algorithms: AlgorithmPolicy = .strict) throws(SAMLError) {
         guard let signature else {
             throw SAMLError(.bindingUnsigned, "the message is not signed", expected: "SigAlg and Signature", found: "neither")

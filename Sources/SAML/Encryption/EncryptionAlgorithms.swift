@@ -51,6 +51,11 @@ public struct Decryption: Sendable {
     /// Accept RSA PKCS#1 v1.5 key transport. Default `false`.
     public var allowRSA15: Bool
 
+    /// Creates a decryption configuration.
+    /// - Parameters:
+    ///   - keys: The service provider's private keys; an assertion encrypted for any of them is decrypted.
+    ///   - allowCBC: Whether AES-CBC content encryption is accepted.
+    ///   - allowRSA15: Whether RSA PKCS#1 v1.5 key transport is accepted.
     public init(keys: [SigningKey], allowCBC: Bool = false, allowRSA15: Bool = false) {
         self.keys = keys
         self.allowCBC = allowCBC
@@ -64,6 +69,11 @@ public struct AssertionEncryption: Sendable {
     public var content: ContentEncryption
     public var keyTransport: KeyTransport
 
+    /// Creates an encryption configuration.
+    /// - Parameters:
+    ///   - recipient: The service provider's encryption certificate; only its private key can decrypt.
+    ///   - content: How the assertion itself is encrypted.
+    ///   - keyTransport: How the content key is wrapped for `recipient`.
     public init(recipient: Certificate, content: ContentEncryption = .aes256GCM, keyTransport: KeyTransport = .oaep) {
         self.recipient = recipient
         self.content = content

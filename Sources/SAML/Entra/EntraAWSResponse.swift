@@ -28,6 +28,25 @@ public struct EntraAWSResponse: Sendable {
     /// NameID value; nil means the UPN (the default source, `user.userprincipalname`).
     public var nameID: String?
 
+    /// Describes the user and the sign-in; ``response(clock:ids:)`` builds the Response.
+    /// - Parameters:
+    ///   - tenantID: The Entra tenant's ID (a GUID); the Issuer is derived from it.
+    ///   - objectID: The user's object ID in the directory.
+    ///   - userPrincipalName: The user's UPN; also the RoleSessionName and, unless `nameID` is given, the NameID.
+    ///   - displayName: The user's display name.
+    ///   - givenName: The user's first name.
+    ///   - surname: The user's last name.
+    ///   - roles: The `Role` values, each a role ARN and a SAML provider ARN separated by a comma; empty leaves the
+    ///     attribute out, as Entra does for a user with no assigned role.
+    ///   - sessionDuration: The `SessionDuration` in seconds; `nil` leaves the attribute out.
+    ///   - mfa: Whether the user signed in with multi-factor authentication (adds `multipleauthn` to the
+    ///     authentication methods).
+    ///   - replyURL: The Reply URL: the Response's Destination and the confirmation's Recipient.
+    ///   - audience: The Identifier, written as the Audience.
+    ///   - authnInstant: When the user signed in interactively; `nil` uses the assertion's issue instant.
+    ///   - inResponseTo: The AuthnRequest ID for SP-initiated sign-in; `nil` for IdP-initiated.
+    ///   - nameIDFormat: The NameID's Format URI.
+    ///   - nameID: The NameID value; `nil` uses `userPrincipalName`.
     public init(tenantID: String, objectID: String, userPrincipalName: String, displayName: String, givenName: String,
                 surname: String, roles: [String], sessionDuration: Int? = 3600, mfa: Bool = true,
                 replyURL: String = "https://signin.aws.amazon.com/saml",
@@ -54,6 +73,10 @@ public struct EntraAWSResponse: Sendable {
     public var issuer: String { "https://sts.windows.net/\(tenantID)/" }
 
     /// The Response issued at `clock.now`, with IDs from `ids` (Response first, then Assertion).
+    /// - Parameters:
+    ///   - clock: The source of the issue instant, from which every other instant is offset.
+    ///   - ids: The source of the Response and Assertion IDs.
+    /// - Returns: An unsigned Response; sign it with ``Signer``.
     public func response(clock: any SAMLClock, ids: any SAMLIDGenerator) -> Response {
         let issued = clock.now
         // Real tokens: the assertion is stamped a few ms before the Response, the window base ~150 ms before that.

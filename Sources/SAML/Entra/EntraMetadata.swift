@@ -11,6 +11,12 @@ public struct EntraMetadata: Sendable {
     /// `https://login.microsoftonline.com`, or a local mock's base URL.
     public var loginBaseURL: String
 
+    /// Describes the metadata of one tenant's application.
+    /// - Parameters:
+    ///   - tenantID: The Entra tenant's ID (a GUID), part of every endpoint and of the default entity ID.
+    ///   - certificates: The signing certificates to publish, the active one first.
+    ///   - loginBaseURL: The base URL of the endpoints: Entra's login host, or a local mock's.
+    ///   - entityID: The IdP's entity ID; `nil` uses `https://sts.windows.net/<tenant-id>/`.
     public init(tenantID: String, certificates: [Certificate], loginBaseURL: String = "https://login.microsoftonline.com",
                 entityID: String? = nil) {
         self.tenantID = tenantID
@@ -40,6 +46,12 @@ public struct EntraMetadata: Sendable {
     ]
 
     /// The metadata, signed by `signer` (Entra always signs it), with `id` as the EntityDescriptor ID.
+    /// - Parameters:
+    ///   - id: The EntityDescriptor's `ID`, which the signature references.
+    ///   - signer: The key and certificate to sign with; `nil` leaves the metadata unsigned.
+    /// - Returns: The metadata document, with its XML declaration.
+    /// - Throws: ``SAMLError`` with code `metadata.noSigningKey` when ``certificates`` is empty, or `signing.failed`
+    ///   when the document cannot be signed.
     public func xml(id: String, signedWith signer: Signer?) throws(SAMLError) -> String {
         guard !certificates.isEmpty else {
             throw SAMLError(.metadataNoSigningKey, "metadata needs at least one signing certificate", expected: "1 or more",

@@ -6,6 +6,8 @@ public struct SAMLError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A stable identifier of the cause, such as `signature.untrustedKey`.
     public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
         public let rawValue: String
+        /// Creates a code; give a new cause a new, dotted name (`area.cause`).
+        /// - Parameter rawValue: The code's stable text, such as `signature.untrustedKey`.
         public init(rawValue: String) { self.rawValue = rawValue }
         public var description: String { rawValue }
     }
@@ -20,6 +22,11 @@ public struct SAMLError: Error, Sendable, Hashable, CustomStringConvertible {
     public let message: String
 
     /// Creates an error; the message is composed from `summary`, `expected` and `found`.
+    /// - Parameters:
+    ///   - code: The stable cause.
+    ///   - summary: What went wrong, in a few words (`the assertion has expired`).
+    ///   - expected: What the rule required, appended as `; expected …`; `nil` for nothing.
+    ///   - found: What the message contained instead, appended as `; found …`; `nil` for nothing.
     public init(_ code: Code, _ summary: String, expected: String? = nil, found: String? = nil) {
         self.code = code
         self.expected = expected

@@ -18,6 +18,9 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
     let base64Bytes: [UInt8]
 
     /// Reads a certificate in PEM (the first `CERTIFICATE` block) or DER.
+    /// - Parameter bytes: The certificate file's contents.
+    /// - Throws: ``SAMLError`` with code `certificate.invalid` when `bytes` is not a readable X.509 certificate, or
+    ///   `key.unsupported` when its key is not RSA.
     public init(bytes: [UInt8]) throws(SAMLError) {
         let info = try NativeX509.parse(bytes)
         der = info.der
@@ -30,12 +33,21 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Reads a PEM certificate.
+    /// - Parameter pem: The PEM text; its first `CERTIFICATE` block is read.
+    /// - Throws: ``SAMLError`` with code `certificate.invalid` when `pem` is not a readable X.509 certificate, or
+    ///   `key.unsupported` when its key is not RSA.
     public init(pem: String) throws(SAMLError) { try self.init(bytes: Array(pem.utf8)) }
 
     /// Reads a DER certificate.
+    /// - Parameter der: The certificate's DER encoding.
+    /// - Throws: ``SAMLError`` with code `certificate.invalid` when `der` is not a readable X.509 certificate, or
+    ///   `key.unsupported` when its key is not RSA.
     public init(der: Data) throws(SAMLError) { try self.init(bytes: Array(der)) }
 
     /// Reads the base64 text of an `X509Certificate` element (whitespace ignored).
+    /// - Parameter base64: The base64 of the certificate's DER encoding, as in metadata or a signature's KeyInfo.
+    /// - Throws: ``SAMLError`` with code `certificate.invalid` when `base64` is empty, not base64, or not a readable
+    ///   X.509 certificate, or `key.unsupported` when its key is not RSA.
     public init(base64: String) throws(SAMLError) {
         guard let data = Data(base64Encoded: base64.filter { !$0.isWhitespace }), !data.isEmpty else {
             throw SAMLError(.certificateInvalid, "the certificate is not valid base64", expected: "base64 DER",
@@ -45,6 +57,10 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Reads every `CERTIFICATE` block of a PEM file (a rollover bundle).
+    /// - Parameter pem: The PEM text, with one or more `CERTIFICATE` blocks.
+    /// - Returns: The certificates in the order of the file.
+    /// - Throws: ``SAMLError`` with code `certificate.invalid` when `pem` has no `CERTIFICATE` block or one is not a
+    ///   readable certificate, or `key.unsupported` when a certificate's key is not RSA.
     public static func all(pem: String) throws(SAMLError) -> [Certificate] {
         var result: [Certificate] = []
         let begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----"
@@ -87,7 +103,12 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { "\(subject) (SHA-256 \(sha256Thumbprint.prefix(16))…)" }
 
+    /// Whether two certificates are the same, judged on their DER bytes.
+    /// - Parameters:
+    ///   - a: A certificate.
+    ///   - b: Another certificate.
     public static func == (a: Certificate, b: Certificate) -> Bool { a.der == b.der }
     /// The DER bytes hashed as one block (combining an array hashes it byte by byte, ten times slower).
+    /// - Parameter hasher: The hasher to feed the DER bytes to.
     public func hash(into hasher: inout Hasher) { der.withUnsafeBytes { hasher.combine(bytes: $0) } }
 }

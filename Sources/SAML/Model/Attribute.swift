@@ -7,6 +7,12 @@ public struct Attribute: Sendable, Hashable {
     /// The `<AttributeValue>` texts, each as full text content.
     public var values: [String]
 
+    /// Creates an attribute.
+    /// - Parameters:
+    ///   - name: The attribute's `Name`, usually a URI such as `AttributeName.awsRole`.
+    ///   - values: The attribute's values, in order.
+    ///   - nameFormat: The `NameFormat` URI; `nil` leaves it out.
+    ///   - friendlyName: A human-readable name (`FriendlyName`); `nil` leaves it out.
     public init(name: String, values: [String], nameFormat: String? = nil, friendlyName: String? = nil) {
         self.name = name
         self.values = values
@@ -14,6 +20,10 @@ public struct Attribute: Sendable, Hashable {
         self.friendlyName = friendlyName
     }
 
+    /// Creates an attribute from its name and values, without NameFormat or FriendlyName.
+    /// - Parameters:
+    ///   - name: The attribute's `Name`, usually a URI such as `AttributeName.awsRole`.
+    ///   - values: The attribute's values, in order.
     public init(_ name: String, _ values: String...) {
         self.init(name: name, values: values)
     }
@@ -23,9 +33,12 @@ public struct Attribute: Sendable, Hashable {
 public struct AttributeStatement: Sendable, Hashable {
     public var attributes: [Attribute]
 
+    /// Creates a statement.
+    /// - Parameter attributes: The attributes, in document order.
     public init(_ attributes: [Attribute]) { self.attributes = attributes }
 
     /// The values of the attribute with this exact name, or `nil` when it is absent.
+    /// - Parameter name: The attribute's `Name`, compared exactly.
     public subscript(name: String) -> [String]? {
         attributes.first(where: { $0.name == name })?.values
     }
@@ -39,6 +52,7 @@ public enum AttributeName {
     public static let awsSourceIdentity = "https://aws.amazon.com/SAML/Attributes/SourceIdentity"
     public static let awsTransitiveTagKeys = "https://aws.amazon.com/SAML/Attributes/TransitiveTagKeys"
     /// `https://aws.amazon.com/SAML/Attributes/PrincipalTag:<key>`.
+    /// - Parameter key: The session tag's key, such as `Department`.
     public static func awsPrincipalTag(_ key: String) -> String {
         "https://aws.amazon.com/SAML/Attributes/PrincipalTag:" + key
     }

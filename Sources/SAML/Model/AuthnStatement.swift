@@ -10,6 +10,12 @@ public struct AuthnStatement: Sendable, Hashable {
     /// e.g. `urn:oasis:names:tc:SAML:2.0:ac:classes:Password` (Entra keeps it even after MFA).
     public var authnContextClassRef: String?
 
+    /// Creates an AuthnStatement; a `nil` value leaves its attribute or element out.
+    /// - Parameters:
+    ///   - authnInstant: When the user signed in interactively at the IdP.
+    ///   - sessionIndex: The IdP session's identifier, to name it in a later LogoutRequest.
+    ///   - sessionNotOnOrAfter: When the IdP wants the SP's session to end.
+    ///   - authnContextClassRef: How the user authenticated, as an authentication context class URI.
     public init(authnInstant: Date, sessionIndex: String? = nil, sessionNotOnOrAfter: Date? = nil,
                 authnContextClassRef: String? = nil) {
         self.authnInstant = authnInstant

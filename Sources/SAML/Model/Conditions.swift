@@ -16,6 +16,13 @@ public struct Conditions: Sendable, Hashable {
     /// qualified name; the verifier refuses an assertion with any (SAML core 2.5.1).
     public var unrecognized: [String] = []
 
+    /// Creates conditions; a `nil` value leaves its attribute out.
+    /// - Parameters:
+    ///   - notBefore: The start of the validity window.
+    ///   - notOnOrAfter: The end of the validity window (exclusive).
+    ///   - audienceRestrictions: One list of Audience values per `<AudienceRestriction>`.
+    ///   - hasOneTimeUse: Whether `<OneTimeUse>` is present.
+    ///   - hasProxyRestriction: Whether an (empty) `<ProxyRestriction>` is present.
     public init(notBefore: Date? = nil, notOnOrAfter: Date? = nil, audienceRestrictions: [[String]] = [],
                 hasOneTimeUse: Bool = false, hasProxyRestriction: Bool = false) {
         self.notBefore = notBefore
@@ -36,6 +43,10 @@ public struct Conditions: Sendable, Hashable {
     }
 
     /// Conditions with a single audience.
+    /// - Parameters:
+    ///   - notBefore: The start of the validity window; `nil` leaves it out.
+    ///   - notOnOrAfter: The end of the validity window (exclusive); `nil` leaves it out.
+    ///   - audience: The relying party's entity ID, the only Audience of one AudienceRestriction.
     public init(notBefore: Date?, notOnOrAfter: Date?, audience: String) {
         self.init(notBefore: notBefore, notOnOrAfter: notOnOrAfter, audienceRestrictions: [[audience]])
     }
@@ -47,5 +58,9 @@ public enum ConditionKind: String, Sendable, Hashable, CaseIterable, Comparable 
     case oneTimeUse = "OneTimeUse"
     case proxyRestriction = "ProxyRestriction"
 
+    /// Orders kinds by their element names, for stable messages.
+    /// - Parameters:
+    ///   - lhs: A kind.
+    ///   - rhs: Another kind.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }

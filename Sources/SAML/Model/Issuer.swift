@@ -5,6 +5,10 @@ public struct Issuer: Sendable, Hashable {
     /// The optional `Format` attribute (entity format when absent).
     public var format: String?
 
+    /// Creates an Issuer.
+    /// - Parameters:
+    ///   - value: The issuer's entity ID.
+    ///   - format: The `Format` URI; `nil` leaves it out, which means the entity format.
     public init(_ value: String, format: String? = nil) {
         self.value = value
         self.format = format

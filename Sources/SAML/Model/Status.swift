@@ -7,6 +7,11 @@ public struct Status: Sendable, Hashable {
     /// `StatusMessage`, e.g. `AADSTS75006: …`.
     public var message: String?
 
+    /// Creates a Status.
+    /// - Parameters:
+    ///   - code: The top-level `StatusCode` URI; Success by default.
+    ///   - subCode: A second-level `StatusCode` URI that details an error; `nil` for none.
+    ///   - message: A human-readable `StatusMessage`; `nil` for none.
     public init(code: String = SAMLURI.statusSuccess, subCode: String? = nil, message: String? = nil) {
         self.code = code
         self.subCode = subCode

@@ -28,6 +28,17 @@ public struct ParseLimits: Sendable, Hashable {
     /// Longest value of an ID attribute (`ID`, `Id`, `id`, `xml:id`, `AssertionID`, `ResponseID`), in bytes.
     public var maxIDLength: Int
 
+    /// Creates limits; each defaults to ample room for real SAML.
+    /// - Parameters:
+    ///   - maxDocumentBytes: The largest document accepted, in bytes after base64 decoding.
+    ///   - maxElements: The most elements in the document.
+    ///   - maxDepth: The deepest nesting of elements (the root is depth 1).
+    ///   - maxAttributesPerElement: The most attributes on one element, namespace declarations included.
+    ///   - maxAttributes: The most attributes in the whole document.
+    ///   - maxNamespaceDeclarationsPerElement: The most namespace declarations on one element.
+    ///   - maxNamespaceDeclarations: The most namespace declarations in the whole document.
+    ///   - maxComments: The most comments and CDATA sections.
+    ///   - maxIDLength: The longest value of an ID attribute, in bytes.
     public init(maxDocumentBytes: Int = 1 << 20, maxElements: Int = 10_000, maxDepth: Int = 64,
                 maxAttributesPerElement: Int = 32, maxAttributes: Int = 10_000, maxNamespaceDeclarationsPerElement: Int = 16,
                 maxNamespaceDeclarations: Int = 256, maxComments: Int = 1_000, maxIDLength: Int = 256) {

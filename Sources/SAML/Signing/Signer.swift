@@ -20,6 +20,13 @@ public struct Signer: Sendable {
 
     /// Creates a signer. Refuses a key that does not match the certificate, and RSA-SHA1 unless
     /// `allowLegacySHA1` is set.
+    /// - Parameters:
+    ///   - key: The private key to sign with.
+    ///   - certificate: The certificate of `key`, published to relying parties and written into `KeyInfo`.
+    ///   - algorithm: The signature algorithm and its digest.
+    ///   - allowLegacySHA1: Whether ``SignatureAlgorithm/rsaSHA1`` may be used.
+    /// - Throws: ``SAMLError`` with code `key.invalid` when `key` is not the certificate's key, or
+    ///   `signature.algorithmNotAllowed` when `algorithm` is RSA-SHA1 and `allowLegacySHA1` is `false`.
     public init(key: SigningKey, certificate: Certificate, algorithm: SignatureAlgorithm = .rsaSHA256,
                 allowLegacySHA1: Bool = false) throws(SAMLError) {
         guard key.matches(certificate) else {
@@ -40,6 +47,13 @@ public struct Signer: Sendable {
     ///
     /// With `encryption`, the assertion (signed first when `mode` signs it) is replaced by an `EncryptedAssertion`
     /// for the recipient's certificate, and a Response signature then covers the encrypted form.
+    /// - Parameters:
+    ///   - response: The Response to serialise and sign.
+    ///   - mode: Which elements to sign: the assertion, the response, or both.
+    ///   - encryption: The recipient's certificate and algorithms to encrypt the assertion for; `nil` leaves it in
+    ///     the clear.
+    /// - Throws: ``SAMLError`` with code `signing.invalidInput` when `mode` signs the assertion or `encryption` is
+    ///   set but the Response has no Assertion, or `signing.failed` when OpenSSL or libxmlsec1 cannot sign or encrypt.
     public func signedBytes(_ response: Response, mode: SigningMode = .assertion,
                             encryptingFor encryption: AssertionEncryption? = nil) throws(SAMLError) -> [UInt8] {
         if (mode.signsAssertion || encryption != nil) && response.assertion == nil {
@@ -64,6 +78,16 @@ public struct Signer: Sendable {
     }
 
     /// The signed Response as a string.
+    ///
+    /// With `encryption`, the assertion (signed first when `mode` signs it) is replaced by an `EncryptedAssertion`
+    /// for the recipient's certificate, as in ``signedBytes(_:mode:encryptingFor:)``.
+    /// - Parameters:
+    ///   - response: The Response to serialise and sign.
+    ///   - mode: Which elements to sign: the assertion, the response, or both.
+    ///   - encryption: The recipient's certificate and algorithms to encrypt the assertion for; `nil` leaves it in
+    ///     the clear.
+    /// - Throws: ``SAMLError`` with code `signing.invalidInput` when `mode` signs the assertion or `encryption` is
+    ///   set but the Response has no Assertion, or `signing.failed` when OpenSSL or libxmlsec1 cannot sign or encrypt.
     public func sign(_ response: Response, mode: SigningMode = .assertion,
                      encryptingFor encryption: AssertionEncryption? = nil) throws(SAMLError) -> String {
         String(decoding: try signedBytes(response, mode: mode, encryptingFor: encryption), as: UTF8.self)
@@ -90,6 +114,11 @@ public struct Signer: Sendable {
     }
 
     /// The signed Response as a string.
+    /// - Parameters:
+    ///   - response: The Response to serialise and sign.
+    ///   - mode: Which elements to sign: the assertion, the response, or both.
+    /// - Throws: ``SAMLError`` with code `signing.invalidInput` when `mode` signs the assertion but the Response has
+    ///   no Assertion, or `signing.failed` when OpenSSL or libxmlsec1 cannot sign.
     public func sign(_ response: Response, mode: SigningMode = .assertion) throws(SAMLError) -> String {
         String(decoding: try signedBytes(response, mode: mode), as: UTF8.self)
     }
@@ -100,6 +129,8 @@ public struct Signer: Sendable {
     }
 
     /// A signed stand-alone Assertion.
+    /// - Parameter assertion: The Assertion to serialise and sign.
+    /// - Throws: ``SAMLError`` with code `signing.failed` when OpenSSL or libxmlsec1 cannot sign.
     public func sign(_ assertion: Assertion) throws(SAMLError) -> String {
         let (unsigned, slots) = EntraSerializer.writeWithSlots(assertion, template: template)
         return String(decoding: try Self.sign(unsigned, slots: slots, key: key), as: UTF8.self)

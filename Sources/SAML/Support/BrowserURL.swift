@@ -34,6 +34,10 @@ public struct BrowserURL: Sendable, Hashable, CustomStringConvertible {
     /// The origin: scheme, host and port.
     public var origin: String { "\(scheme)://\(host)" + (port.map { ":\($0)" } ?? "") }
 
+    /// Parses a URL, accepting only its canonical form.
+    /// - Parameter text: The URL, such as a Recipient, Destination or RelayState value.
+    /// - Throws: ``SAMLError`` with code `url.notCanonical` when `text` is not an absolute `http` or `https` URL in
+    ///   the canonical form described above.
     public init(_ text: String) throws(SAMLError) {
         func refuse(_ why: String) -> SAMLError {
             SAMLError(.urlNotCanonical, "the URL is not one that every parser reads alike",

@@ -10,7 +10,9 @@ public protocol SAMLIDGenerator: Sendable {
 
 /// `_` + a random lowercase GUID, as Entra writes them (aws-entra.md §6).
 public struct RandomIDGenerator: SAMLIDGenerator {
+    /// Creates a generator.
     public init() {}
+    /// A new ID: `_` and a random lowercase GUID.
     public func next() -> String { "_" + UUID().uuidString.lowercased() }
 }
 
@@ -20,8 +22,10 @@ public final class SequentialIDGenerator: SAMLIDGenerator {
     private let counter = Mutex<UInt64>(0)
 
     /// Creates a generator; the same seed always yields the same sequence.
+    /// - Parameter seed: Selects the sequence; use different seeds for generators whose IDs must not collide.
     public init(seed: UInt64 = 0) { self.seed = seed }
 
+    /// The next ID of the sequence: `_` and a GUID-shaped value derived from the seed and a counter.
     public func next() -> String {
         let n = counter.withLock { value -> UInt64 in
             value += 1

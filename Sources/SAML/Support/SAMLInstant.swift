@@ -7,6 +7,7 @@ import Foundation
 /// (missing seconds, week dates) that a SAML verifier should not.
 public enum SAMLInstant {
     /// `2025-05-01T12:00:00.245Z`.
+    /// - Parameter date: The instant to write, in UTC with milliseconds.
     public static func format(_ date: Date) -> String {
         let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded(.toNearestOrAwayFromZero))
         let millis = Int(((totalMillis % 1000) + 1000) % 1000)
@@ -48,6 +49,7 @@ public enum SAMLInstant {
 
     /// Parses `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`; `nil` for anything else. A missing zone is read as UTC,
     /// as SAML core 1.3.3 requires UTC and several IdPs omit the `Z`.
+    /// - Parameter text: The `xs:dateTime` text, such as an `IssueInstant` value.
     public static func parse(_ text: String) -> Date? {
         var text = text
         return text.withUTF8 { parse(utf8: $0) }

@@ -5,6 +5,10 @@ public struct AcceptanceRule: Sendable {
     public var description: String
     public var accepts: @Sendable (String) -> Bool
 
+    /// Creates a rule.
+    /// - Parameters:
+    ///   - description: What the rule accepts, as error messages should name it.
+    ///   - accepts: Returns whether a value (an audience or URL) is accepted.
     public init(_ description: String, accepts: @escaping @Sendable (String) -> Bool) {
         self.description = description
         self.accepts = accepts

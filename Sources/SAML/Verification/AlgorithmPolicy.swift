@@ -8,6 +8,8 @@ public struct AlgorithmPolicy: Sendable, Hashable {
     /// Accept `rsa-sha1` signatures and `sha1` digests. Default `false`.
     public var allowSHA1: Bool
 
+    /// Creates a policy.
+    /// - Parameter allowSHA1: Whether `rsa-sha1` signatures and `sha1` digests are accepted.
     public init(allowSHA1: Bool = false) { self.allowSHA1 = allowSHA1 }
 
     public static let strict = AlgorithmPolicy()
@@ -31,6 +33,8 @@ public struct AlgorithmPolicy: Sendable, Hashable {
 /// The elements whose signatures verified.
 public struct SignedElements: OptionSet, Sendable, Hashable, CustomStringConvertible {
     public let rawValue: Int
+    /// Creates a set from its bits.
+    /// - Parameter rawValue: The bits: 1 for ``response``, 2 for ``assertion``.
     public init(rawValue: Int) { self.rawValue = rawValue }
     /// The `samlp:Response` root.
     public static let response = SignedElements(rawValue: 1)

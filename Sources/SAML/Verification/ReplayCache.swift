@@ -14,6 +14,13 @@ public protocol ReplayCache: Sendable {
     ///
     /// Throws rather than answer when the answer is unknown (a full cache: ``SAMLError/Code/replayCacheFull``; a
     /// store that cannot be reached: ``SAMLError/Code/replayCacheUnavailable``): the sign-in is then refused.
+    /// - Parameters:
+    ///   - id: The assertion's `ID`.
+    ///   - expiry: Until when the ID is kept; a later insert of it before then is a replay.
+    ///   - now: The current time, from the verifier's clock.
+    /// - Returns: `true` when `id` was recorded, `false` when it is already recorded and unexpired (a replay).
+    /// - Throws: ``SAMLError`` with code `replay.cacheFull` or `replay.cacheUnavailable` when the cache cannot tell
+    ///   whether `id` was used before.
     func insert(_ id: String, until expiry: Date, now: Date) async throws(SAMLError) -> Bool
 }
 
@@ -21,10 +28,24 @@ public protocol ReplayCache: Sendable {
 /// can use it (``InMemoryReplayCache``). Caches that wait on I/O are used through the `async` `verify`.
 public protocol SynchronousReplayCache: ReplayCache {
     /// ``ReplayCache/insert(_:until:now:)``, without suspending.
+    /// - Parameters:
+    ///   - id: The assertion's `ID`.
+    ///   - expiry: Until when the ID is kept; a later insert of it before then is a replay.
+    ///   - now: The current time, from the verifier's clock.
+    /// - Returns: `true` when `id` was recorded, `false` when it is already recorded and unexpired (a replay).
+    /// - Throws: ``SAMLError`` with code `replay.cacheFull` or `replay.cacheUnavailable` when the cache cannot tell
+    ///   whether `id` was used before.
     func insertImmediately(_ id: String, until expiry: Date, now: Date) throws(SAMLError) -> Bool
 }
 
 extension SynchronousReplayCache {
+    /// ``ReplayCache/insert(_:until:now:)`` through ``SynchronousReplayCache/insertImmediately(_:until:now:)``.
+    /// - Parameters:
+    ///   - id: The assertion's `ID`.
+    ///   - expiry: Until when the ID is kept; a later insert of it before then is a replay.
+    ///   - now: The current time, from the verifier's clock.
+    /// - Returns: `true` when `id` was recorded, `false` when it is already recorded and unexpired (a replay).
+    /// - Throws: ``SAMLError`` when the cache cannot answer, as ``insertImmediately(_:until:now:)`` does.
     public func insert(_ id: String, until expiry: Date, now: Date) async throws(SAMLError) -> Bool {
         try insertImmediately(id, until: expiry, now: now)
     }
@@ -44,8 +65,17 @@ public final class InMemoryReplayCache: SynchronousReplayCache {
     /// The most entries held at once.
     public let capacity: Int
 
+    /// Creates an empty cache.
+    /// - Parameter capacity: The most unexpired IDs held at once (at least 1); beyond it new IDs are refused.
     public init(capacity: Int = 100_000) { self.capacity = max(1, capacity) }
 
+    /// Records `id` until `expiry`, after purging expired entries when the cache is full.
+    /// - Parameters:
+    ///   - id: The assertion's `ID`.
+    ///   - expiry: Until when the ID is kept; a later insert of it before then is a replay.
+    ///   - now: The current time, from the verifier's clock.
+    /// - Returns: `true` when `id` was recorded, `false` when it is already recorded and unexpired (a replay).
+    /// - Throws: ``SAMLError`` with code `replay.cacheFull` when ``capacity`` unexpired IDs are already held.
     public func insertImmediately(_ id: String, until expiry: Date, now: Date) throws(SAMLError) -> Bool {
         let result: Result<Bool, SAMLError> = state.withLock { state in
             if let existing = state.entries[id], existing > now { return .success(false) }
@@ -65,11 +95,20 @@ public final class InMemoryReplayCache: SynchronousReplayCache {
     }
 
     /// Records `id` until `expiry`; `false` for a replay (``insertImmediately(_:until:now:)``, callable without `await`).
+    /// - Parameters:
+    ///   - id: The assertion's `ID`.
+    ///   - expiry: Until when the ID is kept; a later insert of it before then is a replay.
+    ///   - now: The current time, from the verifier's clock.
+    /// - Returns: `true` when `id` was recorded, `false` when it is already recorded and unexpired (a replay).
+    /// - Throws: ``SAMLError`` with code `replay.cacheFull` when ``capacity`` unexpired IDs are already held.
     public func insert(_ id: String, until expiry: Date, now: Date) throws(SAMLError) -> Bool {
         try insertImmediately(id, until: expiry, now: now)
     }
 
     /// Whether `id` is recorded and unexpired (a second `insert` would be a replay), without recording it.
+    /// - Parameters:
+    ///   - id: The assertion's `ID`.
+    ///   - now: The time at which expiry is judged.
     public func contains(_ id: String, now: Date) -> Bool { state.withLock { $0.entries[id].map { $0 > now } ?? false } }
 
     /// Entries currently held (expired ones included until the next purge).

@@ -27,6 +27,19 @@ public struct ServiceProvider: Sendable {
     /// Require a Destination on a signed Response (SAML bindings 3.5.5.2; AWS does not).
     public var requireDestinationWhenResponseSigned: Bool
 
+    /// Creates the rules of one service provider. ``checksInResponseTo`` and ``requireDestinationWhenResponseSigned``
+    /// start `true`, and the acceptance rules `nil`; set them afterwards.
+    /// - Parameters:
+    ///   - audiences: The SP's entity IDs, accepted as the assertion's Audience.
+    ///   - acsURLs: The SP's Assertion Consumer Service URLs, accepted as Destination and Recipient.
+    ///   - idpEntityID: The IdP's entity ID, required as Issuer; `nil` skips the issuer check.
+    ///   - clockSkew: How far, in seconds, the IdP's clock may differ from ours in the time checks.
+    ///   - maxAssertionAge: The oldest an assertion may be, in seconds since its IssueInstant; `nil` for no limit.
+    ///   - requiredSignature: Which elements must be signed: the Response, the Assertion, both, or either.
+    ///   - allowUnsolicited: Whether a Response without InResponseTo (IdP-initiated sign-in) is accepted.
+    ///   - requireSingleSubjectConfirmation: Whether an assertion with more than one bearer SubjectConfirmation is
+    ///     refused.
+    ///   - requireConfirmationExpiry: Whether the bearer SubjectConfirmationData must carry its own NotOnOrAfter.
     public init(audiences: Set<String>, acsURLs: Set<String>, idpEntityID: String? = nil, clockSkew: TimeInterval = 180,
                 maxAssertionAge: TimeInterval? = nil, requiredSignature: SignatureCoveragePolicy.Coverage = .any,
                 allowUnsolicited: Bool = true, requireSingleSubjectConfirmation: Bool = false,

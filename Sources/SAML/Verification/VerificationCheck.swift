@@ -26,6 +26,10 @@ public struct VerificationCheck: Sendable, Hashable {
         public let name: String
         public let summary: String
 
+        /// Creates a step.
+        /// - Parameters:
+        ///   - name: The step's stable identifier.
+        ///   - summary: What the step requires, for people.
         public init(_ name: String, _ summary: String) {
             self.name = name
             self.summary = summary
@@ -38,12 +42,21 @@ public struct VerificationCheck: Sendable, Hashable {
     public let summary: String
     public let result: Result
 
+    /// Creates the report of one step.
+    /// - Parameters:
+    ///   - name: The step's stable identifier.
+    ///   - summary: What the step requires, for people.
+    ///   - result: Whether the step passed, failed (with its error) or was not reached.
     public init(name: String, summary: String, result: Result) {
         self.name = name
         self.summary = summary
         self.result = result
     }
 
+    /// Creates the report of a planned step.
+    /// - Parameters:
+    ///   - step: The step, as ``Verifier/plan`` lists it.
+    ///   - result: Whether the step passed, failed (with its error) or was not reached.
     public init(_ step: Step, _ result: Result) { self.init(name: step.name, summary: step.summary, result: result) }
 
     /// The error of a failed step.

@@ -33,6 +33,9 @@ public protocol VerificationPolicy: Sendable {
     /// assertion invalid (SAML core 2.5.1), so declaring one here is a promise that ``check(_:)`` enforces it.
     var enforcedConditions: Set<ConditionKind> { get }
     /// Throws when the rule does not hold, with a code and a message naming what was expected and found.
+    /// - Parameter context: The values read from the verified Response and Assertion, with the current time.
+    /// - Throws: ``SAMLError`` with the policy's own code when the rule does not hold; the verifier then refuses the
+    ///   Response and reports this policy's step as failed.
     func check(_ context: VerificationContext) throws(SAMLError)
 }
 

@@ -18,5 +18,6 @@ public struct VerifiedResponse: Sendable {
     public var nameID: NameID? { assertion.subject?.nameID }
 
     /// The values of an attribute, or `nil` when absent.
+    /// - Parameter name: The attribute's `Name`, such as `AttributeName.awsRole`.
     public func attribute(_ name: String) -> [String]? { assertion.attribute(name) }
 }

@@ -40,6 +40,16 @@ public struct Verifier: Sendable {
 
     /// A verifier with the standard Web SSO checks of `serviceProvider` (signature coverage, issuer when one is
     /// configured, destination, recipient, audience, time window, InResponseTo), then `additionalPolicies`.
+    /// - Parameters:
+    ///   - trustedCertificates: The IdP's signing certificates; a signature by any other key is refused.
+    ///   - serviceProvider: The service provider's identity and rules, from which the standard checks are made.
+    ///   - additionalPolicies: Further checks, run after the standard ones in the given order.
+    ///   - replayCache: Where accepted assertion IDs are recorded so that each is accepted once; `nil` disables
+    ///     replay protection and refuses assertions with `<OneTimeUse>`.
+    ///   - algorithms: Which signature and digest algorithms are accepted.
+    ///   - limits: Bounds on a document's size and shape, checked before parsing.
+    ///   - clock: The source of the current time for the time checks; replace it only in tests.
+    ///   - decryption: Keys to decrypt EncryptedAssertions with; `nil` refuses encrypted assertions.
     public init(trusting trustedCertificates: [Certificate], serviceProvider: ServiceProvider,
                 additionalPolicies: [any VerificationPolicy] = [], replayCache: (any ReplayCache)? = nil,
                 algorithms: AlgorithmPolicy = .strict, limits: ParseLimits = .default, clock: any SAMLClock = SystemClock(),
@@ -53,6 +63,17 @@ public struct Verifier: Sendable {
     /// in the list. Unsafe: an empty list accepts any response a trusted key signed, for any audience, recipient or
     /// time. For tools that report what a message is (a signature check, a capture judged without configuration),
     /// never for signing someone in.
+    /// - Parameters:
+    ///   - trustedCertificates: The IdP's signing certificates; a signature by any other key is refused.
+    ///   - policies: The only checks run after the core steps, in the given order.
+    ///   - replayCache: Where accepted assertion IDs are recorded so that each is accepted once; `nil` disables
+    ///     replay protection and refuses assertions with `<OneTimeUse>`.
+    ///   - replaySkew: How long past its expiry an assertion ID is kept in `replayCache`, in seconds; match the time
+    ///     check's clock skew.
+    ///   - algorithms: Which signature and digest algorithms are accepted.
+    ///   - limits: Bounds on a document's size and shape, checked before parsing.
+    ///   - clock: The source of the current time for the time checks; replace it only in tests.
+    ///   - decryption: Keys to decrypt EncryptedAssertions with; `nil` refuses encrypted assertions.
     public init(unsafeTrusting trustedCertificates: [Certificate], policies: [any VerificationPolicy],
                 replayCache: (any ReplayCache)? = nil, replaySkew: TimeInterval = 180, algorithms: AlgorithmPolicy = .strict,
                 limits: ParseLimits = .default, clock: any SAMLClock = SystemClock(), decryption: Decryption? = nil) {
@@ -70,6 +91,16 @@ public struct Verifier: Sendable {
     /// IdP-initiated sign-in). A replay cache, if configured, must be a ``SynchronousReplayCache`` (the in-memory
     /// one); others are used through the `async` overload, and refuse here with
     /// ``SAMLError/Code/replayCacheAsynchronous``.
+    /// - Parameters:
+    ///   - xml: The Response document, as UTF-8 bytes.
+    ///   - requestID: The `ID` of the AuthnRequest this Response should answer, or `nil` for IdP-initiated sign-in.
+    ///   - diagnostics: Called once per step, in order, with its result; `nil` for no reporting.
+    /// - Returns: The verified Response and Assertion, to read the user's identity and attributes from.
+    /// - Throws: ``SAMLError`` from the first step that fails, with its code: the document or its structure
+    ///   (`input.*`, `limit.*`, `parse.*`, `structure.*`), `status.notSuccess`, the signatures (`signature.*`) or
+    ///   decryption (`encryption.*`), a policy (such as `audience.mismatch` or `time.expired`),
+    ///   `conditions.unsupported`, or the replay cache (`replay.detected` for an assertion ID used before,
+    ///   `replay.cacheFull`, or `replay.cacheAsynchronous` when the cache is not a ``SynchronousReplayCache``).
     @available(*, noasync, message: "in async code, use the async verify: it works with every ReplayCache")
     public func verify(_ xml: [UInt8], inResponseTo requestID: String? = nil,
                        diagnostics: ((VerificationCheck) -> Void)? = nil) throws(SAMLError) -> VerifiedResponse {
@@ -93,6 +124,16 @@ public struct Verifier: Sendable {
     }
 
     /// Verifies the XML bytes of a Response, with any ``ReplayCache`` (a database one waits on I/O here).
+    /// - Parameters:
+    ///   - xml: The Response document, as UTF-8 bytes.
+    ///   - requestID: The `ID` of the AuthnRequest this Response should answer, or `nil` for IdP-initiated sign-in.
+    ///   - diagnostics: Called once per step, in order, with its result; `nil` for no reporting.
+    /// - Returns: The verified Response and Assertion, to read the user's identity and attributes from.
+    /// - Throws: ``SAMLError`` from the first step that fails, with its code: the document or its structure
+    ///   (`input.*`, `limit.*`, `parse.*`, `structure.*`), `status.notSuccess`, the signatures (`signature.*`) or
+    ///   decryption (`encryption.*`), a policy (such as `audience.mismatch` or `time.expired`),
+    ///   `conditions.unsupported`, or the replay cache (`replay.detected` for an assertion ID used before, or the
+    ///   cache's own error, such as `replay.cacheUnavailable`).
     public func verify(_ xml: [UInt8], inResponseTo requestID: String? = nil,
                        diagnostics: ((VerificationCheck) -> Void)? = nil) async throws(SAMLError) -> VerifiedResponse {
         var steps = Steps(self, diagnostics)
@@ -111,6 +152,16 @@ public struct Verifier: Sendable {
     }
 
     /// Verifies a Response given as an XML string.
+    /// - Parameters:
+    ///   - xml: The Response document.
+    ///   - requestID: The `ID` of the AuthnRequest this Response should answer, or `nil` for IdP-initiated sign-in.
+    ///   - diagnostics: Called once per step, in order, with its result; `nil` for no reporting.
+    /// - Returns: The verified Response and Assertion, to read the user's identity and attributes from.
+    /// - Throws: ``SAMLError`` from the first step that fails, with its code: the document or its structure
+    ///   (`input.*`, `limit.*`, `parse.*`, `structure.*`), `status.notSuccess`, the signatures (`signature.*`) or
+    ///   decryption (`encryption.*`), a policy (such as `audience.mismatch` or `time.expired`),
+    ///   `conditions.unsupported`, or the replay cache (`replay.detected` for an assertion ID used before,
+    ///   `replay.cacheFull`, or `replay.cacheAsynchronous` when the cache is not a ``SynchronousReplayCache``).
     @available(*, noasync, message: "in async code, use the async verify: it works with every ReplayCache")
     public func verify(_ xml: String, inResponseTo requestID: String? = nil,
                        diagnostics: ((VerificationCheck) -> Void)? = nil) throws(SAMLError) -> VerifiedResponse {
@@ -118,12 +169,34 @@ public struct Verifier: Sendable {
     }
 
     /// Verifies a Response given as an XML string, with any ``ReplayCache``.
+    /// - Parameters:
+    ///   - xml: The Response document.
+    ///   - requestID: The `ID` of the AuthnRequest this Response should answer, or `nil` for IdP-initiated sign-in.
+    ///   - diagnostics: Called once per step, in order, with its result; `nil` for no reporting.
+    /// - Returns: The verified Response and Assertion, to read the user's identity and attributes from.
+    /// - Throws: ``SAMLError`` from the first step that fails, with its code: the document or its structure
+    ///   (`input.*`, `limit.*`, `parse.*`, `structure.*`), `status.notSuccess`, the signatures (`signature.*`) or
+    ///   decryption (`encryption.*`), a policy (such as `audience.mismatch` or `time.expired`),
+    ///   `conditions.unsupported`, or the replay cache (`replay.detected` for an assertion ID used before, or the
+    ///   cache's own error, such as `replay.cacheUnavailable`).
     public func verify(_ xml: String, inResponseTo requestID: String? = nil,
                        diagnostics: ((VerificationCheck) -> Void)? = nil) async throws(SAMLError) -> VerifiedResponse {
         try await verify(Array(xml.utf8), inResponseTo: requestID, diagnostics: diagnostics)
     }
 
     /// Verifies the base64 `SAMLResponse` form field of the HTTP-POST binding (line breaks allowed, nothing else).
+    /// - Parameters:
+    ///   - base64: The `SAMLResponse` field's value, already form-decoded.
+    ///   - requestID: The `ID` of the AuthnRequest this Response should answer, or `nil` for IdP-initiated sign-in.
+    ///   - diagnostics: Called once per step, in order, with its result; `nil` for no reporting.
+    /// - Returns: The verified Response and Assertion, to read the user's identity and attributes from.
+    /// - Throws: ``SAMLError`` from the first step that fails, with its code: the document or its structure
+    ///   (`input.*`, `limit.*`, `parse.*`, `structure.*`), `status.notSuccess`, the signatures (`signature.*`) or
+    ///   decryption (`encryption.*`), a policy (such as `audience.mismatch` or `time.expired`),
+    ///   `conditions.unsupported`, or the replay cache (`replay.detected` for an assertion ID used before,
+    ///   `replay.cacheFull`, or `replay.cacheAsynchronous` when the cache is not a ``SynchronousReplayCache``).
+    ///   Before those, `input.empty`, `input.tooLarge` or `input.base64` when `base64` does not decode within
+    ///   ``limits``.
     @available(*, noasync, message: "in async code, use the async verify: it works with every ReplayCache")
     public func verify(base64: String, inResponseTo requestID: String? = nil,
                        diagnostics: ((VerificationCheck) -> Void)? = nil) throws(SAMLError) -> VerifiedResponse {
@@ -136,6 +209,18 @@ public struct Verifier: Sendable {
     }
 
     /// Verifies the base64 `SAMLResponse` form field of the HTTP-POST binding, with any ``ReplayCache``.
+    /// - Parameters:
+    ///   - base64: The `SAMLResponse` field's value, already form-decoded.
+    ///   - requestID: The `ID` of the AuthnRequest this Response should answer, or `nil` for IdP-initiated sign-in.
+    ///   - diagnostics: Called once per step, in order, with its result; `nil` for no reporting.
+    /// - Returns: The verified Response and Assertion, to read the user's identity and attributes from.
+    /// - Throws: ``SAMLError`` from the first step that fails, with its code: the document or its structure
+    ///   (`input.*`, `limit.*`, `parse.*`, `structure.*`), `status.notSuccess`, the signatures (`signature.*`) or
+    ///   decryption (`encryption.*`), a policy (such as `audience.mismatch` or `time.expired`),
+    ///   `conditions.unsupported`, or the replay cache (`replay.detected` for an assertion ID used before, or the
+    ///   cache's own error, such as `replay.cacheUnavailable`).
+    ///   Before those, `input.empty`, `input.tooLarge` or `input.base64` when `base64` does not decode within
+    ///   ``limits``.
     public func verify(base64: String, inResponseTo requestID: String? = nil,
                        diagnostics: ((VerificationCheck) -> Void)? = nil) async throws(SAMLError) -> VerifiedResponse {
         let bytes: [UInt8]
@@ -149,6 +234,11 @@ public struct Verifier: Sendable {
     /// Checks only the signatures of a Response or bare Assertion (same parser, document scan, algorithm allowlist,
     /// trusted certificates and Reference binding), without the one-assertion rule or any policy. For inspecting
     /// messages, never for signing someone in.
+    /// - Parameter xml: The Response or Assertion document, as UTF-8 bytes.
+    /// - Returns: Which elements (the Response, the Assertion) carry a signature that verified.
+    /// - Throws: ``SAMLError`` when the document does not parse within ``limits`` or is not a signable SAML message,
+    ///   is unsigned (`signature.missing`), or a signature is misplaced, not allowed, made by an untrusted key or
+    ///   invalid (`signature.*`).
     public func verifySignatures(_ xml: [UInt8]) throws(SAMLError) -> SignedElements {
         try CoreVerifier.verifySignatures(xml, limits: limits, algorithms: algorithms, trusted: trustedCertificates).signed
     }

@@ -7,16 +7,26 @@ public struct AudiencePolicy: VerificationPolicy {
     /// Audiences accepted beyond ``audiences``, by rule.
     public var rule: AcceptanceRule?
 
+    /// Creates a policy that accepts any of several audiences.
+    /// - Parameters:
+    ///   - audiences: The relying party's entity IDs; each AudienceRestriction must name one of them.
+    ///   - rule: Audiences accepted beyond `audiences`, by rule; `nil` for none.
     public init(_ audiences: Set<String>, accepting rule: AcceptanceRule? = nil) {
         self.audiences = audiences
         self.rule = rule
     }
+    /// Creates a policy that accepts one audience.
+    /// - Parameter audience: The relying party's entity ID; each AudienceRestriction must name it.
     public init(_ audience: String) { audiences = [audience] }
 
     public var name: String { "audience" }
     public var summary: String { "Every AudienceRestriction names this service provider" }
     public var enforcedConditions: Set<ConditionKind> { [.audienceRestriction] }
 
+    /// Checks that the assertion has at least one AudienceRestriction and that each names an accepted audience.
+    /// - Parameter context: The values read from the verified Response and Assertion, with the current time.
+    /// - Throws: ``SAMLError`` with code `audience.missing` when the assertion has no AudienceRestriction, or
+    ///   `audience.mismatch` when one names none of the accepted audiences.
     public func check(_ context: VerificationContext) throws(SAMLError) {
         let restrictions = context.assertion.conditions?.audienceRestrictions ?? []
         var expected: String { AcceptanceRule.expected(audiences, rule) }  // only for messages

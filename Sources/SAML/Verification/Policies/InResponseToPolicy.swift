@@ -4,11 +4,18 @@
 public struct InResponseToPolicy: VerificationPolicy {
     public var allowUnsolicited: Bool
 
+    /// Creates a policy.
+    /// - Parameter allowUnsolicited: Whether a Response that answers no request (IdP-initiated sign-in) is accepted.
     public init(allowUnsolicited: Bool = true) { self.allowUnsolicited = allowUnsolicited }
 
     public var name: String { "inResponseTo" }
     public var summary: String { "InResponseTo matches the request this service provider made, or is absent when unsolicited" }
 
+    /// Checks the InResponseTo of the Response and of its bearer confirmations against the request ID.
+    /// - Parameter context: The values read from the verified Response and Assertion, with the current time.
+    /// - Throws: ``SAMLError`` with code `inResponseTo.unsolicited` when there is no request ID but the Response
+    ///   names one, or unsolicited responses are not allowed; `inResponseTo.mismatch` when there is a request ID and
+    ///   no InResponseTo, or one that differs from it.
     public func check(_ context: VerificationContext) throws(SAMLError) {
         let values = ([context.response.inResponseTo] + context.bearerConfirmations.map { $0.data?.inResponseTo })
             .compactMap { $0 }

@@ -4,7 +4,11 @@ public struct IssuerPolicy: VerificationPolicy {
     /// Accepted entity IDs, compared exactly.
     public var entityIDs: Set<String>
 
+    /// Creates a policy that accepts one IdP.
+    /// - Parameter entityID: The IdP's entity ID, compared exactly.
     public init(_ entityID: String) { entityIDs = [entityID] }
+    /// Creates a policy that accepts any of several IdPs.
+    /// - Parameter entityIDs: The accepted entity IDs, compared exactly.
     public init(anyOf entityIDs: Set<String>) { self.entityIDs = entityIDs }
 
     static let entityFormat = "urn:oasis:names:tc:SAML:2.0:nameid-format:entity"
@@ -12,6 +16,10 @@ public struct IssuerPolicy: VerificationPolicy {
     public var name: String { "issuer" }
     public var summary: String { "The Issuer is the identity provider's entity ID" }
 
+    /// Checks the Assertion's Issuer and, when present, the Response's.
+    /// - Parameter context: The values read from the verified Response and Assertion, with the current time.
+    /// - Throws: ``SAMLError`` with code `issuer.mismatch` when an Issuer is not an accepted entity ID or has a
+    ///   Format other than `entity`.
     public func check(_ context: VerificationContext) throws(SAMLError) {
         try check(context.assertion.issuer, element: "Assertion")
         if let issuer = context.response.issuer { try check(issuer, element: "Response") }

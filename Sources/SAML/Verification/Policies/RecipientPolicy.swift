@@ -12,6 +12,12 @@ public struct RecipientPolicy: VerificationPolicy {
     /// Recipients accepted beyond `recipients`, by rule (AWS accepts every regional sign-in endpoint).
     public var rule: AcceptanceRule?
 
+    /// Creates a policy.
+    /// - Parameters:
+    ///   - recipients: The service provider's ACS URLs, accepted as a bearer confirmation's Recipient.
+    ///   - requireSingleConfirmation: Whether more than one SubjectConfirmation is refused, as AWS does.
+    ///   - requireConfirmationExpiry: Whether the accepted bearer confirmation must carry NotOnOrAfter, as AWS does.
+    ///   - rule: Recipients accepted beyond `recipients`, by rule; `nil` for none.
     public init(_ recipients: Set<String>, requireSingleConfirmation: Bool = false, requireConfirmationExpiry: Bool = false,
                 accepting rule: AcceptanceRule? = nil) {
         self.recipients = recipients
@@ -23,6 +29,13 @@ public struct RecipientPolicy: VerificationPolicy {
     public var name: String { "recipient" }
     public var summary: String { "A bearer SubjectConfirmation whose Recipient is this service provider's ACS URL" }
 
+    /// Checks that a bearer SubjectConfirmation names an accepted Recipient.
+    /// - Parameter context: The values read from the verified Response and Assertion, with the current time.
+    /// - Throws: ``SAMLError`` with code `subject.missing` when the assertion has no Subject;
+    ///   `subjectConfirmation.count`, `subjectConfirmation.method` or `subjectConfirmation.missing` when the
+    ///   confirmations are not one bearer confirmation as required; `subjectConfirmation.recipientMismatch` when no
+    ///   bearer confirmation names an accepted Recipient; `time.missingExpiry` when the one that does lacks a required
+    ///   NotOnOrAfter.
     public func check(_ context: VerificationContext) throws(SAMLError) {
         guard let subject = context.assertion.subject else {
             throw SAMLError(.subjectMissing, "the assertion has no Subject", expected: "<Subject>", found: "none")

@@ -14,11 +14,16 @@ public struct SignatureCoveragePolicy: VerificationPolicy {
 
     public var required: Coverage
 
+    /// Creates a policy.
+    /// - Parameter required: Which elements must carry a signature that verified.
     public init(_ required: Coverage = .any) { self.required = required }
 
     public var name: String { "signatureCoverage" }
     public var summary: String { "The required elements (the Assertion, the Response, or either) are signed" }
 
+    /// Checks that the required elements were signed.
+    /// - Parameter context: The values read from the verified Response and Assertion, with the current time.
+    /// - Throws: ``SAMLError`` with code `signature.coverage` when a required element carries no verified signature.
     public func check(_ context: VerificationContext) throws(SAMLError) {
         let signed = context.signedElements
         let ok: Bool

@@ -9,6 +9,10 @@ public struct TimeWindowPolicy: VerificationPolicy {
     /// Refuse assertions issued longer ago than this (plus skew), whatever their NotOnOrAfter; `nil` = no limit.
     public var maxAge: TimeInterval?
 
+    /// Creates a policy.
+    /// - Parameters:
+    ///   - skew: How far, in seconds, the IdP's clock may differ from ours.
+    ///   - maxAge: The oldest an assertion may be, in seconds since its IssueInstant; `nil` for no limit.
     public init(skew: TimeInterval = 180, maxAge: TimeInterval? = nil) {
         self.skew = skew
         self.maxAge = maxAge
@@ -17,6 +21,12 @@ public struct TimeWindowPolicy: VerificationPolicy {
     public var name: String { "time" }
     public var summary: String { "NotBefore ≤ now < NotOnOrAfter (Conditions and bearer confirmation), with the clock skew; issued in the past" }
 
+    /// Checks the validity windows of the Conditions and the bearer confirmations, and the IssueInstants.
+    /// - Parameter context: The values read from the verified Response and Assertion, with the current time.
+    /// - Throws: ``SAMLError`` with code `time.notYetValid` before a NotBefore, `time.expired` or
+    ///   `time.subjectConfirmationExpired` at or after a NotOnOrAfter, `time.missingExpiry` when there is no
+    ///   NotOnOrAfter at all, `time.issuedInFuture` for an IssueInstant ahead of now, or `time.tooOld` for an
+    ///   assertion older than ``maxAge``.
     public func check(_ context: VerificationContext) throws(SAMLError) {
         let now = context.now
         var nowText: String { SAMLInstant.format(now) }  // only for messages: formatting costs on every accepted response
