@@ -19,6 +19,8 @@ source Tests/postgres.sh
 swift test --skip-build --filter SAMLPostgresTests
 echo "== The C boundary: the plain-Swift rules (Sources/SAML/Rules) import no C module"
 if grep -ln "import CXMLSec" Sources/SAML/Rules/*.swift; then echo "the files above import a C module"; exit 1; fi
+echo "== DocC: every public function of SAML and AWSFederation documents its parameters and what it throws"
+python3 Tests/doccheck.py
 echo "== DocC: the SAML and AWSFederation catalogs build without warnings"
 for target in SAML AWSFederation; do
   swift package generate-documentation --target "$target" > ".build/docc-$target.log" 2>&1 || { cat ".build/docc-$target.log"; exit 1; }

@@ -24,7 +24,7 @@ public protocol ReplayCache: Sendable {
     func insert(_ id: String, until expiry: Date, now: Date) async throws(SAMLError) -> Bool
 }
 
-/// A ``ReplayCache`` that answers without suspending, so that the synchronous synchronous `verify`
+/// A ``ReplayCache`` that answers without suspending, so that the synchronous `verify`
 /// can use it (``InMemoryReplayCache``). Caches that wait on I/O are used through the `async` `verify`.
 public protocol SynchronousReplayCache: ReplayCache {
     /// ``ReplayCache/insert(_:until:now:)``, without suspending.
