@@ -4,7 +4,6 @@ import HTTPTypes
 import HummingbirdTesting
 import Logging
 import MockAWS
-import ServerTesting
 
 /// mock-aws served in-process as `mock-aws` would serve it with the same options, through HummingbirdTesting:
 /// `.router` (no socket) unless `live`, for clients that need a port (the AWS CLI, boto3).
