@@ -125,33 +125,18 @@ def blank_code(text):
 
 
 def match_close(code, i, open_ch, close_ch):
-    """Index just past the bracket matching code[i] == open_ch (code is comment- and string-free)."""
+    """Index just past the bracket matching code[i] == open_ch (code is comment- and string-free). For a generic
+    clause (`<`…`>`), `->` inside does not close anything."""
     depth = 0
     n = len(code)
     while i < n:
+        if open_ch == "<" and code.startswith("->", i):
+            i += 2
+            continue
         c = code[i]
         if c == open_ch:
             depth += 1
         elif c == close_ch:
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return n
-
-
-def skip_generic_clause(code, i):
-    """code[i] == '<': index just past the matching '>' ('->' inside does not close anything)."""
-    depth = 0
-    n = len(code)
-    while i < n:
-        if code.startswith("->", i):
-            i += 2
-            continue
-        c = code[i]
-        if c == "<":
-            depth += 1
-        elif c == ">":
             depth -= 1
             if depth == 0:
                 return i + 1
@@ -217,7 +202,9 @@ def declaration_start(code, pos):
             i -= 1
         if i < 0:
             return start
+        end = i + 1
         if code[i] == ")":
+            # `@attr(...)`: step over the argument list to the attribute's name.
             depth, j = 0, i
             while j >= 0:
                 if code[j] == ")":
@@ -231,14 +218,8 @@ def declaration_start(code, pos):
             while k >= 0 and code[k] in " \t":
                 k -= 1
             end = k + 1
-            while k >= 0 and (code[k].isalnum() or code[k] == "_"):
-                k -= 1
-            if k >= 0 and code[k] == "@" and end > k + 1:
-                start = k
-                continue
-            return start
-        end = i + 1
-        k = i
+        else:
+            k = i
         while k >= 0 and (code[k].isalnum() or code[k] == "_"):
             k -= 1
         if k >= 0 and code[k] == "@" and end > k + 1:
@@ -348,7 +329,7 @@ def parse_declaration(code, kind, i):
     while i < n and code[i] in " \t\r\n":
         i += 1
     if i < n and code[i] == "<":
-        i = skip_generic_clause(code, i)
+        i = match_close(code, i, "<", ">")
         while i < n and code[i] in " \t\r\n":
             i += 1
     if i >= n or code[i] != "(":
