@@ -6,7 +6,9 @@ import SAMLPostgres
 import Testing
 #if canImport(Glibc)
 import Glibc
-#else
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
 import Darwin
 #endif
 

@@ -2,6 +2,8 @@ internal import CXMLSec
 internal import CXMLSecShim
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
