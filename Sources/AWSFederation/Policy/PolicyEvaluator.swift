@@ -1,0 +1,138 @@
+/// A policy as the evaluator and the simulator see it: the document and where it comes from.
+public struct PolicySource: Sendable, Hashable {
+    /// The kinds the policy simulator names in `SourcePolicyType`.
+    public enum SourceType: String, Sendable, Hashable {
+        case user, group, role
+        case awsManaged = "aws-managed", userManaged = "user-managed"
+        case resource, none
+    }
+    /// The policy's ARN (managed policies) or `role_Developer_Inline` style name (inline), as the simulator shows it.
+    public var id: String
+    public var type: SourceType
+    public var document: PolicyDocument
+
+    public init(id: String, type: SourceType, document: PolicyDocument) {
+        (self.id, self.type, self.document) = (id, type, document)
+    }
+}
+
+/// What is asked: an action on a resource, with the request's condition keys.
+public struct AuthorizationRequest: Sendable, Hashable {
+    /// `service:Action`, such as `iam:CreateUser` or `s3:GetObject`.
+    public var action: String
+    /// The resource ARN the action is evaluated against, or `*`.
+    public var resource: String
+    /// Condition keys (any case) and their values: `aws:username`, `aws:PrincipalTag/Team`, `aws:SourceIp`, ….
+    public var context: [String: [String]]
+
+    /// - Parameters:
+    ///   - action: `service:Action`, such as `iam:CreateUser`.
+    ///   - resource: The resource ARN, or `*`.
+    ///   - context: Condition keys and their values.
+    public init(action: String, resource: String, context: [String: [String]] = [:]) {
+        (self.action, self.resource, self.context) = (action, resource, context)
+    }
+}
+
+/// The outcome of evaluating identity-based (and session) policies, as IAM decides it and as the simulator
+/// reports it.
+public struct PolicyEvaluation: Sendable, Hashable {
+    /// The simulator's `EvalDecision` values.
+    public enum Decision: String, Sendable, Hashable { case allowed, explicitDeny, implicitDeny }
+    /// Which kind of policy decided a denial, for AWS's AccessDenied text.
+    public enum DeniedBy: Sendable, Hashable {
+        case explicitIdentityDeny, noIdentityAllow, explicitSessionDeny, noSessionAllow
+    }
+    /// A statement that matched the request.
+    public struct MatchedStatement: Sendable, Hashable {
+        public var sourcePolicyID: String
+        public var sourcePolicyType: PolicySource.SourceType
+        public var effect: PolicyDocument.Statement.Effect
+        public var start: PolicyDocument.Position
+        public var end: PolicyDocument.Position
+    }
+
+    public var decision: Decision
+    public var deniedBy: DeniedBy?
+    /// The statements that decided: the matching Denys for an explicit deny, else the matching Allows.
+    public var matchedStatements: [MatchedStatement]
+
+    public var isAllowed: Bool { decision == .allowed }
+}
+
+/// IAM's policy evaluation logic for a request inside one account (IAM User Guide, "Policy evaluation logic",
+/// `reference_policies_evaluation-logic.md`): an explicit Deny in any applicable policy wins; otherwise an Allow is
+/// needed in the identity-based policies, and, when session policies were passed (AssumeRoleWithSAML's `Policy` and
+/// `PolicyArns`), in the session policies too: the session's permissions are the intersection. Anything else is an
+/// implicit deny. Resource-based policies, permissions boundaries and SCPs are not modelled.
+public enum PolicyEvaluator {
+    /// - Parameters:
+    ///   - request: The action, resource and condition keys.
+    ///   - identity: The principal's identity-based policies (attached managed and inline).
+    ///   - session: The session policies, or `nil` when none were passed (then they do not limit anything).
+    /// - Returns: The decision, with the statements that made it.
+    public static func evaluate(_ request: AuthorizationRequest, identity: [PolicySource],
+                                session: [PolicySource]? = nil) -> PolicyEvaluation {
+        let context = Dictionary(request.context.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: +)
+        let identityMatches = matches(request, context, identity)
+        let sessionMatches = session.map { matches(request, context, $0) }
+        let identityDenies = identityMatches.filter { $0.effect == .deny }
+        if !identityDenies.isEmpty {
+            return PolicyEvaluation(decision: .explicitDeny, deniedBy: .explicitIdentityDeny, matchedStatements: identityDenies)
+        }
+        if let sessionMatches {
+            let sessionDenies = sessionMatches.filter { $0.effect == .deny }
+            if !sessionDenies.isEmpty {
+                return PolicyEvaluation(decision: .explicitDeny, deniedBy: .explicitSessionDeny, matchedStatements: sessionDenies)
+            }
+        }
+        let identityAllows = identityMatches.filter { $0.effect == .allow }
+        guard !identityAllows.isEmpty else {
+            return PolicyEvaluation(decision: .implicitDeny, deniedBy: .noIdentityAllow, matchedStatements: [])
+        }
+        if let sessionMatches {
+            let sessionAllows = sessionMatches.filter { $0.effect == .allow }
+            guard !sessionAllows.isEmpty else {
+                return PolicyEvaluation(decision: .implicitDeny, deniedBy: .noSessionAllow, matchedStatements: [])
+            }
+            return PolicyEvaluation(decision: .allowed, deniedBy: nil, matchedStatements: identityAllows + sessionAllows)
+        }
+        return PolicyEvaluation(decision: .allowed, deniedBy: nil, matchedStatements: identityAllows)
+    }
+
+    private static func matches(_ request: AuthorizationRequest, _ context: [String: [String]],
+                                _ policies: [PolicySource]) -> [PolicyEvaluation.MatchedStatement] {
+        var found: [PolicyEvaluation.MatchedStatement] = []
+        for policy in policies {
+            for statement in policy.document.statements where applies(statement, request, context) {
+                found.append(PolicyEvaluation.MatchedStatement(sourcePolicyID: policy.id, sourcePolicyType: policy.type,
+                                                               effect: statement.effect, start: statement.start, end: statement.end))
+            }
+        }
+        return found
+    }
+
+    static func applies(_ statement: PolicyDocument.Statement, _ request: AuthorizationRequest, _ context: [String: [String]]) -> Bool {
+        statement.actions.applies(to: request.action, ignoringCase: true)
+            && (statement.resources?.applies(to: request.resource, ignoringCase: false) ?? true)
+            && statement.conditions.allSatisfy { $0.holds(in: context) }
+    }
+
+    /// AWS's AccessDenied text for a denied request (IAM User Guide, "Troubleshoot access denied error messages"):
+    /// `User: ARN is not authorized to perform: ACTION on resource: RESOURCE because no identity-based policy allows
+    /// the ACTION action` and its explicit-deny and session-policy variants.
+    /// - Parameters:
+    ///   - caller: The caller's ARN (an IAM user, or `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`).
+    ///   - request: The denied request.
+    ///   - evaluation: The evaluation that denied it.
+    /// - Returns: The message AWS sends with `AccessDenied`.
+    public static func accessDeniedMessage(caller: String, request: AuthorizationRequest, evaluation: PolicyEvaluation) -> String {
+        let head = "User: \(caller) is not authorized to perform: \(request.action) on resource: \(request.resource)"
+        switch evaluation.deniedBy {
+        case .explicitIdentityDeny?: return head + " with an explicit deny in an identity-based policy"
+        case .explicitSessionDeny?: return head + " with an explicit deny in a session policy"
+        case .noSessionAllow?: return head + " because no session policy allows the \(request.action) action"
+        case .noIdentityAllow?, nil: return head + " because no identity-based policy allows the \(request.action) action"
+        }
+    }
+}
