@@ -493,7 +493,7 @@ def main(argv):
             problems.extend(found)
     if problems:
         for p in problems:
-            print(p)
+            print(p, flush=True)
         print("%d of %d public functions incompletely documented" % (incomplete, total), file=sys.stderr)
         return 1
     print("%d public functions documented" % total)

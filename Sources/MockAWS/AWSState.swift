@@ -17,6 +17,12 @@ public actor AWSState {
         public var assumedRoleARN: String
         public var assumedRoleID: String
         public var account: String
+        public var roleName: String
+        public var roleSessionName: String
+        /// The session policies passed with AssumeRoleWithSAML (`Policy`, `PolicyArns`); `nil` when none were.
+        public var sessionPolicies: [PolicySource]?
+        /// The session tags (SAML `PrincipalTag:` attributes), as `aws:PrincipalTag/KEY` condition keys.
+        public var principalTags: [String: String]
     }
 
     public let account: String
@@ -29,6 +35,8 @@ public actor AWSState {
     public private(set) var providerUUIDs: [String: String] = [:]
     public private(set) var privateKeys: [String: [(id: String, added: Date, key: SigningKey)]] = [:]
     public private(set) var sessions: [String: Session] = [:]
+    /// Managed and inline permission policies and their attachments.
+    public internal(set) var policies: IAMPolicyStore
     /// Issue order of `sessions`, oldest first, for eviction.
     private var sessionOrder: [String] = []
     private var sessionOrderStart = 0
@@ -51,6 +59,7 @@ public actor AWSState {
     public init(account: String, settings: FederationSettings = FederationSettings(), auditFile: URL? = nil,
                 maxSessions: Int = 10_000, maxAuditEventsInMemory: Int = 10_000, maxConsoleAssertions: Int = 100_000) throws {
         self.account = account
+        self.policies = IAMPolicyStore(account: account)
         self.settings = settings
         self.consoleAssertions = InMemoryReplayCache(capacity: maxConsoleAssertions)
         self.maxSessions = max(1, maxSessions)
@@ -88,10 +97,15 @@ public actor AWSState {
         roles.append(role)
     }
 
-    public func deleteRole(name: String) -> Bool {
-        let before = roles.count
+    /// DeleteRole: IAM refuses while policies are attached or inline ones remain.
+    public func deleteRole(name: String) throws(AWSError) -> Bool {
+        guard roles.contains(where: { $0.name == name }) else { return false }
+        guard !policies.hasPolicies(name, .role) else {
+            throw AWSError(code: "DeleteConflict", message: "Cannot delete entity, must detach all policies first.", httpStatus: 409)
+        }
         roles.removeAll { $0.name == name }
-        return roles.count != before
+        policies.forget(name, .role)
+        return true
     }
 
     public func putProvider(_ provider: SAMLProvider, document: String) {
@@ -145,11 +159,15 @@ public actor AWSState {
     // MARK: - STS
 
     /// Mints temporary credentials for a validated AssumeRoleWithSAML.
-    public func issueSession(for result: AssumeRoleWithSAMLResult) -> Session {
+    /// - Parameter sessionPolicies: The session policies passed with the request, or `nil` when none were.
+    public func issueSession(for result: AssumeRoleWithSAMLResult, sessionPolicies: [PolicySource]? = nil) -> Session {
         let credentials = SigV4.Credentials(accessKeyID: "ASIA" + Self.randomID(16), secretAccessKey: Self.randomSecret(),
                                             sessionToken: Self.randomToken())
+        var tags: [String: String] = [:]
+        for tag in result.claims.principalTags { tags[tag.key] = tag.value }
         let session = Session(credentials: credentials, expiration: result.expiration, assumedRoleARN: result.session.assumedRoleARN,
-                              assumedRoleID: result.assumedRoleID, account: result.session.account)
+                              assumedRoleID: result.assumedRoleID, account: result.session.account, roleName: result.session.roleName,
+                              roleSessionName: result.session.roleSessionName, sessionPolicies: sessionPolicies, principalTags: tags)
         sessions[credentials.accessKeyID] = session
         sessionOrder.append(credentials.accessKeyID)
         while sessions.count > maxSessions, sessionOrderStart < sessionOrder.count {
@@ -164,17 +182,49 @@ public actor AWSState {
     }
 
     /// Who an access key belongs to, for SigV4 verification; expired session credentials give AWS's error.
-    package func caller(accessKeyID: String, now: Date) throws(AWSError) -> (credentials: SigV4.Credentials, arn: String, userID: String)? {
+    package func caller(accessKeyID: String, now: Date) throws(AWSError) -> Caller? {
         if let key = accessKeys[accessKeyID] {
-            return (key.credentials, "arn:aws:iam::\(account):user/\(key.userName)", users[key.userName] ?? "")
+            return Caller(kind: .user(name: key.userName), arn: "arn:aws:iam::\(account):user/\(key.userName)",
+                          userID: users[key.userName] ?? "", account: account, credentials: key.credentials)
         }
         if let session = sessions[accessKeyID] {
             guard session.expiration > now else {
                 throw AWSError(code: "ExpiredToken", message: "The security token included in the request is expired", httpStatus: 403)
             }
-            return (session.credentials, session.assumedRoleARN, session.assumedRoleID)
+            return Caller(kind: .assumedRole(role: session.roleName, session: session.roleSessionName), arn: session.assumedRoleARN,
+                          userID: session.assumedRoleID, account: account, credentials: session.credentials,
+                          sessionPolicies: session.sessionPolicies, principalTags: session.principalTags)
         }
         return nil
+    }
+
+    /// The identity-based policies IAM evaluates for `caller`: its user's, or its role's.
+    public func identityPolicies(of caller: Caller) -> [PolicySource] {
+        switch caller.kind {
+        case .user(let name): return policies.sources(for: name, role: false)
+        case .assumedRole(let role, _): return policies.sources(for: role, role: true)
+        }
+    }
+
+    /// Attaches the managed policy `arnOrName` (an ARN, or an AWS managed policy's name) to a role or user; for the
+    /// embedded account and configuration files.
+    public func attachPolicy(_ arnOrName: String, toRole role: String? = nil, toUser user: String? = nil) throws(AWSError) {
+        guard let arn = policies.policy(arnOrName)?.arn else {
+            throw AWSError(code: "NoSuchEntity", message: "Policy \(arnOrName) does not exist or is not attachable.", httpStatus: 404)
+        }
+        if let role { try policies.attach(arn, to: role, .role) }
+        if let user { try policies.attach(arn, to: user, .user) }
+    }
+
+    /// Puts an inline policy on a role or user; for configuration files.
+    public func putInlinePolicy(_ name: String, document: String, onRole role: String? = nil, onUser user: String? = nil) throws(AWSError) {
+        if let role { try policies.putInline(name, document: document, on: role, .role) }
+        if let user { try policies.putInline(name, document: document, on: user, .user) }
+    }
+
+    /// Runs `body` on the policy store (the IAM policy actions' edits, in one actor turn).
+    func withPolicies<T>(_ body: (inout IAMPolicyStore) throws(AWSError) -> T) throws(AWSError) -> T {
+        try body(&policies)
     }
 
     // MARK: - Console sign-in

@@ -10,18 +10,24 @@ import SAML
 /// ```json
 /// {
 ///   "account": "123456789012",
-///   "users": [{"name": "admin", "accessKeyId": "AKIA…", "secretAccessKey": "…"}],
+///   "users": [{"name": "admin", "accessKeyId": "AKIA…", "secretAccessKey": "…", "policies": ["AdministratorAccess"]}],
 ///   "providers": [{"name": "EntraID", "metadataFile": "federationmetadata.xml", "assertionEncryptionMode": "Allowed"}],
-///   "roles": [{"name": "Administrator", "maxSessionDuration": 3600, "trustPolicy": {"Version": "2012-10-17", "Statement": […]}}],
+///   "roles": [{"name": "Administrator", "maxSessionDuration": 3600, "trustPolicy": {"Version": "2012-10-17", "Statement": […]},
+///              "policies": ["AdministratorAccess"], "inlinePolicies": {"NoDeletes": {"Version": "2012-10-17", "Statement": […]}}}],
 ///   "consoleReplayCheck": true
 /// }
 /// ```
-/// A role without `trustPolicy` gets the IAM console wizard's policy for the first provider.
+/// A role without `trustPolicy` gets the IAM console wizard's policy for the first provider. `policies` attaches AWS
+/// managed policies (by name or ARN); a user or role without `policies` or `inlinePolicies` may do nothing, as on AWS.
+/// Without `users`, the administrator of ``DefaultAccount`` is created; without `roles`, its two roles with their
+/// policies.
 public struct MockAWSConfiguration: Decodable, Sendable {
     public struct User: Decodable, Sendable {
         public var name: String
         public var accessKeyId: String?
         public var secretAccessKey: String?
+        public var policies: [String]?
+        public var inlinePolicies: [String: JSONValue]?
     }
 
     public struct Provider: Decodable, Sendable {
@@ -34,6 +40,8 @@ public struct MockAWSConfiguration: Decodable, Sendable {
         public var name: String
         public var maxSessionDuration: Int?
         public var trustPolicy: JSONValue?
+        public var policies: [String]?
+        public var inlinePolicies: [String: JSONValue]?
     }
 
     public var account: String?
@@ -51,10 +59,14 @@ public struct MockAWSConfiguration: Decodable, Sendable {
     public func seed(_ state: AWSState, relativeTo base: URL, metadataOverride: String?) async throws {
         let account = state.account
         for user in users ?? [User(name: DefaultAccount.adminUser, accessKeyId: DefaultAccount.adminAccessKeyID,
-                                   secretAccessKey: DefaultAccount.adminSecretAccessKey)] {
+                                   secretAccessKey: DefaultAccount.adminSecretAccessKey, policies: ["AdministratorAccess"])] {
             _ = await state.addUser(user.name)
             if user.accessKeyId != nil || user.secretAccessKey != nil {
                 _ = await state.addAccessKey(user: user.name, keyID: user.accessKeyId, secret: user.secretAccessKey)
+            }
+            for policy in user.policies ?? [] { try await state.attachPolicy(policy, toUser: user.name) }
+            for (name, document) in user.inlinePolicies ?? [:] {
+                try await state.putInlinePolicy(name, document: try Self.text(document), onUser: user.name)
             }
         }
         let providers = self.providers ?? [Provider(name: DefaultAccount.providerName)]
@@ -70,7 +82,8 @@ public struct MockAWSConfiguration: Decodable, Sendable {
             await state.putProvider(record, document: document)
         }
         let firstProvider = "arn:aws:iam::\(account):saml-provider/\(providers.first?.name ?? DefaultAccount.providerName)"
-        let roles = self.roles ?? [Role(name: "Administrator"), Role(name: "Developer")]
+        let roles = self.roles ?? [Role(name: "Administrator", policies: ["AdministratorAccess"]),
+                                   Role(name: "Developer", policies: ["AmazonS3FullAccess"])]
         for (index, role) in roles.enumerated() {
             guard let arn = AWSARN("arn:aws:iam::\(account):role/\(role.name)") else {
                 throw SAMLError(.structureInvalidValue, "invalid role name in the configuration", found: role.name)
@@ -83,34 +96,15 @@ public struct MockAWSConfiguration: Decodable, Sendable {
             }
             await state.putRole(IAMRole(arn: arn, uniqueID: "AROAMOCKAWS\(String(format: "%09d", index + 1))", trustPolicy: policy,
                                         maxSessionDuration: role.maxSessionDuration ?? 3600))
+            for managed in role.policies ?? [] { try await state.attachPolicy(managed, toRole: role.name) }
+            for (name, document) in role.inlinePolicies ?? [:] {
+                try await state.putInlinePolicy(name, document: try Self.text(document), onRole: role.name)
+            }
         }
     }
-}
 
-/// Any JSON value (for trust policies embedded as objects in the configuration).
-public indirect enum JSONValue: Codable, Sendable, Hashable {
-    case string(String), number(Double), bool(Bool), array([JSONValue]), object([String: JSONValue]), null
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .string(let v): try container.encode(v)
-        case .number(let v): try container.encode(v)
-        case .bool(let v): try container.encode(v)
-        case .array(let v): try container.encode(v)
-        case .object(let v): try container.encode(v)
-        case .null: try container.encodeNil()
-        }
+    private static func text(_ document: JSONValue) throws -> String {
+        String(decoding: try JSONEncoder().encode(document), as: UTF8.self)
     }
 }
 

@@ -3,7 +3,9 @@ import Foundation
 import SAML
 
 /// The embedded default: account 123456789012, an administrator with a documented access key pair (README), and
-/// roles Administrator and Developer trusting the SAML provider `EntraID` with the console wizard's `SAML:aud`.
+/// roles Administrator and Developer trusting the SAML provider `EntraID` with the console wizard's `SAML:aud`. Their
+/// permissions are the deployment guide's: the administrator user and the Administrator role have
+/// AdministratorAccess, the Developer role AmazonS3FullAccess.
 public enum DefaultAccount {
     public static let account = "123456789012"
     public static let providerName = "EntraID"
@@ -18,6 +20,7 @@ public enum DefaultAccount {
     public static func seed(_ state: AWSState, metadata: String?) async throws {
         _ = await state.addUser(adminUser)
         _ = await state.addAccessKey(user: adminUser, keyID: adminAccessKeyID, secret: adminSecretAccessKey)
+        try await state.attachPolicy("AdministratorAccess", toUser: adminUser)
         await putRoles(state, signInURLs: ["https://signin.aws.amazon.com/saml"])
         if let metadata {
             let parsed = try IdentityProviderMetadata.parse(Array(metadata.utf8))
@@ -28,10 +31,12 @@ public enum DefaultAccount {
     /// The default roles, trusting sign-ins presented at any of `signInURLs` (`SAML:aud`): AWS's, and once the port is
     /// bound, mock-aws's own `/saml`, so that a local IdP's Reply URL can point at it.
     public static func putRoles(_ state: AWSState, signInURLs: [String]) async {
-        for (index, name) in ["Administrator", "Developer"].enumerated() {
+        for (index, (name, policy)) in [("Administrator", "AdministratorAccess"), ("Developer", "AmazonS3FullAccess")].enumerated() {
             guard let arn = AWSARN("arn:aws:iam::\(account):role/\(name)") else { continue }
             await state.putRole(IAMRole(arn: arn, uniqueID: "AROAMOCKAWS\(String(format: "%09d", index + 1))",
                                         trustPolicy: .consoleWizard(providerARN: providerARN, audiences: signInURLs)))
+            // Both are AWS managed policies of the table, so attaching cannot fail.
+            try? await state.attachPolicy(policy, toRole: name)
         }
     }
 }

@@ -6,8 +6,43 @@ import SAML
 /// The IAM query actions beyond reads: SAML providers (with assertion encryption keys), roles, users, access keys.
 /// Shapes and error codes follow IAM's service model (aws-entra.md §2 "IAM SAML provider").
 extension MockAWS {
+    /// The IAM reads: roles, SAML providers, users.
+    func iamRead(_ action: String, _ p: [String: String], requestID: String) async throws(AWSError) -> Response? {
+        let ns = Self.iamNamespace
+        switch action {
+        case "ListRoles":
+            let members = await state.roles.map { "<member>\(Self.roleXML($0))</member>" }.joined()
+            return Self.xml(action, namespace: ns, requestID: requestID, result: "<IsTruncated>false</IsTruncated><Roles>\(members)</Roles>")
+        case "GetRole":
+            let name = p["RoleName"] ?? ""
+            guard let role = await state.roles.first(where: { $0.name == name }) else { throw Self.noSuchRole(name) }
+            return Self.xml(action, namespace: ns, requestID: requestID, result: "<Role>\(Self.roleXML(role))</Role>")
+        case "ListSAMLProviders":
+            let members = await state.providers.map {
+                "<member><Arn>\($0.arn)</Arn><ValidUntil>2125-01-01T00:00:00Z</ValidUntil><CreateDate>2025-01-01T00:00:00Z</CreateDate></member>"
+            }.joined()
+            return Self.xml(action, namespace: ns, requestID: requestID, result: "<SAMLProviderList>\(members)</SAMLProviderList>")
+        case "ListUsers":
+            let members = await state.users.sorted(by: { $0.key < $1.key }).map { name, id in
+                "<member><Path>/</Path><UserName>\(Self.escape(name))</UserName><UserId>\(id)</UserId>"
+                    + "<Arn>arn:aws:iam::\(state.account):user/\(Self.escape(name))</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate></member>"
+            }.joined()
+            return Self.xml(action, namespace: ns, requestID: requestID, result: "<IsTruncated>false</IsTruncated><Users>\(members)</Users>")
+        default:
+            return nil
+        }
+    }
+
+    static func noSuchRole(_ name: String) -> AWSError {
+        AWSError(code: "NoSuchEntity", message: "The role with name \(name) cannot be found.", httpStatus: 404)
+    }
+
+    static func noSuchUser(_ name: String) -> AWSError {
+        AWSError(code: "NoSuchEntity", message: "The user with name \(name) cannot be found.", httpStatus: 404)
+    }
+
     func iamWrite(_ action: String, _ p: [String: String], requestID: String) async throws(AWSError) -> Response? {
-        let ns = "https://iam.amazonaws.com/doc/2010-05-08/"
+        let ns = Self.iamNamespace
         let account = state.account
         switch action {
         case "CreateSAMLProvider":
@@ -78,8 +113,8 @@ extension MockAWS {
 
         case "DeleteRole":
             let name = try required(p, "RoleName")
-            guard await state.deleteRole(name: name) else {
-                throw AWSError(code: "NoSuchEntity", message: "The role with name \(name) cannot be found.", httpStatus: 404)
+            guard try await state.deleteRole(name: name) else {
+                throw Self.noSuchRole(name)
             }
             return Self.empty(action, namespace: ns, requestID: requestID)
 
@@ -96,7 +131,7 @@ extension MockAWS {
         case "CreateAccessKey":
             let name = try required(p, "UserName")
             guard await state.users[name] != nil else {
-                throw AWSError(code: "NoSuchEntity", message: "The user with name \(name) cannot be found.", httpStatus: 404)
+                throw Self.noSuchUser(name)
             }
             let key = await state.addAccessKey(user: name)
             return Self.xml(action, namespace: ns, requestID: requestID, result:
@@ -109,7 +144,7 @@ extension MockAWS {
         }
     }
 
-    private func required(_ p: [String: String], _ name: String) throws(AWSError) -> String {
+    func required(_ p: [String: String], _ name: String) throws(AWSError) -> String {
         guard let value = p[name], !value.isEmpty else {
             throw AWSError(code: "ValidationError", message: "1 validation error detected: Value null at '\(name.prefix(1).lowercased() + name.dropFirst())' failed to satisfy constraint: Member must not be null")
         }

@@ -53,12 +53,22 @@ public struct MockAWS: Sendable {
     // MARK: - Query API
 
     private static let stsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
-    private static let iamNamespace = "https://iam.amazonaws.com/doc/2010-05-08/"
+    static let iamNamespace = "https://iam.amazonaws.com/doc/2010-05-08/"
     /// AWS's generic fault namespace, for answers of the front end rather than of one service's API.
     private static let faultNamespace = "http://webservices.amazon.com/AWSFault/2005-15-09"
     private static let stsActions: Set<String> = ["AssumeRoleWithSAML", "GetCallerIdentity"]
-    static let iamWriteActions: Set<String> = ["CreateSAMLProvider", "GetSAMLProvider", "UpdateSAMLProvider", "DeleteSAMLProvider",
-                                               "CreateRole", "DeleteRole", "CreateUser", "CreateAccessKey"]
+    /// Every IAM action mock-aws serves; each is authorized by the caller's policies before it runs.
+    static let iamActions: Set<String> = [
+        "ListRoles", "GetRole", "ListSAMLProviders", "ListUsers",
+        "CreateSAMLProvider", "GetSAMLProvider", "UpdateSAMLProvider", "DeleteSAMLProvider",
+        "CreateRole", "DeleteRole", "CreateUser", "CreateAccessKey",
+        "CreatePolicy", "GetPolicy", "GetPolicyVersion", "ListPolicies", "ListPolicyVersions", "CreatePolicyVersion",
+        "SetDefaultPolicyVersion", "DeletePolicyVersion", "DeletePolicy",
+        "AttachRolePolicy", "DetachRolePolicy", "ListAttachedRolePolicies", "AttachUserPolicy", "DetachUserPolicy", "ListAttachedUserPolicies",
+        "PutRolePolicy", "GetRolePolicy", "ListRolePolicies", "DeleteRolePolicy",
+        "PutUserPolicy", "GetUserPolicy", "ListUserPolicies", "DeleteUserPolicy",
+        "SimulatePrincipalPolicy", "SimulateCustomPolicy",
+    ]
 
     func queryAPI(_ request: Request, _ context: MockAWSContext) async throws(MockAWSFailure) -> Response {
         let requestID = UUID().uuidString.lowercased()
@@ -77,30 +87,17 @@ public struct MockAWS: Sendable {
             case "AssumeRoleWithSAML":
                 return try await assumeRoleWithSAML(parameters, requestID: requestID, sourceIP: context.remoteIP)
             case "GetCallerIdentity":
+                // Never denied, whatever the policies say (STS API reference, GetCallerIdentity).
                 let caller = try await authenticate(request, body: body, scope: .sts(serving: region))
                 return Self.xml("GetCallerIdentity", namespace: namespace, requestID: requestID,
                                 result: "<Arn>\(Self.escape(caller.arn))</Arn><UserId>\(Self.escape(caller.userID))</UserId><Account>\(state.account)</Account>")
-            case "ListRoles":
-                _ = try await authenticate(request, body: body, scope: .iam)
-                let members = await state.roles.map { "<member>\(Self.roleXML($0))</member>" }.joined()
-                return Self.xml(action, namespace: namespace, requestID: requestID,
-                                result: "<IsTruncated>false</IsTruncated><Roles>\(members)</Roles>")
-            case "GetRole":
-                _ = try await authenticate(request, body: body, scope: .iam)
-                let name = parameters["RoleName"] ?? ""
-                guard let role = await state.roles.first(where: { $0.name == name }) else {
-                    throw AWSError(code: "NoSuchEntity", message: "The role with name \(name) cannot be found.", httpStatus: 404)
-                }
-                return Self.xml(action, namespace: namespace, requestID: requestID, result: "<Role>\(Self.roleXML(role))</Role>")
-            case "ListSAMLProviders":
-                _ = try await authenticate(request, body: body, scope: .iam)
-                let members = await state.providers.map {
-                    "<member><Arn>\($0.arn)</Arn><ValidUntil>2125-01-01T00:00:00Z</ValidUntil><CreateDate>2025-01-01T00:00:00Z</CreateDate></member>"
-                }.joined()
-                return Self.xml(action, namespace: namespace, requestID: requestID, result: "<SAMLProviderList>\(members)</SAMLProviderList>")
-            case _ where Self.iamWriteActions.contains(action):
-                _ = try await authenticate(request, body: body, scope: .iam)
+            case _ where Self.iamActions.contains(action):
+                let caller = try await authenticate(request, body: body, scope: .iam)
+                try await authorize(caller, iamAuthorization(action, parameters), sourceIP: context.remoteIP)
+                if let response = try await iamRead(action, parameters, requestID: requestID) { return response }
                 if let response = try await iamWrite(action, parameters, requestID: requestID) { return response }
+                if let response = try await iamPolicy(action, parameters, requestID: requestID) { return response }
+                if let response = try await simulate(action, parameters, requestID: requestID) { return response }
                 fallthrough
             default:
                 throw AWSError(code: "InvalidAction", message: "Could not find operation \(action) for version \(parameters["Version"] ?? "")")
@@ -120,10 +117,11 @@ public struct MockAWS: Sendable {
         let federation = await state.federation(clock: clock)
         let principal = parameters["PrincipalArn"] ?? ""
         do {
+            let sessionPolicies = try await sessionPolicies(parameters)
             let result = try federation.assumeRoleWithSAML(AssumeRoleWithSAMLRequest(
                 samlAssertion: parameters["SAMLAssertion"] ?? "", roleARN: parameters["RoleArn"] ?? "", principalARN: principal,
                 durationSeconds: parameters["DurationSeconds"].flatMap { Int($0) }))
-            let session = await state.issueSession(for: result)
+            let session = await state.issueSession(for: result, sessionPolicies: sessionPolicies)
             await audit("AssumeRoleWithSAML", source: "sts.amazonaws.com", sourceIP: sourceIP, requestID: requestID,
                         subject: result.subject, nameQualifier: result.nameQualifier, provider: principal,
                         session: result.session.consoleDisplay, role: result.session.role.roleARN.description, error: nil,
@@ -146,8 +144,33 @@ public struct MockAWS: Sendable {
         }
     }
 
+    /// AssumeRoleWithSAML's session policies: `Policy` (inline JSON, at most 2,048 characters) and `PolicyArns` (up to
+    /// 10 managed policies of the account or AWS's), as STS's service model bounds them; `nil` when neither is given.
+    func sessionPolicies(_ parameters: [String: String]) async throws(AWSError) -> [PolicySource]? {
+        var result: [PolicySource] = []
+        if let text = parameters["Policy"] {
+            guard (1...2048).contains(text.count) else {
+                throw AWSError.validationError("1 validation error detected: Value at 'policy' failed to satisfy constraint: Member must have length less than or equal to 2048")
+            }
+            result.append(PolicySource(id: "SessionPolicy", type: .none, document: try PolicyDocument(json: text, kind: .identity)))
+        }
+        var arns: [String] = []
+        while let arn = parameters["PolicyArns.member.\(arns.count + 1).arn"], arns.count <= 10 { arns.append(arn) }
+        guard arns.count <= 10 else {
+            throw AWSError.validationError("1 validation error detected: Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10")
+        }
+        for arn in arns {
+            // The exact STS text for an unknown ARN is not documented; IAM's wording for one is used.
+            guard let policy = await state.policies.policy(arn), policy.arn == arn, let version = policy.defaultVersion else {
+                throw AWSError.malformedPolicyDocument("Policy \(arn) does not exist or is not attachable.")
+            }
+            result.append(PolicySource(id: policy.name, type: policy.isAWSManaged ? .awsManaged : .userManaged, document: version.document))
+        }
+        return result.isEmpty ? nil : result
+    }
+
     /// Verifies SigV4 with an IAM user's key or STS-issued temporary credentials, scoped to `scope`; returns the caller.
-    func authenticate(_ request: Request, body: [UInt8], scope: SigningScope) async throws(AWSError) -> (arn: String, userID: String) {
+    func authenticate(_ request: Request, body: [UInt8], scope: SigningScope) async throws(AWSError) -> Caller {
         var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
         if let authority = request.head.authority { headers.append((name: "Host", value: authority)) }
         let signed = SigV4.Request(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
@@ -155,7 +178,7 @@ public struct MockAWS: Sendable {
         let now = clock.now
         // Resolve the caller up front (an actor call), then verify synchronously against that answer.
         let keyID = SigV4.accessKeyID(of: signed)
-        var caller: (credentials: SigV4.Credentials, arn: String, userID: String)?
+        var caller: Caller?
         if let keyID { caller = try await state.caller(accessKeyID: keyID, now: now) }
         _ = try SigV4.verify(signed, now: now, scope: { region, service throws(AWSError) in
             do throws(AWSError) {
@@ -168,7 +191,7 @@ public struct MockAWS: Sendable {
         guard let caller else {
             throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", httpStatus: 403)
         }
-        return (caller.arn, caller.userID)
+        return caller
     }
 
     // MARK: - Audit trail
@@ -179,7 +202,10 @@ public struct MockAWS: Sendable {
     func auditTrail(_ request: Request, _ context: MockAWSContext) async throws(MockAWSFailure) -> Response {
         let requestID = UUID().uuidString.lowercased()
         do throws(AWSError) {
-            _ = try await authenticate(request, body: [], scope: .cloudTrail(serving: region))
+            let caller = try await authenticate(request, body: [], scope: .cloudTrail(serving: region))
+            // CloudTrail's LookupEvents has no resource type: AWS's denial names none.
+            try await authorize(caller, Authorization(action: "cloudtrail:LookupEvents", resource: "*", shownResource: nil),
+                                sourceIP: context.remoteIP)
         } catch {
             logger.notice("audit trail refused", metadata: ["code": "\(error.code)", "source": "\(context.remoteIP)"])
             throw .query(error, namespace: Self.faultNamespace, requestID: requestID)

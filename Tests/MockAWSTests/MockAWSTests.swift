@@ -177,6 +177,17 @@ struct MockAWSIAMTests {
             #expect(try await aws(server, ["iam", "create-user", "--user-name", "provisioner"]).status == 0)
             let key = try json(await aws(server, ["iam", "create-access-key", "--user-name", "provisioner"]).output)["AccessKey"] as? [String: Any]
             let provisioner = ["AWS_ACCESS_KEY_ID": key?["AccessKeyId"] as? String ?? "", "AWS_SECRET_ACCESS_KEY": key?["SecretAccessKey"] as? String ?? ""]
+            // A new user may do nothing until a policy allows it (Microsoft's AWS tutorial gives the provisioning user a
+            // policy allowing iam:ListRoles).
+            let before = try await aws(server, ["iam", "list-roles"], as: provisioner)
+            let expected = "User: arn:aws:iam::123456789012:user/provisioner is not authorized to perform: iam:ListRoles on resource: "
+                + "arn:aws:iam::123456789012:role/ because no identity-based policy allows the iam:ListRoles action"
+            #expect(before.status != 0 && before.output.contains("AccessDenied") && before.output.contains(expected), "\(before.output)")
+            let listRoles = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*"}]}"#
+            let listing = try json(await aws(server, ["iam", "create-policy", "--policy-name", "ListRolesOnly", "--policy-document", listRoles]).output)
+            let policyARN = (listing["Policy"] as? [String: Any])?["Arn"] as? String
+            #expect(policyARN == "arn:aws:iam::123456789012:policy/ListRolesOnly")
+            #expect(try await aws(server, ["iam", "attach-user-policy", "--user-name", "provisioner", "--policy-arn", policyARN ?? ""]).status == 0)
             let roles = try json(await aws(server, ["iam", "list-roles"], as: provisioner).output)["Roles"] as? [[String: Any]]
             #expect(roles?.count == 2)
             // A second provider and a role trusting it, with a longer session.
@@ -233,7 +244,8 @@ struct MockAWSIAMTests {
         try FileManager.default.copyItem(atPath: Self.metadata, toPath: directory.appendingPathComponent("idp.xml").path)
         let config = """
             {"account": "210987654321",
-             "users": [{"name": "ops", "accessKeyId": "AKIAOPSEXAMPLE000001", "secretAccessKey": "opsSecret000000000000000000000000000000"}],
+             "users": [{"name": "ops", "accessKeyId": "AKIAOPSEXAMPLE000001", "secretAccessKey": "opsSecret000000000000000000000000000000",
+                        "policies": ["IAMReadOnlyAccess"]}],
              "providers": [{"name": "Corp", "metadataFile": "idp.xml"}],
              "roles": [{"name": "ReadOnly", "maxSessionDuration": 7200}]}
             """

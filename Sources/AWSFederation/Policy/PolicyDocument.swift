@@ -196,7 +196,11 @@ public struct PolicyDocument: Sendable, Hashable {
 extension PolicyDocument.Statement.Patterns {
     /// Whether the statement applies to `value`: it matches a pattern (or, negated, none). Actions compare without
     /// case (IAM: "action names are case-insensitive"), resources with case.
-    func applies(to value: String, ignoringCase: Bool) -> Bool {
+    /// - Parameters:
+    ///   - value: The action (`s3:GetObject`) or resource ARN of the request.
+    ///   - ignoringCase: `true` for actions, `false` for resources.
+    /// - Returns: Whether the `Action`/`NotAction` (or `Resource`/`NotResource`) element covers `value`.
+    public func applies(to value: String, ignoringCase: Bool) -> Bool {
         let subject = ignoringCase ? value.lowercased() : value
         let matched = patterns.contains { PolicyPattern.matches(ignoringCase ? $0.lowercased() : $0, subject) }
         return matched != negated
@@ -219,11 +223,15 @@ enum PolicyPattern {
     }
 }
 
-/// Any JSON value, read with `JSONDecoder` so that `true` and `1` stay apart.
-enum JSONValue: Decodable, Sendable, Hashable {
+/// Any JSON value, read with `JSONDecoder` so that `true` and `1` stay apart (policy documents, and documents
+/// embedded as objects in mock-aws's configuration).
+public indirect enum JSONValue: Codable, Sendable, Hashable {
     case string(String), number(Double), bool(Bool), null, array([JSONValue]), object([String: JSONValue])
 
-    init(from decoder: any Decoder) throws {
+    /// Reads any JSON value.
+    /// - Parameter decoder: The decoder positioned at the value.
+    /// - Throws: `DecodingError` when the input is not JSON.
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
         else if let b = try? container.decode(Bool.self) { self = .bool(b) }
@@ -231,6 +239,21 @@ enum JSONValue: Decodable, Sendable, Hashable {
         else if let s = try? container.decode(String.self) { self = .string(s) }
         else if let a = try? container.decode([JSONValue].self) { self = .array(a) }
         else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    /// Writes the value as it was read.
+    /// - Parameter encoder: The encoder to write to.
+    /// - Throws: `EncodingError` when a number is not finite.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let v): try container.encode(v)
+        case .number(let v): try container.encode(v)
+        case .bool(let v): try container.encode(v)
+        case .array(let v): try container.encode(v)
+        case .object(let v): try container.encode(v)
+        case .null: try container.encodeNil()
+        }
     }
 
     /// A string, a number or a boolean as policy text (`3600`, `true`); `nil` for anything else.

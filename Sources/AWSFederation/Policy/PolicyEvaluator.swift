@@ -11,6 +11,10 @@ public struct PolicySource: Sendable, Hashable {
     public var type: SourceType
     public var document: PolicyDocument
 
+    /// - Parameters:
+    ///   - id: The name the simulator shows for the policy.
+    ///   - type: Where the policy comes from.
+    ///   - document: The parsed policy.
     public init(id: String, type: SourceType, document: PolicyDocument) {
         (self.id, self.type, self.document) = (id, type, document)
     }
@@ -123,16 +127,28 @@ public enum PolicyEvaluator {
     /// the ACTION action` and its explicit-deny and session-policy variants.
     /// - Parameters:
     ///   - caller: The caller's ARN (an IAM user, or `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`).
-    ///   - request: The denied request.
+    ///   - request: The denied request; its resource is printed as it is.
     ///   - evaluation: The evaluation that denied it.
     /// - Returns: The message AWS sends with `AccessDenied`.
     public static func accessDeniedMessage(caller: String, request: AuthorizationRequest, evaluation: PolicyEvaluation) -> String {
-        let head = "User: \(caller) is not authorized to perform: \(request.action) on resource: \(request.resource)"
+        accessDeniedMessage(caller: caller, action: request.action, shownResource: request.resource, evaluation: evaluation)
+    }
+
+    /// AWS's AccessDenied text, with the resource as AWS prints it for the action (`role NAME` for some IAM actions,
+    /// nothing for actions without a resource type).
+    /// - Parameters:
+    ///   - caller: The caller's ARN.
+    ///   - action: The denied action, `service:Action`.
+    ///   - shownResource: What follows "on resource:", or `nil` when AWS prints no resource.
+    ///   - evaluation: The evaluation that denied it.
+    /// - Returns: The message AWS sends with `AccessDenied`.
+    public static func accessDeniedMessage(caller: String, action: String, shownResource: String?, evaluation: PolicyEvaluation) -> String {
+        let head = "User: \(caller) is not authorized to perform: \(action)" + (shownResource.map { " on resource: \($0)" } ?? "")
         switch evaluation.deniedBy {
         case .explicitIdentityDeny?: return head + " with an explicit deny in an identity-based policy"
         case .explicitSessionDeny?: return head + " with an explicit deny in a session policy"
-        case .noSessionAllow?: return head + " because no session policy allows the \(request.action) action"
-        case .noIdentityAllow?, nil: return head + " because no identity-based policy allows the \(request.action) action"
+        case .noSessionAllow?: return head + " because no session policy allows the \(action) action"
+        case .noIdentityAllow?, nil: return head + " because no identity-based policy allows the \(action) action"
         }
     }
 }

@@ -1,0 +1,134 @@
+import AWSFederation
+import Foundation
+import SAML
+
+/// Who signed a request: an IAM user, or an STS session of a role, with what IAM evaluates for it.
+public struct Caller: Sendable {
+    public enum Kind: Sendable, Hashable {
+        case user(name: String)
+        case assumedRole(role: String, session: String)
+    }
+    public var kind: Kind
+    /// `arn:aws:iam::ACCOUNT:user/NAME` or `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
+    public var arn: String
+    /// `AIDA…` for a user, `AROA…:SESSION` for a role session.
+    public var userID: String
+    public var account: String
+    package var credentials: SigV4.Credentials
+    /// Session policies passed when the role was assumed (`nil`: none, which limits nothing).
+    public var sessionPolicies: [PolicySource]? = nil
+    /// Session tags, as `aws:PrincipalTag/KEY`.
+    public var principalTags: [String: String] = [:]
+
+    /// The ARN IAM names as `aws:PrincipalArn`: the role's for a role session (IAM User Guide, "AWS global condition
+    /// context keys").
+    public var principalARN: String {
+        switch kind {
+        case .user: return arn
+        case .assumedRole(let role, _): return "arn:aws:iam::\(account):role/\(role)"
+        }
+    }
+}
+
+/// What an API call is authorized against: the IAM action, the resource ARN the policies are evaluated with, and what
+/// AWS prints after "on resource:" in its denial (real AWS prints `role NAME` for some IAM actions and no resource for
+/// actions without one; IAM's Service Authorization Reference and real AccessDenied messages).
+struct Authorization: Sendable {
+    var action: String
+    var resource: String
+    var shownResource: String?
+    var context: [String: [String]] = [:]
+}
+
+extension MockAWS {
+    /// Evaluates `caller`'s identity-based (and session) policies for `authorization`; throws AWS's `AccessDenied`
+    /// (403) with AWS's text when they do not allow it.
+    func authorize(_ caller: Caller, _ authorization: Authorization, sourceIP: String) async throws(AWSError) {
+        let request = AuthorizationRequest(action: authorization.action, resource: authorization.resource,
+                                           context: requestContext(caller, sourceIP: sourceIP).merging(authorization.context) { $1 })
+        let evaluation = PolicyEvaluator.evaluate(request, identity: await state.identityPolicies(of: caller), session: caller.sessionPolicies)
+        guard evaluation.isAllowed else {
+            logger.notice("access denied", metadata: ["caller": "\(caller.arn)", "action": "\(authorization.action)", "decision": "\(evaluation.decision.rawValue)"])
+            throw AWSError(code: "AccessDenied", message: PolicyEvaluator.accessDeniedMessage(
+                caller: caller.arn, action: authorization.action, shownResource: authorization.shownResource, evaluation: evaluation),
+                           httpStatus: 403)
+        }
+    }
+
+    /// The global condition keys of a request (IAM User Guide, "AWS global condition context keys").
+    func requestContext(_ caller: Caller, sourceIP: String) -> [String: [String]] {
+        let now = clock.now
+        var context: [String: [String]] = [
+            "aws:PrincipalArn": [caller.principalARN], "aws:PrincipalAccount": [caller.account], "aws:userid": [caller.userID],
+            "aws:SourceIp": [sourceIP], "aws:CurrentTime": [SAMLInstant.format(now)],
+            "aws:EpochTime": [String(Int(now.timeIntervalSince1970))], "aws:SecureTransport": ["false"],
+            "aws:RequestedRegion": [region],
+        ]
+        switch caller.kind {
+        case .user(let name):
+            context["aws:username"] = [name]
+            context["aws:PrincipalType"] = ["User"]
+        case .assumedRole:
+            context["aws:PrincipalType"] = ["AssumedRole"]
+        }
+        for (key, value) in caller.principalTags { context["aws:PrincipalTag/\(key)"] = [value] }
+        return context
+    }
+
+    /// The resource an IAM query action is authorized against, from its parameters (IAM's Service Authorization
+    /// Reference for the resource types; real AccessDenied messages for what AWS prints).
+    func iamAuthorization(_ action: String, _ p: [String: String]) -> Authorization {
+        let account = state.account
+        let iam = "iam:" + action
+        func role(_ name: String) -> Authorization {
+            Authorization(action: iam, resource: "arn:aws:iam::\(account):role/\(name)", shownResource: "role \(name)")
+        }
+        func user(_ name: String, shownAsARN: Bool = false) -> Authorization {
+            let arn = "arn:aws:iam::\(account):user/\(name)"
+            return Authorization(action: iam, resource: arn, shownResource: shownAsARN ? arn : "user \(name)")
+        }
+        switch action {
+        case "CreateRole":
+            let arn = "arn:aws:iam::\(account):role\(p["Path"] ?? "/")\(p["RoleName"] ?? "")"
+            return Authorization(action: iam, resource: arn, shownResource: arn)
+        case "GetRole", "DeleteRole", "AttachRolePolicy", "DetachRolePolicy", "ListAttachedRolePolicies", "PutRolePolicy",
+             "GetRolePolicy", "ListRolePolicies", "DeleteRolePolicy":
+            var authorization = role(p["RoleName"] ?? "")
+            if let arn = p["PolicyArn"] { authorization.context["iam:PolicyARN"] = [arn] }
+            return authorization
+        case "ListRoles":
+            return Authorization(action: iam, resource: "*", shownResource: "arn:aws:iam::\(account):role/")
+        case "CreateUser", "GetUser":
+            let arn = "arn:aws:iam::\(account):user\(p["Path"] ?? "/")\(p["UserName"] ?? "")"
+            return Authorization(action: iam, resource: arn, shownResource: arn)
+        case "CreateAccessKey", "AttachUserPolicy", "DetachUserPolicy", "ListAttachedUserPolicies", "PutUserPolicy", "GetUserPolicy",
+             "ListUserPolicies", "DeleteUserPolicy":
+            var authorization = user(p["UserName"] ?? "")
+            if let arn = p["PolicyArn"] { authorization.context["iam:PolicyARN"] = [arn] }
+            return authorization
+        case "ListUsers":
+            return Authorization(action: iam, resource: "*", shownResource: "arn:aws:iam::\(account):user/")
+        case "CreatePolicy":
+            let name = p["PolicyName"] ?? ""
+            return Authorization(action: iam, resource: "arn:aws:iam::\(account):policy\(p["Path"] ?? "/")\(name)", shownResource: "policy \(name)")
+        case "GetPolicy", "GetPolicyVersion", "DeletePolicy", "CreatePolicyVersion", "ListPolicyVersions", "DeletePolicyVersion",
+             "SetDefaultPolicyVersion":
+            let arn = p["PolicyArn"] ?? ""
+            return Authorization(action: iam, resource: arn, shownResource: "policy \(arn)")
+        case "ListPolicies":
+            return Authorization(action: iam, resource: "*", shownResource: "policy path \(p["PathPrefix"] ?? "/")")
+        case "CreateSAMLProvider":
+            let arn = "arn:aws:iam::\(account):saml-provider/\(p["Name"] ?? "")"
+            return Authorization(action: iam, resource: arn, shownResource: arn)
+        case "GetSAMLProvider", "UpdateSAMLProvider", "DeleteSAMLProvider":
+            let arn = p["SAMLProviderArn"] ?? ""
+            return Authorization(action: iam, resource: arn, shownResource: arn)
+        case "SimulatePrincipalPolicy":
+            let arn = p["PolicySourceArn"] ?? ""
+            return Authorization(action: iam, resource: arn, shownResource: arn)
+        default:
+            // No resource type (ListSAMLProviders, SimulateCustomPolicy, …): the policy's Resource must be "*".
+            return Authorization(action: iam, resource: "*", shownResource: nil)
+        }
+    }
+}

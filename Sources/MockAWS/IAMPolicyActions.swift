@@ -1,0 +1,168 @@
+import AWSFederation
+import Foundation
+import Hummingbird
+import SAML
+
+/// IAM's permission-policy actions: customer managed policies and their versions, attachments to roles and users,
+/// inline role and user policies. Shapes follow botocore's IAM service model; documents in Get answers are
+/// URL-encoded JSON (RFC 3986), as IAM returns them.
+extension MockAWS {
+    func iamPolicy(_ action: String, _ p: [String: String], requestID: String) async throws(AWSError) -> Response? {
+        let ns = Self.iamNamespace
+        let now = clock.now
+        func ok(_ result: String) -> Response { Self.xml(action, namespace: ns, requestID: requestID, result: result) }
+        func done() -> Response { Self.empty(action, namespace: ns, requestID: requestID) }
+        switch action {
+        case "CreatePolicy":
+            let name = try required(p, "PolicyName"), document = try required(p, "PolicyDocument")
+            let description = p["Description"]
+            if let description, description.count > 1000 {
+                throw AWSError(code: "ValidationError", message: "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000")
+            }
+            let policy = try await state.withPolicies { (store) throws(AWSError) in
+                try store.create(name: name, path: p["Path"] ?? "/", document: document, description: description, now: now)
+            }
+            return ok("<Policy>\(await policyXML(policy, description: true))</Policy>")
+
+        case "GetPolicy":
+            let policy = try await state.policies.requirePolicy(try required(p, "PolicyArn"))
+            return ok("<Policy>\(await policyXML(policy, description: true))</Policy>")
+
+        case "ListPolicies":
+            let scope = p["Scope"] ?? "All"
+            guard ["All", "AWS", "Local"].contains(scope) else {
+                throw AWSError(code: "ValidationError", message: "1 validation error detected: Value '\(scope)' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]")
+            }
+            let onlyAttached = p["OnlyAttached"]?.lowercased() == "true"
+            let prefix = p["PathPrefix"] ?? "/"
+            let store = await state.policies
+            var members = ""
+            for policy in store.managed.values.sorted(by: { $0.name < $1.name })
+            where (scope == "All" || (scope == "AWS") == policy.isAWSManaged) && policy.path.hasPrefix(prefix)
+                && (!onlyAttached || store.attachmentCount(policy.arn) > 0) {
+                members += "<member>\(policyXML(policy, store: store, description: false))</member>"
+            }
+            return ok("<IsTruncated>false</IsTruncated><Policies>\(members)</Policies>")
+
+        case "GetPolicyVersion":
+            let arn = try required(p, "PolicyArn"), id = try required(p, "VersionId")
+            let policy = try await state.policies.requirePolicy(arn)
+            guard let version = policy.versions.first(where: { $0.id == id }) else { throw IAMPolicyStore.noSuchVersion(arn, id) }
+            return ok("<PolicyVersion>\(Self.versionXML(version, isDefault: version.id == policy.defaultVersionID, document: true))</PolicyVersion>")
+
+        case "ListPolicyVersions":
+            let policy = try await state.policies.requirePolicy(try required(p, "PolicyArn"))
+            let members = policy.versions.reversed().map {
+                "<member>\(Self.versionXML($0, isDefault: $0.id == policy.defaultVersionID, document: false))</member>"
+            }.joined()
+            return ok("<IsTruncated>false</IsTruncated><Versions>\(members)</Versions>")
+
+        case "CreatePolicyVersion":
+            let arn = try required(p, "PolicyArn"), document = try required(p, "PolicyDocument")
+            let setAsDefault = p["SetAsDefault"]?.lowercased() == "true"
+            let version = try await state.withPolicies { (store) throws(AWSError) in
+                try store.createVersion(arn, document: document, setAsDefault: setAsDefault, now: now)
+            }
+            return ok("<PolicyVersion>\(Self.versionXML(version, isDefault: setAsDefault, document: false))</PolicyVersion>")
+
+        case "SetDefaultPolicyVersion":
+            let arn = try required(p, "PolicyArn"), id = try required(p, "VersionId")
+            try await state.withPolicies { (store) throws(AWSError) in try store.setDefaultVersion(arn, id, now: now) }
+            return done()
+
+        case "DeletePolicyVersion":
+            let arn = try required(p, "PolicyArn"), id = try required(p, "VersionId")
+            try await state.withPolicies { (store) throws(AWSError) in try store.deleteVersion(arn, id) }
+            return done()
+
+        case "DeletePolicy":
+            let arn = try required(p, "PolicyArn")
+            try await state.withPolicies { (store) throws(AWSError) in try store.delete(arn) }
+            return done()
+
+        case "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy", "DetachUserPolicy":
+            let isRole = action.hasSuffix("RolePolicy")
+            let name = try required(p, isRole ? "RoleName" : "UserName"), arn = try required(p, "PolicyArn")
+            try await requirePrincipal(name, isRole: isRole)
+            let attach = action.hasPrefix("Attach")
+            try await state.withPolicies { (store) throws(AWSError) in
+                if attach { try store.attach(arn, to: name, isRole ? .role : .user) } else { try store.detach(arn, from: name, isRole ? .role : .user) }
+            }
+            return done()
+
+        case "ListAttachedRolePolicies", "ListAttachedUserPolicies":
+            let isRole = action == "ListAttachedRolePolicies"
+            let name = try required(p, isRole ? "RoleName" : "UserName")
+            try await requirePrincipal(name, isRole: isRole)
+            let prefix = p["PathPrefix"] ?? "/"
+            let members = await state.policies.attached(to: name, isRole ? .role : .user).filter { $0.path.hasPrefix(prefix) }.map {
+                "<member><PolicyName>\(Self.escape($0.name))</PolicyName><PolicyArn>\(Self.escape($0.arn))</PolicyArn></member>"
+            }.joined()
+            return ok("<IsTruncated>false</IsTruncated><AttachedPolicies>\(members)</AttachedPolicies>")
+
+        case "PutRolePolicy", "PutUserPolicy":
+            let isRole = action == "PutRolePolicy"
+            let name = try required(p, isRole ? "RoleName" : "UserName")
+            let policyName = try required(p, "PolicyName"), document = try required(p, "PolicyDocument")
+            try await requirePrincipal(name, isRole: isRole)
+            try await state.withPolicies { (store) throws(AWSError) in
+                try store.putInline(policyName, document: document, on: name, isRole ? .role : .user)
+            }
+            return done()
+
+        case "GetRolePolicy", "GetUserPolicy":
+            let isRole = action == "GetRolePolicy"
+            let name = try required(p, isRole ? "RoleName" : "UserName"), policyName = try required(p, "PolicyName")
+            try await requirePrincipal(name, isRole: isRole)
+            let document = try await state.policies.inline(policyName, on: name, isRole ? .role : .user)
+            return ok("<\(isRole ? "RoleName" : "UserName")>\(Self.escape(name))</\(isRole ? "RoleName" : "UserName")>"
+                + "<PolicyName>\(Self.escape(policyName))</PolicyName><PolicyDocument>\(FormEncoding.encode(document.document))</PolicyDocument>")
+
+        case "ListRolePolicies", "ListUserPolicies":
+            let isRole = action == "ListRolePolicies"
+            let name = try required(p, isRole ? "RoleName" : "UserName")
+            try await requirePrincipal(name, isRole: isRole)
+            let members = await state.policies.inlineNames(on: name, isRole ? .role : .user).map { "<member>\(Self.escape($0))</member>" }.joined()
+            return ok("<IsTruncated>false</IsTruncated><PolicyNames>\(members)</PolicyNames>")
+
+        case "DeleteRolePolicy", "DeleteUserPolicy":
+            let isRole = action == "DeleteRolePolicy"
+            let name = try required(p, isRole ? "RoleName" : "UserName"), policyName = try required(p, "PolicyName")
+            try await requirePrincipal(name, isRole: isRole)
+            try await state.withPolicies { (store) throws(AWSError) in try store.deleteInline(policyName, on: name, isRole ? .role : .user) }
+            return done()
+
+        default:
+            return nil
+        }
+    }
+
+    private func requirePrincipal(_ name: String, isRole: Bool) async throws(AWSError) {
+        if isRole {
+            guard await state.roles.contains(where: { $0.name == name }) else { throw Self.noSuchRole(name) }
+        } else {
+            guard await state.users[name] != nil else { throw Self.noSuchUser(name) }
+        }
+    }
+
+    private func policyXML(_ policy: IAMPolicyStore.ManagedPolicy, description: Bool) async -> String {
+        policyXML(policy, store: await state.policies, description: description)
+    }
+
+    /// IAM's `Policy` shape (ListPolicies leaves out the description, as IAM does).
+    private func policyXML(_ policy: IAMPolicyStore.ManagedPolicy, store: IAMPolicyStore, description: Bool) -> String {
+        "<PolicyName>\(Self.escape(policy.name))</PolicyName><DefaultVersionId>\(policy.defaultVersionID)</DefaultVersionId>"
+            + "<PolicyId>\(policy.policyID)</PolicyId><Path>\(Self.escape(policy.path))</Path><Arn>\(Self.escape(policy.arn))</Arn>"
+            + "<AttachmentCount>\(store.attachmentCount(policy.arn))</AttachmentCount><PermissionsBoundaryUsageCount>0</PermissionsBoundaryUsageCount>"
+            + "<IsAttachable>true</IsAttachable>"
+            + (description ? policy.description.map { "<Description>\(Self.escape($0))</Description>" } ?? "" : "")
+            + "<CreateDate>\(Self.isoSeconds(policy.createDate))</CreateDate><UpdateDate>\(Self.isoSeconds(policy.updateDate))</UpdateDate>"
+    }
+
+    /// IAM's `PolicyVersion` shape: the document only in GetPolicyVersion, URL-encoded.
+    private static func versionXML(_ version: IAMPolicyStore.Version, isDefault: Bool, document: Bool) -> String {
+        (document ? "<Document>\(FormEncoding.encode(version.document.document))</Document>" : "")
+            + "<VersionId>\(version.id)</VersionId><IsDefaultVersion>\(isDefault)</IsDefaultVersion>"
+            + "<CreateDate>\(isoSeconds(version.createDate))</CreateDate>"
+    }
+}
