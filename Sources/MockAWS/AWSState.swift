@@ -282,19 +282,24 @@ public actor AWSState {
     static func randomToken() -> String { "IQoJb3JpZ2luX2Vj" + Data(SAMLRandom.bytes(96)).base64EncodedString() }
 }
 
-/// A CloudTrail-like record of an AssumeRoleWithSAML call or a console sign-in, success or failure.
+/// A CloudTrail record of an API call (STS, IAM, CloudTrail) or a console sign-in, success or failure: the fields
+/// CloudTrail's record schema gives them (CloudTrail User Guide, "CloudTrail record contents"), plus the session and
+/// signing certificates mock-aws adds for sign-ins.
 public struct AuditEvent: Codable, Sendable, Hashable {
     public struct UserIdentity: Codable, Sendable, Hashable {
+        /// `SAMLUser`, `IAMUser` or `AssumedRole`.
         public var type: String
         public var principalId: String?
         public var userName: String?
         public var identityProvider: String?
+        public var arn: String?
+        public var accountId: String?
+        public var accessKeyId: String?
 
-        public init(type: String, principalId: String? = nil, userName: String? = nil, identityProvider: String? = nil) {
-            self.type = type
-            self.principalId = principalId
-            self.userName = userName
-            self.identityProvider = identityProvider
+        public init(type: String, principalId: String? = nil, userName: String? = nil, identityProvider: String? = nil,
+                    arn: String? = nil, accountId: String? = nil, accessKeyId: String? = nil) {
+            (self.type, self.principalId, self.userName, self.identityProvider) = (type, principalId, userName, identityProvider)
+            (self.arn, self.accountId, self.accessKeyId) = (arn, accountId, accessKeyId)
         }
     }
 
@@ -313,10 +318,20 @@ public struct AuditEvent: Codable, Sendable, Hashable {
     /// For sign-ins: SHA-256 thumbprints of the certificates that verified the response, all of them published by
     /// `userIdentity.identityProvider` (a Role pair is only granted with its own provider's keys).
     public var signingCertificates: [String]?
+    /// CloudTrail's `eventID` (a UUID).
+    public var eventID: String?
+    /// Whether the call only reads (`List*`, `Get*`, `Simulate*`, `LookupEvents`).
+    public var readOnly: Bool?
+    /// `AwsApiCall` or `AwsConsoleSignIn`.
+    public var eventType: String?
+    public var requestParameters: [String: JSONValue]?
+    public var responseElements: [String: JSONValue]?
 
     public init(eventTime: String, eventSource: String, eventName: String, awsRegion: String, sourceIPAddress: String,
                 userIdentity: UserIdentity, session: String? = nil, roleArn: String? = nil, errorCode: String? = nil,
-                errorMessage: String? = nil, requestID: String, signingCertificates: [String]? = nil) {
+                errorMessage: String? = nil, requestID: String, signingCertificates: [String]? = nil, eventID: String? = nil,
+                readOnly: Bool? = nil, eventType: String? = nil, requestParameters: [String: JSONValue]? = nil,
+                responseElements: [String: JSONValue]? = nil) {
         self.signingCertificates = signingCertificates
         self.eventTime = eventTime
         self.eventSource = eventSource
@@ -329,6 +344,8 @@ public struct AuditEvent: Codable, Sendable, Hashable {
         self.errorCode = errorCode
         self.errorMessage = errorMessage
         self.requestID = requestID
+        (self.eventID, self.readOnly, self.eventType, self.requestParameters, self.responseElements) =
+            (eventID, readOnly, eventType, requestParameters, responseElements)
     }
 }
 

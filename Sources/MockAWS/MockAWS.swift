@@ -75,6 +75,13 @@ public struct MockAWS: Sendable {
         var namespace = Self.stsNamespace
         do {
             let body = try await Self.body(request)
+            // CloudTrail speaks the JSON protocol on the same endpoint, named by its target header.
+            if let target = request.headers[.init("X-Amz-Target")!] {
+                guard target == Self.lookupEventsTarget else {
+                    return Self.jsonError(AWSError(code: "UnknownOperationException", message: "Unknown operation \(target)"), requestID: requestID)
+                }
+                return await lookupEvents(request, body: body, sourceIP: context.remoteIP)
+            }
             var parameters = try FormEncoding.decodePairs(String(decoding: body, as: UTF8.self))
             for (name, value) in try FormEncoding.decodePairs(request.uri.query ?? "") where parameters[name] == nil {
                 parameters[name] = value
@@ -93,12 +100,19 @@ public struct MockAWS: Sendable {
                                 result: "<Arn>\(Self.escape(caller.arn))</Arn><UserId>\(Self.escape(caller.userID))</UserId><Account>\(state.account)</Account>")
             case _ where Self.iamActions.contains(action):
                 let caller = try await authenticate(request, body: body, scope: .iam)
-                try await authorize(caller, iamAuthorization(action, parameters), sourceIP: context.remoteIP)
-                if let response = try await iamRead(action, parameters, requestID: requestID) { return response }
-                if let response = try await iamWrite(action, parameters, requestID: requestID) { return response }
-                if let response = try await iamPolicy(action, parameters, requestID: requestID) { return response }
-                if let response = try await simulate(action, parameters, requestID: requestID) { return response }
-                fallthrough
+                do throws(AWSError) {
+                    try await authorize(caller, iamAuthorization(action, parameters), sourceIP: context.remoteIP)
+                    var response = try await iamRead(action, parameters, requestID: requestID)
+                    if response == nil { response = try await iamWrite(action, parameters, requestID: requestID) }
+                    if response == nil { response = try await iamPolicy(action, parameters, requestID: requestID) }
+                    if response == nil { response = try await simulate(action, parameters, requestID: requestID) }
+                    guard let response else { throw AWSError(code: "InvalidAction", message: "Could not find operation \(action)") }
+                    await auditCall(caller, action, parameters, source: "iam.amazonaws.com", sourceIP: context.remoteIP, requestID: requestID, error: nil)
+                    return response
+                } catch {
+                    await auditCall(caller, action, parameters, source: "iam.amazonaws.com", sourceIP: context.remoteIP, requestID: requestID, error: error)
+                    throw error
+                }
             default:
                 throw AWSError(code: "InvalidAction", message: "Could not find operation \(action) for version \(parameters["Version"] ?? "")")
             }
@@ -125,7 +139,14 @@ public struct MockAWS: Sendable {
             await audit("AssumeRoleWithSAML", source: "sts.amazonaws.com", sourceIP: sourceIP, requestID: requestID,
                         subject: result.subject, nameQualifier: result.nameQualifier, provider: principal,
                         session: result.session.consoleDisplay, role: result.session.role.roleARN.description, error: nil,
-                        signedWith: result.signingCertificates)
+                        signedWith: result.signingCertificates, requestParameters: Self.assumeParameters(parameters),
+                        responseElements: [
+                            "credentials": .object(["accessKeyId": .string(session.credentials.accessKeyID),
+                                                    "expiration": .string(Self.isoSeconds(result.expiration))]),
+                            "assumedRoleUser": .object(["assumedRoleId": .string(result.assumedRoleID), "arn": .string(result.session.assumedRoleARN)]),
+                            "subject": .string(result.subject), "subjectType": .string(result.subjectType), "issuer": .string(result.issuer),
+                            "audience": .string(result.audience), "nameQualifier": .string(result.nameQualifier),
+                        ])
             var fields = "<Credentials><AccessKeyId>\(session.credentials.accessKeyID)</AccessKeyId>"
                 + "<SecretAccessKey>\(session.credentials.secretAccessKey)</SecretAccessKey>"
                 + "<SessionToken>\(session.credentials.sessionToken ?? "")</SessionToken>"
@@ -139,7 +160,8 @@ public struct MockAWS: Sendable {
             return Self.xml("AssumeRoleWithSAML", namespace: Self.stsNamespace, requestID: requestID, result: fields)
         } catch {
             await audit("AssumeRoleWithSAML", source: "sts.amazonaws.com", sourceIP: sourceIP, requestID: requestID, subject: nil,
-                        nameQualifier: nil, provider: principal, session: nil, role: parameters["RoleArn"], error: error)
+                        nameQualifier: nil, provider: principal, session: nil, role: parameters["RoleArn"], error: error,
+                        requestParameters: Self.assumeParameters(parameters))
             throw error
         }
     }
@@ -277,7 +299,8 @@ public struct MockAWS: Sendable {
     }
 
     private func audit(_ name: String, source: String, sourceIP: String, requestID: String, subject: String?, nameQualifier: String?,
-                       provider: String?, session: String?, role: String?, error: AWSError?, signedWith: [String]? = nil) async {
+                       provider: String?, session: String?, role: String?, error: AWSError?, signedWith: [String]? = nil,
+                       requestParameters: [String: JSONValue]? = nil, responseElements: [String: JSONValue]? = nil) async {
         if let error {
             logger.notice("\(name) refused", metadata: ["code": "\(error.code)", "reason": "\(error.cause?.description ?? error.message)",
                                                      "source": "\(sourceIP)", "request": "\(requestID)"])
@@ -288,10 +311,13 @@ public struct MockAWS: Sendable {
         let identity = AuditEvent.UserIdentity(type: "SAMLUser",
                                                principalId: subject.map { "\(nameQualifier ?? ""):\($0)" },
                                                userName: subject, identityProvider: provider)
+        let console = name == "ConsoleLogin"
         await state.record(AuditEvent(eventTime: Self.isoSeconds(clock.now), eventSource: source, eventName: name, awsRegion: region,
                                       sourceIPAddress: sourceIP, userIdentity: identity, session: session, roleArn: role,
                                       errorCode: error?.code, errorMessage: error?.message, requestID: requestID,
-                                      signingCertificates: signedWith))
+                                      signingCertificates: signedWith, eventID: UUID().uuidString.lowercased(), readOnly: false,
+                                      eventType: console ? "AwsConsoleSignIn" : "AwsApiCall", requestParameters: requestParameters,
+                                      responseElements: console ? ["ConsoleLogin": .string(error == nil ? "Success" : "Failure")] : responseElements))
     }
 
     // MARK: - Wire formats

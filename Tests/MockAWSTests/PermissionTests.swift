@@ -203,4 +203,35 @@ struct PermissionTests {
             #expect(answers.output.contains(#"[["implicitDeny", ["aws:SourceIp"]]]"#), "\(answers.output)")
         }
     }
+
+    @Test("CloudTrail: lookup-events finds the sign-ins (SAMLUser) and the IAM calls, refusals with their error; it needs cloudtrail:LookupEvents")
+    func lookupEvents() async throws {
+        try await MockAWSApp.test(live: true) { server in
+            let developer = try await signIn(server, role: "Developer")
+            _ = try await aws(server, ["iam", "create-user", "--user-name", "eve"], as: developer)
+            #expect(try await aws(server, ["iam", "create-user", "--user-name", "frank"]).status == 0)
+            let signIns = try json(await aws(server, ["cloudtrail", "lookup-events", "--region", "us-east-1", "--lookup-attributes",
+                                                      "AttributeKey=EventName,AttributeValue=AssumeRoleWithSAML"]).output)
+            let events = try #require(signIns["Events"] as? [[String: Any]])
+            #expect(events.count == 1 && events.first?["EventSource"] as? String == "sts.amazonaws.com", "\(signIns)")
+            let record = try json(try #require(events.first?["CloudTrailEvent"] as? String))
+            #expect((record["userIdentity"] as? [String: Any])?["type"] as? String == "SAMLUser")
+            #expect((record["requestParameters"] as? [String: Any])?["roleArn"] as? String == "arn:aws:iam::\(Self.account):role/Developer")
+            #expect(((record["responseElements"] as? [String: Any])?["assumedRoleUser"] as? [String: Any])?["arn"] as? String
+                    == "arn:aws:sts::\(Self.account):assumed-role/Developer/test-awsadmin@contoso.com")
+            let calls = try json(await aws(server, ["cloudtrail", "lookup-events", "--region", "us-east-1", "--lookup-attributes",
+                                                    "AttributeKey=EventName,AttributeValue=CreateUser"]).output)
+            let records = try (calls["Events"] as? [[String: Any]] ?? []).map { try json($0["CloudTrailEvent"] as? String ?? "") }
+            #expect(records.count == 2, "newest first: the administrator's, then the Developer's refused one")
+            #expect(records.first?["errorCode"] == nil && (records.first?["userIdentity"] as? [String: Any])?["type"] as? String == "IAMUser")
+            #expect(records.last?["errorCode"] as? String == "AccessDenied" && (records.last?["userIdentity"] as? [String: Any])?["type"] as? String == "AssumedRole")
+            #expect((records.last?["requestParameters"] as? [String: Any])?["userName"] as? String == "eve")
+            let paged = try json(await aws(server, ["cloudtrail", "lookup-events", "--region", "us-east-1", "--max-items", "1"]).output)
+            #expect((paged["Events"] as? [[String: Any]])?.count == 1 && paged["NextToken"] != nil, "\(paged)")
+            let refused = try await aws(server, ["cloudtrail", "lookup-events", "--region", "us-east-1"], as: developer)
+            #expect(refused.status != 0 && refused.output.contains("AccessDeniedException")
+                    && refused.output.contains("is not authorized to perform: cloudtrail:LookupEvents because no identity-based policy allows the cloudtrail:LookupEvents action"),
+                    "\(refused.output)")
+        }
+    }
 }
