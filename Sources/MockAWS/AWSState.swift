@@ -56,9 +56,16 @@ public actor AWSState {
     /// Accepts `url` as a sign-in endpoint (mock-aws's own `/saml`, known once the port is bound).
     public func acceptSignInURL(_ url: String) { settings.additionalSignInURLs.insert(url) }
 
+    /// When roles, users and providers were created (their `CreateDate`), by ARN.
+    public private(set) var created: [String: Date] = [:]
+    /// Reads the time for creation dates.
+    public let clock: any SAMLClock
+
     public init(account: String, settings: FederationSettings = FederationSettings(), auditFile: URL? = nil,
-                maxSessions: Int = 10_000, maxAuditEventsInMemory: Int = 10_000, maxConsoleAssertions: Int = 100_000) throws {
+                maxSessions: Int = 10_000, maxAuditEventsInMemory: Int = 10_000, maxConsoleAssertions: Int = 100_000,
+                clock: any SAMLClock = SystemClock()) throws {
         self.account = account
+        self.clock = clock
         self.policies = IAMPolicyStore(account: account)
         self.settings = settings
         self.consoleAssertions = InMemoryReplayCache(capacity: maxConsoleAssertions)
@@ -82,8 +89,14 @@ public actor AWSState {
         if let id = users[name] { return id }
         let id = "AIDA" + Self.randomID(17)
         users[name] = id
+        created[userARN(name)] = clock.now
         return id
     }
+
+    public func userARN(_ name: String) -> String { "arn:aws:iam::\(account):user/\(name)" }
+
+    /// The creation time of the role, user or provider `arn` (now, for one created before this was recorded).
+    public func createDate(_ arn: String) -> Date { created[arn] ?? clock.now }
 
     package func addAccessKey(user: String, keyID: String? = nil, secret: String? = nil) -> SigV4.Credentials {
         let credentials = SigV4.Credentials(accessKeyID: keyID ?? "AKIA" + Self.randomID(16),
@@ -95,6 +108,7 @@ public actor AWSState {
     public func putRole(_ role: IAMRole) {
         roles.removeAll { $0.arn == role.arn }
         roles.append(role)
+        if created[role.arn.description] == nil { created[role.arn.description] = clock.now }
     }
 
     /// DeleteRole: IAM refuses while policies are attached or inline ones remain.
@@ -105,6 +119,7 @@ public actor AWSState {
         }
         roles.removeAll { $0.name == name }
         policies.forget(name, .role)
+        created["arn:aws:iam::\(account):role/\(name)"] = nil
         return true
     }
 
@@ -115,6 +130,7 @@ public actor AWSState {
         providers.removeAll { $0.arn == provider.arn }
         providers.append(provider)
         providerDocuments[provider.arn] = document
+        if created[provider.arn] == nil { created[provider.arn] = clock.now }
         if providerUUIDs[provider.arn] == nil { providerUUIDs[provider.arn] = Self.randomID(22) }
     }
 
@@ -279,7 +295,14 @@ public actor AWSState {
 
     static func randomSecret() -> String { randomString(40, from: secretAlphabet) }
 
-    static func randomToken() -> String { "IQoJb3JpZ2luX2Vj" + Data(SAMLRandom.bytes(96)).base64EncodedString() }
+    /// Shaped as STS's session tokens are today: base64 starting `IQoJb3JpZ2luX2Vj`, several hundred characters.
+    static func randomToken() -> String { "IQoJb3JpZ2luX2Vj" + Data(SAMLRandom.bytes(640)).base64EncodedString() }
+
+    /// A stable ID for a seeded entity (the embedded roles keep their IDs across restarts): `prefix` and 17 characters
+    /// of IAM's alphabet (A-Z, 2-7) from a digest of `seed`, 21 characters in all as IAM's unique IDs are.
+    public static func stableID(_ prefix: String, seed: String) -> String {
+        prefix + String(SAMLDigest.sha256(Array(seed.utf8)).prefix(17).map { alphabet[Int($0) % alphabet.count] })
+    }
 }
 
 /// A CloudTrail record of an API call (STS, IAM, CloudTrail) or a console sign-in, success or failure: the fields

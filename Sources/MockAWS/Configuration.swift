@@ -94,7 +94,7 @@ public struct MockAWSConfiguration: Decodable, Sendable {
             } else {
                 policy = .consoleWizard(providerARN: firstProvider)
             }
-            await state.putRole(IAMRole(arn: arn, uniqueID: "AROAMOCKAWS\(String(format: "%09d", index + 1))", trustPolicy: policy,
+            await state.putRole(IAMRole(arn: arn, uniqueID: AWSState.stableID("AROA", seed: arn.description), trustPolicy: policy,
                                         maxSessionDuration: role.maxSessionDuration ?? 3600))
             for managed in role.policies ?? [] { try await state.attachPolicy(managed, toRole: role.name) }
             for (name, document) in role.inlinePolicies ?? [:] {

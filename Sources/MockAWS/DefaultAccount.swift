@@ -33,7 +33,7 @@ public enum DefaultAccount {
     public static func putRoles(_ state: AWSState, signInURLs: [String]) async {
         for (index, (name, policy)) in [("Administrator", "AdministratorAccess"), ("Developer", "AmazonS3FullAccess")].enumerated() {
             guard let arn = AWSARN("arn:aws:iam::\(account):role/\(name)") else { continue }
-            await state.putRole(IAMRole(arn: arn, uniqueID: "AROAMOCKAWS\(String(format: "%09d", index + 1))",
+            await state.putRole(IAMRole(arn: arn, uniqueID: AWSState.stableID("AROA", seed: arn.description),
                                         trustPolicy: .consoleWizard(providerARN: providerARN, audiences: signInURLs)))
             // Both are AWS managed policies of the table, so attaching cannot fail.
             try? await state.attachPolicy(policy, toRole: name)

@@ -11,21 +11,25 @@ extension MockAWS {
         let ns = Self.iamNamespace
         switch action {
         case "ListRoles":
-            let members = await state.roles.map { "<member>\(Self.roleXML($0))</member>" }.joined()
+            let created = await state.created
+            let members = await state.roles.map { "<member>\(Self.roleXML($0, created: created[$0.arn.description] ?? clock.now))</member>" }.joined()
             return Self.xml(action, namespace: ns, requestID: requestID, result: "<IsTruncated>false</IsTruncated><Roles>\(members)</Roles>")
         case "GetRole":
             let name = p["RoleName"] ?? ""
             guard let role = await state.roles.first(where: { $0.name == name }) else { throw Self.noSuchRole(name) }
-            return Self.xml(action, namespace: ns, requestID: requestID, result: "<Role>\(Self.roleXML(role))</Role>")
+            return Self.xml(action, namespace: ns, requestID: requestID, result: "<Role>\(Self.roleXML(role, created: await state.createDate(role.arn.description)))</Role>")
         case "ListSAMLProviders":
+            let created = await state.created
             let members = await state.providers.map {
-                "<member><Arn>\($0.arn)</Arn><ValidUntil>2125-01-01T00:00:00Z</ValidUntil><CreateDate>2025-01-01T00:00:00Z</CreateDate></member>"
+                "<member><Arn>\($0.arn)</Arn><ValidUntil>\(Self.isoSeconds(Self.validUntil($0.metadata)))</ValidUntil><CreateDate>\(Self.isoSeconds(created[$0.arn] ?? clock.now))</CreateDate></member>"
             }.joined()
             return Self.xml(action, namespace: ns, requestID: requestID, result: "<SAMLProviderList>\(members)</SAMLProviderList>")
         case "ListUsers":
+            let created = await state.created
             let members = await state.users.sorted(by: { $0.key < $1.key }).map { name, id in
-                "<member><Path>/</Path><UserName>\(Self.escape(name))</UserName><UserId>\(id)</UserId>"
-                    + "<Arn>arn:aws:iam::\(state.account):user/\(Self.escape(name))</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate></member>"
+                let arn = "arn:aws:iam::\(state.account):user/\(name)"
+                return "<member><Path>/</Path><UserName>\(Self.escape(name))</UserName><UserId>\(id)</UserId>"
+                    + "<Arn>\(Self.escape(arn))</Arn><CreateDate>\(Self.isoSeconds(created[arn] ?? clock.now))</CreateDate></member>"
             }.joined()
             return Self.xml(action, namespace: ns, requestID: requestID, result: "<IsTruncated>false</IsTruncated><Users>\(members)</Users>")
         default:
@@ -35,6 +39,12 @@ extension MockAWS {
 
     static func noSuchRole(_ name: String) -> AWSError {
         AWSError(code: "NoSuchEntity", message: "The role with name \(name) cannot be found.", httpStatus: 404)
+    }
+
+    /// A provider's ValidUntil: its metadata's `validUntil` when it has one, else a century on (IAM's default for
+    /// metadata without one is not documented; what it shows is the far future).
+    static func validUntil(_ metadata: IdentityProviderMetadata) -> Date {
+        metadata.validUntil ?? Date(timeIntervalSince1970: 4_891_363_200)  // 2125-01-01
     }
 
     static func noSuchUser(_ name: String) -> AWSError {
@@ -70,7 +80,7 @@ extension MockAWS {
             return Self.xml(action, namespace: ns, requestID: requestID, result:
                 "<SAMLProviderUUID>\(await state.providerUUIDs[arn] ?? "")</SAMLProviderUUID>"
                 + "<SAMLMetadataDocument>\(Self.escape(document))</SAMLMetadataDocument>"
-                + "<CreateDate>2025-01-01T00:00:00Z</CreateDate><ValidUntil>2125-01-01T00:00:00Z</ValidUntil>"
+                + "<CreateDate>\(Self.isoSeconds(await state.createDate(arn)))</CreateDate><ValidUntil>\(Self.isoSeconds(Self.validUntil(provider.metadata)))</ValidUntil>"
                 + "<AssertionEncryptionMode>\(provider.requiresEncryption ? "Required" : "Allowed")</AssertionEncryptionMode>"
                 + "<PrivateKeyList>\(keyList)</PrivateKeyList>")
 
@@ -109,7 +119,7 @@ extension MockAWS {
             guard let arn = AWSARN("arn:aws:iam::\(account):role/\(name)") else { throw AWSError(code: "ValidationError", message: "Invalid role name") }
             let role = IAMRole(arn: arn, uniqueID: "AROA" + AWSState.randomID(17), trustPolicy: policy, maxSessionDuration: maxSession)
             await state.putRole(role)
-            return Self.xml(action, namespace: ns, requestID: requestID, result: "<Role>\(Self.roleXML(role))</Role>")
+            return Self.xml(action, namespace: ns, requestID: requestID, result: "<Role>\(Self.roleXML(role, created: await state.createDate(role.arn.description)))</Role>")
 
         case "DeleteRole":
             let name = try required(p, "RoleName")

@@ -332,10 +332,10 @@ public struct MockAWS: Sendable {
 
     static func html(_ page: String, status: HTTPResponse.Status) -> Response { MockServer.html(page, status: status) }
 
-    static func roleXML(_ role: IAMRole) -> String {
+    static func roleXML(_ role: IAMRole, created: Date) -> String {
         "<Path>/</Path><AssumeRolePolicyDocument>\(FormEncoding.encode(role.trustPolicy.document))</AssumeRolePolicyDocument>"
             + "<MaxSessionDuration>\(role.maxSessionDuration)</MaxSessionDuration><RoleId>\(role.uniqueID)</RoleId>"
-            + "<RoleName>\(escape(role.name))</RoleName><Arn>\(role.arn)</Arn><CreateDate>2025-01-01T00:00:00Z</CreateDate>"
+            + "<RoleName>\(escape(role.name))</RoleName><Arn>\(role.arn)</Arn><CreateDate>\(isoSeconds(created))</CreateDate>"
     }
 
     static func escape(_ s: String) -> String { Markup.escape(s) }

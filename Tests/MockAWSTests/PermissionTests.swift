@@ -234,4 +234,25 @@ struct PermissionTests {
                     "\(refused.output)")
         }
     }
+
+    @Test("identifiers and dates as AWS shapes them: AROA/AIDA/ANPA + 17 of A-Z2-7, AKIA/ASIA keys of 20, tokens, real CreateDates")
+    func identifiers() async throws {
+        try await MockAWSApp.test(live: true) { server in
+            func matches(_ text: String?, _ pattern: String) -> Bool { text?.range(of: pattern, options: .regularExpression) != nil }
+            let roles = try json(await aws(server, ["iam", "list-roles"]).output)["Roles"] as? [[String: Any]] ?? []
+            #expect(roles.count == 2 && roles.allSatisfy { matches($0["RoleId"] as? String, "^AROA[A-Z2-7]{17}$") }, "\(roles)")
+            let user = try json(await aws(server, ["iam", "create-user", "--user-name", "eve"]).output)["User"] as? [String: Any]
+            #expect(matches(user?["UserId"] as? String, "^AIDA[A-Z2-7]{17}$"))
+            let created = ISO8601DateFormatter().date(from: user?["CreateDate"] as? String ?? "")
+            #expect(created.map { abs($0.timeIntervalSinceNow) < 120 } == true, "CreateDate is the creation time: \(String(describing: user))")
+            let key = try json(await aws(server, ["iam", "create-access-key", "--user-name", "eve"]).output)["AccessKey"] as? [String: Any]
+            #expect(matches(key?["AccessKeyId"] as? String, "^AKIA[A-Z2-7]{16}$") && (key?["SecretAccessKey"] as? String)?.count == 40)
+            let session = try await signIn(server, role: "Developer")
+            #expect(matches(session["AWS_ACCESS_KEY_ID"], "^ASIA[A-Z2-7]{16}$"))
+            #expect(session["AWS_SESSION_TOKEN"]?.hasPrefix("IQoJb3JpZ2luX2Vj") == true && (session["AWS_SESSION_TOKEN"]?.count ?? 0) > 500)
+            let policy = try json(await aws(server, ["iam", "create-policy", "--policy-name", "P",
+                                                     "--policy-document", #"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#]).output)
+            #expect(matches((policy["Policy"] as? [String: Any])?["PolicyId"] as? String, "^ANPA[A-Z2-7]{17}$"))
+        }
+    }
 }
