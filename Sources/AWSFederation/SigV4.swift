@@ -88,7 +88,10 @@ package enum SigV4 {
     /// `scope` judges the credential scope's region and service (the endpoint knows which it serves) and throws
     /// its refusal; it runs before the key is looked up, as a signature for another service or region is refused
     /// whatever key made it.
-    package static func verify(_ request: Request, now: Date, maxSkew: TimeInterval = 900,
+    /// With `s3`, S3's rules for the payload (S3 API Reference, "Authenticating Requests: Using the Authorization
+    /// Header"): `x-amz-content-sha256` is required and is the canonical request's last line, either the body's hex
+    /// SHA-256 (checked against the body) or `UNSIGNED-PAYLOAD`; the streaming forms are refused as not implemented.
+    package static func verify(_ request: Request, now: Date, maxSkew: TimeInterval = 900, s3: Bool = false,
                               scope: (_ region: String, _ service: String) throws(AWSError) -> Void = { _, _ throws(AWSError) in },
                               lookup: (String) throws(AWSError) -> Credentials?) throws(AWSError) -> Verified {
         guard let authorization = request.header("authorization") else {
@@ -120,7 +123,20 @@ package enum SigV4 {
               let amzDate = request.header(dateHeader), let date = parseAmzDate(amzDate),
               amzDate.hasPrefix(day) else { throw incomplete }
         // The body is always hashed here; a claimed hash must match it, or a signed request's body could be swapped.
-        if let claimed = request.header("x-amz-content-sha256"), claimed != payloadHash(request) {
+        let claimed = request.header("x-amz-content-sha256")
+        var payloadLine = payloadHash(request)
+        if s3 {
+            guard let claimed else {
+                throw AWSError(code: "InvalidRequest", message: "Missing required header for this request: x-amz-content-sha256", httpStatus: 400)
+            }
+            if claimed == "UNSIGNED-PAYLOAD" {
+                payloadLine = claimed
+            } else if claimed.hasPrefix("STREAMING-") {
+                throw AWSError(code: "NotImplemented", message: "A header you provided implies functionality that is not implemented",
+                               httpStatus: 501)
+            }
+        }
+        if let claimed, claimed != payloadLine {
             throw AWSError(code: "XAmzContentSHA256Mismatch",
                            message: "The provided 'x-amz-content-sha256' header does not match what was computed.", httpStatus: 400)
         }
@@ -136,7 +152,7 @@ package enum SigV4 {
             throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", httpStatus: 403)
         }
         let expected = signature(request, signedHeaders: signedHeaders, amzDate: amzDate, scope: "\(day)/\(region)/\(service)/aws4_request",
-                                 secret: credentials.secretAccessKey, region: region, service: service)
+                                 secret: credentials.secretAccessKey, region: region, service: service, payloadLine: payloadLine)
         // Constant-time comparison: the signature is a secret-derived value.
         guard expected.utf8.count == given.utf8.count,
               zip(expected.utf8, given.utf8).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 else {
@@ -150,8 +166,8 @@ package enum SigV4 {
     // MARK: - Canonical form (AWS General Reference, "Create a canonical request for Signature Version 4")
 
     static func signature(_ request: Request, signedHeaders: [String], amzDate: String, scope: String, secret: String,
-                          region: String, service: String) -> String {
-        let payloadHash = payloadHash(request)
+                          region: String, service: String, payloadLine: String? = nil) -> String {
+        let payloadHash = payloadLine ?? payloadHash(request)
         let canonicalHeaders = signedHeaders.map { name in
             "\(name):\(collapse(request.header(name) ?? ""))\n"
         }.joined()

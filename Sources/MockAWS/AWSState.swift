@@ -37,6 +37,8 @@ public actor AWSState {
     public private(set) var sessions: [String: Session] = [:]
     /// Managed and inline permission policies and their attachments.
     public internal(set) var policies: IAMPolicyStore
+    /// S3's buckets and objects.
+    public internal(set) var s3: S3Store
     /// Issue order of `sessions`, oldest first, for eviction.
     private var sessionOrder: [String] = []
     private var sessionOrderStart = 0
@@ -61,10 +63,12 @@ public actor AWSState {
     /// Reads the time for creation dates.
     public let clock: any SAMLClock
 
+    /// - Parameter s3Directory: Where S3 objects are kept across restarts; `nil` keeps them in memory only.
     public init(account: String, settings: FederationSettings = FederationSettings(), auditFile: URL? = nil,
                 maxSessions: Int = 10_000, maxAuditEventsInMemory: Int = 10_000, maxConsoleAssertions: Int = 100_000,
-                clock: any SAMLClock = SystemClock()) throws {
+                clock: any SAMLClock = SystemClock(), s3Directory: URL? = nil) throws {
         self.account = account
+        self.s3 = S3Store(directory: s3Directory)
         self.clock = clock
         self.policies = IAMPolicyStore(account: account)
         self.settings = settings
@@ -236,6 +240,11 @@ public actor AWSState {
     public func putInlinePolicy(_ name: String, document: String, onRole role: String? = nil, onUser user: String? = nil) throws(AWSError) {
         if let role { try policies.putInline(name, document: document, on: role, .role) }
         if let user { try policies.putInline(name, document: document, on: user, .user) }
+    }
+
+    /// Runs `body` on the S3 store (one actor turn).
+    func withS3<T>(_ body: (inout S3Store) throws(S3Error) -> T) throws(S3Error) -> T {
+        try body(&s3)
     }
 
     /// Runs `body` on the policy store (the IAM policy actions' edits, in one actor turn).

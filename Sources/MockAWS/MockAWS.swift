@@ -43,6 +43,8 @@ public struct MockAWS: Sendable {
         router.add(middleware: HostCheckMiddleware(server: "mock-aws", allowed: allowedHosts, logger: logger))
         router.add(middleware: NotFoundMiddleware(server: "mock-aws"))
         router.add(middleware: MockAWSFailureMiddleware())
+        // S3 shares the endpoint: a bucket host, or any path the routes below do not serve.
+        router.add(middleware: S3Middleware(server: self))
         router.post("/") { request, context in try await self.queryAPI(request, context) }
         router.post("/saml") { request, context in try await self.signIn(request, context) }
         router.get("/audit") { request, context in try await self.auditTrail(request, context) }
@@ -192,7 +194,7 @@ public struct MockAWS: Sendable {
     }
 
     /// Verifies SigV4 with an IAM user's key or STS-issued temporary credentials, scoped to `scope`; returns the caller.
-    func authenticate(_ request: Request, body: [UInt8], scope: SigningScope) async throws(AWSError) -> Caller {
+    func authenticate(_ request: Request, body: [UInt8], scope: SigningScope, s3: Bool = false) async throws(AWSError) -> Caller {
         var headers = request.headers.map { (name: $0.name.rawName, value: $0.value) }
         if let authority = request.head.authority { headers.append((name: "Host", value: authority)) }
         let signed = SigV4.Request(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "",
@@ -202,7 +204,7 @@ public struct MockAWS: Sendable {
         let keyID = SigV4.accessKeyID(of: signed)
         var caller: Caller?
         if let keyID { caller = try await state.caller(accessKeyID: keyID, now: now) }
-        _ = try SigV4.verify(signed, now: now, scope: { region, service throws(AWSError) in
+        _ = try SigV4.verify(signed, now: now, s3: s3, scope: { region, service throws(AWSError) in
             do throws(AWSError) {
                 try scope.check(region: region, service: service)
             } catch {

@@ -35,6 +35,11 @@ struct SigningScope: Sendable, Hashable {
         SigningScope(service: "cloudtrail", regions: [region], namesRegion: false)
     }
 
+    /// S3 in the region mock-aws serves.
+    static func s3(serving region: String) -> SigningScope {
+        SigningScope(service: "s3", regions: [region], namesRegion: false)
+    }
+
     /// Throws AWS's refusal when `region` or `service` is not this scope's. Texts as AWS returns them, trailing
     /// space included: STS answers `<Code>SignatureDoesNotMatch</Code><Message>Credential should be scoped to a
     /// valid region. </Message>` with 403 (namecheap/node-vault-client#25); the service text is "Credential
@@ -42,6 +47,11 @@ struct SigningScope: Sendable, Hashable {
     /// CloudFormation, gives it as `Sender`/`SignatureDoesNotMatch`, timkay/aws#111); with both wrong AWS gives the
     /// two sentences, region first.
     func check(region: String, service: String) throws(AWSError) {
+        if self.service == "s3", service == "s3", let expected = regions.first, !regions.contains(region) {
+            // S3's own answer for a scope in another region (S3 API Reference, error codes).
+            throw AWSError(code: "AuthorizationHeaderMalformed",
+                           message: "The authorization header is malformed; the region '\(region)' is wrong; expecting '\(expected)'", httpStatus: 400)
+        }
         var message = ""
         if !regions.contains(region) { message += regionMessage(region) }
         if service != self.service { message += "Credential should be scoped to correct service: '\(self.service)'. " }

@@ -184,6 +184,9 @@ enum NativeX509 {
         digest(bytes, md: sha256 ? EVP_sha256() : EVP_sha1())
     }
 
+    /// MD5, for S3's ETag and Content-MD5 in mock-aws only (never for a security decision).
+    static func md5(_ bytes: [UInt8]) -> [UInt8] { digest(bytes, md: EVP_md5()) }
+
     /// The digest an XML-DSig algorithm uses, of `bytes`.
     static func digest(_ bytes: [UInt8], algorithm: SignatureAlgorithm) -> [UInt8] {
         digest(bytes, md: messageDigest(algorithm))

@@ -7,6 +7,8 @@ package enum SAMLDigest {
 
     package static func sha1(_ bytes: [UInt8]) -> [UInt8] { NativeX509.digest(bytes, sha256: false) }
     package static func sha256(_ bytes: [UInt8]) -> [UInt8] { NativeX509.digest(bytes, sha256: true) }
+    /// MD5: S3's ETag and Content-MD5 in mock-aws (an integrity check S3 defines with it; never a security decision).
+    package static func md5(_ bytes: [UInt8]) -> [UInt8] { NativeX509.md5(bytes) }
     package static func hmacSHA256(key: [UInt8], _ bytes: [UInt8]) -> [UInt8] { NativeX509.hmac(.sha256, key: key, bytes) }
     /// HMAC with SHA-1, SHA-256 or SHA-512 (the digests TOTP allows, RFC 6238).
     package static func hmac(_ hash: Hash, key: [UInt8], _ bytes: [UInt8]) -> [UInt8] {

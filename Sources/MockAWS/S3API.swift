@@ -1,0 +1,301 @@
+import AWSFederation
+import Foundation
+import Hummingbird
+import MockServerKit
+import SAML
+
+/// S3 on mock-aws's endpoint and port, as the AWS CLI (`aws s3 mb/cp/ls/rm/rb`) and boto3 call it with
+/// `--endpoint-url`: path-style (`/BUCKET/KEY`) and virtual-hosted (`BUCKET.localhost`) addressing, SigV4 with S3's
+/// payload rules, every call authorized by the caller's policies (`s3:ListAllMyBuckets`, `s3:CreateBucket`,
+/// `s3:ListBucket`, `s3:PutObject`, …, on `arn:aws:s3:::BUCKET[/KEY]`), S3's XML errors. Operations: ListBuckets,
+/// CreateBucket, HeadBucket, DeleteBucket, ListObjectsV2 (and V1), GetBucketLocation, PutObject, GetObject (with
+/// Range), HeadObject, DeleteObject; anything else is S3's `NotImplemented`. Shapes from botocore's S3 model.
+extension MockAWS {
+    /// Paths mock-aws serves itself, never bucket names.
+    static let reservedPaths: Set<String> = ["saml", "audit", "health", "console"]
+    static let s3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
+
+    /// Whether `request` is for S3: addressed to a bucket host, or to any path mock-aws does not serve itself.
+    func isS3(_ request: Request) -> Bool {
+        if virtualHostBucket(request) != nil { return true }
+        let path = request.uri.path
+        if request.method == .post && path == "/" { return false }
+        let first = path.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+        return !Self.reservedPaths.contains(first)
+    }
+
+    /// `BUCKET` of a `BUCKET.localhost[:PORT]` Host (loopback names only: other hosts are refused before this).
+    func virtualHostBucket(_ request: Request) -> String? {
+        guard let authority = request.head.authority else { return nil }
+        let host = authority.split(separator: ":").first.map { String($0).lowercased() } ?? ""
+        guard host.hasSuffix(".localhost") else { return nil }
+        let bucket = String(host.dropLast(".localhost".count))
+        return S3Store.isValidBucketName(bucket) ? bucket : nil
+    }
+
+    func s3(_ request: Request, _ context: MockAWSContext) async -> Response {
+        let requestID = AWSState.randomID(16)
+        var bucket = virtualHostBucket(request)
+        var key = ""
+        let segments = request.uri.path.split(separator: "/", maxSplits: bucket == nil ? 2 : 1, omittingEmptySubsequences: false).dropFirst()
+        let decode = { (s: Substring) -> String in (try? FormEncoding.decode(Substring(s.replacingOccurrences(of: "+", with: "%2B")))) ?? String(s) }
+        if bucket == nil {
+            if let first = segments.first, !first.isEmpty { bucket = decode(first) }
+            if segments.count > 1, let rest = segments.last { key = decode(rest) }
+        } else if let rest = segments.first {
+            key = decode(rest)
+        }
+        let isHead = request.method == .head
+        do throws(S3Error) {
+            let body: [UInt8]
+            do { body = try await MockServer.body(request, limit: S3Store.maxObjectBytes + 1) } catch {
+                throw S3Store.error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", 400)
+            }
+            let caller: Caller
+            do throws(AWSError) {
+                guard request.headers[.authorization] != nil else {
+                    throw AWSError(code: "AccessDenied", message: "Access Denied", httpStatus: 403)
+                }
+                caller = try await authenticate(request, body: body, scope: .s3(serving: region), s3: true)
+            } catch {
+                throw S3Error(code: error.code, message: error.message, httpStatus: error.httpStatus)
+            }
+            let query = (try? FormEncoding.decodePairs(request.uri.query ?? "")) ?? [:]
+            return try await s3Operation(request, caller: caller, bucket: bucket, key: key, query: query, body: body,
+                                         requestID: requestID, sourceIP: context.remoteIP)
+        } catch {
+            logger.notice("S3 refused", metadata: ["code": "\(error.code)", "bucket": "\(bucket ?? "")", "source": "\(context.remoteIP)"])
+            return Self.s3Error(error, requestID: requestID, head: isHead)
+        }
+    }
+
+    private func s3Operation(_ request: Request, caller: Caller, bucket: String?, key: String, query: [String: String],
+                             body: [UInt8], requestID: String, sourceIP: String) async throws(S3Error) -> Response {
+        let now = clock.now
+        let method = request.method
+        func authorize(_ action: String, _ resource: String) async throws(S3Error) {
+            do throws(AWSError) {
+                // S3 quotes the resource in its denial (`on resource: "arn:aws:s3:::bucket"`).
+                try await self.authorize(caller, Authorization(action: action, resource: resource, shownResource: "\"\(resource)\""), sourceIP: sourceIP)
+            } catch {
+                throw S3Error(code: error.code, message: error.message, httpStatus: 403)
+            }
+        }
+        guard let bucket else {
+            guard method == .get else { throw S3Store.error("MethodNotAllowed", "The specified method is not allowed against this resource.", 405) }
+            try await authorize("s3:ListAllMyBuckets", "*")
+            let buckets = await state.s3.buckets.values.sorted { $0.name < $1.name }
+            let list = buckets.map { "<Bucket><Name>\(Self.escape($0.name))</Name><CreationDate>\(Self.s3Time($0.created))</CreationDate></Bucket>" }.joined()
+            return Self.s3XML("<ListAllMyBucketsResult xmlns=\"\(Self.s3Namespace)\">\(owner(caller))<Buckets>\(list)</Buckets></ListAllMyBucketsResult>",
+                              requestID: requestID)
+        }
+        let bucketARN = "arn:aws:s3:::\(bucket)"
+        if key.isEmpty {
+            let unsupported = query.keys.filter { !["list-type", "prefix", "delimiter", "max-keys", "continuation-token", "start-after",
+                                                    "encoding-type", "fetch-owner", "marker", "location", "x-id"].contains($0) }
+            if let name = unsupported.first { throw Self.notImplemented(name) }
+            switch method {
+            case .put:
+                try await authorize("s3:CreateBucket", bucketARN)
+                try await state.withS3 { (store) throws(S3Error) in try store.createBucket(bucket, now: now) }
+                await auditS3(caller, "CreateBucket", bucket: bucket, sourceIP: sourceIP, requestID: requestID)
+                return Response(status: .ok, headers: [.location: "/\(bucket)", .init("x-amz-request-id")!: requestID])
+            case .delete:
+                try await authorize("s3:DeleteBucket", bucketARN)
+                try await state.withS3 { (store) throws(S3Error) in try store.deleteBucket(bucket) }
+                await auditS3(caller, "DeleteBucket", bucket: bucket, sourceIP: sourceIP, requestID: requestID)
+                return Response(status: .noContent, headers: [.init("x-amz-request-id")!: requestID])
+            case .head:
+                try await authorize("s3:ListBucket", bucketARN)
+                _ = try await state.s3.bucket(bucket)
+                return Response(status: .ok, headers: [.init("x-amz-bucket-region")!: region, .init("x-amz-request-id")!: requestID])
+            case .get where query["location"] != nil:
+                try await authorize("s3:GetBucketLocation", bucketARN)
+                _ = try await state.s3.bucket(bucket)
+                // us-east-1 is written as an empty LocationConstraint (S3 API Reference, GetBucketLocation).
+                let constraint = region == "us-east-1" ? "" : Self.escape(region)
+                return Self.s3XML("<LocationConstraint xmlns=\"\(Self.s3Namespace)\">\(constraint)</LocationConstraint>", requestID: requestID)
+            case .get:
+                try await authorize("s3:ListBucket", bucketARN)
+                return try await listObjects(bucket, query: query, requestID: requestID)
+            default:
+                throw S3Store.error("MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
+            }
+        }
+        let objectARN = "\(bucketARN)/\(key)"
+        if let name = query.keys.first(where: { $0 != "x-id" }) { throw Self.notImplemented(name) }
+        switch method {
+        case .put:
+            guard request.headers[.init("x-amz-copy-source")!] == nil else { throw Self.notImplemented("x-amz-copy-source") }
+            try await authorize("s3:PutObject", objectARN)
+            if let md5 = request.headers[.init("Content-MD5")!], Data(base64Encoded: md5).map(Array.init) != SAMLDigest.md5(body) {
+                throw S3Store.error("BadDigest", "The Content-MD5 you specified did not match what we received.", 400)
+            }
+            var metadata: [String: String] = [:]
+            for field in request.headers where field.name.canonicalName.hasPrefix("x-amz-meta-") {
+                metadata[String(field.name.canonicalName.dropFirst("x-amz-meta-".count))] = field.value
+            }
+            let contentType = request.headers[.contentType]
+            let object = try await state.withS3 { (store) throws(S3Error) in
+                try store.put(body, bucket: bucket, key: key, contentType: contentType, metadata: metadata, now: now)
+            }
+            return Response(status: .ok, headers: [.eTag: object.etag, .init("x-amz-request-id")!: requestID])
+        case .get, .head:
+            try await authorize("s3:GetObject", objectARN)
+            let object = try await state.s3.object(bucket: bucket, key: key)
+            var headers: HTTPFields = [.eTag: object.etag, .lastModified: Self.httpDate(object.lastModified), .contentType: object.contentType,
+                                       .acceptRanges: "bytes", .init("x-amz-request-id")!: requestID]
+            for (name, value) in object.metadata { if let field = HTTPFields.Element.Name("x-amz-meta-" + name) { headers[field] = value } }
+            var data = object.data
+            var status = HTTPResponse.Status.ok
+            if let range = request.headers[.range], let (start, end) = try Self.byteRange(range, size: object.data.count) {
+                data = Array(object.data[start...end])
+                status = .partialContent
+                headers[.contentRange] = "bytes \(start)-\(end)/\(object.data.count)"
+            }
+            headers[.contentLength] = "\(data.count)"
+            if method == .head { return Response(status: status, headers: headers) }
+            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        case .delete:
+            try await authorize("s3:DeleteObject", objectARN)
+            try await state.withS3 { (store) throws(S3Error) in try store.delete(bucket: bucket, key: key) }
+            return Response(status: .noContent, headers: [.init("x-amz-request-id")!: requestID])
+        default:
+            throw S3Store.error("MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
+        }
+    }
+
+    /// ListObjectsV2 (`list-type=2`) or V1: keys in UTF-8 order under `prefix`, rolled up at `delimiter` into
+    /// CommonPrefixes, `max-keys` (at most 1,000) entries a page, continued after the last entry returned.
+    private func listObjects(_ bucket: String, query: [String: String], requestID: String) async throws(S3Error) -> Response {
+        let v2 = query["list-type"] == "2"
+        let prefix = query["prefix"] ?? "", delimiter = query["delimiter"] ?? ""
+        let encode = query["encoding-type"] == "url"
+        guard query["encoding-type"] == nil || encode else {
+            throw S3Store.error("InvalidArgument", "Invalid Encoding Method specified in Request", 400)
+        }
+        let maxKeys = min(1000, Int(query["max-keys"] ?? "1000") ?? -1)
+        guard maxKeys >= 0 else { throw S3Store.error("InvalidArgument", "Provided max-keys not an integer or within integer range", 400) }
+        var after = v2 ? (query["start-after"] ?? "") : (query["marker"] ?? "")
+        if v2, let token = query["continuation-token"] {
+            guard let decoded = Data(base64Encoded: token).flatMap({ String(data: $0, encoding: .utf8) }) else {
+                throw S3Store.error("InvalidArgument", "The continuation token provided is incorrect", 400)
+            }
+            after = decoded
+        }
+        let objects = try await state.s3.bucket(bucket).objects
+        let keys = objects.keys.filter { $0.hasPrefix(prefix) }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        var contents: [String] = [], prefixes: [String] = []
+        var last: String?
+        var truncated = false
+        for key in keys {
+            if !after.isEmpty {
+                if Array(key.utf8).lexicographicallyPrecedes(Array(after.utf8)) || key == after { continue }
+                if !delimiter.isEmpty, after.hasSuffix(delimiter), key.hasPrefix(after) { continue }
+            }
+            var entry = key
+            var isPrefix = false
+            if !delimiter.isEmpty, let range = key.dropFirst(prefix.count).range(of: delimiter) {
+                entry = String(key[..<range.upperBound])
+                isPrefix = true
+                if prefixes.last == entry { continue }
+            }
+            if contents.count + prefixes.count == maxKeys { truncated = true; break }
+            if isPrefix { prefixes.append(entry) } else { contents.append(entry) }
+            last = entry
+        }
+        func text(_ s: String) -> String { Self.escape(encode ? FormEncoding.encode(s) : s) }
+        var xml = "<ListBucketResult xmlns=\"\(Self.s3Namespace)\"><Name>\(Self.escape(bucket))</Name><Prefix>\(text(prefix))</Prefix>"
+        if !delimiter.isEmpty { xml += "<Delimiter>\(text(delimiter))</Delimiter>" }
+        xml += "<MaxKeys>\(maxKeys)</MaxKeys>"
+        if encode { xml += "<EncodingType>url</EncodingType>" }
+        xml += "<IsTruncated>\(truncated)</IsTruncated>"
+        if v2 {
+            xml += "<KeyCount>\(contents.count + prefixes.count)</KeyCount>"
+            if let token = query["continuation-token"] { xml += "<ContinuationToken>\(Self.escape(token))</ContinuationToken>" }
+            if truncated, let last { xml += "<NextContinuationToken>\(Data(last.utf8).base64EncodedString())</NextContinuationToken>" }
+            if let start = query["start-after"] { xml += "<StartAfter>\(text(start))</StartAfter>" }
+        } else {
+            xml += "<Marker>\(text(query["marker"] ?? ""))</Marker>"
+            if truncated, let last, !delimiter.isEmpty { xml += "<NextMarker>\(text(last))</NextMarker>" }
+        }
+        for key in contents {
+            guard let object = objects[key] else { continue }
+            xml += "<Contents><Key>\(text(key))</Key><LastModified>\(Self.s3Time(object.lastModified))</LastModified>"
+                + "<ETag>\(Self.escape(object.etag))</ETag><Size>\(object.data.count)</Size><StorageClass>STANDARD</StorageClass></Contents>"
+        }
+        for common in prefixes { xml += "<CommonPrefixes><Prefix>\(text(common))</Prefix></CommonPrefixes>" }
+        return Self.s3XML(xml + "</ListBucketResult>", requestID: requestID)
+    }
+
+    private func owner(_ caller: Caller) -> String {
+        "<Owner><ID>\(SAMLDigest.hex(SAMLDigest.sha256(Array(state.account.utf8))))</ID><DisplayName>mock-aws-\(state.account)</DisplayName></Owner>"
+    }
+
+    /// S3's bucket-level calls are CloudTrail management events; object calls are data events, off by default.
+    private func auditS3(_ caller: Caller, _ action: String, bucket: String, sourceIP: String, requestID: String) async {
+        await auditCall(caller, action, ["BucketName": bucket], source: "s3.amazonaws.com", sourceIP: sourceIP, requestID: requestID, error: nil)
+    }
+
+    /// `bytes=a-b`, `bytes=a-` or `bytes=-n` (RFC 9110 §14.1.2); `nil` for what S3 ignores (several ranges, other
+    /// units, malformed), so the whole object is returned; `InvalidRange` (416) when the range starts past the end.
+    static func byteRange(_ header: String, size: Int) throws(S3Error) -> (Int, Int)? {
+        guard header.hasPrefix("bytes="), !header.contains(",") else { return nil }
+        let spec = header.dropFirst("bytes=".count).split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+        guard spec.count == 2 else { return nil }
+        let unsatisfiable = S3Store.error("InvalidRange", "The requested range is not satisfiable", 416,
+                                          [("RangeRequested", header), ("ActualObjectSize", "\(size)")])
+        if spec[0].isEmpty {
+            guard let suffix = Int(spec[1]), suffix > 0 else { return nil }
+            guard size > 0 else { throw unsatisfiable }
+            return (max(0, size - suffix), size - 1)
+        }
+        guard let start = Int(spec[0]) else { return nil }
+        let end = spec[1].isEmpty ? size - 1 : Int(spec[1]).map { min($0, size - 1) }
+        guard let end, end >= start || spec[1].isEmpty else { return nil }
+        guard start < size else { throw unsatisfiable }
+        return (start, end)
+    }
+
+    static func notImplemented(_ what: String) -> S3Error {
+        S3Store.error("NotImplemented", "A header you provided implies functionality that is not implemented", 501, [("Header", what)])
+    }
+
+    static func s3XML(_ body: String, requestID: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/xml", .init("x-amz-request-id")!: requestID],
+                 body: .init(byteBuffer: ByteBuffer(string: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + body)))
+    }
+
+    /// S3's error document (a HEAD request gets the status alone, as S3 sends no body to HEAD).
+    static func s3Error(_ error: S3Error, requestID: String, head: Bool) -> Response {
+        let status = HTTPResponse.Status(code: error.httpStatus)
+        if head { return Response(status: status, headers: [.init("x-amz-request-id")!: requestID]) }
+        let extra = error.extra.map { "<\($0.0)>\(escape($0.1))</\($0.0)>" }.joined()
+        return s3XML("<Error><Code>\(escape(error.code))</Code><Message>\(escape(error.message))</Message>\(extra)"
+                     + "<RequestId>\(requestID)</RequestId><HostId>\(Data(SAMLRandom.bytes(24)).base64EncodedString())</HostId></Error>",
+                     requestID: requestID, status: status)
+    }
+
+    /// `2025-05-01T12:00:30.000Z`, as S3 writes times in XML.
+    static func s3Time(_ date: Date) -> String { SAMLInstant.format(date) }
+
+    /// `Thu, 01 May 2025 12:00:30 GMT` (RFC 9110 IMF-fixdate), for Last-Modified.
+    static func httpDate(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
+}
+
+/// Sends S3-addressed requests (a bucket host, or a path mock-aws does not serve itself) to ``MockAWS/s3(_:_:)``.
+struct S3Middleware: RouterMiddleware {
+    typealias Context = MockAWSContext
+    let server: MockAWS
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard server.isS3(request) else { return try await next(request, context) }
+        return await server.s3(request, context)
+    }
+}
