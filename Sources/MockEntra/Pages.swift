@@ -1,8 +1,8 @@
 import Foundation
 import SAML
 
-/// mock-entra's pages. Form field and button names are Entra's own (`loginfmt`, `passwd`, `otc`, `idSIButton9`),
-/// so browser automation written against Entra finds its way here.
+/// mock-entra's other pages: the error page, My Apps, signed out, the sign-in log (the sign-in pages are
+/// ``ConvergedPages``).
 public enum Pages {
     static func escape(_ s: String) -> String { Markup.escape(s) }
 
@@ -22,41 +22,12 @@ public enum Pages {
         """
     }
 
-    /// The username and password page.
-    public static func login(tenant: Tenant, action: String, flow: String, username: String?, error: EntraError?) -> String {
-        let message = error.map { "<div id=\"usernameError\" class=\"error\" role=\"alert\">\(escape($0.description))</div>" } ?? ""
-        return page("Sign in to your account", """
-            <div class="box"><div class="logo">Microsoft</div><h1 id="loginHeader">Sign in</h1>\(message)
-            <form method="post" action="\(escape(action))" autocomplete="off">
-            <input type="hidden" name="flow" value="\(escape(flow))">
-            <input type="email" name="loginfmt" id="i0116" placeholder="Email, phone, or Skype" value="\(escape(username ?? ""))" required>
-            <input type="password" name="passwd" id="i0118" placeholder="Password" required>
-            <input type="submit" id="idSIButton9" value="Sign in"></form>
-            <p class="small">\(escape(tenant.domain)) · mock-entra</p></div>
-            """)
-    }
-
-    /// The verification-code page (TOTP, any authenticator app).
-    public static func mfa(action: String, flow: String, user: Tenant.User, error: EntraError?) -> String {
-        let message = error.map { "<div id=\"idSpan_SAOTCC_Error_OTC\" class=\"error\" role=\"alert\">\(escape($0.description))</div>" } ?? ""
-        return page("Enter code", """
-            <div class="box"><div class="logo">Microsoft</div><div class="small">\(escape(user.userPrincipalName))</div>
-            <h1 id="idDiv_SAOTCC_Title">Enter code</h1>
-            <p id="idDiv_SAOTCC_Description">Enter the code displayed in the authenticator app on your mobile device</p>\(message)
-            <form method="post" action="\(escape(action))" autocomplete="off">
-            <input type="hidden" name="flow" value="\(escape(flow))">
-            <input type="text" name="otc" id="idTxtBx_SAOTCC_OTC" inputmode="numeric" maxlength="8" placeholder="Code" required>
-            <input type="submit" id="idSubmit_SAOTCC_Continue" value="Verify"></form>
-            <form method="post" action="\(escape(action))"><input type="hidden" name="flow" value="\(escape(flow))">
-            <button type="submit" name="cancel" value="1" id="signInAnotherWay">I can't use my authenticator app right now</button></form></div>
-            """)
-    }
-
-    /// Entra's error page: the AADSTS line, then the request details.
+    /// Entra's error page: the AADSTS line (in `#service_exception_message`, the element aws-azure-login src/login.ts
+    /// reports and stops on), then the request details.
     public static func error(_ error: EntraError, correlation: String, at now: Date) -> String {
         page("Sign in to your account", """
             <div class="box"><div class="logo">Microsoft</div><h1>Sorry, but we’re having trouble signing you in.</h1>
-            <p id="errorCode" data-code="\(escape(error.code))">\(escape(error.description))</p>
+            <div id="service_exception_message"><p id="errorCode" data-code="\(escape(error.code))">\(escape(error.description))</p></div>
             <div class="small"><b>Troubleshooting details</b><br>Error code: \(escape(error.code)) (\(escape(error.name)))<br>
             Correlation ID: \(escape(correlation))<br>Timestamp: \(escape(SAMLInstant.format(now)))</div></div>
             """)

@@ -1,5 +1,6 @@
 import Foundation
 import SAML
+import ServerTesting
 import Testing
 
 /// The same assertions through moto's STS (what LocalStack uses too) and through mock-aws. moto verifies nothing
