@@ -134,6 +134,11 @@ public struct EntraError: Error, Sendable, Hashable, CustomStringConvertible {
         code: "AADSTS50140", name: "KmsiInterrupt",
         message: "This error occurred due to 'Keep me signed in' interrupt when the user was signing in.", httpStatus: 200)
 
+    /// An `IsPassive` request without a session (UserInformationNotProvided, as ``flowExpired``).
+    public static let silentSignInFailed = EntraError(
+        code: "AADSTS50058", name: "UserInformationNotProvided",
+        message: "A silent sign-in request was sent but no user is signed in.")
+
     public static let flowExpired = EntraError(
         code: "AADSTS50058", name: "UserInformationNotProvided",
         message: "A silent sign-in request was sent but no user is signed in, or the sign-in page expired. Start the sign-in again.")

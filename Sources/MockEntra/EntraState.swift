@@ -238,6 +238,25 @@ public actor EntraState {
         return Self.constantTimeEqual(ctx, flowValue("ctx", id))
     }
 
+    /// An `IsPassive` request whose sign-in needs a page (the sign-in page: no session; the code page: a session
+    /// without the MFA the app's policy wants) ends here: the error its NoPassive Response carries. nil when no page
+    /// is needed (the step issues).
+    public func refusePassive(_ step: SignInStep, ip: String) -> EntraError? {
+        let id: String, user: Tenant.User?, error: EntraError
+        switch step {
+        case .login(let flow, _, _), .password(let flow, _, _):
+            (id, user, error) = (flow, nil, .silentSignInFailed)
+        case .mfa(let flow, let mfaUser, _):
+            guard let application = flows.live(flow, now: clock.now)?.request.flatMap({ tenant.application($0.appID) }) else { return nil }
+            (id, user, error) = (flow, mfaUser, .mfaRequired(application: application))
+        default:
+            return nil
+        }
+        if let flow = flows.live(id, now: clock.now) { record(flow, user: user, result: "failure", error: error, ip: ip) }
+        flows.end(id)
+        return error
+    }
+
     /// The user gave up on the code page ("I can't use my authenticator app right now").
     public func cancelMFA(flow id: String, ip: String) -> SignInStep {
         guard let flow = flows.live(id, now: clock.now), let upn = flow.upn, let user = tenant.user(upn),

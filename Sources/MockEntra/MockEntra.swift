@@ -128,10 +128,28 @@ public struct MockEntra: Sendable {
             signIn = try AuthnRequestRules.check(received, in: tenant, loginHint: loginHint)
         } catch {
             logger.notice("AuthnRequest refused", metadata: ["code": "\(error.code)", "source": "\(context.remoteIP)"])
+            // A request refused for what it asks goes back to the app as a SAML error Response when its app and ACS
+            // are right; otherwise Entra cannot know where to post, and shows its error page.
+            if let target = AuthnRequestRules.errorResponseTarget(for: error, received, in: tenant) {
+                return try await errorResponse(.unsupported(error, target: target, at: state.clock.now), tenant: tenant)
+            }
             throw .page(error)
         }
-        return try await render(await state.begin(signIn, session: request.cookies[Self.sessionCookie]?.value, ip: context.remoteIP),
-                                tenant: tenant, request: request, ip: context.remoteIP)
+        let step = await state.begin(signIn, session: request.cookies[Self.sessionCookie]?.value, ip: context.remoteIP)
+        if signIn.isPassive, let refusal = await state.refusePassive(step, ip: context.remoteIP) {
+            let target = SAMLErrorResponse.Target(requestID: signIn.requestID ?? "", acsURL: signIn.acsURL, relayState: signIn.relayState)
+            return try await errorResponse(.noPassive(refusal, target: target, at: state.clock.now), tenant: tenant)
+        }
+        return try await render(step, tenant: tenant, request: request, ip: context.remoteIP)
+    }
+
+    /// A SAML error Response in the "Working..." page that posts it to the app.
+    func errorResponse(_ answer: SAMLErrorResponse, tenant: Tenant) async throws(MockEntraFailure) -> Response {
+        do throws(EntraError) {
+            return Self.html(try answer.page(tenant: tenant, keys: await state.keys, clock: state.clock, ids: ids), status: .ok)
+        } catch {
+            throw .page(error)
+        }
     }
 
     /// SAML logout (Redirect or POST): ends the SSO session, then answers the app's Logout URL with a signed

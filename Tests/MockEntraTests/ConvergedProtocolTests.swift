@@ -75,7 +75,8 @@ struct ConvergedProtocolTests {
                                                                               ("otc", F.code("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", at: Date()))])
             let final = try await entra.post("/kmsi", form: [("flowToken", flow), ("ctx", ctx), ("LoginOptions", "1")])
             let error = try await entra.get("/api/signin/nope?tenantId=\(F.tenantID)")
-            let myApps = try await entra.get("/myapps", cookie: try #require(P.cookie(final)))
+            let finalCookie: String = try #require(P.cookie(final))
+            let myApps = try await entra.get("/myapps", cookie: finalCookie)
 
             for (name, page, own) in [("username", start.body, 0), ("unknown user", unknown.body, 0), ("password", passwordStep.body, 0),
                                       ("wrong password", wrong.body, 0), ("code", tfa.body, 3), ("wrong code", tfaError.body, 3),
@@ -204,8 +205,78 @@ struct ConvergedProtocolTests {
             _ = try await entra.post(P.tenantPath + "/login", form: [("flowToken", f2), ("ctx", c2), ("loginfmt", "test-awsadmin@contoso.com"),
                                                                    ("passwd", "Adm1n-Passw0rd!")])
             let tiles = try await entra.post("/kmsi", form: [("flowToken", f2), ("ctx", c2), ("LoginOptions", "3")])
-            let adminTFA = try await entra.get(access, cookie: try #require(P.cookie(tiles)))
+            let passwordOnly: String = try #require(P.cookie(tiles))
+            let adminTFA = try await entra.get(access, cookie: passwordOnly)
             #expect(adminTFA.body.contains("ConvergedTFA") && !adminTFA.body.contains("KmsiInterrupt"))
+        }
+    }
+
+    @Test("SAML error Responses to the ACS: IsPassive without a session (Responder/NoPassive, AADSTS50058), an unsupported request (Requester/RequestUnsupported)")
+    func samlErrorResponses() async throws {
+        try await MockEntraApp.test(publicURL: Self.base) { entra in
+            func send(_ request: AuthnRequest, relayState: String?, cookie: String? = nil) async throws -> ServerProcess.HTTPResult {
+                try await entra.get(try RedirectBinding.url(Self.base + P.tenantPath + "/saml2", Array(request.xml().utf8), kind: .request,
+                                                            relayState: relayState), cookie: cookie)
+            }
+            let certificates = try await entra.publishedCertificates()
+            /// The Response the "Working..." page posts to the ACS, its signature checked.
+            func answer(_ page: ServerProcess.HTTPResult) throws -> Response {
+                #expect(page.status == 200 && page.body.hasPrefix("<html><head><title>Working...</title></head>")
+                        && page.body.contains("action=\"\(F.awsSignIn)\""), "\(page.body.prefix(300))")
+                let encoded = try #require(page.field("SAMLResponse"))
+                let xml = Array(try #require(Data(base64Encoded: encoded)))
+                #expect(throws: Never.self) { try MessageSignatures.verify(xml, trusting: certificates) }
+                return try ResponsePeek.response(xml)
+            }
+            let passive = AuthnRequest(id: "_passive1", issueInstant: Date(), assertionConsumerServiceURL: F.awsSignIn, isPassive: true,
+                                       issuer: Issuer(F.awsSignIn))
+            let noSessionPage = try await send(passive, relayState: "r1")
+            let noSession = try answer(noSessionPage)
+            #expect(noSession.status.code == SAMLURI.statusResponder && noSession.status.subCode == "urn:oasis:names:tc:SAML:2.0:status:NoPassive")
+            #expect(noSession.status.message?.hasPrefix("AADSTS50058: A silent sign-in request was sent but no user is signed in.\r\nTrace ID: ") == true)
+            #expect(noSession.inResponseTo == "_passive1" && noSession.assertion == nil && noSession.issuer?.value == "https://sts.windows.net/\(F.tenantID)/")
+            #expect(noSessionPage.field("RelayState") == "r1")
+
+            // A session without MFA (My Apps) still needs the code page for the AWS app: NoPassive, AADSTS50076.
+            let myApps = try await entra.get("/myapps")
+            let flow = try #require(myApps.field("flowToken")), ctx = try #require(myApps.field("ctx"))
+            _ = try await entra.post(P.tenantPath + "/login", form: [("flowToken", flow), ("ctx", ctx), ("loginfmt", "test-awsadmin@contoso.com"),
+                                                                   ("passwd", "Adm1n-Passw0rd!")])
+            let tiles = try await entra.post("/kmsi", form: [("flowToken", flow), ("ctx", ctx), ("LoginOptions", "3")])
+            let passwordOnly: String = try #require(P.cookie(tiles))
+            let needsCode = try answer(try await send(passive, relayState: nil, cookie: passwordOnly))
+            #expect(needsCode.status.subCode == "urn:oasis:names:tc:SAML:2.0:status:NoPassive" && needsCode.status.message?.hasPrefix("AADSTS50076: ") == true)
+
+            // With a session that has done MFA: signed in silently.
+            let posted = try await entra.interactiveSignIn(start: try await entra.get(P.launchPath), user: "test-awsadmin@contoso.com",
+                                                           password: "Adm1n-Passw0rd!", secret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+            let session: String = try #require(P.cookie(posted))
+            let silent = try await send(passive, relayState: nil, cookie: session)
+            let verified = try await F.verifier(certificates, clock: SystemClock()).verify(base64: try #require(silent.field("SAMLResponse")),
+                                                                                          inResponseTo: "_passive1")
+            #expect(verified.attribute(AttributeName.awsRole) == [F.adminPair])
+
+            // What Entra does not do: a Response to the ACS, the refusal's AADSTS text after AADSTS75006.
+            for (code, request) in [
+                ("AADSTS75016", AuthnRequest(id: "_bogus", issueInstant: Date(), assertionConsumerServiceURL: F.awsSignIn, issuer: Issuer(F.awsSignIn),
+                                             nameIDPolicy: .init(format: "urn:example:bogus"))),
+                ("AADSTS900236", AuthnRequest(id: "_minimum", issueInstant: Date(), assertionConsumerServiceURL: F.awsSignIn, issuer: Issuer(F.awsSignIn),
+                                              requestedAuthnContext: .init(comparison: "minimum", classRefs: ["urn:oasis:names:tc:SAML:2.0:ac:classes:Password"]))),
+            ] {
+                let page = try await send(request, relayState: "r2")
+                let refused = try answer(page)
+                #expect(refused.status.code == SAMLURI.statusRequester && refused.status.subCode == "urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported")
+                #expect(refused.status.message?.hasPrefix("AADSTS75006: An error occurred while processing a SAML2 Authentication request. \(code): ") == true,
+                        "\(refused.status.message ?? "")")
+                #expect(refused.inResponseTo == request.id && page.field("RelayState") == "r2")
+            }
+            // The same refusal with an ACS that is no Reply URL: nowhere to post, Entra's error page.
+            let nowhere = AuthnRequest(id: "_bogus2", issueInstant: Date(), assertionConsumerServiceURL: "https://evil.example/acs", issuer: Issuer(F.awsSignIn),
+                                       nameIDPolicy: .init(format: "urn:example:bogus"))
+            let page = try await send(nowhere, relayState: nil)
+            #expect(page.status == 400 && page.field("SAMLResponse") == nil && page.body.contains("data-code=\"AADSTS75016\""))
+            let logs = try #require(try await entra.json("GET", "/admin/signins").value as? [[String: Any]])
+            #expect(logs.first?["aadstsCode"] as? String == "AADSTS50058" && logs.first?["result"] as? String == "failure")
         }
     }
 }
