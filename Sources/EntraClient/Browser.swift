@@ -7,6 +7,8 @@ import FoundationNetworking
 /// One sign-in's HTTP client: its own cookies, kept for this sign-in only (Entra keeps state in cookies as well as in
 /// the pages; a sign-in never inherits another's SSO session), redirects followed as a browser follows them.
 final class Browser: @unchecked Sendable {
+    /// Entra's pages are tens of kilobytes; anything far bigger is not a sign-in page.
+    static let maxPage = 4 << 20
     private let lock = NSLock()
     private var cookies: [HTTPCookie] = []
 
@@ -47,6 +49,9 @@ final class Browser: @unchecked Sendable {
         }
         let (data, response) = try await EntraSignIn.session.data(for: request)
         guard let http = response as? HTTPURLResponse else { throw EntraSignIn.Refused(code: nil, message: "not an HTTP answer") }
+        guard data.count <= Self.maxPage else {
+            throw EntraSignIn.Refused(code: nil, message: "the answer from \(request.url?.host ?? "the IdP") is \(data.count) bytes, more than a sign-in page")
+        }
         if let url = http.url {
             let headers = http.allHeaderFields.reduce(into: [String: String]()) { result, pair in
                 if let name = pair.key as? String, let value = pair.value as? String { result[name] = value }

@@ -64,10 +64,13 @@ public struct ConvergedConfig: Codable, Sendable, Hashable {
     /// `//]]></script>`), and this shape satisfies all of them as long as no string holds `};` or `>`: `&`, `<`, `>`,
     /// `'` and `;` are written as `\u00XX` escapes, so no value (a username typed by anyone) can end the object or
     /// the script early.
-    public func script() -> String {
+    public func script() -> String { Self.script(self) }
+
+    /// The script for any page's `$Config` (``script()``'s shape and escaping).
+    static func script(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        let json = (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         var escaped = ""
         escaped.reserveCapacity(json.utf8.count)
         for scalar in json.unicodeScalars {
@@ -81,6 +84,26 @@ public struct ConvergedConfig: Codable, Sendable, Hashable {
             }
         }
         return "<script type=\"text/javascript\">//<![CDATA[\n$Config=\(escaped);\n//]]></script>"
+    }
+
+    /// The `$Config` of Entra's error page (pgid `ConvergedError`, which saml2aws reports as an unknown step, as
+    /// Versent/saml2aws#1448 shows): the error in `sErrorCode`, `sErrTxt` and `strServiceExceptionMessage` (what
+    /// grizzly auth/aad.py and davmail read on service errors).
+    struct ErrorConfig: Encodable {
+        var pgid = "ConvergedError"
+        var sErrorCode: String
+        var sErrTxt: String
+        var arrValErrs: [String]
+        var strServiceExceptionMessage: String
+        var correlationId: String
+
+        init(_ error: EntraError, correlation: String) {
+            sErrorCode = ConvergedPages.number(error)
+            sErrTxt = error.description
+            arrValErrs = [sErrorCode]
+            strServiceExceptionMessage = error.description
+            correlationId = correlation
+        }
     }
 
     /// The JSON object in a page as saml2aws finds it (aad.go `getJsonFromConfig`): after the first `$Config=`, up

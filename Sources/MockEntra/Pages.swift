@@ -23,9 +23,10 @@ public enum Pages {
     }
 
     /// Entra's error page: the AADSTS line (in `#service_exception_message`, the element aws-azure-login src/login.ts
-    /// reports and stops on), then the request details.
+    /// reports and stops on), then the request details; its `$Config` carries the same for clients without a DOM.
     public static func error(_ error: EntraError, correlation: String, at now: Date) -> String {
         page("Sign in to your account", """
+            \(ConvergedConfig.script(ConvergedConfig.ErrorConfig(error, correlation: correlation)))
             <div class="box"><div class="logo">Microsoft</div><h1>Sorry, but we’re having trouble signing you in.</h1>
             <div id="service_exception_message"><p id="errorCode" data-code="\(escape(error.code))">\(escape(error.description))</p></div>
             <div class="small"><b>Troubleshooting details</b><br>Error code: \(escape(error.code)) (\(escape(error.name)))<br>

@@ -91,7 +91,10 @@ struct ConvergedProtocolTests {
             #expect(final.status == 200 && final.body.hasPrefix("<html><head><title>Working...</title></head><body><form method=\"POST\" name=\"hiddenform\" action=\"https://signin.aws.amazon.com/saml\">"))
             #expect(final.body.contains("<noscript>") && final.body.contains("document.forms[0].submit()") && final.field("RelayState") == "sp-state")
             #expect(final.headers["set-cookie"]?.contains("Max-Age=43200") == true)
-            #expect(error.body.contains("<div id=\"service_exception_message\">"))
+            #expect(error.status == 404 && error.body.contains("<div id=\"service_exception_message\"><p id=\"errorCode\" data-code=\"AADSTS700016\">AADSTS700016: "))
+            let errorConfig = try Self.config(error.body)
+            #expect(errorConfig["pgid"] as? String == "ConvergedError" && errorConfig["sErrorCode"] as? String == "700016"
+                    && (errorConfig["strServiceExceptionMessage"] as? String)?.hasPrefix("AADSTS700016: Application with identifier 'nope'") == true)
 
             // What each page says, in $Config and in the markup the browser tools use.
             let signIn = try Self.config(start.body)
