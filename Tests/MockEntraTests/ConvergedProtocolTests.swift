@@ -1,5 +1,5 @@
 import Foundation
-import MockEntra
+@testable import MockEntra
 import SAML
 import ServerTesting
 import Testing
@@ -187,6 +187,24 @@ struct ConvergedProtocolTests {
             // The log: each step, the wrong code among them.
             let logs = try #require(try await entra.json("GET", "/admin/signins").value as? [[String: Any]])
             #expect(logs.map { $0["aadstsCode"] as? String ?? "-" } == ["AADSTS50076", "AADSTS500121", "AADSTS50140", "-"], "\(logs)")
+
+            // Five wrong codes through EndAuth end the sign-in as the code form does (AADSTS50074): ErrCode, no retry.
+            let second = try await entra.get(P.launchPath)
+            let f2 = try #require(second.field("flowToken")), c2 = try #require(second.field("ctx"))
+            _ = try await entra.post(P.tenantPath + "/login", form: [("flowToken", f2), ("ctx", c2), ("loginfmt", "test-awsdeveloper@contoso.com"),
+                                                                   ("passwd", "Dev3loper-Passw0rd!")])
+            let opened = try await sas("/common/SAS/BeginAuth", ["AuthMethodId": "PhoneAppOTP", "Method": "BeginAuth", "Ctx": c2, "FlowToken": f2])
+            var wrongCode: [String: Any] = ["AuthMethodId": "PhoneAppOTP", "Method": "EndAuth", "Ctx": c2, "FlowToken": f2,
+                                            "SessionId": try #require(opened["SessionId"] as? String)]
+            wrongCode["AdditionalAuthData"] = "000000"
+            for attempt in 1...EntraState.maxCodeAttempts {
+                let reply = try await sas("/common/SAS/EndAuth", wrongCode)
+                let last = attempt == EntraState.maxCodeAttempts
+                #expect(reply["Success"] as? Bool == false && reply["Retry"] as? Bool == false && reply["ErrCode"] as? Int == (last ? 50074 : 0),
+                        "attempt \(attempt): \(reply)")
+            }
+            let gone = try await entra.post("/common/SAS/ProcessAuth", form: [("flowToken", f2), ("request", c2)])
+            #expect(gone.status == 400 && gone.body.contains("AADSTS50058"), "the sign-in ended")
         }
     }
 
