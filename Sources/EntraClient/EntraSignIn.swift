@@ -15,7 +15,8 @@ public struct EntraSignIn: Sendable {
     public var tenant: String
     public var appID: String
     /// Where the sign-in starts; nil: the app's user access URL on `baseURL`
-    /// (`/applications/redirecttofederatedapplication.aspx?Operation=LinkedSignIn&applicationId=APP`).
+    /// (`/applications/redirecttofederatedapplication.aspx?Operation=LinkedSignIn&applicationId=APP`), naming the
+    /// tenant too (`tenantId`, as the launcher's `/api/signin/APP?tenantId=` form does), which mock-entra checks.
     public var startURL: String?
 
     /// A sign-in is a handful of pages; a page that keeps coming back (saml2aws loops forever on some) ends it.
@@ -40,7 +41,8 @@ public struct EntraSignIn: Sendable {
     /// Signs `username` in; `code` is asked for only when the MFA page comes (return the authenticator's code).
     public func signIn(username: String, password: String, code: @Sendable () throws -> String) async throws -> CapturedMessage {
         let browser = Browser()
-        let start = startURL ?? "\(baseURL)/applications/redirecttofederatedapplication.aspx?Operation=LinkedSignIn&applicationId=\(FormEncoding.encode(appID))"
+        let start = startURL ?? "\(baseURL)/applications/redirecttofederatedapplication.aspx?Operation=LinkedSignIn"
+            + "&applicationId=\(FormEncoding.encode(appID))&tenantId=\(FormEncoding.encode(tenant))"
         var page = try await browser.send(start, form: nil)
         var passwordSent = false
         for _ in 0..<Self.maxSteps {

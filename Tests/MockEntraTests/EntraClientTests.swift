@@ -73,6 +73,14 @@ struct EntraClientTests {
                     #expect(refused.code == expected && refused.message.hasPrefix(expected), "\(user): \(refused.code ?? "-") \(refused.message)")
                 }
             }
+            // Another tenant: Entra's error page, AADSTS90002.
+            do {
+                _ = try await EntraSignIn(baseURL: entra.baseURL, tenant: "fabrikam.com", appID: F.appID)
+                    .signIn(username: "test-awsadmin@contoso.com", password: "Adm1n-Passw0rd!") { "000000" }
+                Issue.record("another tenant signed in")
+            } catch let refused as EntraSignIn.Refused {
+                #expect(refused.code == "AADSTS90002", "\(refused.message)")
+            }
             // Entra's error page (Conditional Access blocks the developers): its AADSTS line.
             let block = #"[{"name": "Block developers", "groups": ["AWS-Account1-Developers"], "applications": [""# + F.appID + #""], "grant": "block"}]"#
             #expect(try await entra.json("PUT", "/admin/conditional-access", block).status == 200)
