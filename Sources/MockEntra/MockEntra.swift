@@ -76,6 +76,7 @@ public struct MockEntra: Sendable {
         tenant.post("login") { request, context in try await self.loginPost(request, context) }
         tenant.post("GetCredentialType") { request, context in try await self.credentialType(request, context) }
         tenant.post("SAS/ProcessAuth") { request, context in try await self.processAuth(request, context) }
+        router.post("common/login") { request, context in try await self.loginPost(request, context) }
         router.post("common/GetCredentialType") { request, context in try await self.credentialType(request, context) }
         router.post("common/SAS/BeginAuth") { request, context in try await self.beginAuth(request, context) }
         router.post("common/SAS/EndAuth") { request, context in try await self.endAuth(request, context) }

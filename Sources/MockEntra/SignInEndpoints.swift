@@ -7,12 +7,15 @@ import SAML
 /// page's `urlPost`, GetCredentialType, the SAS BeginAuth/EndAuth/ProcessAuth exchanges, and the "Stay signed in?"
 /// post. The rules are ``EntraState``'s; the pages ``ConvergedPages``'.
 extension MockEntra {
-    /// ConvergedSignIn's `urlPost` (`/{tenant}/login`). With `passwd` the password is checked, whatever else comes
+    /// ConvergedSignIn's `urlPost` (`/{tenant}/login`; `/common/login` too, where Entra's `urlPostAad` points and
+    /// davmail O365Authenticator.java posts). With `passwd` the password is checked, whatever else comes
     /// with it (saml2aws pkg/provider/aad/aad.go `processAuthentication` posts `login`, `loginfmt`, `passwd`, `ctx`,
     /// `flowToken`, `canary`, `hpgrequestid` at once); without it, the username step of a browser without JavaScript
     /// was posted, and the password step comes next.
     func loginPost(_ request: Request, _ context: MockEntraContext) async throws(MockEntraFailure) -> Response {
-        let tenant = try context.resolvedTenant()
+        // `/{tenant}/login` has its tenant resolved by the group's middleware; `/common/login` is the one tenant's.
+        let tenant: Tenant
+        if let resolved = context.tenant { tenant = resolved } else { tenant = await state.tenant }
         let fields = try await Self.form(request)
         let flow = Self.flowToken(fields)
         guard state.contextMatches(flow: flow, ctx: fields["ctx"]) else { throw .page(.flowExpired) }

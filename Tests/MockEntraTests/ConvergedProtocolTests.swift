@@ -63,7 +63,8 @@ struct ConvergedProtocolTests {
             #expect(unknown.status == 200 && unknown.body.contains("<div id=\"usernameError\" class=\"alert-error\" role=\"alert\">AADSTS50034"))
             #expect(try Self.config(unknown.body)["sPOST_Username"] as? String == hostile)
             #expect(try Self.config(unknown.body)["sErrorCode"] as? String == "50034")
-            let passwordStep = try await entra.post(P.tenantPath + "/login", form: [("flowToken", flow), ("ctx", ctx), ("loginfmt", "test-awsadmin@contoso.com")])
+            // The password step, through /common/login (Entra's urlPostAad) as well as the page's urlPost.
+            let passwordStep = try await entra.post("/common/login", form: [("flowToken", flow), ("ctx", ctx), ("loginfmt", "test-awsadmin@contoso.com")])
             #expect(!passwordStep.body.contains("id=\"i0116\"") && passwordStep.body.contains("id=\"i0118\""))
             let wrong = try await entra.post(P.tenantPath + "/login", form: [("flowToken", flow), ("ctx", ctx), ("loginfmt", "test-awsadmin@contoso.com"),
                                                                            ("passwd", "guess")])
