@@ -55,12 +55,14 @@ public enum Pages {
         let rows = entries.reversed().map { e in
             "<tr><td>\(escape(e.createdDateTime))</td><td>\(escape(e.userPrincipalName ?? ""))</td><td>\(escape(e.appDisplayName ?? ""))</td>"
                 + "<td>\(escape(e.result))</td><td>\(escape(e.aadstsCode ?? ""))</td><td>\(e.mfaDone ? "yes" : "no")</td>"
-                + "<td>\(escape(e.conditionalAccessStatus))</td><td>\(e.awsSessions.map(escape).joined(separator: "<br>"))</td>"
+                + "<td>\(escape(e.conditionalAccessStatus))</td>"
+                + "<td>\(e.authenticationDetails.map { escape("\($0.authenticationMethod): \($0.authenticationStepResultDetail)") }.joined(separator: "<br>"))</td>"
+                + "<td>\(e.awsSessions.map(escape).joined(separator: "<br>"))</td>"
                 + "<td>\(escape(e.ipAddress))</td></tr>"
         }.joined()
         return page("Sign-in logs", """
             <div style="margin:24px"><h1>Sign-in logs</h1><table id="signins"><tr><th>Date (UTC)</th><th>User</th><th>Application</th>
-            <th>Result</th><th>Error</th><th>MFA</th><th>Conditional Access</th><th>AWS sessions</th><th>IP address</th></tr>\(rows)</table></div>
+            <th>Result</th><th>Error</th><th>MFA</th><th>Conditional Access</th><th>Steps</th><th>AWS sessions</th><th>IP address</th></tr>\(rows)</table></div>
             """)
     }
 }

@@ -175,6 +175,7 @@ struct MockEntraServerTests {
         #expect(steps == ["Mobile app verification code false", "Mobile app verification code true", "Keep me signed in true"], "\(entries[6])")
         let page = try await entra.server.get("/admin/signins/page", headers: entra.adminHeaders)
         #expect(page.status == 200 && page.body.contains("<table id=\"signins\">") && page.body.contains("Administrator/test-awsadmin@contoso.com @ 123456789012"))
+        #expect(page.body.contains("<td>Mobile app verification code: Invalid verification code<br>Mobile app verification code: MFA successfully completed<br>Keep me signed in: LoginOptions=3</td>"))
     }
 
     @Test("SP-initiated over Redirect and POST: InResponseTo and the ACS; AADSTS pages for bad requests; logout ends the session")
