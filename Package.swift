@@ -136,7 +136,7 @@ let package = Package(
         ]),
         .testTarget(name: "SAMLToolTests", dependencies: ["SAML", "ServerTesting"]),
         .testTarget(name: "MockEntraTests", dependencies: [
-            "MockEntra", "AWSFederation", "SAML", "SAMLAttacks", "ServerTesting", "TOTP",
+            "MockEntra", "EntraClient", "AWSFederation", "SAML", "SAMLAttacks", "ServerTesting", "TOTP",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ]

@@ -41,6 +41,8 @@ echo "== the offline SSO demo (README's first command), stopping after the sign-
 swift run --skip-build offline-sso-demo --check
 echo "== headless Chromium: My Apps → sign-in → MFA → role chooser → console (screenshots in .build/artifacts/browser)"
 python3 Tests/browser/browser_flow.py .build/debug .build/artifacts/browser
+echo "== aws-azure-login's browser flow against mock-entra: SP-initiated, its page states, the ACS POST intercepted"
+python3 Tests/browser/aws_azure_login_flow.py .build/debug .build/artifacts/aws-azure-login
 echo "== fuzzing: 60 seconds of libFuzzer (ASan) over capture decoding, the bindings and verification"
 swift build --scratch-path .build/fuzz --product saml-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING
 mkdir -p .build/fuzz-corpus .build/fuzz-artifacts

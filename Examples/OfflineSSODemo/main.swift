@@ -38,7 +38,7 @@ struct OfflineSSODemo: AsyncParsableCommand {
             }
             let logs = await federation.entra.signInLogs()
             say("")
-            say("Sign-in log: \(logs.filter { $0.result == "success" }.count) sign-ins, \(logs.filter { $0.result == "interrupted" }.count) MFA prompts "
+            say("Sign-in log: \(logs.filter { $0.result == "success" }.count) sign-ins, \(logs.filter { $0.aadstsCode == "AADSTS50076" }.count) MFA prompts "
                   + "(GET \(federation.entraURL)/admin/signins with the admin token)")
             guard !check else { return }
             say("""

@@ -8,7 +8,9 @@ public struct EntraError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `EntitlementGrantsNotFound`.
     public let name: String
     public let message: String
-    /// 400 for a bad request, 401 for credentials, 403 for policy, 404 for an unknown tenant or application.
+    /// The status of Entra's error page and of the test hooks' refusal: 400 for a bad request, 401 for credentials,
+    /// 403 for policy, 404 for an unknown tenant or application. A converged page re-shown with the error (a wrong
+    /// password, an unknown user, a wrong code) is 200, as Entra answers it.
     public let httpStatus: Int
 
     public init(code: String, name: String, message: String, httpStatus: Int = 400) {
@@ -126,6 +128,16 @@ public struct EntraError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let noSigningKey = EntraError(
         code: "AADSTS50003", name: "MissingSigningKey",
         message: "No signing key is configured for the application.", httpStatus: 500)
+
+    /// Not a failure: the "Stay signed in?" interrupt, as Entra's sign-in log records it.
+    public static let kmsiInterrupt = EntraError(
+        code: "AADSTS50140", name: "KmsiInterrupt",
+        message: "This error occurred due to 'Keep me signed in' interrupt when the user was signing in.", httpStatus: 200)
+
+    /// An `IsPassive` request without a session (UserInformationNotProvided, as ``flowExpired``).
+    public static let silentSignInFailed = EntraError(
+        code: "AADSTS50058", name: "UserInformationNotProvided",
+        message: "A silent sign-in request was sent but no user is signed in.")
 
     public static let flowExpired = EntraError(
         code: "AADSTS50058", name: "UserInformationNotProvided",

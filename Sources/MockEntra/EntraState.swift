@@ -5,16 +5,31 @@ import SAML
 
 /// What the browser sees next in a sign-in.
 public enum SignInStep: Sendable {
-    /// The username and password page (again, with the error, after a failed attempt).
+    /// The converged sign-in page at its username step (again, with the error, for an unknown user).
     case login(flow: String, username: String?, error: EntraError?)
-    /// The verification-code page.
+    /// The converged sign-in page at its password step, the username kept (again, with the error, after a wrong
+    /// password).
+    case password(flow: String, username: String, error: EntraError?)
+    /// The ConvergedTFA page (the authenticator's code).
     case mfa(flow: String, user: Tenant.User, error: EntraError?)
+    /// "Stay signed in?" (KmsiInterrupt), once the user has typed credentials in this flow.
+    case kmsi(flow: String, user: Tenant.User)
     /// Everything passed: sign this and post it. `session` is the SSO session cookie to set.
     case issue(Issuance, flow: String, session: String)
     /// Signed in to My Apps itself.
     case myApps(user: Tenant.User, applications: [Tenant.Application], session: String)
     /// An Entra error page.
     case failed(EntraError)
+}
+
+/// What a verification code did (EndAuth, or the code form of ConvergedTFA).
+public enum CodeCheck: Sendable, Hashable {
+    /// Right: the flow has passed MFA and waits for ProcessAuth.
+    case accepted
+    /// Wrong, another may be tried in this flow (AADSTS500121).
+    case rejected(EntraError)
+    /// The flow cannot pass MFA any more (too many codes, the user locked out, or no such flow).
+    case ended(EntraError)
 }
 
 /// The application settings `PATCH /admin/applications/APP` may change; absent fields stay as they are.
@@ -53,6 +68,10 @@ public actor EntraState {
     private var lockout = MFALockout()
     private var sessions = SSOSessions()
     private var log: SignInLog
+    /// The steps of flows just issued, for the success entry written after signing (``issued(_:_:flow:ip:interactive:)``).
+    private var finishedSteps: [String: [SignInLogEntry.AuthenticationDetail]] = [:]
+    /// Keys the request context and canaries of a flow to its token, so they need no storage and cannot be guessed.
+    private nonisolated let flowSecret: [UInt8] = SAMLRandom.bytes(32)
 
     public static let maxPending = SignInFlows.maxPending
     public static let maxSessions = SSOSessions.maxSessions
@@ -92,7 +111,18 @@ public actor EntraState {
         return .login(flow: flow.id, username: request?.loginHint, error: nil)
     }
 
-    /// The password page was submitted.
+    /// The username step of the converged page was posted without a password (a browser without JavaScript): the
+    /// password step for a known user, the username error (AADSTS50034) otherwise. Nothing is logged, as Entra logs
+    /// nothing for its GetCredentialType lookup either.
+    public func username(flow id: String, username: String) -> SignInStep {
+        guard flows.live(id, now: clock.now) != nil else { return .failed(.flowExpired) }
+        guard tenant.user(username.trimmingCharacters(in: .whitespaces)) != nil else {
+            return .login(flow: id, username: username, error: .unknownUser(username, tenant: tenant))
+        }
+        return .password(flow: id, username: username, error: nil)
+    }
+
+    /// The password was posted (with the username, as saml2aws and the password step both send them).
     public func password(flow id: String, username: String, password: String, ip: String) -> SignInStep {
         guard var flow = flows.live(id, now: clock.now) else { return .failed(.flowExpired) }
         guard let user = tenant.user(username.trimmingCharacters(in: .whitespaces)) else {
@@ -101,38 +131,130 @@ public actor EntraState {
             return .login(flow: id, username: username, error: error)
         }
         guard Self.constantTimeEqual(user.password, password) else {
+            flow.steps.append(detail("Password", succeeded: false, "Invalid password"))
+            flows.update(flow)
             record(flow, user: user, result: "failure", error: .invalidCredentials, ip: ip)
-            return .login(flow: id, username: username, error: .invalidCredentials)
+            return .password(flow: id, username: username, error: .invalidCredentials)
         }
         flow.upn = user.userPrincipalName
         flow.authnInstant = clock.now
+        flow.credentialsEntered = true
+        flow.steps.append(detail("Password", succeeded: true, "Correct password"))
         return authenticated(flow, user: user, mfa: false, ip: ip)
     }
 
-    /// The verification-code page was submitted. A code is accepted once (RFC 6238 §5.2).
+    /// The code form of ConvergedTFA was posted (a browser): the code is checked, then as ProcessAuth.
     public func verifyCode(flow id: String, code: String, ip: String) -> SignInStep {
+        guard var flow = flows.live(id, now: clock.now), let upn = flow.upn, let user = tenant.user(upn) else { return .failed(.flowExpired) }
+        switch checkCode(&flow, user: user, code: code, ip: ip) {
+        case .accepted: return authenticated(flow, user: user, mfa: true, ip: ip)
+        case .rejected(let error): return .mfa(flow: id, user: user, error: error)
+        case .ended(let error): return .failed(error)
+        }
+    }
+
+    /// SAS BeginAuth: opens a strong-authentication session for `method` on a flow past its password. nil when the
+    /// user cannot use `method` (only an authenticator app's code, PhoneAppOTP, is offered).
+    public func beginStrongAuth(flow id: String, method: String) throws(EntraError) -> String? {
+        guard var flow = flows.live(id, now: clock.now), let upn = flow.upn, let user = tenant.user(upn) else { throw .flowExpired }
+        guard method == StrongAuth.phoneAppOTP, user.totpSecret != nil else { return nil }
+        let session = Self.newID()
+        flow.strongAuthSession = session
+        flows.update(flow)
+        return session
+    }
+
+    /// SAS EndAuth: the code typed for the session BeginAuth opened.
+    public func endStrongAuth(flow id: String, session: String?, code: String, ip: String) -> CodeCheck {
+        guard var flow = flows.live(id, now: clock.now), let upn = flow.upn, let user = tenant.user(upn),
+              let open = flow.strongAuthSession, let session, Self.constantTimeEqual(open, session) else { return .ended(.flowExpired) }
+        return checkCode(&flow, user: user, code: code, ip: ip)
+    }
+
+    /// SAS ProcessAuth: continues a flow whose MFA EndAuth accepted (the code page again otherwise).
+    public func processAuth(flow id: String, ip: String) -> SignInStep {
+        guard let flow = flows.live(id, now: clock.now), let upn = flow.upn, let user = tenant.user(upn) else { return .failed(.flowExpired) }
+        guard flow.mfaDone else { return .mfa(flow: id, user: user, error: .mfaNotPassed) }
+        return authenticated(flow, user: user, mfa: true, ip: ip)
+    }
+
+    /// The "Stay signed in?" page was answered (`keep`: LoginOptions=1); either answer continues to issuance.
+    public func staySignedIn(flow id: String, keep: Bool, ip: String) -> SignInStep {
+        guard var flow = flows.live(id, now: clock.now), flow.awaitingKMSI, let upn = flow.upn, let user = tenant.user(upn) else {
+            return .failed(.flowExpired)
+        }
+        flow.awaitingKMSI = false
+        flow.kmsiAnswered = true
+        flow.steps.append(detail("Keep me signed in", succeeded: true, keep ? "LoginOptions=1" : "LoginOptions=3"))
+        return authenticated(flow, user: user, mfa: flow.mfaDone, ip: ip)
+    }
+
+    /// A code against the user's authenticator. A code is accepted once (RFC 6238 §5.2); wrong ones count within
+    /// the flow (AADSTS50074 at the limit) and across flows (AADSTS50053, ``MFALockout``).
+    private func checkCode(_ flow: inout Pending, user: Tenant.User, code: String, ip: String) -> CodeCheck {
         let now = clock.now
-        guard var flow = flows.live(id, now: now), let upn = flow.upn, let user = tenant.user(upn) else { return .failed(.flowExpired) }
+        let upn = user.userPrincipalName
         if lockout.isLocked(upn, now: now) {
-            flows.end(id)
+            flows.end(flow.id)
             record(flow, user: user, result: "failure", error: .accountLocked, ip: ip, access: .failed)
-            return .failed(.accountLocked)
+            return .ended(.accountLocked)
         }
         let step = user.totpSecret.flatMap { TOTP(base32: $0) }?.matchingStep(code.filter { !$0.isWhitespace }, at: now)
         guard let step, lockout.isFresh(step, for: upn) else {
             lockout.recordFailure(upn, now: now)
             flow.mfaAttempts += 1
+            flow.steps.append(detail(StrongAuth.methodName, succeeded: false, "Invalid verification code"))
             record(flow, user: user, result: "failure", error: .mfaFailed, ip: ip, access: .failed)
             if flow.mfaAttempts >= Self.maxCodeAttempts {
-                flows.end(id)
+                flows.end(flow.id)
                 record(flow, user: user, result: "failure", error: .mfaNotPassed, ip: ip, access: .failed)
-                return .failed(.mfaNotPassed)
+                return .ended(.mfaNotPassed)
             }
             flows.update(flow)
-            return .mfa(flow: id, user: user, error: .mfaFailed)
+            return .rejected(.mfaFailed)
         }
         lockout.accept(step, for: upn)
-        return authenticated(flow, user: user, mfa: true, ip: ip)
+        flow.mfaDone = true
+        flow.credentialsEntered = true
+        flow.steps.append(detail(StrongAuth.methodName, succeeded: true, "MFA successfully completed"))
+        flows.update(flow)
+        return .accepted
+    }
+
+    private func detail(_ method: String, succeeded: Bool, _ result: String) -> SignInLogEntry.AuthenticationDetail {
+        .init(authenticationMethod: method, succeeded: succeeded, authenticationStepResultDetail: result,
+              authenticationStepDateTime: SAMLInstant.format(clock.now))
+    }
+
+    /// The request context (`sCtx`) and canaries of a flow: keyed hashes of its token, checked when posted back.
+    public nonisolated func flowValue(_ label: String, _ id: String) -> String {
+        SAMLDigest.hex(SAMLDigest.sha256(flowSecret + Array("\(label)|\(id)".utf8)))
+    }
+
+    /// Whether a posted request context belongs to the flow (an absent one is accepted: minimal clients send only the
+    /// flow token, which alone is the secret).
+    public nonisolated func contextMatches(flow id: String, ctx: String?) -> Bool {
+        guard let ctx else { return true }
+        return Self.constantTimeEqual(ctx, flowValue("ctx", id))
+    }
+
+    /// An `IsPassive` request whose sign-in needs a page (the sign-in page: no session; the code page: a session
+    /// without the MFA the app's policy wants) ends here: the error its NoPassive Response carries. nil when no page
+    /// is needed (the step issues).
+    public func refusePassive(_ step: SignInStep, ip: String) -> EntraError? {
+        let id: String, user: Tenant.User?, error: EntraError
+        switch step {
+        case .login(let flow, _, _), .password(let flow, _, _):
+            (id, user, error) = (flow, nil, .silentSignInFailed)
+        case .mfa(let flow, let mfaUser, _):
+            guard let application = flows.live(flow, now: clock.now)?.request.flatMap({ tenant.application($0.appID) }) else { return nil }
+            (id, user, error) = (flow, mfaUser, .mfaRequired(application: application))
+        default:
+            return nil
+        }
+        if let flow = flows.live(id, now: clock.now) { record(flow, user: user, result: "failure", error: error, ip: ip) }
+        flows.end(id)
+        return error
     }
 
     /// The user gave up on the code page ("I can't use my authenticator app right now").
@@ -151,6 +273,7 @@ public actor EntraState {
         let now = clock.now
         let authnInstant = flow.authnInstant ?? now
         guard let request = flow.request else {
+            if flow.credentialsEntered && !flow.kmsiAnswered { return interruptForKMSI(flow, user: user, mfa: mfa, ip: ip) }
             flows.end(flow.id)
             record(flow, user: user, result: "success", error: nil, ip: ip, mfa: mfa)
             let session = openSession(user: user, authnInstant: authnInstant, mfa: mfa, reusing: flow.session)
@@ -183,11 +306,29 @@ public actor EntraState {
             flows.remember(flow, now: now)
             return .mfa(flow: flow.id, user: user, error: nil)
         default:
+            if flow.credentialsEntered && !flow.kmsiAnswered {
+                return interruptForKMSI(flow, user: user, mfa: mfa, ip: ip, access: .satisfied)
+            }
             flows.end(flow.id)
+            if !flow.steps.isEmpty {
+                if finishedSteps.count >= SignInFlows.maxPending { finishedSteps.removeAll() }
+                finishedSteps[flow.id] = flow.steps
+            }
             let session = openSession(user: user, authnInstant: authnInstant, mfa: mfa, reusing: flow.session)
             return .issue(Issuance(tenant: tenant, application: application, user: user, request: request, mfa: mfa,
                                    authnInstant: authnInstant, activations: activations), flow: flow.id, session: session)
         }
+    }
+
+    /// Entra's "Stay signed in?" interrupt (AADSTS50140, logged as interrupted as Entra's sign-in log shows it).
+    private func interruptForKMSI(_ flow: Pending, user: Tenant.User, mfa: Bool, ip: String,
+                                  access: SignInLogEntry.AccessStage = .notEvaluated) -> SignInStep {
+        var flow = flow
+        flow.awaitingKMSI = true
+        flow.mfaDone = mfa
+        record(flow, user: user, result: "interrupted", error: .kmsiInterrupt, ip: ip, mfa: mfa, access: access)
+        flows.remember(flow, now: clock.now)
+        return .kmsi(flow: flow.id, user: user)
     }
 
     /// Non-interactive issuance for the test hooks: the same assignment and Conditional Access rules, with `mfa`
@@ -220,7 +361,8 @@ public actor EntraState {
 
     /// Records a successful issuance (after signing, outside the actor).
     public func issued(_ issuance: Issuance, _ response: IssuedResponse, flow: String, ip: String, interactive: Bool = true) {
-        let pending = Pending(id: flow, request: issuance.request, created: clock.now, upn: issuance.user.userPrincipalName)
+        var pending = Pending(id: flow, request: issuance.request, created: clock.now, upn: issuance.user.userPrincipalName)
+        pending.steps = finishedSteps.removeValue(forKey: flow) ?? []
         record(pending, user: issuance.user, result: "success", error: nil, ip: ip, interactive: interactive, mfa: issuance.mfa,
             access: .satisfied, roles: response.roles, sessions: response.awsSessions)
     }

@@ -71,14 +71,18 @@ public struct MockEntra: Sendable {
         tenant.get("saml2") { request, context in try await self.saml2(request, context, post: false) }
         tenant.post("saml2") { request, context in try await self.saml2(request, context, post: true) }
         tenant.get("federationmetadata/2007-06/federationmetadata.xml") { request, context in try await self.metadata(request, context) }
-        tenant.post("login") { request, context in try await self.form(request, context) { fields in
-            await self.state.password(flow: fields["flow"] ?? "", username: fields["loginfmt"] ?? "", password: fields["passwd"] ?? "",
-                                      ip: context.remoteIP)
-        } }
-        tenant.post("mfa") { request, context in try await self.form(request, context) { fields in
-            fields["cancel"] != nil ? await self.state.cancelMFA(flow: fields["flow"] ?? "", ip: context.remoteIP)
-                : await self.state.verifyCode(flow: fields["flow"] ?? "", code: fields["otc"] ?? "", ip: context.remoteIP)
-        } }
+        // The converged sign-in protocol (entra-signin-protocol.md §1): the password post, the credential lookup,
+        // the strong-authentication service, "Stay signed in?" (SignInEndpoints.swift).
+        tenant.post("login") { request, context in try await self.loginPost(request, context) }
+        tenant.post("GetCredentialType") { request, context in try await self.credentialType(request, context) }
+        tenant.post("SAS/ProcessAuth") { request, context in try await self.processAuth(request, context) }
+        router.post("common/login") { request, context in try await self.loginPost(request, context) }
+        router.post("common/GetCredentialType") { request, context in try await self.credentialType(request, context) }
+        router.post("common/SAS/BeginAuth") { request, context in try await self.beginAuth(request, context) }
+        router.post("common/SAS/EndAuth") { request, context in try await self.endAuth(request, context) }
+        router.post("common/SAS/ProcessAuth") { request, context in try await self.processAuth(request, context) }
+        router.post("kmsi") { request, context in try await self.kmsi(request, context) }
+        router.get("applications/redirecttofederatedapplication.aspx") { request, context in try await self.userAccessURL(request, context) }
         router.get("myapps") { request, context in try await self.myApps(request, context) }
         router.get("api/signin/:appId") { request, context in try await self.launch(request, context) }
         router.get("signin/:appName/:appId") { request, context in try await self.launch(request, context) }
@@ -125,10 +129,28 @@ public struct MockEntra: Sendable {
             signIn = try AuthnRequestRules.check(received, in: tenant, loginHint: loginHint)
         } catch {
             logger.notice("AuthnRequest refused", metadata: ["code": "\(error.code)", "source": "\(context.remoteIP)"])
+            // A request refused for what it asks goes back to the app as a SAML error Response when its app and ACS
+            // are right; otherwise Entra cannot know where to post, and shows its error page.
+            if let target = AuthnRequestRules.errorResponseTarget(for: error, received, in: tenant) {
+                return try await errorResponse(.unsupported(error, target: target, at: state.clock.now), tenant: tenant)
+            }
             throw .page(error)
         }
-        return try await render(await state.begin(signIn, session: request.cookies[Self.sessionCookie]?.value, ip: context.remoteIP),
-                            tenant: tenant, ip: context.remoteIP)
+        let step = await state.begin(signIn, session: request.cookies[Self.sessionCookie]?.value, ip: context.remoteIP)
+        if signIn.isPassive, let refusal = await state.refusePassive(step, ip: context.remoteIP) {
+            let target = SAMLErrorResponse.Target(requestID: signIn.requestID ?? "", acsURL: signIn.acsURL, relayState: signIn.relayState)
+            return try await errorResponse(.noPassive(refusal, target: target, at: state.clock.now), tenant: tenant)
+        }
+        return try await render(step, tenant: tenant, request: request, ip: context.remoteIP)
+    }
+
+    /// A SAML error Response in the "Working..." page that posts it to the app.
+    func errorResponse(_ answer: SAMLErrorResponse, tenant: Tenant) async throws(MockEntraFailure) -> Response {
+        do throws(EntraError) {
+            return Self.html(try answer.page(tenant: tenant, keys: await state.keys, clock: state.clock, ids: ids), status: .ok)
+        } catch {
+            throw .page(error)
+        }
     }
 
     /// SAML logout (Redirect or POST): ends the SSO session, then answers the app's Logout URL with a signed
@@ -159,53 +181,61 @@ public struct MockEntra: Sendable {
 
     // MARK: - Sign-in pages
 
-    /// The login and MFA forms post here; `advance` takes the fields.
-    func form(_ request: Request, _ context: MockEntraContext,
-              _ advance: @Sendable ([String: String]) async -> SignInStep) async throws(MockEntraFailure) -> Response {
-        let tenant = try context.resolvedTenant()
-        let fields: [String: String]
-        do {
-            fields = try FormEncoding.decodePairs(String(decoding: try await Self.body(request), as: UTF8.self))
-        } catch {
-            throw .page(.invalidMessage("The form could not be read."))
-        }
-        return try await render(await advance(fields), tenant: tenant, ip: context.remoteIP)
-    }
-
     /// My Apps: the tiles of the signed-in user, or the sign-in page first.
     func myApps(_ request: Request, _ context: MockEntraContext) async throws(MockEntraFailure) -> Response {
         let tenant = await state.tenant
         if let (user, applications) = await state.myApps(session: request.cookies[Self.sessionCookie]?.value) {
             return Self.html(Pages.myApps(user: user, applications: applications, tenant: tenant), status: .ok)
         }
-        return try await render(await state.begin(nil, session: nil, ip: context.remoteIP), tenant: tenant, ip: context.remoteIP)
+        return try await render(await state.begin(nil, session: nil, ip: context.remoteIP), tenant: tenant, request: request, ip: context.remoteIP)
     }
 
     /// IdP-initiated launch: `/api/signin/{appId}?tenantId=…` (and the legacy `/signin/{name}/{appId}`).
     func launch(_ request: Request, _ context: MockEntraContext) async throws(MockEntraFailure) -> Response {
+        try await launch(appID: context.parameters.get("appId") ?? "", request, context)
+    }
+
+    /// The enterprise app's user access URL, where saml2aws starts (pkg/provider/aad/aad.go `Authenticate`):
+    /// `/applications/redirecttofederatedapplication.aspx?Operation=LinkedSignIn&applicationId=APP`. Entra's launcher
+    /// goes through an OIDC sign-in and its own SAMLRequest page before the SAML sign-in; mock-entra starts the SAML
+    /// sign-in for the app at once (IdP-initiated), which saml2aws reaches the same way, by the converged pages.
+    func userAccessURL(_ request: Request, _ context: MockEntraContext) async throws(MockEntraFailure) -> Response {
+        let query = (try? FormEncoding.decodePairs(request.uri.query ?? "")) ?? [:]
+        guard query["Operation"] == "LinkedSignIn", let appID = query["applicationId"] else {
+            throw .page(.invalidMessage("The user access URL needs Operation=LinkedSignIn and an applicationId."))
+        }
+        return try await launch(appID: appID, request, context)
+    }
+
+    func launch(appID: String, _ request: Request, _ context: MockEntraContext) async throws(MockEntraFailure) -> Response {
         let tenant = await state.tenant
         let query = (try? FormEncoding.decodePairs(request.uri.query ?? "")) ?? [:]
         if let named = query["tenantId"], !tenant.isNamed(named) { throw .page(.tenantNotFound(named)) }
-        let appID = context.parameters.get("appId") ?? ""
         guard let application = tenant.application(appID) else { throw .page(.applicationNotFound(appID, tenant: tenant)) }
         let step = await state.begin(.idpInitiated(application, relayState: query["RelayState"]),
                                      session: request.cookies[Self.sessionCookie]?.value, ip: context.remoteIP)
-        return try await render(step, tenant: tenant, ip: context.remoteIP)
+        return try await render(step, tenant: tenant, request: request, ip: context.remoteIP)
     }
 
-    /// The page for a sign-in step; issuance signs here, outside the state actor.
-    func render(_ step: SignInStep, tenant: Tenant, ip: String) async throws(MockEntraFailure) -> Response {
-        let base = "/\(tenant.tenantID)"
+    /// The page for a sign-in step; issuance signs here, outside the state actor. The converged pages re-shown with
+    /// an error answer 200 as Entra's do; Entra's error page has the error's status. `persistent`: the user chose
+    /// "Stay signed in" (LoginOptions=1), so the SSO cookie outlives the browser.
+    func render(_ step: SignInStep, tenant: Tenant, request: Request, ip: String, persistent: Bool = false) async throws(MockEntraFailure) -> Response {
+        let endpoints = ConvergedPages.Endpoints(base: baseURL(request), tenantID: tenant.tenantID)
         switch step {
         case .login(let flow, let username, let error):
-            return Self.html(Pages.login(tenant: tenant, action: base + "/login", flow: flow, username: username, error: error),
-                             status: error.map { HTTPResponse.Status(code: $0.httpStatus) } ?? .ok)
+            return Self.html(ConvergedPages.signIn(flow: pageFlow(flow), endpoints: endpoints, username: username, passwordStep: false,
+                                                   error: error, domain: tenant.domain), status: .ok)
+        case .password(let flow, let username, let error):
+            return Self.html(ConvergedPages.signIn(flow: pageFlow(flow), endpoints: endpoints, username: username, passwordStep: true,
+                                                   error: error, domain: tenant.domain), status: .ok)
         case .mfa(let flow, let user, let error):
-            return Self.html(Pages.mfa(action: base + "/mfa", flow: flow, user: user, error: error),
-                             status: error.map { HTTPResponse.Status(code: $0.httpStatus) } ?? .ok)
+            return Self.html(ConvergedPages.tfa(flow: pageFlow(flow), endpoints: endpoints, user: user, error: error), status: .ok)
+        case .kmsi(let flow, let user):
+            return Self.html(ConvergedPages.kmsi(flow: pageFlow(flow), endpoints: endpoints, user: user), status: .ok)
         case .myApps(let user, let applications, let session):
             var response = Self.html(Pages.myApps(user: user, applications: applications, tenant: tenant), status: .ok)
-            response.setCookie(Self.cookie(session))
+            response.setCookie(Self.cookie(session, persistent: persistent))
             return response
         case .failed(let error):
             throw .page(error)
@@ -213,14 +243,30 @@ public struct MockEntra: Sendable {
             do throws(EntraError) {
                 let issued = try issuance.issue(keys: await state.keys, clock: state.clock, ids: ids)
                 await state.issued(issuance, issued, flow: flow, ip: ip)
+                // Entra's "Working..." page: a hidden form that posts SAMLResponse (and RelayState when the request had
+                // one) to the reply URL; saml2aws knows it by its exact first bytes (aad.go `isHiddenForm`).
                 var response = Self.html(issued.autoPostPage, status: .ok)
-                response.setCookie(Self.cookie(session))
+                response.setCookie(Self.cookie(session, persistent: persistent))
                 return response
             } catch {
                 logger.error("issuance failed", metadata: ["code": "\(error.code)", "reason": "\(error.message)"])
                 throw .page(error)
             }
         }
+    }
+
+    /// The flow token with the request context and canaries the pages carry for it.
+    func pageFlow(_ token: String) -> ConvergedPages.Flow {
+        ConvergedPages.Flow(token: token, ctx: state.flowValue("ctx", token), canary: state.flowValue("canary", token),
+                            apiCanary: state.flowValue("apiCanary", token), correlationId: Self.guid(state.flowValue("correlation", token)),
+                            sessionId: Self.guid(state.flowValue("session", token)))
+    }
+
+    /// 32 hex digits as a GUID (Entra's correlation and session ids).
+    static func guid(_ hex: String) -> String {
+        let c = Array(hex.prefix(32))
+        guard c.count == 32 else { return hex }
+        return "\(String(c[0..<8]))-\(String(c[8..<12]))-\(String(c[12..<16]))-\(String(c[16..<20]))-\(String(c[20..<32]))"
     }
 
     // MARK: - Metadata
@@ -249,8 +295,12 @@ public struct MockEntra: Sendable {
 
     // MARK: - Wire formats
 
-    static func cookie(_ session: String) -> Cookie {
-        Cookie(name: sessionCookie, value: session, path: "/", httpOnly: true, sameSite: .lax)
+    /// The SSO cookie: for the browser session, or for the session's lifetime when the user chose to stay signed in.
+    static func cookie(_ session: String, persistent: Bool = false) -> Cookie {
+        if persistent {
+            return Cookie(name: sessionCookie, value: session, maxAge: Int(SSOSessions.lifetime), path: "/", httpOnly: true, sameSite: .lax)
+        }
+        return Cookie(name: sessionCookie, value: session, path: "/", httpOnly: true, sameSite: .lax)
     }
 
     static func body(_ request: Request) async throws -> [UInt8] { try await MockServer.body(request, limit: maxBody) }

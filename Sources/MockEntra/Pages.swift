@@ -1,8 +1,8 @@
 import Foundation
 import SAML
 
-/// mock-entra's pages. Form field and button names are Entra's own (`loginfmt`, `passwd`, `otc`, `idSIButton9`),
-/// so browser automation written against Entra finds its way here.
+/// mock-entra's other pages: the error page, My Apps, signed out, the sign-in log (the sign-in pages are
+/// ``ConvergedPages``).
 public enum Pages {
     static func escape(_ s: String) -> String { Markup.escape(s) }
 
@@ -22,41 +22,13 @@ public enum Pages {
         """
     }
 
-    /// The username and password page.
-    public static func login(tenant: Tenant, action: String, flow: String, username: String?, error: EntraError?) -> String {
-        let message = error.map { "<div id=\"usernameError\" class=\"error\" role=\"alert\">\(escape($0.description))</div>" } ?? ""
-        return page("Sign in to your account", """
-            <div class="box"><div class="logo">Microsoft</div><h1 id="loginHeader">Sign in</h1>\(message)
-            <form method="post" action="\(escape(action))" autocomplete="off">
-            <input type="hidden" name="flow" value="\(escape(flow))">
-            <input type="email" name="loginfmt" id="i0116" placeholder="Email, phone, or Skype" value="\(escape(username ?? ""))" required>
-            <input type="password" name="passwd" id="i0118" placeholder="Password" required>
-            <input type="submit" id="idSIButton9" value="Sign in"></form>
-            <p class="small">\(escape(tenant.domain)) · mock-entra</p></div>
-            """)
-    }
-
-    /// The verification-code page (TOTP, any authenticator app).
-    public static func mfa(action: String, flow: String, user: Tenant.User, error: EntraError?) -> String {
-        let message = error.map { "<div id=\"idSpan_SAOTCC_Error_OTC\" class=\"error\" role=\"alert\">\(escape($0.description))</div>" } ?? ""
-        return page("Enter code", """
-            <div class="box"><div class="logo">Microsoft</div><div class="small">\(escape(user.userPrincipalName))</div>
-            <h1 id="idDiv_SAOTCC_Title">Enter code</h1>
-            <p id="idDiv_SAOTCC_Description">Enter the code displayed in the authenticator app on your mobile device</p>\(message)
-            <form method="post" action="\(escape(action))" autocomplete="off">
-            <input type="hidden" name="flow" value="\(escape(flow))">
-            <input type="text" name="otc" id="idTxtBx_SAOTCC_OTC" inputmode="numeric" maxlength="8" placeholder="Code" required>
-            <input type="submit" id="idSubmit_SAOTCC_Continue" value="Verify"></form>
-            <form method="post" action="\(escape(action))"><input type="hidden" name="flow" value="\(escape(flow))">
-            <button type="submit" name="cancel" value="1" id="signInAnotherWay">I can't use my authenticator app right now</button></form></div>
-            """)
-    }
-
-    /// Entra's error page: the AADSTS line, then the request details.
+    /// Entra's error page: the AADSTS line (in `#service_exception_message`, the element aws-azure-login src/login.ts
+    /// reports and stops on), then the request details; its `$Config` carries the same for clients without a DOM.
     public static func error(_ error: EntraError, correlation: String, at now: Date) -> String {
         page("Sign in to your account", """
+            \(ConvergedConfig.script(ConvergedConfig.ErrorConfig(error, correlation: correlation)))
             <div class="box"><div class="logo">Microsoft</div><h1>Sorry, but we’re having trouble signing you in.</h1>
-            <p id="errorCode" data-code="\(escape(error.code))">\(escape(error.description))</p>
+            <div id="service_exception_message"><p id="errorCode" data-code="\(escape(error.code))">\(escape(error.description))</p></div>
             <div class="small"><b>Troubleshooting details</b><br>Error code: \(escape(error.code)) (\(escape(error.name)))<br>
             Correlation ID: \(escape(correlation))<br>Timestamp: \(escape(SAMLInstant.format(now)))</div></div>
             """)
@@ -83,12 +55,14 @@ public enum Pages {
         let rows = entries.reversed().map { e in
             "<tr><td>\(escape(e.createdDateTime))</td><td>\(escape(e.userPrincipalName ?? ""))</td><td>\(escape(e.appDisplayName ?? ""))</td>"
                 + "<td>\(escape(e.result))</td><td>\(escape(e.aadstsCode ?? ""))</td><td>\(e.mfaDone ? "yes" : "no")</td>"
-                + "<td>\(escape(e.conditionalAccessStatus))</td><td>\(e.awsSessions.map(escape).joined(separator: "<br>"))</td>"
+                + "<td>\(escape(e.conditionalAccessStatus))</td>"
+                + "<td>\(e.authenticationDetails.map { escape("\($0.authenticationMethod): \($0.authenticationStepResultDetail)") }.joined(separator: "<br>"))</td>"
+                + "<td>\(e.awsSessions.map(escape).joined(separator: "<br>"))</td>"
                 + "<td>\(escape(e.ipAddress))</td></tr>"
         }.joined()
         return page("Sign-in logs", """
             <div style="margin:24px"><h1>Sign-in logs</h1><table id="signins"><tr><th>Date (UTC)</th><th>User</th><th>Application</th>
-            <th>Result</th><th>Error</th><th>MFA</th><th>Conditional Access</th><th>AWS sessions</th><th>IP address</th></tr>\(rows)</table></div>
+            <th>Result</th><th>Error</th><th>MFA</th><th>Conditional Access</th><th>Steps</th><th>AWS sessions</th><th>IP address</th></tr>\(rows)</table></div>
             """)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Sign-ins in progress (between the password page, the code page and issuance): bounded in number and in age.
+/// Sign-ins in progress (between the converged sign-in page, the code page, the "Stay signed in?" page and
+/// issuance): bounded in number and in age. A flow's id is the page's flow token (`sFT`).
 struct SignInFlows: Sendable {
     struct Pending: Sendable {
         var id: String
@@ -13,6 +14,19 @@ struct SignInFlows: Sendable {
         /// The SSO session that vouched for the user, kept (and upgraded after MFA) rather than replaced.
         var session: String?
         var mfaAttempts = 0
+        /// The user typed a password or passed MFA in this flow: Entra then asks "Stay signed in?" before issuing
+        /// (an SSO session alone skips it).
+        var credentialsEntered = false
+        /// MFA passed in this flow (EndAuth or the code form), waiting for ProcessAuth or KMSI.
+        var mfaDone = false
+        /// The KmsiInterrupt page was shown; only then does `/kmsi` continue the flow.
+        var awaitingKMSI = false
+        /// "Stay signed in?" was answered: the flow goes on to issuance.
+        var kmsiAnswered = false
+        /// The SAS session BeginAuth opened; EndAuth must name it.
+        var strongAuthSession: String?
+        /// What the user did so far, for the sign-in log's `authenticationDetails`.
+        var steps: [SignInLogEntry.AuthenticationDetail] = []
     }
 
     static let maxPending = 10_000

@@ -10,6 +10,17 @@ public struct SignInLogEntry: Codable, Sendable, Hashable {
         public var failureReason: String?
     }
 
+    /// One step of the sign-in (Graph's `authenticationDetail`): the password, the authenticator's code, and, as
+    /// mock-entra also records it, the answer to "Stay signed in?".
+    public struct AuthenticationDetail: Codable, Sendable, Hashable {
+        /// `Password`, `Mobile app verification code`, `Keep me signed in`.
+        public var authenticationMethod: String
+        public var succeeded: Bool
+        /// `Correct password`, `Invalid password`, `MFA successfully completed`, `LoginOptions=1`.
+        public var authenticationStepResultDetail: String
+        public var authenticationStepDateTime: String
+    }
+
     public struct AppliedPolicy: Codable, Sendable, Hashable {
         public var displayName: String
         /// `success`, `failure` or `notApplied`.
@@ -45,6 +56,8 @@ public struct SignInLogEntry: Codable, Sendable, Hashable {
     public var roles: [String]
     /// `Administrator/test-awsadmin@contoso.com @ 123456789012`: the AWS session each role gives.
     public var awsSessions: [String]
+    /// The steps of this sign-in up to this entry, oldest first.
+    public var authenticationDetails: [AuthenticationDetail]
 }
 
 /// The sign-in log: the newest entries in memory (bounded), each also appended as a JSON line to a file when one
@@ -116,6 +129,6 @@ extension SignInLogEntry {
             aadstsCode: error?.code, isInteractive: interactive,
             authenticationRequirement: requiresMFA ? "multiFactorAuthentication" : "singleFactorAuthentication",
             mfaDone: mfa, conditionalAccessStatus: caStatus, appliedConditionalAccessPolicies: policies,
-            samlRequestId: flow.request?.requestID, roles: roles, awsSessions: sessions)
+            samlRequestId: flow.request?.requestID, roles: roles, awsSessions: sessions, authenticationDetails: flow.steps)
     }
 }

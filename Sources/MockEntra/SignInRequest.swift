@@ -16,11 +16,13 @@ public struct SignInRequest: Sendable, Hashable {
     public var forceAuthn: Bool
     /// `login_hint`: the username the sign-in page is filled with.
     public var loginHint: String?
+    /// `IsPassive="true"`: no page may be shown; without a session that suffices, a NoPassive error Response.
+    public var isPassive: Bool
 
     public init(appID: String, requestID: String? = nil, acsURL: String, relayState: String? = nil, nameIDFormat: String? = nil,
-                forceAuthn: Bool = false, loginHint: String? = nil) {
+                forceAuthn: Bool = false, loginHint: String? = nil, isPassive: Bool = false) {
         (self.appID, self.requestID, self.acsURL, self.relayState) = (appID, requestID, acsURL, relayState)
-        (self.nameIDFormat, self.forceAuthn, self.loginHint) = (nameIDFormat, forceAuthn, loginHint)
+        (self.nameIDFormat, self.forceAuthn, self.loginHint, self.isPassive) = (nameIDFormat, forceAuthn, loginHint, isPassive)
     }
 
     /// IdP-initiated launch (My Apps tile, user access URL): the Reply URL, the app's Relay State.
@@ -90,7 +92,24 @@ public enum AuthnRequestRules {
         guard application.replyURLs.contains(acs) else { throw .replyURLMismatch(acs, application: application) }
         try checkSignature(received, application: application)
         return SignInRequest(appID: application.appID, requestID: request.id, acsURL: acs, relayState: received.relayState,
-                             nameIDFormat: format, forceAuthn: request.forceAuthn ?? false, loginHint: loginHint)
+                             nameIDFormat: format, forceAuthn: request.forceAuthn ?? false, loginHint: loginHint,
+                             isPassive: request.isPassive ?? false)
+    }
+
+    /// The codes of refusals for what a request asks rather than who sent it or where the answer goes: Entra posts
+    /// these back to the app as a Requester/RequestUnsupported Response (entra-signin-protocol.md §5, the error
+    /// Response of Microsoft's SAML protocol reference) instead of showing its error page.
+    static let answeredByResponse: Set<String> = ["AADSTS900236", "AADSTS75011", "AADSTS75016"]
+
+    /// Where a refused request's error Response goes, when it may go anywhere: the refusal is one of
+    /// ``answeredByResponse`` and the request names an app of the tenant, an ACS among the app's Reply URLs and
+    /// passes the app's signature rules. nil otherwise: Entra cannot know where to post, and shows its error page.
+    public static func errorResponseTarget(for error: EntraError, _ received: ReceivedRequest, in tenant: Tenant) -> SAMLErrorResponse.Target? {
+        guard answeredByResponse.contains(error.code), let request = try? AuthnRequest.parse(received.xml),
+              let issuer = request.issuer?.value, let application = tenant.application(identifier: issuer) else { return nil }
+        let acs = request.assertionConsumerServiceURL ?? application.replyURL
+        guard application.replyURLs.contains(acs), (try? checkSignature(received, application: application)) != nil else { return nil }
+        return SAMLErrorResponse.Target(requestID: request.id, acsURL: acs, relayState: received.relayState)
     }
 
     /// A signature is checked when the app has verification certificates, and required when the app says so.

@@ -17,10 +17,11 @@ import Darwin
 
 struct Login: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Sign in through mock-entra like saml2aws, assume a role with AssumeRoleWithSAML, keep the credentials.",
+        abstract: "Sign in through Entra's sign-in pages like saml2aws, assume a role with AssumeRoleWithSAML, keep the credentials.",
         discussion: """
-            Drives the sign-in pages of mock-entra (My Apps launch, password, then the verification code when
-            Conditional Access asks for MFA), takes the SAML response, lets you choose a role, calls STS
+            Speaks Entra's converged sign-in protocol, as mock-entra and Entra serve it: the app's user access URL,
+            the sign-in page (username, password), the verification code of an authenticator app when Conditional
+            Access asks for MFA, "Stay signed in?" (answered No), then takes the SAML response, lets you choose a role, calls STS
             AssumeRoleWithSAML (mock-aws, or any --sts-endpoint), then writes the credentials to a profile of the AWS
             credentials file, or prints them as credential_process JSON. What is not given is asked on the terminal,
             without echo.
@@ -33,7 +34,7 @@ struct Login: AsyncParsableCommand {
             In ~/.aws/config: credential_process = saml login --idp-url … --credential-process
             """)
 
-    @Option(help: "mock-entra's base URL.")
+    @Option(help: "Where the app's user access URL is: mock-entra's base URL, or https://account.activedirectory.windowsazure.com for Entra.")
     var idpUrl: String
 
     @Option(help: "The tenant (GUID or domain).")

@@ -52,13 +52,24 @@ extension MockEntraServing {
         return try #require((value as? [String: Any])?["samlResponse"] as? String)
     }
 
-    /// Signs in through the pages: password, then the current TOTP code. Returns the auto-post page.
-    func interactiveSignIn(start: ServerProcess.HTTPResult, user: String, password: String, secret: String) async throws -> ServerProcess.HTTPResult {
-        let flow = try #require(start.field("flow"))
-        let afterPassword = try await post(P.tenantPath + "/login", form: [("flow", flow), ("loginfmt", user), ("passwd", password)])
-        #expect(afterPassword.status == 200 && afterPassword.body.contains("Enter code"), "\(afterPassword.body.prefix(300))")
-        let code = F.code(secret, at: Date())
-        return try await post(P.tenantPath + "/mfa", form: [("flow", flow), ("otc", code)])
+    /// Signs in through the converged pages as a browser without JavaScript does: the username step, the password
+    /// step, the code form of ConvergedTFA (posted to ProcessAuth), then "Stay signed in?" (`keep`: Yes). Returns
+    /// the "Working..." page.
+    func interactiveSignIn(start: ServerProcess.HTTPResult, user: String, password: String, secret: String,
+                           keep: Bool = false) async throws -> ServerProcess.HTTPResult {
+        #expect(start.body.contains("<meta name=\"PageID\" content=\"ConvergedSignIn\" />"), "\(start.body.prefix(300))")
+        let flow = try #require(start.field("flowToken")), ctx = try #require(start.field("ctx"))
+        let passwordStep = try await post(P.tenantPath + "/login", form: [("flowToken", flow), ("ctx", ctx), ("loginfmt", user)])
+        #expect(passwordStep.status == 200 && passwordStep.body.contains("name=\"passwd\"")
+                && passwordStep.body.contains("name=\"loginfmt\" class=\"moveOffScreen\""), "\(passwordStep.body.prefix(300))")
+        let afterPassword = try await post(P.tenantPath + "/login", form: [("flowToken", flow), ("ctx", ctx), ("loginfmt", user), ("passwd", password)])
+        #expect(afterPassword.status == 200 && afterPassword.body.contains("id=\"idTxtBx_SAOTCC_OTC\""), "\(afterPassword.body.prefix(300))")
+        let kmsi = try await post("/common/SAS/ProcessAuth", form: [("flowToken", try #require(afterPassword.field("flowToken"))),
+                                                                    ("request", try #require(afterPassword.field("request"))),
+                                                                    ("otc", F.code(secret, at: Date()))])
+        #expect(kmsi.status == 200 && kmsi.body.contains("id=\"KmsiDescription\""), "\(kmsi.body.prefix(300))")
+        return try await post("/kmsi", form: [("flowToken", try #require(kmsi.field("flowToken"))), ("ctx", try #require(kmsi.field("ctx"))),
+                                              ("LoginOptions", keep ? "1" : "3")])
     }
 }
 
@@ -104,29 +115,41 @@ struct MockEntraServerTests {
     typealias F = EntraFixtures
     typealias P = MockEntraProcess
 
-    @Test("My Apps → AWS tile → password (a wrong one first) → TOTP → auto-post; mock-aws opens the console; the SSO session, logs")
+    @Test("My Apps → password (a wrong one first) → stay signed in → AWS tile → code (a wrong one first) → auto-post; mock-aws opens the console; SSO, logs")
     func interactiveLogin() async throws {
         let entra = try P()
         let aws = try ServerProcess("mock-aws", arguments: ["--idp-metadata", entra.baseURL + P.metadataPath])
         let myApps = try await entra.get("/myapps")
         #expect(myApps.status == 200 && myApps.body.contains("name=\"loginfmt\"") && myApps.body.contains("id=\"idSIButton9\""))
-        let flow = try #require(myApps.field("flow"))
-        let wrong = try await entra.post(P.tenantPath + "/login", form: [("flow", flow), ("loginfmt", "test-awsadmin@contoso.com"), ("passwd", "guess")])
-        #expect(wrong.status == 401 && wrong.body.contains("AADSTS50126: Error validating credentials due to invalid username or password."))
-        // My Apps itself needs no MFA (the policy targets the AWS app): the tiles, and the SSO session.
-        let tiles = try await entra.post(P.tenantPath + "/login", form: [("flow", flow), ("loginfmt", "test-awsadmin@contoso.com"), ("passwd", "Adm1n-Passw0rd!")])
+        let flow = try #require(myApps.field("flowToken")), ctx = try #require(myApps.field("ctx"))
+        let credentials = [("flowToken", flow), ("ctx", ctx), ("login", "test-awsadmin@contoso.com"), ("loginfmt", "test-awsadmin@contoso.com")]
+        // A wrong password: the password step again, HTTP 200 as Entra answers, the error in $Config and on the page.
+        let wrong = try await entra.post(P.tenantPath + "/login", form: credentials + [("passwd", "guess")])
+        #expect(wrong.status == 200 && wrong.body.contains("<div id=\"passwordError\" class=\"alert-error\" role=\"alert\">AADSTS50126: Error validating credentials due to invalid username or password.</div>"))
+        #expect(wrong.body.contains("\"sErrorCode\":\"50126\"") && wrong.body.contains("\"sErrTxt\":\"AADSTS50126: Error validating credentials"))
+        // My Apps itself needs no MFA (the policy targets the AWS app): "Stay signed in?", then the tiles and the session.
+        let kmsi = try await entra.post(P.tenantPath + "/login", form: credentials + [("passwd", "Adm1n-Passw0rd!")])
+        #expect(kmsi.status == 200 && kmsi.body.contains("<meta name=\"PageID\" content=\"KmsiInterrupt\" />") && kmsi.body.contains("\"urlPost\":\"/kmsi\""))
+        let tiles = try await entra.post("/kmsi", form: [("flowToken", flow), ("ctx", ctx), ("LoginOptions", "1")])
         #expect(tiles.status == 200 && tiles.body.contains("AWS Single-Account Access") && tiles.body.contains("/api/signin/\(F.appID)?tenantId=\(F.tenantID)"))
         let cookie = try #require(P.cookie(tiles), "My Apps sets the SSO session")
+        #expect(tiles.headers["set-cookie"]?.contains("Max-Age=43200") == true, "Yes to 'Stay signed in?': a persistent cookie")
+        #expect(try await entra.post("/kmsi", form: [("flowToken", flow), ("ctx", ctx), ("LoginOptions", "1")]).status == 400, "a flow answers KMSI once")
 
         // The AWS tile: Conditional Access wants MFA, which this session has not done.
         let challenge = try await entra.get(P.launchPath, cookie: cookie)
-        #expect(challenge.status == 200 && challenge.body.contains("name=\"otc\""))
-        let mfaFlow = try #require(challenge.field("flow"))
-        let badCode = try await entra.post(P.tenantPath + "/mfa", form: [("flow", mfaFlow), ("otc", "12345x")])
-        #expect(badCode.status == 401 && badCode.body.contains("AADSTS500121"))
-        let launch = try await entra.post(P.tenantPath + "/mfa", form: [("flow", mfaFlow), ("otc", F.code("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", at: Date()))])
-        #expect(launch.status == 200 && launch.body.contains("action=\"https://signin.aws.amazon.com/saml\""))
+        #expect(challenge.status == 200 && challenge.body.contains("<meta name=\"PageID\" content=\"ConvergedTFA\" />") && challenge.body.contains("name=\"otc\""))
+        let mfaFlow = try #require(challenge.field("flowToken")), request = try #require(challenge.field("request"))
+        let badCode = try await entra.post("/common/SAS/ProcessAuth", form: [("flowToken", mfaFlow), ("request", request), ("otc", "12345x")])
+        #expect(badCode.status == 200 && badCode.body.contains("AADSTS500121") && badCode.body.contains("\"sErrorCode\":\"500121\""))
+        let stay = try await entra.post("/common/SAS/ProcessAuth", form: [("flowToken", mfaFlow), ("request", request),
+                                                                          ("otc", F.code("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", at: Date()))])
+        #expect(stay.status == 200 && stay.body.contains("id=\"KmsiDescription\""))
+        let launch = try await entra.post("/kmsi", form: [("flowToken", mfaFlow), ("ctx", try #require(stay.field("ctx"))), ("LoginOptions", "3")])
+        #expect(launch.status == 200 && launch.body.hasPrefix("<html><head><title>Working...</title></head>")
+                && launch.body.contains("action=\"https://signin.aws.amazon.com/saml\"") && launch.field("RelayState") == nil)
         let mfaCookie = try #require(P.cookie(launch))
+        #expect(launch.headers["set-cookie"]?.contains("Max-Age") == false, "No to 'Stay signed in?': a browser-session cookie")
         let samlResponse = try #require(launch.field("SAMLResponse"))
         let certificates = try await entra.publishedCertificates()
         let verified = try await F.verifier(certificates, clock: SystemClock()).verify(base64: samlResponse)
@@ -137,18 +160,22 @@ struct MockEntraServerTests {
         let console = try await aws.post("/saml", form: [("SAMLResponse", samlResponse)])
         #expect(console.status == 200 && console.body.contains("Administrator/test-awsadmin@contoso.com @ 123456789012"), "\(console.body.prefix(400))")
 
-        // The session now carries MFA: the tile posts at once.
+        // The session now carries MFA: the tile posts at once, without "Stay signed in?".
         let again = try await entra.get(P.launchPath, cookie: mfaCookie)
-        #expect(again.field("SAMLResponse") != nil)
+        #expect(again.field("SAMLResponse") != nil && again.body.hasPrefix("<html><head><title>Working...</title></head>"))
 
         let logs = try await entra.json("GET", "/admin/signins")
         let entries = try #require(logs.value as? [[String: Any]])
-        #expect(entries.map { $0["result"] as? String ?? "" } == ["failure", "success", "interrupted", "failure", "success", "success"], "\(entries)")
+        #expect(entries.map { $0["result"] as? String ?? "" } == ["failure", "interrupted", "success", "interrupted", "failure", "interrupted", "success", "success"],
+                "\(entries)")
         #expect(entries.last?["awsSessions"] as? [String] == ["Administrator/test-awsadmin@contoso.com @ 123456789012"])
-        #expect(entries.map { $0["aadstsCode"] as? String ?? "-" } == ["AADSTS50126", "-", "AADSTS50076", "AADSTS500121", "-", "-"])
-        #expect(entries[1]["appDisplayName"] as? String == "My Apps")
+        #expect(entries.map { $0["aadstsCode"] as? String ?? "-" } == ["AADSTS50126", "AADSTS50140", "-", "AADSTS50076", "AADSTS500121", "AADSTS50140", "-", "-"])
+        #expect(entries[2]["appDisplayName"] as? String == "My Apps")
+        let steps = (entries[6]["authenticationDetails"] as? [[String: Any]])?.map { "\($0["authenticationMethod"] as? String ?? "") \($0["succeeded"] as? Bool ?? false)" }
+        #expect(steps == ["Mobile app verification code false", "Mobile app verification code true", "Keep me signed in true"], "\(entries[6])")
         let page = try await entra.server.get("/admin/signins/page", headers: entra.adminHeaders)
         #expect(page.status == 200 && page.body.contains("<table id=\"signins\">") && page.body.contains("Administrator/test-awsadmin@contoso.com @ 123456789012"))
+        #expect(page.body.contains("<td>Mobile app verification code: Invalid verification code<br>Mobile app verification code: MFA successfully completed<br>Keep me signed in: LoginOptions=3</td>"))
     }
 
     @Test("SP-initiated over Redirect and POST: InResponseTo and the ACS; AADSTS pages for bad requests; logout ends the session")
@@ -201,7 +228,7 @@ struct MockEntraServerTests {
                                           cookie: cookie)
             #expect(out.status == 200 && out.body.contains("You signed out") && out.headers["set-cookie"]?.contains("Max-Age=0") == true)
             let after = try await entra.get(P.launchPath, cookie: cookie)
-            #expect(after.status == 200 && after.field("flow") != nil && after.field("SAMLResponse") == nil)
+            #expect(after.status == 200 && after.field("flowToken") != nil && after.field("SAMLResponse") == nil)
             #expect(try await entra.get("/health").body == "ok")
         }
     }
@@ -312,14 +339,14 @@ struct MockEntraServerTests {
             #expect(keys.status == 200 && ((keys.value as? [[String: Any]])?.first?["active"] as? Bool) == true)
             #expect(try await entra.json("GET", "/admin/pim/activations").status == 200)
             let legacy = try await entra.get("/signin/AWS%20Single-Account%20Access/\(F.appID)?tenantId=\(F.tenantID)")
-            #expect(legacy.status == 200 && legacy.field("flow") != nil)
+            #expect(legacy.status == 200 && legacy.field("flowToken") != nil)
             for domain in ["contoso.com", "contoso.onmicrosoft.com"] {
                 #expect(try await entra.get("/\(domain)/federationmetadata/2007-06/federationmetadata.xml").status == 200)
             }
             #expect(try await entra.get("/nowhere").status == 404)
             #expect(try await entra.server.request("DELETE", P.tenantPath + "/saml2").status >= 400)
             #expect(try await entra.json("PUT", "/admin/conditional-access", "not json").status == 400)
-            let expired = try await entra.post(P.tenantPath + "/login", form: [("flow", "forged"), ("loginfmt", "a"), ("passwd", "b")])
+            let expired = try await entra.post(P.tenantPath + "/login", form: [("flowToken", "forged"), ("loginfmt", "a"), ("passwd", "b")])
             #expect(expired.status == 400 && expired.body.contains("AADSTS50058"))
             #expect(try await entra.get("/health").body == "ok")
         }

@@ -42,7 +42,14 @@ struct RobustnessTests {
                 ("GET", "/no-such-tenant/federationmetadata/2007-06/federationmetadata.xml", nil, 404, "AADSTS90002"),
                 ("GET", "/api/signin/no-such-app?tenantId=\(F.tenantID)", nil, 404, "AADSTS700016"),
                 ("GET", "/api/signin/\(F.appID)?tenantId=fabrikam.com", nil, 404, "AADSTS90002"),
-                ("POST", t + "/mfa", "flow=forged&otc=123456", 400, "AADSTS50058"),
+                ("POST", "/common/SAS/ProcessAuth", "flowToken=forged&request=forged&otc=123456", 400, "AADSTS50058"),
+                ("POST", "/kmsi", "flowToken=forged&LoginOptions=1", 400, "AADSTS50058"),
+                ("POST", t + "/mfa", "flow=forged&otc=123456", 404, "mock-entra has no POST"),
+                ("POST", "/common/GetCredentialType", "{\"username\": " + String(repeating: "a", count: 40_000), 400, "AADSTS90014"),
+                ("POST", "/common/GetCredentialType", "[1, 2]", 400, "AADSTS90014"),
+                ("POST", "/common/SAS/BeginAuth", "not json", 400, "AADSTS90014"),
+                ("GET", "/applications/redirecttofederatedapplication.aspx?Operation=Other&applicationId=\(F.appID)", nil, 400, "AADSTS75005"),
+                ("GET", "/applications/redirecttofederatedapplication.aspx?Operation=LinkedSignIn&applicationId=nope", nil, 404, "AADSTS700016"),
                 ("POST", "/admin/pim/activations", "{\"user\": ", 400, "not the expected JSON"),
                 ("PUT", "/admin/conditional-access", "[{\"name\": \"x\", \"groups\": [\"Nope\"], \"applications\": [], \"grant\": \"block\"}]", 400, "no group"),
                 ("POST", "/test/issue", "{\"user\": \"ghost@contoso.com\"}", 401, "AADSTS50034"),
@@ -69,8 +76,8 @@ struct RobustnessTests {
                 for _ in 0..<n {
                     group.addTask {
                         let start = try await entra.get(P.launchPath)
-                        let flow = start.field("flow") ?? ""
-                        return try await entra.post(P.tenantPath + "/login", form: [("flow", flow), ("loginfmt", "test-awsadmin@contoso.com"),
+                        let flow = start.field("flowToken") ?? ""
+                        return try await entra.post(P.tenantPath + "/login", form: [("flowToken", flow), ("loginfmt", "test-awsadmin@contoso.com"),
                                                                                   ("passwd", "Adm1n-Passw0rd!")]).body.contains("name=\"otc\"") ? 1 : 0
                     }
                 }
@@ -93,8 +100,9 @@ struct RobustnessTests {
             }
             #expect(hooks == n)
             let logs = try #require(try await entra.json("GET", "/admin/signins").value as? [[String: Any]])
-            // n password attempts interrupted for MFA, one more interrupted then completed, n tile launches, n hooks.
-            #expect(logs.filter { $0["result"] as? String == "interrupted" }.count == n + 1)
+            // n password attempts interrupted for MFA, one more interrupted for MFA and for "Stay signed in?" then
+            // completed, n tile launches, n hooks.
+            #expect(logs.filter { $0["result"] as? String == "interrupted" }.count == n + 2)
             #expect(logs.filter { $0["result"] as? String == "success" }.count == 1 + n + n, "\(logs.count) entries")
         }
     }

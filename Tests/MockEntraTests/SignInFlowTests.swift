@@ -29,7 +29,7 @@ struct SignInFlowTests {
         guard case .login(let flow, nil, nil) = await state.begin(.idpInitiated(app), session: nil, ip: "10.0.0.1") else {
             Issue.record("expected the sign-in page"); return
         }
-        guard case .login(_, _, let wrong?) = await state.password(flow: flow, username: "test-awsadmin@contoso.com", password: "nope", ip: "10.0.0.1"),
+        guard case .password(_, _, let wrong?) = await state.password(flow: flow, username: "test-awsadmin@contoso.com", password: "nope", ip: "10.0.0.1"),
               case .login(_, _, let unknown?) = await state.password(flow: flow, username: "ghost@contoso.com", password: "x", ip: "10.0.0.1") else {
             Issue.record("expected the sign-in page again"); return
         }
@@ -45,8 +45,16 @@ struct SignInFlowTests {
         #expect(bad.code == "AADSTS500121")
         clock.advance(40)
         let code = F.code("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", at: clock.now)
-        let step = await state.verifyCode(flow: flow, code: code, ip: "10.0.0.1")
+        // The code typed: "Stay signed in?" comes before issuance (the user typed credentials in this flow).
+        guard case .kmsi(flow, _) = await state.verifyCode(flow: flow, code: code, ip: "10.0.0.1") else {
+            Issue.record("expected the KMSI page"); return
+        }
+        let step = await state.staySignedIn(flow: flow, keep: true, ip: "10.0.0.1")
         guard case .issue(_, _, let session) = step else { Issue.record("expected issuance, got \(step)"); return }
+        guard case .failed(let answered) = await state.staySignedIn(flow: flow, keep: true, ip: "10.0.0.1") else {
+            Issue.record("a flow issues once"); return
+        }
+        #expect(answered.code == "AADSTS50058")
         let response = try await issued(step, state: state, clock: clock)
         let verified = try await F.verifier(clock: clock).verify(response.xml)
         #expect(verified.attribute(AttributeName.awsRole) == [F.adminPair])
@@ -83,13 +91,19 @@ struct SignInFlowTests {
         }
         #expect(await state.sessionCount == 1)
         let logs = await state.signInLogs()
-        #expect(logs.map(\.result) == ["failure", "failure", "interrupted", "failure", "success", "interrupted", "failure", "success"])
-        #expect(logs.map { $0.aadstsCode ?? "-" } == ["AADSTS50126", "AADSTS50034", "AADSTS50076", "AADSTS500121", "-", "AADSTS50076", "AADSTS500121", "-"])
-        let success = logs[4]
+        #expect(logs.map(\.result) == ["failure", "failure", "interrupted", "failure", "interrupted", "success", "interrupted", "failure", "success"])
+        #expect(logs.map { $0.aadstsCode ?? "-" } == ["AADSTS50126", "AADSTS50034", "AADSTS50076", "AADSTS500121", "AADSTS50140", "-",
+                                                      "AADSTS50076", "AADSTS500121", "-"])
+        let success = logs[5]
+        // Each step of the sign-in, in the entries as they come: the wrong password, the right one, the codes, KMSI.
+        #expect(success.authenticationDetails.map { "\($0.authenticationMethod) \($0.succeeded)" }
+                == ["Password false", "Password true", "Mobile app verification code false", "Mobile app verification code true",
+                    "Keep me signed in true"])
+        #expect(success.authenticationDetails.last?.authenticationStepResultDetail == "LoginOptions=1")
         #expect(success.mfaDone && success.conditionalAccessStatus == "success" && success.authenticationRequirement == "multiFactorAuthentication")
         #expect(success.awsSessions == ["Administrator/test-awsadmin@contoso.com @ 123456789012"] && success.ipAddress == "10.0.0.1")
         #expect(logs[0].conditionalAccessStatus == "notApplied", "a wrong password never reaches Conditional Access")
-        #expect(Set(logs.prefix(5).map(\.correlationId)).count == 1)
+        #expect(Set(logs.prefix(6).map(\.correlationId)).count == 1)
     }
 
     @Test("AADSTS50105 unassigned, 50079 no authenticator, 53003 blocked; every attempt logged")
@@ -198,7 +212,8 @@ struct SignInFlowTests {
         #expect(error.code == "AADSTS50053")
         clock.advance(EntraState.codeLockout + 1)
         let after = try #require(await codePage())
-        guard case .issue = await state.verifyCode(flow: after, code: F.code("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", at: clock.now), ip: "::1") else {
+        guard case .kmsi = await state.verifyCode(flow: after, code: F.code("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", at: clock.now), ip: "::1"),
+              case .issue = await state.staySignedIn(flow: after, keep: false, ip: "::1") else {
             Issue.record("after the lockout the right code works"); return
         }
     }

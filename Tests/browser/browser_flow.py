@@ -74,9 +74,17 @@ def main():
 
     try:
         driver.get(f"{entra}/myapps")
+        # Entra's converged sign-in page: the username step, then the password step (loginfmt moves off screen).
         wait.until(EC.presence_of_element_located((By.ID, "i0116"))).send_keys(USER)
-        driver.find_element(By.ID, "i0118").send_keys(PASSWORD)
-        shot("sign-in")
+        shot("sign-in-username")
+        driver.find_element(By.ID, "idSIButton9").click()
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, 'input[name="loginfmt"].moveOffScreen')))
+        wait.until(EC.presence_of_element_located((By.ID, "i0118"))).send_keys(PASSWORD)
+        shot("sign-in-password")
+        driver.find_element(By.ID, "idSIButton9").click()
+        # "Stay signed in?" (KmsiInterrupt): Yes.
+        wait.until(EC.presence_of_element_located((By.ID, "KmsiDescription")))
+        shot("stay-signed-in")
         driver.find_element(By.ID, "idSIButton9").click()
         tile = wait.until(EC.element_to_be_clickable((By.ID, f"app-{APP}")))
         assert driver.find_element(By.ID, "signedInUser").text == USER
@@ -88,6 +96,10 @@ def main():
         code.send_keys(totp(SECRET, time.time() + 30))
         shot("mfa")
         driver.find_element(By.ID, "idSubmit_SAOTCC_Continue").click()
+        # "Stay signed in?" again after the code: No.
+        wait.until(EC.presence_of_element_located((By.ID, "KmsiDescription")))
+        shot("stay-signed-in-after-mfa")
+        driver.find_element(By.ID, "idBtn_Back").click()
         # The auto-post form carries the SAMLResponse to mock-aws, which asks which role.
         developer = wait.until(EC.element_to_be_clickable((By.ID, "arn:aws:iam::123456789012:role/Developer")))
         roles = [e.get_attribute("value") for e in driver.find_elements(By.NAME, "roleIndex")]

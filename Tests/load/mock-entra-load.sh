@@ -13,14 +13,20 @@ start_server mock-entra --keys-dir "$work/keys"
 tenant=aaaabbbb-0000-cccc-1111-dddd2222eeee
 app=33333333-aaaa-4bbb-8ccc-000000000001
 launch="$url/api/signin/$app?tenantId=$tenant"
-# Sign in once as a browser would: the tile, password, TOTP; keep the session cookie.
-flow=$(curl -s "$launch" | sed -n 's/.*name="flow" value="\([0-9a-f]*\)".*/\1/p')
-curl -s -o /dev/null --data-urlencode "flow=$flow" --data-urlencode "loginfmt=test-awsadmin@contoso.com" \
-  --data-urlencode "passwd=Adm1n-Passw0rd!" "$url/$tenant/login"
+# Sign in once as a browser would, through the converged pages: the tile, username and password to the page's
+# urlPost, the code form to SAS/ProcessAuth, then "Stay signed in?" (No); keep the session cookie.
+start=$(curl -s "$launch")
+field() { sed -n "s/.*name=\"$1\" value=\"\([^\"]*\)\".*/\1/p" | head -n 1; }
+flow=$(field flowToken <<<"$start")
+ctx=$(field ctx <<<"$start")
+tfa=$(curl -s --data-urlencode "flowToken=$flow" --data-urlencode "ctx=$ctx" --data-urlencode "loginfmt=test-awsadmin@contoso.com" \
+  --data-urlencode "passwd=Adm1n-Passw0rd!" "$url/$tenant/login")
+grep -q 'ConvergedTFA' <<<"$tfa" || { echo "no code page after the password"; exit 1; }
 code=$(python3 -c 'import base64,hmac,hashlib,struct,time
 k=base64.b32decode("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"); h=hmac.new(k,struct.pack(">Q",int(time.time())//30),hashlib.sha1).digest()
 o=h[-1]&15; print("%06d"%((struct.unpack(">I",h[o:o+4])[0]&0x7fffffff)%1000000))')
-cookie=$(curl -s -D - -o /dev/null --data-urlencode "flow=$flow" --data-urlencode "otc=$code" "$url/$tenant/mfa" \
+curl -s -o /dev/null --data-urlencode "flowToken=$flow" --data-urlencode "request=$ctx" --data-urlencode "otc=$code" "$url/common/SAS/ProcessAuth"
+cookie=$(curl -s -D - -o /dev/null --data-urlencode "flowToken=$flow" --data-urlencode "ctx=$ctx" --data-urlencode "LoginOptions=3" "$url/kmsi" \
   | sed -n 's/^[Ss]et-[Cc]ookie: ESTSAUTH=\([0-9a-f]*\);.*/\1/p')
 [[ -n "$cookie" ]] || { echo "could not sign in to mock-entra"; exit 1; }
 curl -s -H "Cookie: ESTSAUTH=$cookie" "$launch" | grep -q 'name="SAMLResponse"' || { echo "the tile did not issue a response"; exit 1; }
