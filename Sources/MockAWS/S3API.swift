@@ -15,13 +15,14 @@ extension MockAWS {
     static let reservedPaths: Set<String> = ["saml", "audit", "health", "console"]
     static let s3Namespace = "http://s3.amazonaws.com/doc/2006-03-01/"
 
-    /// Whether `request` is for S3: addressed to a bucket host, or to any path mock-aws does not serve itself.
+    /// Whether `request` is for S3: any request but mock-aws's own (the query API's `POST /`, and `/saml`, `/audit`,
+    /// `/health`, `/console` on any host, so that those keep working under every loopback name, `BUCKET.localhost`
+    /// included; objects with those names are not reachable by virtual-hosted addressing).
     func isS3(_ request: Request) -> Bool {
-        if virtualHostBucket(request) != nil { return true }
         let path = request.uri.path
-        if request.method == .post && path == "/" { return false }
         let first = path.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
-        return !Self.reservedPaths.contains(first)
+        if Self.reservedPaths.contains(first) { return false }
+        return !(request.method == .post && path == "/")
     }
 
     /// `BUCKET` of a `BUCKET.localhost[:PORT]` Host (loopback names only: other hosts are refused before this).

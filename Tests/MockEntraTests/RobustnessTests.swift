@@ -123,7 +123,9 @@ struct RobustnessTests {
             ("POST", "/saml", "SAMLResponse=" + FormEncoding.encode(Data(Self.billionLaughs.utf8).base64EncodedString()), 400, "invalid SAML response"),
             ("POST", "/saml", "RelayState=x", 400, "invalid SAML response"),
             ("GET", "/saml", nil, 404, "mock-aws has no GET /saml"),
-            ("DELETE", "/", nil, 404, "mock-aws has no DELETE /"),
+            // S3 shares the endpoint: an unsigned request outside mock-aws's own paths is S3's anonymous refusal.
+            ("DELETE", "/", nil, 403, "<Code>AccessDenied</Code>"),
+            ("GET", "/some-bucket/some-key", nil, 403, "<Code>AccessDenied</Code>"),
         ]
         for (method, path, body, status, text) in requests {
             let result = try await aws.request(method, path, body: body.map { Data($0.utf8) }, headers: ["Content-Type": "application/x-www-form-urlencoded"])
