@@ -24,4 +24,20 @@ struct FederationExampleTests {
         }
         #expect(session == "Administrator/test-awsdeveloper@contoso.com @ 123456789012")
     }
+
+    @Test("what each session may do, as AWS answers: the Developer lists S3 but may not create IAM users")
+    func permissions() async throws {
+        let answers = try await LocalFederation.run { federation in
+            let developer = try await federation.signIn("test-awsdeveloper@contoso.com")
+            let admin = try await federation.signIn("test-awsadmin@contoso.com")
+            return [try await federation.tryCalls(samlResponse: developer.samlResponse, role: "Developer"),
+                    try await federation.tryCalls(samlResponse: admin.samlResponse, role: "Administrator")]
+        }
+        #expect(answers[0].map(\.call) == ["s3 ListBuckets", "iam CreateUser"])
+        #expect(answers[0][0].answer == "allowed")
+        #expect(answers[0][1].answer == "AccessDenied: User: arn:aws:sts::123456789012:assumed-role/Developer/test-awsdeveloper@contoso.com "
+                + "is not authorized to perform: iam:CreateUser on resource: arn:aws:iam::123456789012:user/demo-developer "
+                + "because no identity-based policy allows the iam:CreateUser action")
+        #expect(answers[1].map(\.answer) == ["allowed", "allowed"])
+    }
 }

@@ -32,9 +32,18 @@ struct OfflineSSODemo: AsyncParsableCommand {
             say("mock-aws (account 123456789012): \(federation.awsURL)")
             say("mock-entra admin API token file: \(federation.adminTokenFile?.path ?? "none, this run only")")
             say("")
-            for (name, upn) in [("Test-AWSAdmin", "test-awsadmin@contoso.com"), ("Test-AWSDeveloper", "test-awsdeveloper@contoso.com")] {
-                let session = try await federation.consoleSignIn(upn)
+            for (name, upn, role) in [("Test-AWSAdmin", "test-awsadmin@contoso.com", "Administrator"),
+                                      ("Test-AWSDeveloper", "test-awsdeveloper@contoso.com", "Developer")] {
+                let (session, samlResponse) = try await federation.signIn(upn)
                 say("\(name) signed in with password and MFA → AWS console session: \(session)")
+                // What the guide's "confirm the differences in role mapping and permissions" checks, as AWS answers.
+                let answers = try await federation.tryCalls(samlResponse: samlResponse, role: role)
+                for (call, answer) in answers { say("  \(call): \(answer)") }
+                // The guide's roles: both may use S3; only the Administrator may change IAM.
+                let expected = role == "Administrator" ? ["allowed", "allowed"] : ["allowed", "AccessDenied"]
+                guard answers.map({ String($0.answer.prefix(while: { $0 != ":" })) }) == expected else {
+                    throw ValidationError("\(name)'s permissions are not the guide's: \(answers)")
+                }
             }
             let logs = await federation.entra.signInLogs()
             say("")

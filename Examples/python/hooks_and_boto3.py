@@ -78,7 +78,9 @@ def main():
         print("IAM roles:", " ".join(role["RoleName"] for role in iam.list_roles()["Roles"]))
         events = audit_events(aws)
         print("audit trail:", ", ".join(f"{e['eventName']} {e.get('errorCode') or 'ok'}" for e in events))
-        assert [e.get("errorCode") for e in events] == [None, "InvalidIdentityToken"], events
+        sign_ins = [e for e in events if e["eventName"] == "AssumeRoleWithSAML"]
+        assert [e.get("errorCode") for e in sign_ins] == [None, "InvalidIdentityToken"], events
+        assert [e["userIdentity"]["type"] for e in events if e["eventName"] == "ListRoles"] == ["IAMUser"], events
         with open(f"{keys}/admin-token") as file:
             token = file.read().strip()
         request = urllib.request.Request(f"{entra}/admin/tenant", headers={"Authorization": f"Bearer {token}"})

@@ -1,6 +1,9 @@
 import AWSFederation
 import EntraClient
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Hummingbird
 import Logging
 import MockAWS
@@ -131,6 +134,12 @@ public struct LocalFederation: Sendable {
     /// in the tenant, as their phone would show it), the auto-post to mock-aws's sign-in endpoint, and the role
     /// (`role` by name when the user has several). Returns the console's session, `ROLE/UPN @ ACCOUNT`.
     public func consoleSignIn(_ upn: String, role: String? = nil) async throws -> String {
+        try await signIn(upn, role: role).session
+    }
+
+    /// ``consoleSignIn(_:role:)``, also returning the SAMLResponse the browser posted (base64), for the CLI's
+    /// AssumeRoleWithSAML.
+    public func signIn(_ upn: String, role: String? = nil) async throws -> (session: String, samlResponse: String) {
         let tenant = await entra.tenant
         guard let user = tenant.user(upn) else { throw EntraSignIn.Refused(code: "AADSTS50034", message: "no user \(upn) in the tenant") }
         let secret = user.totpSecret
@@ -151,7 +160,52 @@ public struct LocalFederation: Sendable {
             throw EntraSignIn.Refused(code: EntraSignIn.element(id: "error_code", in: page.body),
                                       message: EntraSignIn.element(id: "error_message", in: page.body) ?? "no console page (HTTP \(page.status))")
         }
-        return session
+        return (session, form[0].1)
+    }
+
+    /// What a session of `role` may do, asked of mock-aws as the AWS CLI would: AssumeRoleWithSAML with the
+    /// SAMLResponse, then an S3 call (ListBuckets) and an IAM call (CreateUser) signed with the session's
+    /// credentials. Each answer as AWS gives it: `allowed`, or the error code and message.
+    public func tryCalls(samlResponse: String, role: String) async throws -> [(call: String, answer: String)] {
+        let account = DefaultAccount.account
+        let assumed = try await EntraSignIn.send(awsURL + "/", form: [
+            ("Action", "AssumeRoleWithSAML"), ("Version", "2011-06-15"), ("RoleArn", "arn:aws:iam::\(account):role/\(role)"),
+            ("PrincipalArn", DefaultAccount.providerARN), ("SAMLAssertion", samlResponse)])
+        guard assumed.status == 200, let key = Self.xmlText("AccessKeyId", assumed.body), let secret = Self.xmlText("SecretAccessKey", assumed.body),
+              let token = Self.xmlText("SessionToken", assumed.body) else {
+            return [("sts AssumeRoleWithSAML", Self.answer(assumed))]
+        }
+        let credentials = SigV4.Credentials(accessKeyID: key, secretAccessKey: secret, sessionToken: token)
+        let empty = SAMLDigest.hex(SAMLDigest.sha256([]))
+        let listBuckets = try await signed("GET", "/", body: [], extra: [("x-amz-content-sha256", empty)], service: "s3", credentials)
+        let body = Array("Action=CreateUser&Version=2010-05-08&UserName=demo-\(role.lowercased())".utf8)
+        let createUser = try await signed("POST", "/", body: body, extra: [("Content-Type", "application/x-www-form-urlencoded")],
+                                          service: "iam", credentials)
+        return [("s3 ListBuckets", Self.answer(listBuckets)), ("iam CreateUser", Self.answer(createUser))]
+    }
+
+    private func signed(_ method: String, _ path: String, body: [UInt8], extra: [(String, String)], service: String,
+                        _ credentials: SigV4.Credentials) async throws -> (status: Int, body: String) {
+        guard let url = URL(string: awsURL + path), let host = url.host else { throw EntraSignIn.Refused(code: nil, message: "bad URL \(awsURL)") }
+        let request = SigV4.sign(SigV4.Request(method: method, path: path, query: "", headers: [(name: "Host", value: host + (url.port.map { ":\($0)" } ?? ""))]
+                                                   + extra.map { (name: $0.0, value: $0.1) }, body: body),
+                                 credentials: credentials, region: "us-east-1", service: service, date: Date())
+        var urlRequest = URLRequest(url: url)
+        urlRequest.httpMethod = method
+        urlRequest.httpBody = body.isEmpty ? nil : Data(body)
+        for header in request.headers where header.name.lowercased() != "host" { urlRequest.setValue(header.value, forHTTPHeaderField: header.name) }
+        let (data, response) = try await URLSession.shared.data(for: urlRequest)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    private static func answer(_ reply: (status: Int, body: String)) -> String {
+        if reply.status == 200 { return "allowed" }
+        return "\(xmlText("Code", reply.body) ?? "HTTP \(reply.status)"): \(xmlText("Message", reply.body) ?? "")"
+    }
+
+    private static func xmlText(_ element: String, _ body: String) -> String? {
+        guard let start = body.range(of: "<\(element)>"), let end = body.range(of: "</\(element)>", range: start.upperBound..<body.endIndex) else { return nil }
+        return String(body[start.upperBound..<end.lowerBound])
     }
 }
 

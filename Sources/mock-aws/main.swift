@@ -53,6 +53,9 @@ struct MockAWSCommand: AsyncParsableCommand {
     @Option(help: "Also answer to this host name (repeatable): a name that points here besides the loopback ones.")
     var allowedHost: [String] = []
 
+    @Option(help: "Keep S3 objects in this directory across restarts (default: in memory only).")
+    var s3Directory: String?
+
     @Flag(help: "Let one SAMLResponse open several console sessions (SAML profiles 4.1.4.5 says refuse; default refuse).")
     var allowConsoleReplay = false
 
@@ -60,7 +63,8 @@ struct MockAWSCommand: AsyncParsableCommand {
         let logger = MockServer.logger("mock-aws")
         let configuration = try config.map { try MockAWSConfiguration.load(URL(fileURLWithPath: $0)) }
         let state = try AWSState(account: configuration?.account ?? DefaultAccount.account,
-                                 auditFile: auditLog.map { URL(fileURLWithPath: $0) })
+                                 auditFile: auditLog.map { URL(fileURLWithPath: $0) },
+                                 s3Directory: s3Directory.map { URL(fileURLWithPath: $0) })
         var metadata: String?
         if let idpMetadata { metadata = try await Self.load(idpMetadata) }
         if let configuration, let config {

@@ -100,4 +100,91 @@ struct MotoComparisonTests {
             }
         }
     }
+
+    /// The same permission scenarios through moto (IAM not enforced unless configured: its default) and mock-aws; the
+    /// AWS column is what AWS's evaluation logic gives for the guide's roles.
+    static let permissionScenarios: [(name: String, aws: String)] = [
+        ("Developer (AmazonS3FullAccess): iam CreateUser", "AccessDenied"),
+        ("Developer: s3 CreateBucket and PutObject", "allowed"),
+        ("Developer: cloudtrail LookupEvents", "AccessDeniedException"),
+        ("Administrator (AdministratorAccess): iam CreateUser", "allowed"),
+        ("Developer with an inline Deny s3:DeleteObject: DeleteObject", "AccessDenied"),
+        ("simulate-principal-policy Developer iam:CreateUser", "implicitDeny"),
+    ]
+
+    @Test("permissions: where AWS denies, mock-aws denies; moto's verdicts (IAM not enforced by default) for the README")
+    func permissions() async throws {
+        let script = """
+            import json, sys, boto3
+            from botocore.exceptions import ClientError
+            def run(endpoint, admin, developer_saml, admin_saml, setup):
+                kw = {"region_name": "us-east-1"}
+                if endpoint: kw["endpoint_url"] = endpoint
+                adm = dict(aws_access_key_id=admin[0], aws_secret_access_key=admin[1], **kw)
+                if setup:
+                    iam = boto3.client("iam", **adm)
+                    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:saml-provider/EntraID"}, "Action": "sts:AssumeRoleWithSAML"}]})
+                    for name, policy in [("Administrator", "AdministratorAccess"), ("Developer", "AmazonS3FullAccess")]:
+                        iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust)
+                        iam.attach_role_policy(RoleName=name, PolicyArn="arn:aws:iam::aws:policy/" + policy)
+                def session(role, saml):
+                    c = boto3.client("sts", aws_access_key_id="x", aws_secret_access_key="x", **kw).assume_role_with_saml(
+                        RoleArn="arn:aws:iam::123456789012:role/" + role, PrincipalArn="arn:aws:iam::123456789012:saml-provider/EntraID",
+                        SAMLAssertion=saml)["Credentials"]
+                    return dict(aws_access_key_id=c["AccessKeyId"], aws_secret_access_key=c["SecretAccessKey"], aws_session_token=c["SessionToken"], **kw)
+                dev, admin_session = session("Developer", developer_saml), session("Administrator", admin_saml)
+                out = {}
+                def attempt(name, call):
+                    try:
+                        r = call()
+                        out[name] = r if isinstance(r, str) else "allowed"
+                    except ClientError as e:
+                        out[name] = e.response["Error"]["Code"]
+                    except Exception as e:
+                        out[name] = "error: " + type(e).__name__
+                attempt("Developer (AmazonS3FullAccess): iam CreateUser", lambda: boto3.client("iam", **dev).create_user(UserName="eve"))
+                def s3_put():
+                    s3 = boto3.client("s3", **dev)
+                    s3.create_bucket(Bucket="team-data")
+                    s3.put_object(Bucket="team-data", Key="a", Body=b"a")
+                attempt("Developer: s3 CreateBucket and PutObject", s3_put)
+                attempt("Developer: cloudtrail LookupEvents", lambda: boto3.client("cloudtrail", **dev).lookup_events())
+                attempt("Administrator (AdministratorAccess): iam CreateUser", lambda: boto3.client("iam", **admin_session).create_user(UserName="frank"))
+                boto3.client("iam", **adm).put_role_policy(RoleName="Developer", PolicyName="KeepData", PolicyDocument=json.dumps(
+                    {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}]}))
+                attempt("Developer with an inline Deny s3:DeleteObject: DeleteObject", lambda: boto3.client("s3", **dev).delete_object(Bucket="team-data", Key="a"))
+                attempt("simulate-principal-policy Developer iam:CreateUser", lambda: boto3.client("iam", **adm).simulate_principal_policy(
+                    PolicySourceArn="arn:aws:iam::123456789012:role/Developer", ActionNames=["iam:CreateUser"])["EvaluationResults"][0]["EvalDecision"])
+                return out
+            args = json.load(sys.stdin)
+            if args["endpoint"]:
+                print(json.dumps(run(args["endpoint"], ("AKIAMOCKAWSADMIN0001", "mockAwsAdminSecretKey0000000000000000000"), args["developer"], args["admin"], False)))
+            else:
+                import os
+                os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"  # moto loads AWS managed policies only when asked
+                from moto import mock_aws
+                with mock_aws():
+                    print(json.dumps(run(None, ("x", "x"), args["developer"], args["admin"], True)))
+            """
+        let developer = try MockAWSProcess.samlResponse(roles: [MockAWSProcess.developerPair])
+        let admin = try MockAWSProcess.samlResponse(roles: [MockAWSProcess.adminPair])
+        @Sendable func run(_ endpoint: String?) async throws -> [String: String] {
+            let input = try JSONSerialization.data(withJSONObject: ["endpoint": endpoint ?? "", "developer": developer, "admin": admin])
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("permissions-\(UUID().uuidString).json")
+            try input.write(to: file)
+            let result = try await ServerProcess.runDetached(["sh", "-c", "python3 -c \"$0\" < \"$1\"", script, file.path])
+            return try #require(try JSONSerialization.jsonObject(with: Data((result.output.split(separator: "\n").last ?? "").utf8)) as? [String: String],
+                                "\(result.output)")
+        }
+        let moto = try await run(nil)
+        try await MockAWSApp.test(live: true) { server in
+            let ours = try await run(server.baseURL)
+            print("| Scenario | AWS | moto 5.2 (default) | mock-aws |")
+            print("|---|---|---|---|")
+            for (name, expected) in Self.permissionScenarios {
+                #expect(ours[name] == expected, "\(name): mock-aws answered \(ours[name] ?? "nothing")")
+                print("| \(name) | \(expected) | \(moto[name] ?? "?") | \(ours[name] ?? "?") |")
+            }
+        }
+    }
 }

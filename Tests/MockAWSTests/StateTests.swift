@@ -1,6 +1,6 @@
 import AWSFederation
 import Foundation
-import MockAWS
+@testable import MockAWS
 import SAML
 import Testing
 
@@ -54,5 +54,32 @@ struct BoundsTests {
                                userIdentity: .init(type: "SAMLUser"), requestID: "x")
         for _ in 0..<3000 { await state.record(event) }
         #expect(await state.auditEvents.count <= 2 + 1024)
+    }
+}
+
+@Suite("S3 store")
+struct S3StoreTests {
+    @Test("objects kept in a directory come back after a restart, with their metadata; deleted ones do not")
+    func directory() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("s3-store-\(UUID().uuidString)")
+        let first = try AWSState(account: DefaultAccount.account, s3Directory: directory)
+        try await first.withS3 { (store) throws(S3Error) in
+            try store.createBucket("kept", now: Date())
+            _ = try store.put(Array("one".utf8), bucket: "kept", key: "a/b c+d.txt", contentType: "text/plain", metadata: ["team": "blue"], now: Date())
+            _ = try store.put(Array("two".utf8), bucket: "kept", key: "gone", contentType: nil, metadata: [:], now: Date())
+            try store.delete(bucket: "kept", key: "gone")
+        }
+        let second = try AWSState(account: DefaultAccount.account, s3Directory: directory)
+        let object = try await second.s3.object(bucket: "kept", key: "a/b c+d.txt")
+        #expect(object.data == Array("one".utf8) && object.contentType == "text/plain" && object.metadata == ["team": "blue"])
+        #expect(await second.s3.buckets["kept"]?.objects.keys.sorted() == ["a/b c+d.txt"])
+    }
+
+    @Test("bucket names follow S3's rules")
+    func names() {
+        for good in ["abc", "my-bucket.logs", "a1b", String(repeating: "a", count: 63)] { #expect(S3Store.isValidBucketName(good), "\(good)") }
+        for bad in ["ab", "ABC", "my_bucket", "-abc", "abc-", "a..b", "192.168.1.1", "xn--abc", "abc-s3alias", String(repeating: "a", count: 64)] {
+            #expect(!S3Store.isValidBucketName(bad), "\(bad)")
+        }
     }
 }
