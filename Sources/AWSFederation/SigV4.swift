@@ -126,6 +126,11 @@ package enum SigV4 {
         let claimed = request.header("x-amz-content-sha256")
         var payloadLine = payloadHash(request)
         if s3 {
+            // S3: every x-amz-* header must be signed (S3 API Reference, "Signature Calculations for the Authorization
+            // Header"), so none can be added to a signed request.
+            if request.headers.contains(where: { $0.name.lowercased().hasPrefix("x-amz-") && !signedHeaders.contains($0.name.lowercased()) }) {
+                throw AWSError(code: "AccessDenied", message: "There were headers present in the request which were not signed", httpStatus: 403)
+            }
             guard let claimed else {
                 throw AWSError(code: "InvalidRequest", message: "Missing required header for this request: x-amz-content-sha256", httpStatus: 400)
             }

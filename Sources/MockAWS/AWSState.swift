@@ -23,6 +23,11 @@ public actor AWSState {
         public var sessionPolicies: [PolicySource]?
         /// The session tags (SAML `PrincipalTag:` attributes), as `aws:PrincipalTag/KEY` condition keys.
         public var principalTags: [String: String]
+        /// When the credentials were issued (`aws:TokenIssueTime`, which AWS's "revoke active sessions" policy tests).
+        public var issued: Date
+        /// The unique ID (`AROA…`) of the role the session belongs to: a role deleted and created again under the
+        /// same name is another identity, and the session gets none of its permissions.
+        public var roleUniqueID: String
     }
 
     public let account: String
@@ -89,15 +94,22 @@ public actor AWSState {
 
     // MARK: - IAM
 
-    public func addUser(_ name: String) -> String {
+    public func addUser(_ name: String, path: String = "/") -> String {
         if let id = users[name] { return id }
         let id = "AIDA" + Self.randomID(17)
         users[name] = id
+        userPaths[name] = path
         created[userARN(name)] = clock.now
         return id
     }
 
-    public func userARN(_ name: String) -> String { "arn:aws:iam::\(account):user/\(name)" }
+    /// Users' paths (`/` unless CreateUser gave one).
+    public private(set) var userPaths: [String: String] = [:]
+
+    public func userARN(_ name: String) -> String { "arn:aws:iam::\(account):user\(userPaths[name] ?? "/")\(name)" }
+
+    /// An IAM user's access keys: IAM allows two (IAM User Guide, "IAM and AWS STS quotas").
+    public func accessKeyCount(user: String) -> Int { accessKeys.values.filter { $0.userName == user }.count }
 
     /// The creation time of the role, user or provider `arn` (now, for one created before this was recorded).
     public func createDate(_ arn: String) -> Date { created[arn] ?? clock.now }
@@ -187,7 +199,8 @@ public actor AWSState {
         for tag in result.claims.principalTags { tags[tag.key] = tag.value }
         let session = Session(credentials: credentials, expiration: result.expiration, assumedRoleARN: result.session.assumedRoleARN,
                               assumedRoleID: result.assumedRoleID, account: result.session.account, roleName: result.session.roleName,
-                              roleSessionName: result.session.roleSessionName, sessionPolicies: sessionPolicies, principalTags: tags)
+                              roleSessionName: result.session.roleSessionName, sessionPolicies: sessionPolicies, principalTags: tags,
+                              issued: clock.now, roleUniqueID: String(result.assumedRoleID.prefix { $0 != ":" }))
         sessions[credentials.accessKeyID] = session
         sessionOrder.append(credentials.accessKeyID)
         while sessions.count > maxSessions, sessionOrderStart < sessionOrder.count {
@@ -204,7 +217,7 @@ public actor AWSState {
     /// Who an access key belongs to, for SigV4 verification; expired session credentials give AWS's error.
     package func caller(accessKeyID: String, now: Date) throws(AWSError) -> Caller? {
         if let key = accessKeys[accessKeyID] {
-            return Caller(kind: .user(name: key.userName), arn: "arn:aws:iam::\(account):user/\(key.userName)",
+            return Caller(kind: .user(name: key.userName), arn: userARN(key.userName),
                           userID: users[key.userName] ?? "", account: account, credentials: key.credentials)
         }
         if let session = sessions[accessKeyID] {
@@ -213,7 +226,8 @@ public actor AWSState {
             }
             return Caller(kind: .assumedRole(role: session.roleName, session: session.roleSessionName), arn: session.assumedRoleARN,
                           userID: session.assumedRoleID, account: account, credentials: session.credentials,
-                          sessionPolicies: session.sessionPolicies, principalTags: session.principalTags)
+                          sessionPolicies: session.sessionPolicies, principalTags: session.principalTags,
+                          tokenIssueTime: session.issued, roleUniqueID: session.roleUniqueID)
         }
         return nil
     }
@@ -222,7 +236,10 @@ public actor AWSState {
     public func identityPolicies(of caller: Caller) -> [PolicySource] {
         switch caller.kind {
         case .user(let name): return policies.sources(for: name, role: false)
-        case .assumedRole(let role, _): return policies.sources(for: role, role: true)
+        case .assumedRole(let role, _):
+            // Only while the role the session was issued for exists: not a new role that took its name.
+            guard roles.contains(where: { $0.name == role && $0.uniqueID == caller.roleUniqueID }) else { return [] }
+            return policies.sources(for: role, role: true)
         }
     }
 

@@ -19,6 +19,10 @@ public struct Caller: Sendable {
     public var sessionPolicies: [PolicySource]? = nil
     /// Session tags, as `aws:PrincipalTag/KEY`.
     public var principalTags: [String: String] = [:]
+    /// When a session's credentials were issued (`aws:TokenIssueTime`); `nil` for long-term keys.
+    public var tokenIssueTime: Date? = nil
+    /// The role's unique ID when the session was issued.
+    public var roleUniqueID: String? = nil
 
     /// The ARN IAM names as `aws:PrincipalArn`: the role's for a role session (IAM User Guide, "AWS global condition
     /// context keys").
@@ -43,9 +47,10 @@ struct Authorization: Sendable {
 extension MockAWS {
     /// Evaluates `caller`'s identity-based (and session) policies for `authorization`; throws AWS's `AccessDenied`
     /// (403) with AWS's text when they do not allow it.
-    func authorize(_ caller: Caller, _ authorization: Authorization, sourceIP: String) async throws(AWSError) {
-        let request = AuthorizationRequest(action: authorization.action, resource: authorization.resource,
-                                           context: requestContext(caller, sourceIP: sourceIP).merging(authorization.context) { $1 })
+    func authorize(_ caller: Caller, _ authorization: Authorization, sourceIP: String, userAgent: String? = nil) async throws(AWSError) {
+        var context = requestContext(caller, sourceIP: sourceIP).merging(authorization.context) { $1 }
+        if let userAgent { context["aws:UserAgent"] = [userAgent] }
+        let request = AuthorizationRequest(action: authorization.action, resource: authorization.resource, context: context)
         let evaluation = PolicyEvaluator.evaluate(request, identity: await state.identityPolicies(of: caller), session: caller.sessionPolicies)
         guard evaluation.isAllowed else {
             logger.notice("access denied", metadata: ["caller": "\(caller.arn)", "action": "\(authorization.action)", "decision": "\(evaluation.decision.rawValue)"])
@@ -62,8 +67,10 @@ extension MockAWS {
             "aws:PrincipalArn": [caller.principalARN], "aws:PrincipalAccount": [caller.account], "aws:userid": [caller.userID],
             "aws:SourceIp": [sourceIP], "aws:CurrentTime": [SAMLInstant.format(now)],
             "aws:EpochTime": [String(Int(now.timeIntervalSince1970))], "aws:SecureTransport": ["false"],
-            "aws:RequestedRegion": [region],
+            "aws:RequestedRegion": [region], "aws:ResourceAccount": [caller.account],
+            "aws:PrincipalIsAWSService": ["false"], "aws:ViaAWSService": ["false"],
         ]
+        if let issued = caller.tokenIssueTime { context["aws:TokenIssueTime"] = [SAMLInstant.format(issued)] }
         switch caller.kind {
         case .user(let name):
             context["aws:username"] = [name]
@@ -77,14 +84,18 @@ extension MockAWS {
 
     /// The resource an IAM query action is authorized against, from its parameters (IAM's Service Authorization
     /// Reference for the resource types; real AccessDenied messages for what AWS prints).
-    func iamAuthorization(_ action: String, _ p: [String: String]) -> Authorization {
+    func iamAuthorization(_ action: String, _ p: [String: String]) async -> Authorization {
         let account = state.account
         let iam = "iam:" + action
+        // An existing role or user is authorized against its ARN with its path, as policies scoped by path expect.
+        let roles = await state.roles
+        let userPaths = await state.userPaths
         func role(_ name: String) -> Authorization {
-            Authorization(action: iam, resource: "arn:aws:iam::\(account):role/\(name)", shownResource: "role \(name)")
+            let arn = roles.first { $0.name == name }?.arn.description ?? "arn:aws:iam::\(account):role/\(name)"
+            return Authorization(action: iam, resource: arn, shownResource: "role \(name)")
         }
         func user(_ name: String, shownAsARN: Bool = false) -> Authorization {
-            let arn = "arn:aws:iam::\(account):user/\(name)"
+            let arn = "arn:aws:iam::\(account):user\(userPaths[name] ?? "/")\(name)"
             return Authorization(action: iam, resource: arn, shownResource: shownAsARN ? arn : "user \(name)")
         }
         switch action {

@@ -57,7 +57,8 @@ extension MockAWS {
         do throws(AWSError) {
             let caller = try await authenticate(request, body: body, scope: .cloudTrail(serving: region))
             // CloudTrail's LookupEvents has no resource type: AWS's denial names none.
-            try await authorize(caller, Authorization(action: "cloudtrail:LookupEvents", resource: "*", shownResource: nil), sourceIP: sourceIP)
+            try await authorize(caller, Authorization(action: "cloudtrail:LookupEvents", resource: "*", shownResource: nil), sourceIP: sourceIP,
+                                userAgent: request.headers[.userAgent])
             guard case .object(let input)? = try? JSONDecoder().decode(JSONValue.self, from: Data(body.isEmpty ? Array("{}".utf8) : body)) else {
                 throw AWSError(code: "SerializationException", message: "Start of structure or map found where not expected")
             }

@@ -26,9 +26,10 @@ extension MockAWS {
             return Self.xml(action, namespace: ns, requestID: requestID, result: "<SAMLProviderList>\(members)</SAMLProviderList>")
         case "ListUsers":
             let created = await state.created
+            let paths = await state.userPaths
             let members = await state.users.sorted(by: { $0.key < $1.key }).map { name, id in
-                let arn = "arn:aws:iam::\(state.account):user/\(name)"
-                return "<member><Path>/</Path><UserName>\(Self.escape(name))</UserName><UserId>\(id)</UserId>"
+                let arn = "arn:aws:iam::\(state.account):user\(paths[name] ?? "/")\(name)"
+                return "<member><Path>\(Self.escape(paths[name] ?? "/"))</Path><UserName>\(Self.escape(name))</UserName><UserId>\(id)</UserId>"
                     + "<Arn>\(Self.escape(arn))</Arn><CreateDate>\(Self.isoSeconds(created[arn] ?? clock.now))</CreateDate></member>"
             }.joined()
             return Self.xml(action, namespace: ns, requestID: requestID, result: "<IsTruncated>false</IsTruncated><Users>\(members)</Users>")
@@ -108,7 +109,10 @@ extension MockAWS {
             guard (1...64).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_+=,.@-".contains($0)) }) else {
                 throw AWSError(code: "ValidationError", message: "1 validation error detected: Value '\(name)' at 'roleName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+")
             }
-            guard await !state.roles.contains(where: { $0.name == name }) else {
+            let path = p["Path"] ?? "/"
+            try IAMPolicyStore.checkPath(path)
+            // IAM names are unique without regard to case ("Names are not distinguished by case", CreateRole).
+            guard await !state.roles.contains(where: { $0.name.lowercased() == name.lowercased() }) else {
                 throw AWSError(code: "EntityAlreadyExists", message: "Role with name \(name) already exists.", httpStatus: 409)
             }
             let policy = try TrustPolicy(json: try required(p, "AssumeRolePolicyDocument"))
@@ -116,7 +120,7 @@ extension MockAWS {
             guard (3600...43_200).contains(maxSession) else {
                 throw AWSError(code: "ValidationError", message: "1 validation error detected: Value '\(maxSession)' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200")
             }
-            guard let arn = AWSARN("arn:aws:iam::\(account):role/\(name)") else { throw AWSError(code: "ValidationError", message: "Invalid role name") }
+            guard let arn = AWSARN("arn:aws:iam::\(account):role\(path)\(name)") else { throw AWSError(code: "ValidationError", message: "Invalid role name") }
             let role = IAMRole(arn: arn, uniqueID: "AROA" + AWSState.randomID(17), trustPolicy: policy, maxSessionDuration: maxSession)
             await state.putRole(role)
             return Self.xml(action, namespace: ns, requestID: requestID, result: "<Role>\(Self.roleXML(role, created: await state.createDate(role.arn.description)))</Role>")
@@ -130,18 +134,24 @@ extension MockAWS {
 
         case "CreateUser":
             let name = try required(p, "UserName")
-            guard await state.users[name] == nil else {
+            try IAMPolicyStore.checkName(name, "userName", max: 64)
+            let path = p["Path"] ?? "/"
+            try IAMPolicyStore.checkPath(path)
+            guard await !state.users.keys.contains(where: { $0.lowercased() == name.lowercased() }) else {
                 throw AWSError(code: "EntityAlreadyExists", message: "User with name \(name) already exists.", httpStatus: 409)
             }
-            let id = await state.addUser(name)
+            let id = await state.addUser(name, path: path)
             return Self.xml(action, namespace: ns, requestID: requestID, result:
-                "<User><Path>/</Path><UserName>\(Self.escape(name))</UserName><UserId>\(id)</UserId>"
-                + "<Arn>arn:aws:iam::\(account):user/\(Self.escape(name))</Arn><CreateDate>\(Self.isoSeconds(clock.now))</CreateDate></User>")
+                "<User><Path>\(Self.escape(path))</Path><UserName>\(Self.escape(name))</UserName><UserId>\(id)</UserId>"
+                + "<Arn>\(Self.escape(await state.userARN(name)))</Arn><CreateDate>\(Self.isoSeconds(clock.now))</CreateDate></User>")
 
         case "CreateAccessKey":
             let name = try required(p, "UserName")
             guard await state.users[name] != nil else {
                 throw Self.noSuchUser(name)
+            }
+            guard await state.accessKeyCount(user: name) < 2 else {
+                throw AWSError(code: "LimitExceeded", message: "Cannot exceed quota for AccessKeysPerUser: 2", httpStatus: 409)
             }
             let key = await state.addAccessKey(user: name)
             return Self.xml(action, namespace: ns, requestID: requestID, result:

@@ -201,6 +201,15 @@ public struct IAMPolicyStore: Sendable {
     mutating func putInline(_ policyName: String, document: String, on name: String, _ kind: PrincipalKind) throws(AWSError) {
         try Self.checkName(policyName, "policyName", max: 128)
         let parsed = try PolicyDocument(json: document, kind: .identity)
+        // IAM's quotas on a principal's inline policies together, whitespace not counted: 2,048 characters for a
+        // user, 10,240 for a role (IAM User Guide, "IAM and AWS STS quotas").
+        let existing = ((kind == .role ? roleInline[name] : userInline[name]) ?? [:]).filter { $0.key != policyName }.values
+        let size = ([parsed] + existing).reduce(0) { $0 + $1.document.unicodeScalars.filter { !$0.properties.isWhitespace }.count }
+        let limit = kind == .role ? 10_240 : 2_048
+        guard size <= limit else {
+            throw AWSError(code: "LimitExceeded", message: "Cannot exceed quota for \(kind == .role ? "RolePolicySize" : "UserPolicySize"): \(limit)",
+                           httpStatus: 409)
+        }
         if kind == .role { roleInline[name, default: [:]][policyName] = parsed } else { userInline[name, default: [:]][policyName] = parsed }
     }
 

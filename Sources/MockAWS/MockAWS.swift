@@ -103,7 +103,8 @@ public struct MockAWS: Sendable {
             case _ where Self.iamActions.contains(action):
                 let caller = try await authenticate(request, body: body, scope: .iam)
                 do throws(AWSError) {
-                    try await authorize(caller, iamAuthorization(action, parameters), sourceIP: context.remoteIP)
+                    try await authorize(caller, await iamAuthorization(action, parameters), sourceIP: context.remoteIP,
+                                        userAgent: request.headers[.userAgent])
                     var response = try await iamRead(action, parameters, requestID: requestID)
                     if response == nil { response = try await iamWrite(action, parameters, requestID: requestID) }
                     if response == nil { response = try await iamPolicy(action, parameters, requestID: requestID) }
@@ -229,7 +230,7 @@ public struct MockAWS: Sendable {
             let caller = try await authenticate(request, body: [], scope: .cloudTrail(serving: region))
             // CloudTrail's LookupEvents has no resource type: AWS's denial names none.
             try await authorize(caller, Authorization(action: "cloudtrail:LookupEvents", resource: "*", shownResource: nil),
-                                sourceIP: context.remoteIP)
+                                sourceIP: context.remoteIP, userAgent: request.headers[.userAgent])
         } catch {
             logger.notice("audit trail refused", metadata: ["code": "\(error.code)", "source": "\(context.remoteIP)"])
             throw .query(error, namespace: Self.faultNamespace, requestID: requestID)
@@ -335,12 +336,18 @@ public struct MockAWS: Sendable {
     static func html(_ page: String, status: HTTPResponse.Status) -> Response { MockServer.html(page, status: status) }
 
     static func roleXML(_ role: IAMRole, created: Date) -> String {
-        "<Path>/</Path><AssumeRolePolicyDocument>\(FormEncoding.encode(role.trustPolicy.document))</AssumeRolePolicyDocument>"
+        "<Path>\(escape(rolePath(role)))</Path><AssumeRolePolicyDocument>\(FormEncoding.encode(role.trustPolicy.document))</AssumeRolePolicyDocument>"
             + "<MaxSessionDuration>\(role.maxSessionDuration)</MaxSessionDuration><RoleId>\(role.uniqueID)</RoleId>"
             + "<RoleName>\(escape(role.name))</RoleName><Arn>\(role.arn)</Arn><CreateDate>\(isoSeconds(created))</CreateDate>"
     }
 
     static func escape(_ s: String) -> String { Markup.escape(s) }
+
+    /// A role's path, from its ARN (`role/team/Name` → `/team/`).
+    static func rolePath(_ role: IAMRole) -> String {
+        let parts = role.arn.resource.split(separator: "/")
+        return "/" + parts.dropFirst().dropLast().map { $0 + "/" }.joined()
+    }
 
     /// `2025-05-01T13:00:30Z`.
     static func isoSeconds(_ date: Date) -> String { String(SAMLInstant.format(date).prefix(19)) + "Z" }

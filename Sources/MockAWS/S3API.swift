@@ -61,7 +61,11 @@ extension MockAWS {
             } catch {
                 throw S3Error(code: error.code, message: error.message, httpStatus: error.httpStatus)
             }
-            let query = (try? FormEncoding.decodePairs(request.uri.query ?? "")) ?? [:]
+            // A parameter given twice is refused, never dropped (a dropped `prefix` would widen a listing).
+            let query: [String: String]
+            do { query = try FormEncoding.decodePairs(request.uri.query ?? "") } catch {
+                throw S3Store.error("InvalidArgument", "The query string is malformed or repeats a parameter.", 400)
+            }
             return try await s3Operation(request, caller: caller, bucket: bucket, key: key, query: query, body: body,
                                          requestID: requestID, sourceIP: context.remoteIP)
         } catch {
@@ -74,11 +78,23 @@ extension MockAWS {
                              body: [UInt8], requestID: String, sourceIP: String) async throws(S3Error) -> Response {
         let now = clock.now
         let method = request.method
+        // S3's condition keys for every request, and ListBucket's own (S3 User Guide, "Condition keys for Amazon S3").
+        var s3Context: [String: [String]] = ["s3:authType": ["REST-HEADER"], "s3:signatureversion": ["AWS4-HMAC-SHA256"]]
+        for (parameter, key) in [("prefix", "s3:prefix"), ("delimiter", "s3:delimiter"), ("max-keys", "s3:max-keys")] {
+            if let value = query[parameter] { s3Context[key] = [value] }
+        }
         func authorize(_ action: String, _ resource: String) async throws(S3Error) {
             do throws(AWSError) {
                 // S3 quotes the resource in its denial (`on resource: "arn:aws:s3:::bucket"`).
-                try await self.authorize(caller, Authorization(action: action, resource: resource, shownResource: "\"\(resource)\""), sourceIP: sourceIP)
+                try await self.authorize(caller, Authorization(action: action, resource: resource, shownResource: "\"\(resource)\"",
+                                                               context: action == "s3:ListBucket" ? s3Context : s3Context.filter { !["s3:prefix", "s3:delimiter", "s3:max-keys"].contains($0.key) }),
+                                         sourceIP: sourceIP, userAgent: request.headers[.userAgent])
             } catch {
+                if action == "s3:CreateBucket" || action == "s3:DeleteBucket" {
+                    // Management events: CloudTrail records refusals too.
+                    await auditCall(caller, String(action.dropFirst(3)), ["BucketName": bucket ?? ""], source: "s3.amazonaws.com",
+                                    sourceIP: sourceIP, requestID: requestID, error: error)
+                }
                 throw S3Error(code: error.code, message: error.message, httpStatus: 403)
             }
         }
@@ -98,7 +114,7 @@ extension MockAWS {
             switch method {
             case .put:
                 try await authorize("s3:CreateBucket", bucketARN)
-                try await state.withS3 { (store) throws(S3Error) in try store.createBucket(bucket, now: now) }
+                try await state.withS3 { [region] (store) throws(S3Error) in try store.createBucket(bucket, now: now, region: region) }
                 await auditS3(caller, "CreateBucket", bucket: bucket, sourceIP: sourceIP, requestID: requestID)
                 return Response(status: .ok, headers: [.location: "/\(bucket)", .init("x-amz-request-id")!: requestID])
             case .delete:
@@ -143,7 +159,18 @@ extension MockAWS {
             return Response(status: .ok, headers: [.eTag: object.etag, .init("x-amz-request-id")!: requestID])
         case .get, .head:
             try await authorize("s3:GetObject", objectARN)
-            let object = try await state.s3.object(bucket: bucket, key: key)
+            let object: S3Store.Object
+            do throws(S3Error) {
+                object = try await state.s3.object(bucket: bucket, key: key)
+            } catch where error.code == "NoSuchKey" {
+                // Without s3:ListBucket a missing key is AccessDenied, so that absence does not leak (S3 API Reference,
+                // GetObject, "Permissions").
+                let listing = PolicyEvaluator.evaluate(AuthorizationRequest(action: "s3:ListBucket", resource: bucketARN,
+                                                                            context: requestContext(caller, sourceIP: sourceIP)),
+                                                       identity: await state.identityPolicies(of: caller), session: caller.sessionPolicies)
+                guard listing.isAllowed else { throw S3Store.error("AccessDenied", "Access Denied", 403) }
+                throw error
+            }
             var headers: HTTPFields = [.eTag: object.etag, .lastModified: Self.httpDate(object.lastModified), .contentType: object.contentType,
                                        .acceptRanges: "bytes", .init("x-amz-request-id")!: requestID]
             for (name, value) in object.metadata { if let field = HTTPFields.Element.Name("x-amz-meta-" + name) { headers[field] = value } }
@@ -185,25 +212,27 @@ extension MockAWS {
             after = decoded
         }
         let objects = try await state.s3.bucket(bucket).objects
-        let keys = objects.keys.filter { $0.hasPrefix(prefix) }.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        // Byte for byte throughout, as S3 compares keys (see S3Store.Key).
+        let prefixBytes = Array(prefix.utf8), delimiterBytes = Array(delimiter.utf8), afterBytes = Array(after.utf8)
         var contents: [String] = [], prefixes: [String] = []
         var last: String?
         var truncated = false
-        for key in keys {
-            if !after.isEmpty {
-                if Array(key.utf8).lexicographicallyPrecedes(Array(after.utf8)) || key == after { continue }
-                if !delimiter.isEmpty, after.hasSuffix(delimiter), key.hasPrefix(after) { continue }
+        for key in objects.keys.sorted() where key.bytes.starts(with: prefixBytes) {
+            if !afterBytes.isEmpty {
+                if !afterBytes.lexicographicallyPrecedes(key.bytes) { continue }
+                if !delimiterBytes.isEmpty, afterBytes.reversed().starts(with: delimiterBytes.reversed()), key.bytes.starts(with: afterBytes) { continue }
             }
-            var entry = key
+            var entry = key.bytes
             var isPrefix = false
-            if !delimiter.isEmpty, let range = key.dropFirst(prefix.count).range(of: delimiter) {
-                entry = String(key[..<range.upperBound])
+            if !delimiterBytes.isEmpty, let end = Self.firstRange(of: delimiterBytes, in: key.bytes, from: prefixBytes.count) {
+                entry = Array(key.bytes[..<end])
                 isPrefix = true
-                if prefixes.last == entry { continue }
+                if prefixes.last.map({ Array($0.utf8) == entry }) == true { continue }
             }
             if contents.count + prefixes.count == maxKeys { truncated = true; break }
-            if isPrefix { prefixes.append(entry) } else { contents.append(entry) }
-            last = entry
+            let text = String(decoding: entry, as: UTF8.self)
+            if isPrefix { prefixes.append(text) } else { contents.append(text) }
+            last = text
         }
         func text(_ s: String) -> String { Self.escape(encode ? FormEncoding.encode(s) : s) }
         var xml = "<ListBucketResult xmlns=\"\(Self.s3Namespace)\"><Name>\(Self.escape(bucket))</Name><Prefix>\(text(prefix))</Prefix>"
@@ -221,12 +250,21 @@ extension MockAWS {
             if truncated, let last, !delimiter.isEmpty { xml += "<NextMarker>\(text(last))</NextMarker>" }
         }
         for key in contents {
-            guard let object = objects[key] else { continue }
+            guard let object = objects[S3Store.Key(key)] else { continue }
             xml += "<Contents><Key>\(text(key))</Key><LastModified>\(Self.s3Time(object.lastModified))</LastModified>"
                 + "<ETag>\(Self.escape(object.etag))</ETag><Size>\(object.data.count)</Size><StorageClass>STANDARD</StorageClass></Contents>"
         }
         for common in prefixes { xml += "<CommonPrefixes><Prefix>\(text(common))</Prefix></CommonPrefixes>" }
         return Self.s3XML(xml + "</ListBucketResult>", requestID: requestID)
+    }
+
+    /// The end index of the first occurrence of `needle` in `haystack` at or after `start`.
+    static func firstRange(of needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        for i in start...(haystack.count - needle.count) where haystack[i..<(i + needle.count)].elementsEqual(needle) {
+            return i + needle.count
+        }
+        return nil
     }
 
     private func owner(_ caller: Caller) -> String {
@@ -252,10 +290,9 @@ extension MockAWS {
             return (max(0, size - suffix), size - 1)
         }
         guard let start = Int(spec[0]) else { return nil }
-        let end = spec[1].isEmpty ? size - 1 : Int(spec[1]).map { min($0, size - 1) }
-        guard let end, end >= start || spec[1].isEmpty else { return nil }
+        guard spec[1].isEmpty || Int(spec[1]).map({ $0 >= start }) == true else { return nil }
         guard start < size else { throw unsatisfiable }
-        return (start, end)
+        return (start, spec[1].isEmpty ? size - 1 : min(Int(spec[1]) ?? size - 1, size - 1))
     }
 
     static func notImplemented(_ what: String) -> S3Error {

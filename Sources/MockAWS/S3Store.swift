@@ -16,10 +16,20 @@ public struct S3Store: Sendable {
         public var metadata: [String: String]
     }
 
+    /// An object key compared byte for byte, as S3 compares keys (Swift's `String` equality is Unicode canonical
+    /// equivalence: a precomposed and a decomposed `é` would be one key here and two in S3 and in policies, so a
+    /// Deny on one spelling could be bypassed through the other).
+    public struct Key: Hashable, Sendable, Comparable {
+        public let bytes: [UInt8]
+        public init(_ key: String) { bytes = Array(key.utf8) }
+        public var string: String { String(decoding: bytes, as: UTF8.self) }
+        public static func < (a: Key, b: Key) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+    }
+
     public struct Bucket: Sendable {
         public var name: String
         public var created: Date
-        public var objects: [String: Object] = [:]
+        public var objects: [Key: Object] = [:]
     }
 
     public private(set) var buckets: [String: Bucket] = [:]
@@ -58,10 +68,14 @@ public struct S3Store: Sendable {
         return true
     }
 
-    mutating func createBucket(_ name: String, now: Date) throws(S3Error) {
+    /// - Parameter region: the region mock-aws serves: in us-east-1 creating a bucket one already owns succeeds
+    ///   (S3 API Reference, CreateBucket: "in the North Virginia Region … returns 200 OK"); elsewhere it is
+    ///   `BucketAlreadyOwnedByYou`.
+    mutating func createBucket(_ name: String, now: Date, region: String = "us-west-2") throws(S3Error) {
         guard Self.isValidBucketName(name), !MockAWS.reservedPaths.contains(name) else {
             throw Self.error("InvalidBucketName", "The specified bucket is not valid.", 400, [("BucketName", name)])
         }
+        if buckets[name] != nil && region == "us-east-1" { return }
         guard buckets[name] == nil else {
             throw Self.error("BucketAlreadyOwnedByYou", "Your previous request to create the named bucket succeeded and you already own it.",
                              409, [("BucketName", name)])
@@ -103,13 +117,13 @@ public struct S3Store: Sendable {
             throw Self.error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", 400,
                              [("ProposedSize", "\(data.count)"), ("MaxSizeAllowed", "\(Self.maxObjectBytes)")])
         }
-        let previous = bucket.objects[key]?.data.count ?? 0
+        let previous = bucket.objects[Key(key)]?.data.count ?? 0
         guard totalBytes - previous + data.count <= Self.maxTotalBytes else {
             throw Self.error("ServiceUnavailable", "mock-aws keeps at most \(Self.maxTotalBytes) bytes of objects in memory.", 503)
         }
         let object = Object(data: data, etag: "\"" + SAMLDigest.hex(SAMLDigest.md5(data)) + "\"", lastModified: now,
                             contentType: contentType ?? "binary/octet-stream", metadata: metadata)
-        bucket.objects[key] = object
+        bucket.objects[Key(key)] = object
         buckets[name] = bucket
         totalBytes += data.count - previous
         save(object, bucket: name, key: key)
@@ -117,7 +131,7 @@ public struct S3Store: Sendable {
     }
 
     func object(bucket name: String, key: String) throws(S3Error) -> Object {
-        guard let object = try bucket(name).objects[key] else {
+        guard let object = try bucket(name).objects[Key(key)] else {
             throw Self.error("NoSuchKey", "The specified key does not exist.", 404, [("Key", key)])
         }
         return object
@@ -126,7 +140,7 @@ public struct S3Store: Sendable {
     /// DeleteObject: S3 answers 204 whether or not the key existed.
     mutating func delete(bucket name: String, key: String) throws(S3Error) {
         var bucket = try bucket(name)
-        if let removed = bucket.objects.removeValue(forKey: key) {
+        if let removed = bucket.objects.removeValue(forKey: Key(key)) {
             totalBytes -= removed.data.count
             buckets[name] = bucket
             if let file = file(bucket: name, key: key) {
@@ -171,7 +185,7 @@ public struct S3Store: Sendable {
                 guard let meta = try? JSONDecoder().decode(Sidecar.self, from: Data(contentsOf: metaFile)),
                       let data = try? Data(contentsOf: metaFile.deletingPathExtension()), data.count <= Self.maxObjectBytes,
                       totalBytes + data.count <= Self.maxTotalBytes else { continue }
-                bucket.objects[meta.key] = Object(data: Array(data), etag: meta.etag, lastModified: meta.lastModified,
+                bucket.objects[Key(meta.key)] = Object(data: Array(data), etag: meta.etag, lastModified: meta.lastModified,
                                                   contentType: meta.contentType, metadata: meta.metadata)
                 totalBytes += data.count
             }

@@ -174,7 +174,7 @@ struct PolicyEvaluatorTests {
 
     @Test("statement positions for the simulator: start and end of each statement object, 1-based")
     func positions() throws {
-        let text = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"*\", \"Sid\": \"a}b\\\"{\"},\n    {\"Effect\": \"Deny\", \"Action\": \"s3:Delete*\", \"Resource\": \"*\"}\n  ]\n}"
+        let text = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n    {\"Effect\": \"Allow\", \"Action\": \"s3:*\", \"Resource\": \"*\", \"Condition\": {\"StringEquals\": {\"aws:username\": \"a}b\\\"{\"}}},\n    {\"Effect\": \"Deny\", \"Action\": \"s3:Delete*\", \"Resource\": \"*\"}\n  ]\n}"
         let document = try PolicyDocument(json: text, kind: .identity)
         #expect(document.statements.map { [$0.start.line, $0.start.column] } == [[4, 5], [5, 5]])
         #expect(document.statements[1].end == PolicyDocument.Position(line: 5, column: 63), "the closing brace")

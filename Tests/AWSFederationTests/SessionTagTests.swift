@@ -53,17 +53,20 @@ struct SessionTagTests {
     @Test("the character rule is the STS model's regular expression [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+")
     func characterClass() async throws {
         let regex = try NSRegularExpression(pattern: "^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$")
-        // Characters both Unicode tables know (ICU on this machine may be older than the Swift runtime's).
+        // Characters both Unicode tables know: assigned before Unicode 12 in the Swift runtime's table.
         let scalars = Gen.unicodeScalar(in: Unicode.Scalar(0x20)!...Unicode.Scalar(0x2FFF)!)
-            .filter { $0.properties.age.map { $0.major < 12 } ?? true }
+            .filter { $0.properties.age.map { $0.major < 12 } ?? false }
         await propertyCheck(count: 3000, input: scalars.array(of: 1...6)) { (list: [Unicode.Scalar]) in
             var text = ""
             text.unicodeScalars.append(contentsOf: list)
             let range = NSRange(text.startIndex..., in: text)
             let model = regex.firstMatch(in: text, range: range) != nil
             let key = "k" + text
-            let accepted = (try? Self.claims([(key, ["v"])])) != nil
-            #expect(accepted == (model && !key.lowercased().hasPrefix("aws:") && key.utf16.count <= 128), "\(list.map { String($0.value, radix: 16) })")
+            var refusal: String?
+            do { _ = try Self.claims([(key, ["v"])]) } catch { refusal = "\(error)" }
+            // This failed twice in full parallel runs and never alone; the message carries what is needed to replay it.
+            #expect((refusal == nil) == (model && !key.lowercased().hasPrefix("aws:") && key.utf16.count <= 128),
+                    "scalars \(list.map { String($0.value, radix: 16) }), regex \(model), refusal \(refusal ?? "none")")
         }
     }
 }

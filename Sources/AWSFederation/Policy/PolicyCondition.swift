@@ -80,6 +80,25 @@ public struct PolicyCondition: Sendable, Hashable {
     /// Whether the condition holds for the request's keys (names lowercased, each with its values).
     /// - Parameter context: The request context: lowercased key names and their values.
     public func holds(in context: [String: [String]]) -> Bool {
+        holds(in: context, variables: false)
+    }
+
+    /// ``holds(in:)`` with policy variables in the values resolved from `context` (2012-10-17 documents); a value
+    /// whose variable has no value is dropped.
+    func holds(in context: [String: [String]], variables: Bool) -> Bool {
+        guard variables, values.contains(where: { $0.contains("${") }) else { return evaluate(values, in: context) }
+        let resolved = values.compactMap { value -> String? in
+            guard value.contains("${") else { return value }
+            return PolicyPattern.resolve(value, context).map { tokens in
+                String(String.UnicodeScalarView(tokens.map { token -> Unicode.Scalar in
+                    switch token { case .literal(let c): return c; case .star: return "*"; case .one: return "?" }
+                }))
+            }
+        }
+        return evaluate(resolved, in: context)
+    }
+
+    private func evaluate(_ values: [String], in context: [String: [String]]) -> Bool {
         let present = context[key.lowercased()] ?? []
         if test == .null {
             // "Null": true means the key must be absent, false that it must be present.

@@ -51,6 +51,9 @@ public struct PolicyDocument: Sendable, Hashable {
 
     public let kind: Kind
     public let statements: [Statement]
+    /// The `Version` element: policy variables are resolved only in `2012-10-17` documents (in `2008-10-17`, or with
+    /// no Version, `${…}` is literal text).
+    public let version: String?
     /// The document as given.
     public let document: String
 
@@ -75,6 +78,9 @@ public struct PolicyDocument: Sendable, Hashable {
         if let version = object["Version"], version != .string("2012-10-17") && version != .string("2008-10-17") {
             throw AWSError.malformedPolicyDocument("The policy failed legacy parsing")
         }
+        if object.keys.contains(where: { !["Version", "Id", "Statement"].contains($0) }) {
+            throw AWSError.malformedPolicyDocument("Syntax errors in policy.")
+        }
         var raw: [[String: JSONValue]] = []
         switch object["Statement"] {
         case .object(let one)?: raw = [one]
@@ -87,13 +93,25 @@ public struct PolicyDocument: Sendable, Hashable {
         }
         let spans = PolicySpans.statements(in: json)
         var statements: [Statement] = []
+        var sids = Set<String>()
         for (index, statement) in raw.enumerated() {
             let span = index < spans.count ? spans[index] : (Position(line: 1, column: 1), Position(line: 1, column: 1))
-            statements.append(try Self.statement(statement, kind: kind, span: span))
+            let parsed = try Self.statement(statement, kind: kind, span: span)
+            if let sid = parsed.sid {
+                // IAM: "Statement IDs (SID) must be alpha-numeric" and unique within a policy.
+                guard sid.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }) else {
+                    throw AWSError.malformedPolicyDocument("Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*")
+                }
+                guard sids.insert(sid).inserted else {
+                    throw AWSError.malformedPolicyDocument("Statement IDs (SID) in a single policy must be unique.")
+                }
+            }
+            statements.append(parsed)
         }
         self.kind = kind
         self.statements = statements
         self.document = json
+        if case .string(let version)? = object["Version"] { self.version = version } else { self.version = nil }
     }
 
     /// A document built here from statements already checked (the fixed policies of the console wizard).
@@ -101,6 +119,7 @@ public struct PolicyDocument: Sendable, Hashable {
         self.kind = kind
         self.statements = statements
         self.document = document
+        self.version = "2012-10-17"
     }
 
     /// A string or a list of strings (IAM accepts both wherever a list is allowed).
@@ -124,6 +143,10 @@ public struct PolicyDocument: Sendable, Hashable {
             throw AWSError.malformedPolicyDocument("Invalid effect: \(s["Effect"].map { "\($0)" } ?? "none")")
         }
         let actions = try patterns(s, "Action", "NotAction", what: "Action")
+        // Every action names its service ("Actions/Conditions must be prefaced by a vendor"), or is `*`.
+        for action in actions.patterns where action != "*" && !action.contains(":") {
+            throw AWSError.malformedPolicyDocument("Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc.")
+        }
         var resources: Statement.Patterns?
         var principals: [String: [String]]?
         var anyPrincipal = false
@@ -133,6 +156,9 @@ public struct PolicyDocument: Sendable, Hashable {
                 throw AWSError.malformedPolicyDocument("Policy document should not specify a principal.")
             }
             resources = try patterns(s, "Resource", "NotResource", what: "Resource")
+            for resource in resources?.patterns ?? [] where resource != "*" && !resource.hasPrefix("arn:") {
+                throw AWSError.malformedPolicyDocument("Resource \(resource) must be in ARN format or \"*\".")
+            }
         case .trust:
             guard s["Resource"] == nil, s["NotResource"] == nil else {
                 throw AWSError.malformedPolicyDocument("Has prohibited field Resource")
@@ -205,20 +231,74 @@ extension PolicyDocument.Statement.Patterns {
         let matched = patterns.contains { PolicyPattern.matches(ignoringCase ? $0.lowercased() : $0, subject) }
         return matched != negated
     }
+
+    /// ``applies(to:ignoringCase:)`` for resources, with policy variables resolved from the request's keys
+    /// (lowercased names); a pattern whose variable has no value matches nothing.
+    func applies(toResource value: String, variables context: [String: [String]]) -> Bool {
+        let matched = patterns.contains { pattern in
+            guard pattern.contains("${") else { return PolicyPattern.matches(pattern, value) }
+            return PolicyPattern.resolve(pattern, context).map { PolicyPattern.matches($0, value) } ?? false
+        }
+        return matched != negated
+    }
 }
 
 /// IAM's wildcards: `*` any run of characters (also none), `?` exactly one.
 enum PolicyPattern {
+    enum Token: Equatable { case literal(Unicode.Scalar), star, one }
+
     static func matches(_ pattern: String, _ value: String) -> Bool {
-        let p = Array(pattern.unicodeScalars), v = Array(value.unicodeScalars)
+        matches(tokens(pattern), value)
+    }
+
+    static func tokens(_ pattern: String) -> [Token] {
+        pattern.unicodeScalars.map { $0 == "*" ? .star : $0 == "?" ? .one : .literal($0) }
+    }
+
+    /// `pattern` with its policy variables resolved from `context` (IAM User Guide, "IAM policy elements: Variables
+    /// and tags"): `${key}` is the request's single value for the key (key names without case), `${key, 'default'}`
+    /// its default when the key is absent, and `${*}`, `${?}`, `${$}` the literal characters. Substituted text is
+    /// literal (a `*` in a value is not a wildcard). `nil` when a variable has no value and no default: such an
+    /// element matches nothing.
+    static func resolve(_ pattern: String, _ context: [String: [String]]) -> [Token]? {
+        var tokens: [Token] = []
+        var rest = Substring(pattern)
+        while let start = rest.range(of: "${") {
+            tokens += Self.tokens(String(rest[..<start.lowerBound]))
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+                tokens += Self.tokens(String(rest[start.lowerBound...]))
+                return tokens
+            }
+            let inner = rest[start.upperBound..<end].trimmingCharacters(in: .whitespaces)
+            rest = rest[rest.index(after: end)...]
+            switch inner {
+            case "*": tokens.append(.literal("*"))
+            case "?": tokens.append(.literal("?"))
+            case "$": tokens.append(.literal("$"))
+            default:
+                let parts = inner.split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                let key = parts[0].lowercased()
+                var value = context[key].flatMap { $0.count == 1 ? $0[0] : nil }
+                if value == nil, parts.count == 2, parts[1].hasPrefix("'"), parts[1].hasSuffix("'"), parts[1].count >= 2 {
+                    value = String(parts[1].dropFirst().dropLast())
+                }
+                guard let value else { return nil }
+                tokens += value.unicodeScalars.map { .literal($0) }
+            }
+        }
+        return tokens + Self.tokens(String(rest))
+    }
+
+    static func matches(_ p: [Token], _ value: String) -> Bool {
+        let v = Array(value.unicodeScalars)
         var (pi, vi, star, mark) = (0, 0, -1, 0)
         while vi < v.count {
-            if pi < p.count && (p[pi] == "?" || p[pi] == v[vi]) { pi += 1; vi += 1 }
-            else if pi < p.count && p[pi] == "*" { star = pi; mark = vi; pi += 1 }
+            if pi < p.count, p[pi] == .one || p[pi] == .literal(v[vi]) { pi += 1; vi += 1 }
+            else if pi < p.count && p[pi] == .star { star = pi; mark = vi; pi += 1 }
             else if star >= 0 { pi = star + 1; mark += 1; vi = mark }
             else { return false }
         }
-        while pi < p.count && p[pi] == "*" { pi += 1 }
+        while pi < p.count && p[pi] == .star { pi += 1 }
         return pi == p.count
     }
 }

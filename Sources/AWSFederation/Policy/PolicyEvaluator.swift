@@ -108,7 +108,8 @@ public enum PolicyEvaluator {
                                 _ policies: [PolicySource]) -> [PolicyEvaluation.MatchedStatement] {
         var found: [PolicyEvaluation.MatchedStatement] = []
         for policy in policies {
-            for statement in policy.document.statements where applies(statement, request, context) {
+            let variables = policy.document.version == "2012-10-17"
+            for statement in policy.document.statements where applies(statement, request, context, variables: variables) {
                 found.append(PolicyEvaluation.MatchedStatement(sourcePolicyID: policy.id, sourcePolicyType: policy.type,
                                                                effect: statement.effect, start: statement.start, end: statement.end))
             }
@@ -116,10 +117,15 @@ public enum PolicyEvaluator {
         return found
     }
 
-    static func applies(_ statement: PolicyDocument.Statement, _ request: AuthorizationRequest, _ context: [String: [String]]) -> Bool {
-        statement.actions.applies(to: request.action, ignoringCase: true)
-            && (statement.resources?.applies(to: request.resource, ignoringCase: false) ?? true)
-            && statement.conditions.allSatisfy { $0.holds(in: context) }
+    static func applies(_ statement: PolicyDocument.Statement, _ request: AuthorizationRequest, _ context: [String: [String]],
+                        variables: Bool = true) -> Bool {
+        guard statement.actions.applies(to: request.action, ignoringCase: true) else { return false }
+        if let resources = statement.resources {
+            let covered = variables ? resources.applies(toResource: request.resource, variables: context)
+                : resources.applies(to: request.resource, ignoringCase: false)
+            guard covered else { return false }
+        }
+        return statement.conditions.allSatisfy { $0.holds(in: context, variables: variables) }
     }
 
     /// AWS's AccessDenied text for a denied request (IAM User Guide, "Troubleshoot access denied error messages"):
