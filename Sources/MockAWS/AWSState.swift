@@ -8,6 +8,7 @@ public actor AWSState {
     public struct AccessKey: Sendable {
         package var credentials: SigV4.Credentials
         public var userName: String
+        public var created: Date
     }
 
     /// Temporary credentials from AssumeRoleWithSAML.
@@ -108,6 +109,31 @@ public actor AWSState {
 
     public func userARN(_ name: String) -> String { "arn:aws:iam::\(account):user\(userPaths[name] ?? "/")\(name)" }
 
+    /// DeleteUser: IAM refuses while the user has access keys or policies (IAM User Guide, "Deleting an IAM user").
+    public func deleteUser(_ name: String) throws(AWSError) {
+        guard users[name] != nil else {
+            throw AWSError(code: "NoSuchEntity", message: "The user with name \(name) cannot be found.", httpStatus: 404)
+        }
+        guard accessKeyCount(user: name) == 0 else {
+            throw AWSError(code: "DeleteConflict", message: "Cannot delete entity, must delete access keys first.", httpStatus: 409)
+        }
+        guard !policies.hasPolicies(name, .user) else {
+            throw AWSError(code: "DeleteConflict", message: "Cannot delete entity, must detach all policies first.", httpStatus: 409)
+        }
+        created[userARN(name)] = nil
+        users[name] = nil
+        userPaths[name] = nil
+        policies.forget(name, .user)
+    }
+
+    /// DeleteAccessKey: the key must be the user's.
+    public func deleteAccessKey(_ id: String, user: String) throws(AWSError) {
+        guard accessKeys[id]?.userName == user else {
+            throw AWSError(code: "NoSuchEntity", message: "The Access Key with id \(id) cannot be found.", httpStatus: 404)
+        }
+        accessKeys[id] = nil
+    }
+
     /// An IAM user's access keys: IAM allows two (IAM User Guide, "IAM and AWS STS quotas").
     public func accessKeyCount(user: String) -> Int { accessKeys.values.filter { $0.userName == user }.count }
 
@@ -117,7 +143,7 @@ public actor AWSState {
     package func addAccessKey(user: String, keyID: String? = nil, secret: String? = nil) -> SigV4.Credentials {
         let credentials = SigV4.Credentials(accessKeyID: keyID ?? "AKIA" + Self.randomID(16),
                                             secretAccessKey: secret ?? Self.randomSecret())
-        accessKeys[credentials.accessKeyID] = AccessKey(credentials: credentials, userName: user)
+        accessKeys[credentials.accessKeyID] = AccessKey(credentials: credentials, userName: user, created: clock.now)
         return credentials
     }
 

@@ -84,7 +84,7 @@ extension MockAWS {
 
     /// The resource an IAM query action is authorized against, from its parameters (IAM's Service Authorization
     /// Reference for the resource types; real AccessDenied messages for what AWS prints).
-    func iamAuthorization(_ action: String, _ p: [String: String]) async -> Authorization {
+    func iamAuthorization(_ action: String, _ p: [String: String], caller: Caller? = nil) async -> Authorization {
         let account = state.account
         let iam = "iam:" + action
         // An existing role or user is authorized against its ARN with its path, as policies scoped by path expect.
@@ -109,9 +109,15 @@ extension MockAWS {
             return authorization
         case "ListRoles":
             return Authorization(action: iam, resource: "*", shownResource: "arn:aws:iam::\(account):role/")
-        case "CreateUser", "GetUser":
+        case "CreateUser":
             let arn = "arn:aws:iam::\(account):user\(p["Path"] ?? "/")\(p["UserName"] ?? "")"
             return Authorization(action: iam, resource: arn, shownResource: arn)
+        case "GetUser", "DeleteUser", "ListAccessKeys", "DeleteAccessKey":
+            // Without UserName these act on the calling user (the caller's own ARN is evaluated then).
+            let name = p["UserName"] ?? ""
+            var authorization = user(name, shownAsARN: action == "GetUser" || action == "DeleteUser")
+            if name.isEmpty, case .user(let own)? = caller?.kind { authorization = user(own, shownAsARN: action == "GetUser") }
+            return authorization
         case "CreateAccessKey", "AttachUserPolicy", "DetachUserPolicy", "ListAttachedUserPolicies", "PutUserPolicy", "GetUserPolicy",
              "ListUserPolicies", "DeleteUserPolicy":
             var authorization = user(p["UserName"] ?? "")

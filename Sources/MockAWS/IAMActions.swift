@@ -7,7 +7,17 @@ import SAML
 /// Shapes and error codes follow IAM's service model (aws-entra.md §2 "IAM SAML provider").
 extension MockAWS {
     /// The IAM reads: roles, SAML providers, users.
-    func iamRead(_ action: String, _ p: [String: String], requestID: String) async throws(AWSError) -> Response? {
+    /// The user a call names, or the caller itself when it names none (GetUser, ListAccessKeys); a role session must
+    /// name one, as IAM requires.
+    func userNamed(_ name: String?, caller: Caller?) async throws(AWSError) -> String {
+        if let name, !name.isEmpty { return name }
+        guard case .user(let own)? = caller?.kind else {
+            throw AWSError(code: "ValidationError", message: "Must specify userName when calling with non-User credentials")
+        }
+        return own
+    }
+
+    func iamRead(_ action: String, _ p: [String: String], requestID: String, caller: Caller? = nil) async throws(AWSError) -> Response? {
         let ns = Self.iamNamespace
         switch action {
         case "ListRoles":
@@ -24,6 +34,17 @@ extension MockAWS {
                 "<member><Arn>\($0.arn)</Arn><ValidUntil>\(Self.isoSeconds(Self.validUntil($0.metadata)))</ValidUntil><CreateDate>\(Self.isoSeconds(created[$0.arn] ?? clock.now))</CreateDate></member>"
             }.joined()
             return Self.xml(action, namespace: ns, requestID: requestID, result: "<SAMLProviderList>\(members)</SAMLProviderList>")
+        case "GetUser", "ListAccessKeys":
+            let name = try await userNamed(p["UserName"], caller: caller)
+            guard let id = await state.users[name] else { throw Self.noSuchUser(name) }
+            if action == "GetUser" {
+                return Self.xml(action, namespace: ns, requestID: requestID, result:
+                    "<User><Path>\(Self.escape(await state.userPaths[name] ?? "/"))</Path><UserName>\(Self.escape(name))</UserName><UserId>\(id)</UserId>"
+                    + "<Arn>\(Self.escape(await state.userARN(name)))</Arn><CreateDate>\(Self.isoSeconds(await state.createDate(await state.userARN(name))))</CreateDate></User>")
+            }
+            let keys = await state.accessKeys.values.filter { $0.userName == name }.sorted { $0.created < $1.created }
+            let members = keys.map { "<member><UserName>\(Self.escape(name))</UserName><AccessKeyId>\($0.credentials.accessKeyID)</AccessKeyId><Status>Active</Status><CreateDate>\(Self.isoSeconds($0.created))</CreateDate></member>" }.joined()
+            return Self.xml(action, namespace: ns, requestID: requestID, result: "<AccessKeyMetadata>\(members)</AccessKeyMetadata><IsTruncated>false</IsTruncated>")
         case "ListUsers":
             let created = await state.created
             let paths = await state.userPaths
@@ -52,7 +73,7 @@ extension MockAWS {
         AWSError(code: "NoSuchEntity", message: "The user with name \(name) cannot be found.", httpStatus: 404)
     }
 
-    func iamWrite(_ action: String, _ p: [String: String], requestID: String) async throws(AWSError) -> Response? {
+    func iamWrite(_ action: String, _ p: [String: String], requestID: String, caller: Caller? = nil) async throws(AWSError) -> Response? {
         let ns = Self.iamNamespace
         let account = state.account
         switch action {
@@ -144,6 +165,16 @@ extension MockAWS {
             return Self.xml(action, namespace: ns, requestID: requestID, result:
                 "<User><Path>\(Self.escape(path))</Path><UserName>\(Self.escape(name))</UserName><UserId>\(id)</UserId>"
                 + "<Arn>\(Self.escape(await state.userARN(name)))</Arn><CreateDate>\(Self.isoSeconds(clock.now))</CreateDate></User>")
+
+        case "DeleteUser":
+            try await state.deleteUser(try required(p, "UserName"))
+            return Self.empty(action, namespace: ns, requestID: requestID)
+
+        case "DeleteAccessKey":
+            let id = try required(p, "AccessKeyId")
+            let name = try await userNamed(p["UserName"], caller: caller)
+            try await state.deleteAccessKey(id, user: name)
+            return Self.empty(action, namespace: ns, requestID: requestID)
 
         case "CreateAccessKey":
             let name = try required(p, "UserName")

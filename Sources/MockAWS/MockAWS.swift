@@ -61,7 +61,7 @@ public struct MockAWS: Sendable {
     private static let stsActions: Set<String> = ["AssumeRoleWithSAML", "GetCallerIdentity"]
     /// Every IAM action mock-aws serves; each is authorized by the caller's policies before it runs.
     static let iamActions: Set<String> = [
-        "ListRoles", "GetRole", "ListSAMLProviders", "ListUsers",
+        "ListRoles", "GetRole", "ListSAMLProviders", "ListUsers", "GetUser", "ListAccessKeys", "DeleteUser", "DeleteAccessKey",
         "CreateSAMLProvider", "GetSAMLProvider", "UpdateSAMLProvider", "DeleteSAMLProvider",
         "CreateRole", "DeleteRole", "CreateUser", "CreateAccessKey",
         "CreatePolicy", "GetPolicy", "GetPolicyVersion", "ListPolicies", "ListPolicyVersions", "CreatePolicyVersion",
@@ -103,10 +103,10 @@ public struct MockAWS: Sendable {
             case _ where Self.iamActions.contains(action):
                 let caller = try await authenticate(request, body: body, scope: .iam)
                 do throws(AWSError) {
-                    try await authorize(caller, await iamAuthorization(action, parameters), sourceIP: context.remoteIP,
+                    try await authorize(caller, await iamAuthorization(action, parameters, caller: caller), sourceIP: context.remoteIP,
                                         userAgent: request.headers[.userAgent])
-                    var response = try await iamRead(action, parameters, requestID: requestID)
-                    if response == nil { response = try await iamWrite(action, parameters, requestID: requestID) }
+                    var response = try await iamRead(action, parameters, requestID: requestID, caller: caller)
+                    if response == nil { response = try await iamWrite(action, parameters, requestID: requestID, caller: caller) }
                     if response == nil { response = try await iamPolicy(action, parameters, requestID: requestID) }
                     if response == nil { response = try await simulate(action, parameters, requestID: requestID) }
                     guard let response else { throw AWSError(code: "InvalidAction", message: "Could not find operation \(action)") }

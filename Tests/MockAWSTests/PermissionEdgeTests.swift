@@ -143,4 +143,26 @@ struct PermissionEdgeTests {
             #expect(tooBig.output.contains("LimitExceeded") && tooBig.output.contains("UserPolicySize: 2048"), "\(tooBig.output)")
         }
     }
+
+    @Test("a user's life: GetUser (also of oneself), ListAccessKeys, DeleteUser refused while keys or policies remain, then done")
+    func userLifecycle() async throws {
+        try await MockAWSApp.test(live: true) { server in
+            let eve = try await user(server, "eve", policy: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:GetUser","Resource":"*"}]}"#)
+            let me = try permissions.json(await aws(server, ["iam", "get-user"], as: eve).output)
+            #expect((me["User"] as? [String: Any])?["Arn"] as? String == "arn:aws:iam::123456789012:user/eve", "\(me)")
+            let keys = try permissions.json(await aws(server, ["iam", "list-access-keys", "--user-name", "eve"]).output)
+            let ids = (keys["AccessKeyMetadata"] as? [[String: Any]])?.compactMap { $0["AccessKeyId"] as? String } ?? []
+            #expect(ids == [eve["AWS_ACCESS_KEY_ID"] ?? ""], "\(keys)")
+            let withKeys = try await aws(server, ["iam", "delete-user", "--user-name", "eve"])
+            #expect(withKeys.output.contains("DeleteConflict") && withKeys.output.contains("must delete access keys first"), "\(withKeys.output)")
+            #expect(try await aws(server, ["iam", "delete-access-key", "--user-name", "eve", "--access-key-id", ids.first ?? ""]).status == 0)
+            let withPolicy = try await aws(server, ["iam", "delete-user", "--user-name", "eve"])
+            #expect(withPolicy.output.contains("must detach all policies first"), "\(withPolicy.output)")
+            #expect(try await aws(server, ["iam", "delete-user-policy", "--user-name", "eve", "--policy-name", "p"]).status == 0)
+            #expect(try await aws(server, ["iam", "delete-user", "--user-name", "eve"]).status == 0)
+            #expect(try await aws(server, ["iam", "get-user", "--user-name", "eve"]).output.contains("NoSuchEntity"))
+            let gone = try await aws(server, ["sts", "get-caller-identity"], as: eve)
+            #expect(gone.status != 0 && gone.output.contains("InvalidClientTokenId"), "a deleted key stops working: \(gone.output)")
+        }
+    }
 }
