@@ -27,6 +27,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         // Already in the graph through Hummingbird; named here because LocalFederation runs two servers as one group.
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // Already in the graph through Hummingbird; named here for MockServerKit's one channel handler (the interim
+        // `100 Continue` botocore waits for on uploads), which needs NIOCore and the HTTP-types channel parts.
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         // Documentation only: `swift package generate-documentation` (the test script checks the catalogs build cleanly).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
         // Tests only: property-based tests (generated URLs, mutated responses) with shrinking.
@@ -54,6 +58,9 @@ let package = Package(
         // What the two servers share: client-address context, bounded bodies, pages, start-up line.
         .target(name: "MockServerKit", dependencies: [
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The AWS side as an HTTP server: sign-in endpoint, STS and IAM query APIs, audit events.

@@ -63,7 +63,7 @@ public func serverApplication<Router: HTTPResponderBuilder>(
     router: Router, name: String, host: String, port: Int, logger: Logger,
     onBound: @escaping @Sendable (String) async -> Void
 ) -> some ApplicationProtocol where Router.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
-    Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: name),
+    Application(router: router, server: .mockServer, configuration: .init(address: .hostname(host, port: port), serverName: name),
                 onServerRunning: { channel in await onBound("http://\(host):\(channel.localAddress?.port ?? 0)") },
                 logger: logger)
 }
