@@ -212,8 +212,7 @@ package enum SigV4 {
 
     /// Percent-decoding where `+` is a literal plus (SigV4 canonicalises the URI's own encoding, not form encoding).
     private static func literal(_ text: Substring) -> String {
-        let escaped = text.replacingOccurrences(of: "+", with: "%2B")
-        return (try? FormEncoding.decode(Substring(escaped))) ?? String(text)
+        (try? FormEncoding.decodePath(text)) ?? String(text)
     }
 
     /// `20250501T120000Z`.

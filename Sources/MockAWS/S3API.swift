@@ -39,15 +39,20 @@ extension MockAWS {
         var bucket = virtualHostBucket(request)
         var key = ""
         let segments = request.uri.path.split(separator: "/", maxSplits: bucket == nil ? 2 : 1, omittingEmptySubsequences: false).dropFirst()
-        let decode = { (s: Substring) -> String in (try? FormEncoding.decode(Substring(s.replacingOccurrences(of: "+", with: "%2B")))) ?? String(s) }
-        if bucket == nil {
-            if let first = segments.first, !first.isEmpty { bucket = decode(first) }
-            if segments.count > 1, let rest = segments.last { key = decode(rest) }
-        } else if let rest = segments.first {
-            key = decode(rest)
-        }
         let isHead = request.method == .head
         do throws(S3Error) {
+            // A malformed escape is refused, never read as the raw text (S3: InvalidURI).
+            func decode(_ s: Substring) throws(S3Error) -> String {
+                do { return try FormEncoding.decodePath(s) } catch {
+                    throw S3Store.error("InvalidURI", "Couldn't parse the specified URI.", 400)
+                }
+            }
+            if bucket == nil {
+                if let first = segments.first, !first.isEmpty { bucket = try decode(first) }
+                if segments.count > 1, let rest = segments.last { key = try decode(rest) }
+            } else if let rest = segments.first {
+                key = try decode(rest)
+            }
             let body: [UInt8]
             do { body = try await MockServer.body(request, limit: S3Store.maxObjectBytes + 1) } catch {
                 throw S3Store.error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", 400)

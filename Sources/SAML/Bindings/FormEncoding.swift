@@ -21,6 +21,15 @@ package enum FormEncoding {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Decodes `%XX` only, `+` staying a plus: a URI path's own encoding (RFC 3986), as SigV4 canonicalises it and
+    /// S3 reads bucket names and keys. Throws on a malformed escape or invalid UTF-8.
+    package static func decodePath(_ text: Substring) throws(SAMLError) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for c in text { if c == "+" { escaped += "%2B" } else { escaped.append(c) } }
+        return try decode(Substring(escaped))
+    }
+
     /// Decodes `%XX` and `+` (space). Throws on a malformed escape or invalid UTF-8.
     package static func decode(_ text: Substring) throws(SAMLError) -> String {
         var out = [UInt8]()
