@@ -205,14 +205,21 @@ public struct MockAWS: Sendable {
         let keyID = SigV4.accessKeyID(of: signed)
         var caller: Caller?
         if let keyID { caller = try await state.caller(accessKeyID: keyID, now: now) }
-        _ = try SigV4.verify(signed, now: now, s3: s3, scope: { region, service throws(AWSError) in
+        let checkScope = { (region: String, service: String) throws(AWSError) in
             do throws(AWSError) {
                 try scope.check(region: region, service: service)
             } catch {
                 logger.notice("signature refused: credential scope", metadata: ["scope": "\(region)/\(service)", "expected": "\(scope.service)"])
                 throw error
             }
-        }) { id throws(AWSError) in id == keyID ? caller?.credentials : nil }
+        }
+        let lookup = { (id: String) throws(AWSError) -> SigV4.Credentials? in id == keyID ? caller?.credentials : nil }
+        // Only S3 takes presigned URLs; the query APIs read X-Amz-* query parameters as unknown ones.
+        if s3 && SigV4.isPresigned(signed) {
+            _ = try SigV4.verifyPresigned(signed, now: now, scope: checkScope, lookup: lookup)
+        } else {
+            _ = try SigV4.verify(signed, now: now, s3: s3, scope: checkScope, lookup: lookup)
+        }
         guard let caller else {
             throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", httpStatus: 403)
         }
