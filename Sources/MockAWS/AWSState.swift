@@ -106,6 +106,10 @@ public actor AWSState {
 
     /// Users' paths (`/` unless CreateUser gave one).
     public private(set) var userPaths: [String: String] = [:]
+    /// IAM groups by name (see IAMGroups.swift).
+    public internal(set) var groups: [String: IAMGroup] = [:]
+    /// Role descriptions (CreateRole's and UpdateRole's `Description`), by role name.
+    public internal(set) var roleDescriptions: [String: String] = [:]
 
     public func userARN(_ name: String) -> String { "arn:aws:iam::\(account):user\(userPaths[name] ?? "/")\(name)" }
 
@@ -119,6 +123,10 @@ public actor AWSState {
         }
         guard !policies.hasPolicies(name, .user) else {
             throw AWSError(code: "DeleteConflict", message: "Cannot delete entity, must detach all policies first.", httpStatus: 409)
+        }
+        // IAM's order of clean-up: the user must leave its groups first (IAM User Guide, "Deleting an IAM user").
+        guard !groups.values.contains(where: { $0.members.contains(name) }) else {
+            throw AWSError(code: "DeleteConflict", message: "Cannot delete entity, must remove users from group first.", httpStatus: 409)
         }
         created[userARN(name)] = nil
         users[name] = nil
@@ -147,6 +155,8 @@ public actor AWSState {
         return credentials
     }
 
+    func replaceRole(at index: Int, with role: IAMRole) { roles[index] = role }
+
     public func putRole(_ role: IAMRole) {
         roles.removeAll { $0.arn == role.arn }
         roles.append(role)
@@ -161,6 +171,7 @@ public actor AWSState {
         }
         roles.removeAll { $0.name == name }
         policies.forget(name, .role)
+        roleDescriptions[name] = nil
         created["arn:aws:iam::\(account):role/\(name)"] = nil
         return true
     }
@@ -259,13 +270,28 @@ public actor AWSState {
     }
 
     /// The identity-based policies IAM evaluates for `caller`: its user's, or its role's.
+    /// A user's policies are its own and those of every group it belongs to (IAM User Guide, "IAM user groups").
     public func identityPolicies(of caller: Caller) -> [PolicySource] {
         switch caller.kind {
-        case .user(let name): return policies.sources(for: name, role: false)
+        case .user(let name): return userPolicies(name)
         case .assumedRole(let role, _):
             // Only while the role the session was issued for exists: not a new role that took its name.
             guard roles.contains(where: { $0.name == role && $0.uniqueID == caller.roleUniqueID }) else { return [] }
-            return policies.sources(for: role, role: true)
+            return policies.sources(for: role, .role)
+        }
+    }
+
+    /// A user's own policies, then its groups', in group name order.
+    func userPolicies(_ name: String) -> [PolicySource] {
+        policies.sources(for: name, .user)
+            + groups.values.filter { $0.members.contains(name) }.sorted { $0.name < $1.name }.flatMap { policies.sources(for: $0.name, .group) }
+    }
+
+    /// The caller's permissions boundary (its user's, or its role's), `nil` when there is none.
+    public func permissionsBoundary(of caller: Caller) -> [PolicySource]? {
+        switch caller.kind {
+        case .user(let name): return policies.boundarySources(for: name, .user)
+        case .assumedRole(let role, _): return policies.boundarySources(for: role, .role)
         }
     }
 

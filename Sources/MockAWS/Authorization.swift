@@ -51,7 +51,8 @@ extension MockAWS {
         var context = requestContext(caller, sourceIP: sourceIP).merging(authorization.context) { $1 }
         if let userAgent { context["aws:UserAgent"] = [userAgent] }
         let request = AuthorizationRequest(action: authorization.action, resource: authorization.resource, context: context)
-        let evaluation = PolicyEvaluator.evaluate(request, identity: await state.identityPolicies(of: caller), session: caller.sessionPolicies)
+        let evaluation = PolicyEvaluator.evaluate(request, identity: await state.identityPolicies(of: caller), session: caller.sessionPolicies,
+                                                  boundary: await state.permissionsBoundary(of: caller))
         guard evaluation.isAllowed else {
             logger.notice("access denied", metadata: ["caller": "\(caller.arn)", "action": "\(authorization.action)", "decision": "\(evaluation.decision.rawValue)"])
             throw AWSError(code: "AccessDenied", message: PolicyEvaluator.accessDeniedMessage(
@@ -101,17 +102,39 @@ extension MockAWS {
         switch action {
         case "CreateRole":
             let arn = "arn:aws:iam::\(account):role\(p["Path"] ?? "/")\(p["RoleName"] ?? "")"
-            return Authorization(action: iam, resource: arn, shownResource: arn)
+            var authorization = Authorization(action: iam, resource: arn, shownResource: arn)
+            if let boundary = p["PermissionsBoundary"] { authorization.context["iam:PermissionsBoundary"] = [boundary] }
+            return authorization
         case "GetRole", "DeleteRole", "AttachRolePolicy", "DetachRolePolicy", "ListAttachedRolePolicies", "PutRolePolicy",
-             "GetRolePolicy", "ListRolePolicies", "DeleteRolePolicy":
+             "GetRolePolicy", "ListRolePolicies", "DeleteRolePolicy", "PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary",
+             "UpdateRole", "UpdateAssumeRolePolicy":
             var authorization = role(p["RoleName"] ?? "")
             if let arn = p["PolicyArn"] { authorization.context["iam:PolicyARN"] = [arn] }
+            // The boundary being set (IAM User Guide, "Condition keys for IAM": iam:PermissionsBoundary), so a policy
+            // can allow delegation only with a given boundary.
+            if let arn = p["PermissionsBoundary"] { authorization.context["iam:PermissionsBoundary"] = [arn] }
+            return authorization
+        case "CreateGroup", "GetGroup", "DeleteGroup", "AddUserToGroup", "RemoveUserFromGroup", "AttachGroupPolicy", "DetachGroupPolicy",
+             "ListAttachedGroupPolicies", "PutGroupPolicy", "GetGroupPolicy", "ListGroupPolicies", "DeleteGroupPolicy":
+            let name = p["GroupName"] ?? ""
+            let path = action == "CreateGroup" ? p["Path"] ?? "/" : await state.groups[name]?.path ?? "/"
+            let arn = "arn:aws:iam::\(account):group\(path)\(name)"
+            var authorization = Authorization(action: iam, resource: arn, shownResource: arn)
+            if let policy = p["PolicyArn"] { authorization.context["iam:PolicyARN"] = [policy] }
+            return authorization
+        case "ListGroups":
+            return Authorization(action: iam, resource: "*", shownResource: "arn:aws:iam::\(account):group/")
+        case "ListGroupsForUser", "PutUserPermissionsBoundary", "DeleteUserPermissionsBoundary":
+            var authorization = user(p["UserName"] ?? "")
+            if let arn = p["PermissionsBoundary"] { authorization.context["iam:PermissionsBoundary"] = [arn] }
             return authorization
         case "ListRoles":
             return Authorization(action: iam, resource: "*", shownResource: "arn:aws:iam::\(account):role/")
         case "CreateUser":
             let arn = "arn:aws:iam::\(account):user\(p["Path"] ?? "/")\(p["UserName"] ?? "")"
-            return Authorization(action: iam, resource: arn, shownResource: arn)
+            var authorization = Authorization(action: iam, resource: arn, shownResource: arn)
+            if let boundary = p["PermissionsBoundary"] { authorization.context["iam:PermissionsBoundary"] = [boundary] }
+            return authorization
         case "GetUser", "DeleteUser", "ListAccessKeys", "DeleteAccessKey":
             // Without UserName these act on the calling user (the caller's own ARN is evaluated then).
             let name = p["UserName"] ?? ""

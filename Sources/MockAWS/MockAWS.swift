@@ -70,6 +70,10 @@ public struct MockAWS: Sendable {
         "PutRolePolicy", "GetRolePolicy", "ListRolePolicies", "DeleteRolePolicy",
         "PutUserPolicy", "GetUserPolicy", "ListUserPolicies", "DeleteUserPolicy",
         "SimulatePrincipalPolicy", "SimulateCustomPolicy",
+        "CreateGroup", "GetGroup", "ListGroups", "ListGroupsForUser", "AddUserToGroup", "RemoveUserFromGroup", "DeleteGroup",
+        "AttachGroupPolicy", "DetachGroupPolicy", "ListAttachedGroupPolicies", "PutGroupPolicy", "GetGroupPolicy", "ListGroupPolicies",
+        "DeleteGroupPolicy", "PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary", "PutUserPermissionsBoundary",
+        "DeleteUserPermissionsBoundary", "UpdateRole", "UpdateAssumeRolePolicy",
     ]
 
     func queryAPI(_ request: Request, _ context: MockAWSContext) async throws(MockAWSFailure) -> Response {
@@ -109,6 +113,7 @@ public struct MockAWS: Sendable {
                     if response == nil { response = try await iamWrite(action, parameters, requestID: requestID, caller: caller) }
                     if response == nil { response = try await iamPolicy(action, parameters, requestID: requestID) }
                     if response == nil { response = try await simulate(action, parameters, requestID: requestID) }
+                    if response == nil { response = try await iamGroups(action, parameters, requestID: requestID) }
                     guard let response else { throw AWSError(code: "InvalidAction", message: "Could not find operation \(action)") }
                     await auditCall(caller, action, parameters, source: "iam.amazonaws.com", sourceIP: context.remoteIP, requestID: requestID, error: nil)
                     return response
@@ -342,10 +347,16 @@ public struct MockAWS: Sendable {
 
     static func html(_ page: String, status: HTTPResponse.Status) -> Response { MockServer.html(page, status: status) }
 
-    static func roleXML(_ role: IAMRole, created: Date) -> String {
+    static func roleXML(_ role: IAMRole, created: Date, description: String? = nil, boundary: String? = nil) -> String {
         "<Path>\(escape(rolePath(role)))</Path><AssumeRolePolicyDocument>\(FormEncoding.encode(role.trustPolicy.document))</AssumeRolePolicyDocument>"
             + "<MaxSessionDuration>\(role.maxSessionDuration)</MaxSessionDuration><RoleId>\(role.uniqueID)</RoleId>"
             + "<RoleName>\(escape(role.name))</RoleName><Arn>\(role.arn)</Arn><CreateDate>\(isoSeconds(created))</CreateDate>"
+            + (description.map { "<Description>\(escape($0))</Description>" } ?? "") + boundaryXML(boundary)
+    }
+
+    /// IAM's `PermissionsBoundary` element of a role or user (nothing when it has none).
+    static func boundaryXML(_ arn: String?) -> String {
+        arn.map { "<PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType><PermissionsBoundaryArn>\(escape($0))</PermissionsBoundaryArn></PermissionsBoundary>" } ?? ""
     }
 
     static func escape(_ s: String) -> String { Markup.escape(s) }

@@ -196,7 +196,8 @@ extension MockAWS {
                 // GetObject, "Permissions").
                 let listing = PolicyEvaluator.evaluate(AuthorizationRequest(action: "s3:ListBucket", resource: bucketARN,
                                                                             context: requestContext(caller, sourceIP: sourceIP)),
-                                                       identity: await state.identityPolicies(of: caller), session: caller.sessionPolicies)
+                                                       identity: await state.identityPolicies(of: caller), session: caller.sessionPolicies,
+                                                       boundary: await state.permissionsBoundary(of: caller))
                 guard listing.isAllowed else { throw S3Store.error("AccessDenied", "Access Denied", 403) }
                 throw error
             }

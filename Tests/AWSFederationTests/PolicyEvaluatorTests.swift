@@ -80,6 +80,31 @@ struct PolicyEvaluatorTests {
         #expect(PolicyEvaluator.evaluate(put, identity: [admin], session: []).decision == .implicitDeny, "an empty session list allows nothing")
     }
 
+    @Test("permissions boundaries intersect: identity, boundary and session must each allow, a Deny in any wins; the model of every combination")
+    func boundaries() async throws {
+        // Each of the three policy sets either allows, denies, says nothing about s3:GetObject, or (boundary and
+        // session only) is absent; the decision is IAM's flow: any Deny, then identity, boundary, session Allows.
+        let allow = try Self.policy(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#)
+        let deny = try Self.policy(#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#)
+        let other = try Self.policy(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"}]}"#)
+        let choices: [[PolicySource]?] = [[allow], [deny], [other], nil]
+        let request = AuthorizationRequest(action: "s3:GetObject", resource: "arn:aws:s3:::b/k")
+        await propertyCheck(count: 400, input: Gen.int(in: 0...2), Gen.int(in: 0...3), Gen.int(in: 0...3)) { (i: Int, b: Int, s: Int) in
+            let identity = choices[i] ?? [], boundary = choices[b], session = choices[s]
+            let result = PolicyEvaluator.evaluate(request, identity: identity, session: session, boundary: boundary)
+            let denied = [identity, boundary ?? [], session ?? []].contains { $0.first?.document == deny.document }
+            let allows = { (set: [PolicySource]?) in set == nil || set?.first?.document == allow.document }
+            let expected: PolicyEvaluation.Decision = denied ? .explicitDeny
+                : (identity.first?.document == allow.document && allows(boundary) && allows(session)) ? .allowed : .implicitDeny
+            #expect(result.decision == expected, "identity \(i) boundary \(b) session \(s)")
+            if b == 1 && i != 1 { #expect(result.deniedBy == .explicitBoundaryDeny) }
+            if i == 0 && b == 2 && s != 1 { #expect(result.deniedBy == .noBoundaryAllow) }
+        }
+        let evaluation = PolicyEvaluator.evaluate(request, identity: [allow], boundary: [other])
+        #expect(PolicyEvaluator.accessDeniedMessage(caller: "arn:aws:iam::1:user/u", request: request, evaluation: evaluation)
+                == "User: arn:aws:iam::1:user/u is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k because no permissions boundary allows the s3:GetObject action")
+    }
+
     @Test("the grammar IAM enforces: no Principal in identity policies, a Resource required, known operators only")
     func grammar() {
         for bad in [
