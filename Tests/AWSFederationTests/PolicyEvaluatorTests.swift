@@ -105,6 +105,27 @@ struct PolicyEvaluatorTests {
                 == "User: arn:aws:iam::1:user/u is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k because no permissions boundary allows the s3:GetObject action")
     }
 
+    @Test("policy variables in conditions: ${*} is a literal star, a variable with no value never makes a condition hold, negated or not")
+    func conditionVariables() throws {
+        func decision(_ condition: String, _ context: [String: [String]]) throws -> PolicyEvaluation.Decision {
+            let policy = try Self.policy(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":"# + condition + "}]}")
+            return PolicyEvaluator.evaluate(AuthorizationRequest(action: "s3:ListBucket", resource: "arn:aws:s3:::b", context: context), identity: [policy]).decision
+        }
+        // `${*}` is the escape for a literal `*` (IAM User Guide, "Policy variables: Special characters").
+        let literalStar = #"{"StringLike":{"s3:prefix":"home/${*}"}}"#
+        #expect(try decision(literalStar, ["s3:prefix": ["home/*"]]) == .allowed)
+        #expect(try decision(literalStar, ["s3:prefix": ["home/alice"]]) == .implicitDeny, "not a wildcard")
+        #expect(try decision(#"{"StringLike":{"s3:prefix":"${aws:username}/*"}}"#, ["s3:prefix": ["bob/x"], "aws:username": ["bob"]]) == .allowed)
+        // A role session has no aws:username: the variable has no value.
+        let others = #"{"StringNotEquals":{"s3:prefix":"${aws:username}"}}"#
+        #expect(try decision(others, ["s3:prefix": ["alice"], "aws:username": ["bob"]]) == .allowed)
+        #expect(try decision(others, ["s3:prefix": ["alice"]]) == .implicitDeny, "an unresolved value is not known to differ")
+        #expect(try decision(#"{"StringNotLike":{"s3:prefix":["${aws:username}/*","public/*"]}}"#, ["s3:prefix": ["private/x"]]) == .implicitDeny)
+        #expect(try decision(#"{"StringEquals":{"s3:prefix":["${aws:username}","shared"]}}"#, ["s3:prefix": ["shared"]]) == .allowed,
+                "the other values still count")
+        #expect(try decision(#"{"StringEquals":{"s3:prefix":"${aws:username, 'guest'}"}}"#, ["s3:prefix": ["guest"]]) == .allowed, "a default resolves it")
+    }
+
     @Test("the grammar IAM enforces: no Principal in identity policies, a Resource required, known operators only")
     func grammar() {
         for bad in [
