@@ -396,12 +396,37 @@ public struct AuditEvent: Codable, Sendable, Hashable {
         public var arn: String?
         public var accountId: String?
         public var accessKeyId: String?
+        /// For `AssumedRole`: the role that issued the session and when (CloudTrail User Guide, "CloudTrail
+        /// userIdentity element": `sessionContext.sessionIssuer`, `sessionContext.attributes`).
+        public var sessionContext: SessionContext?
 
         public init(type: String, principalId: String? = nil, userName: String? = nil, identityProvider: String? = nil,
-                    arn: String? = nil, accountId: String? = nil, accessKeyId: String? = nil) {
+                    arn: String? = nil, accountId: String? = nil, accessKeyId: String? = nil, sessionContext: SessionContext? = nil) {
             (self.type, self.principalId, self.userName, self.identityProvider) = (type, principalId, userName, identityProvider)
-            (self.arn, self.accountId, self.accessKeyId) = (arn, accountId, accessKeyId)
+            (self.arn, self.accountId, self.accessKeyId, self.sessionContext) = (arn, accountId, accessKeyId, sessionContext)
         }
+    }
+
+    /// `userIdentity.sessionContext` of a role session.
+    public struct SessionContext: Codable, Sendable, Hashable {
+        public struct Issuer: Codable, Sendable, Hashable {
+            /// `Role`.
+            public var type: String
+            /// The role's `AROA…` ID.
+            public var principalId: String
+            public var arn: String
+            public var accountId: String
+            /// The role's name.
+            public var userName: String
+        }
+        public struct Attributes: Codable, Sendable, Hashable {
+            /// When the session's credentials were issued.
+            public var creationDate: String
+            /// `"false"`: a SAML session is not an MFA-authenticated IAM session.
+            public var mfaAuthenticated: String
+        }
+        public var sessionIssuer: Issuer
+        public var attributes: Attributes
     }
 
     public var eventTime: String
