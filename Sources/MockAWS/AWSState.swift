@@ -108,6 +108,8 @@ public actor AWSState {
     public private(set) var userPaths: [String: String] = [:]
     /// IAM groups by name (see IAMGroups.swift).
     public internal(set) var groups: [String: IAMGroup] = [:]
+    /// Tags of roles (`role:NAME`) and users (`user:NAME`), in the order set (see IAMTags.swift).
+    public internal(set) var iamTags: [String: [IAMTag]] = [:]
     /// Role descriptions (CreateRole's and UpdateRole's `Description`), by role name.
     public internal(set) var roleDescriptions: [String: String] = [:]
 
@@ -129,6 +131,7 @@ public actor AWSState {
             throw AWSError(code: "DeleteConflict", message: "Cannot delete entity, must remove users from group first.", httpStatus: 409)
         }
         created[userARN(name)] = nil
+        iamTags["user:" + name] = nil
         users[name] = nil
         userPaths[name] = nil
         policies.forget(name, .user)
@@ -172,6 +175,7 @@ public actor AWSState {
         roles.removeAll { $0.name == name }
         policies.forget(name, .role)
         roleDescriptions[name] = nil
+        iamTags["role:" + name] = nil
         created["arn:aws:iam::\(account):role/\(name)"] = nil
         return true
     }

@@ -30,7 +30,7 @@ extension MockAWS {
         case "GetRole":
             let name = p["RoleName"] ?? ""
             guard let role = await state.roles.first(where: { $0.name == name }) else { throw Self.noSuchRole(name) }
-            return Self.xml(action, namespace: ns, requestID: requestID, result: "<Role>\(Self.roleXML(role, created: await state.createDate(role.arn.description), description: await state.roleDescriptions[name], boundary: await state.policies.boundary(of: name, .role)?.arn))</Role>")
+            return Self.xml(action, namespace: ns, requestID: requestID, result: "<Role>\(Self.roleXML(role, created: await state.createDate(role.arn.description), description: await state.roleDescriptions[name], boundary: await state.policies.boundary(of: name, .role)?.arn, tags: await state.iamTags["role:" + name] ?? []))</Role>")
         case "ListSAMLProviders":
             let created = await state.created
             let members = await state.providers.map {
@@ -44,7 +44,8 @@ extension MockAWS {
                 return Self.xml(action, namespace: ns, requestID: requestID, result:
                     "<User><Path>\(Self.escape(await state.userPaths[name] ?? "/"))</Path><UserName>\(Self.escape(name))</UserName><UserId>\(id)</UserId>"
                     + "<Arn>\(Self.escape(await state.userARN(name)))</Arn><CreateDate>\(Self.isoSeconds(await state.createDate(await state.userARN(name))))</CreateDate>"
-                    + Self.boundaryXML(await state.policies.boundary(of: name, .user)?.arn) + "</User>")
+                    + Self.boundaryXML(await state.policies.boundary(of: name, .user)?.arn)
+                    + ((await state.iamTags["user:" + name]).map { $0.isEmpty ? "" : "<Tags>\(IAMTags.xml($0))</Tags>" } ?? "") + "</User>")
             }
             let keys = await state.accessKeys.values.filter { $0.userName == name }.sorted { $0.created < $1.created }
             let (page, next) = try IAMPaging.page(keys, p, marker: { $0.credentials.accessKeyID })
@@ -151,6 +152,7 @@ extension MockAWS {
             }
             guard let arn = AWSARN("arn:aws:iam::\(account):role\(path)\(name)") else { throw AWSError(code: "ValidationError", message: "Invalid role name") }
             let role = IAMRole(arn: arn, uniqueID: "AROA" + AWSState.randomID(17), trustPolicy: policy, maxSessionDuration: maxSession)
+            let tags = try IAMTags.parse(p)
             let boundary = p["PermissionsBoundary"]
             if let boundary, await state.policies.policy(boundary)?.arn != boundary {
                 throw AWSError(code: "NoSuchEntity", message: "Policy \(boundary) does not exist or is not attachable.", httpStatus: 404)
@@ -158,7 +160,8 @@ extension MockAWS {
             await state.putRole(role)
             await state.updateRole(role, description: p["Description"])
             if let boundary { try await state.withPolicies { (store) throws(AWSError) in try store.setBoundary(boundary, on: name, .role) } }
-            return Self.xml(action, namespace: ns, requestID: requestID, result: "<Role>\(Self.roleXML(role, created: await state.createDate(role.arn.description), description: p["Description"], boundary: boundary))</Role>")
+            if !tags.isEmpty { try await state.withTags { (all) throws(AWSError) in all["role:" + name] = tags } }
+            return Self.xml(action, namespace: ns, requestID: requestID, result: "<Role>\(Self.roleXML(role, created: await state.createDate(role.arn.description), description: p["Description"], boundary: boundary, tags: tags))</Role>")
 
         case "DeleteRole":
             let name = try required(p, "RoleName")
@@ -179,12 +182,14 @@ extension MockAWS {
             if let boundary, await state.policies.policy(boundary)?.arn != boundary {
                 throw AWSError(code: "NoSuchEntity", message: "Policy \(boundary) does not exist or is not attachable.", httpStatus: 404)
             }
+            let tags = try IAMTags.parse(p)
             let id = await state.addUser(name, path: path)
             if let boundary { try await state.withPolicies { (store) throws(AWSError) in try store.setBoundary(boundary, on: name, .user) } }
+            if !tags.isEmpty { try await state.withTags { (all) throws(AWSError) in all["user:" + name] = tags } }
             return Self.xml(action, namespace: ns, requestID: requestID, result:
                 "<User><Path>\(Self.escape(path))</Path><UserName>\(Self.escape(name))</UserName><UserId>\(id)</UserId>"
                 + "<Arn>\(Self.escape(await state.userARN(name)))</Arn><CreateDate>\(Self.isoSeconds(clock.now))</CreateDate>"
-                + Self.boundaryXML(boundary) + "</User>")
+                + Self.boundaryXML(boundary) + (tags.isEmpty ? "" : "<Tags>\(IAMTags.xml(tags))</Tags>") + "</User>")
 
         case "DeleteUser":
             try await state.deleteUser(try required(p, "UserName"))

@@ -74,6 +74,7 @@ public struct MockAWS: Sendable {
         "AttachGroupPolicy", "DetachGroupPolicy", "ListAttachedGroupPolicies", "PutGroupPolicy", "GetGroupPolicy", "ListGroupPolicies",
         "DeleteGroupPolicy", "PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary", "PutUserPermissionsBoundary",
         "DeleteUserPermissionsBoundary", "UpdateRole", "UpdateAssumeRolePolicy",
+        "TagRole", "UntagRole", "ListRoleTags", "TagUser", "UntagUser", "ListUserTags",
     ]
 
     func queryAPI(_ request: Request, _ context: MockAWSContext) async throws(MockAWSFailure) -> Response {
@@ -114,6 +115,7 @@ public struct MockAWS: Sendable {
                     if response == nil { response = try await iamPolicy(action, parameters, requestID: requestID) }
                     if response == nil { response = try await simulate(action, parameters, requestID: requestID) }
                     if response == nil { response = try await iamGroups(action, parameters, requestID: requestID) }
+                    if response == nil { response = try await iamTagging(action, parameters, requestID: requestID) }
                     guard let response else { throw AWSError(code: "InvalidAction", message: "Could not find operation \(action)") }
                     await auditCall(caller, action, parameters, source: "iam.amazonaws.com", sourceIP: context.remoteIP, requestID: requestID, error: nil)
                     return response
@@ -347,11 +349,12 @@ public struct MockAWS: Sendable {
 
     static func html(_ page: String, status: HTTPResponse.Status) -> Response { MockServer.html(page, status: status) }
 
-    static func roleXML(_ role: IAMRole, created: Date, description: String? = nil, boundary: String? = nil) -> String {
+    static func roleXML(_ role: IAMRole, created: Date, description: String? = nil, boundary: String? = nil, tags: [IAMTag] = []) -> String {
         "<Path>\(escape(rolePath(role)))</Path><AssumeRolePolicyDocument>\(FormEncoding.encode(role.trustPolicy.document))</AssumeRolePolicyDocument>"
             + "<MaxSessionDuration>\(role.maxSessionDuration)</MaxSessionDuration><RoleId>\(role.uniqueID)</RoleId>"
             + "<RoleName>\(escape(role.name))</RoleName><Arn>\(role.arn)</Arn><CreateDate>\(isoSeconds(created))</CreateDate>"
             + (description.map { "<Description>\(escape($0))</Description>" } ?? "") + boundaryXML(boundary)
+            + (tags.isEmpty ? "" : "<Tags>\(IAMTags.xml(tags))</Tags>")
     }
 
     /// IAM's `PermissionsBoundary` element of a role or user (nothing when it has none).

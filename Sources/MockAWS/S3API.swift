@@ -195,7 +195,7 @@ extension MockAWS {
                 // Without s3:ListBucket a missing key is AccessDenied, so that absence does not leak (S3 API Reference,
                 // GetObject, "Permissions").
                 let listing = PolicyEvaluator.evaluate(AuthorizationRequest(action: "s3:ListBucket", resource: bucketARN,
-                                                                            context: requestContext(caller, sourceIP: sourceIP)),
+                                                                            context: await principalContext(caller, sourceIP: sourceIP)),
                                                        identity: await state.identityPolicies(of: caller), session: caller.sessionPolicies,
                                                        boundary: await state.permissionsBoundary(of: caller))
                 guard listing.isAllowed else { throw S3Store.error("AccessDenied", "Access Denied", 403) }

@@ -3,9 +3,9 @@ import ServerTesting
 import Testing
 
 /// IAM groups (their policies reach their members and no one else), permissions boundaries (what an entity may do is
-/// what both its policies and its boundary allow), list paging as the AWS CLI follows it, and UpdateRole /
-/// UpdateAssumeRolePolicy, through the real AWS CLI, with AWS's texts.
-@Suite("mock-aws IAM groups, permissions boundaries, paging and role updates", .serialized)
+/// what both its policies and its boundary allow), list paging as the AWS CLI follows it, UpdateRole /
+/// UpdateAssumeRolePolicy, and tags with the condition keys that read them, through the real AWS CLI, with AWS's texts.
+@Suite("mock-aws IAM groups, permissions boundaries, paging, role updates and tags", .serialized)
 struct IAMGroupsAndBoundaryTests {
     let edges = PermissionEdgeTests()
     let permissions = PermissionTests()
@@ -156,6 +156,53 @@ struct IAMGroupsAndBoundaryTests {
                                                  "--saml-assertion", try MockAWSProcess.samlResponse(roles: [pair])], as: [:])
             #expect(assumed.status != 0 && assumed.output.contains("AccessDenied"), "\(assumed.output)")
             #expect(try await aws(server, ["iam", "update-assume-role-policy", "--role-name", "Developer", "--policy-document", "{not json"]).output.contains("MalformedPolicyDocument"))
+        }
+    }
+
+    @Test("tags: set, listed, limited and checked as IAM does; aws:ResourceTag, aws:RequestTag/aws:TagKeys and a user's or role's tags as aws:PrincipalTag")
+    func tags() async throws {
+        try await MockAWSApp.test(live: true) { server in
+            #expect(try await aws(server, ["iam", "create-user", "--user-name", "dana", "--tags", "Key=team,Value=blue", "Key=Cost Center,Value=42"]).status == 0)
+            let listed = try await aws(server, ["iam", "list-user-tags", "--user-name", "dana"])
+            #expect(listed.output.contains("\"Key\": \"team\"") && listed.output.contains("\"Key\": \"Cost Center\""), "\(listed.output)")
+            #expect(try await aws(server, ["iam", "tag-user", "--user-name", "dana", "--tags", "Key=Team,Value=red"]).status == 0)
+            let replaced = try await aws(server, ["iam", "get-user", "--user-name", "dana"])
+            #expect(replaced.output.contains("\"Value\": \"red\"") && !replaced.output.contains("\"Value\": \"blue\""), "keys without case: \(replaced.output)")
+            #expect(try await aws(server, ["iam", "tag-user", "--user-name", "dana", "--tags", "Key=a,Value=1", "Key=A,Value=2"]).output
+                    .contains("Duplicate tag keys found. Please note that Tag keys are case insensitive."))
+            #expect(try await aws(server, ["iam", "tag-user", "--user-name", "dana", "--tags", "Key=aws:x,Value=1"]).output.contains("InvalidInput"))
+            #expect(try await aws(server, ["iam", "tag-user", "--user-name", "dana", "--tags", "Key=bad*key,Value=1"]).output.contains("ValidationError"))
+            let many = (0..<49).map { "Key=k\($0),Value=v" }
+            #expect(try await aws(server, ["iam", "tag-user", "--user-name", "dana", "--tags"] + many).output.contains("LimitExceeded"), "2 + 49 > 50")
+            #expect(try await aws(server, ["iam", "untag-user", "--user-name", "dana", "--tag-keys", "COST CENTER"]).status == 0)
+            #expect(!(try await aws(server, ["iam", "list-user-tags", "--user-name", "dana"])).output.contains("Cost Center"))
+            // aws:ResourceTag: a manager may change only users tagged team=red; aws:RequestTag/aws:TagKeys: and may
+            // only set the team tag.
+            let manager = try await edges.user(server, "manager", policy: """
+                {"Version":"2012-10-17","Statement":[
+                 {"Effect":"Allow","Action":["iam:GetUser","iam:TagUser"],"Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"red"}}},
+                 {"Effect":"Deny","Action":"iam:TagUser","Resource":"*","Condition":{"ForAnyValue:StringNotEquals":{"aws:TagKeys":["team"]}}}]}
+                """)
+            #expect(try await aws(server, ["iam", "create-user", "--user-name", "erin", "--tags", "Key=team,Value=blue"]).status == 0)
+            #expect(try await aws(server, ["iam", "get-user", "--user-name", "dana"], as: manager).status == 0)
+            #expect(try await aws(server, ["iam", "get-user", "--user-name", "erin"], as: manager).output.contains("AccessDenied"))
+            #expect(try await aws(server, ["iam", "tag-user", "--user-name", "dana", "--tags", "Key=team,Value=red"], as: manager).status == 0)
+            #expect(try await aws(server, ["iam", "tag-user", "--user-name", "dana", "--tags", "Key=admin,Value=yes"], as: manager).output
+                    .contains("with an explicit deny in an identity-based policy"))
+            // A user's tags are its aws:PrincipalTag.
+            #expect(try await aws(server, ["iam", "tag-user", "--user-name", "manager", "--tags", "Key=level,Value=senior"]).status == 0)
+            #expect(try await aws(server, ["iam", "put-user-policy", "--user-name", "manager", "--policy-name", "senior", "--policy-document",
+                                           #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/level":"senior"}}}]}"#]).status == 0)
+            #expect(try await aws(server, ["iam", "list-roles"], as: manager).status == 0)
+            #expect(try await aws(server, ["iam", "untag-user", "--user-name", "manager", "--tag-keys", "level"]).status == 0)
+            #expect(try await aws(server, ["iam", "list-roles"], as: manager).output.contains("AccessDenied"))
+            // A role's tags reach its sessions as aws:PrincipalTag.
+            #expect(try await aws(server, ["iam", "tag-role", "--role-name", "Developer", "--tags", "Key=tier,Value=dev"]).status == 0)
+            #expect(try await aws(server, ["iam", "list-role-tags", "--role-name", "Developer"]).output.contains("\"Value\": \"dev\""))
+            #expect(try await aws(server, ["iam", "put-role-policy", "--role-name", "Developer", "--policy-name", "tier", "--policy-document",
+                                           #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListRoles","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalTag/tier":"dev"}}}]}"#]).status == 0)
+            let developer = try await permissions.signIn(server, role: "Developer")
+            #expect(try await aws(server, ["iam", "list-roles"], as: developer).status == 0)
         }
     }
 }
