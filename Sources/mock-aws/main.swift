@@ -15,19 +15,21 @@ struct MockAWSCommand: AsyncParsableCommand {
         commandName: "mock-aws",
         abstract: "A local AWS: the SAML sign-in endpoint, STS, IAM, S3 and CloudTrail, enforcing what AWS enforces.",
         discussion: """
-            Prints `mock-aws listening on http://HOST:PORT` as its first line, then serves, on that one port:
-              POST /saml      the console sign-in endpoint (role chooser, console page); an assertion opens
-                              one console session only
-              POST /          STS AssumeRoleWithSAML (unsigned) and GetCallerIdentity (SigV4 for sts in --region
-                              or us-east-1); IAM (SigV4 for iam in us-east-1): SAML providers, roles, users, groups,
-                              access keys, managed and inline policies, permissions boundaries, tags, the policy
-                              simulator; CloudTrail LookupEvents (X-Amz-Target, SigV4 for cloudtrail in --region)
-              any other path  S3, path-style or BUCKET.localhost (SigV4 for s3 in --region): buckets, objects,
-                              listings, multipart uploads, copies, multi-object deletes, presigned URLs
-              GET  /audit     the same events as JSON (SigV4 for cloudtrail in --region)
-            Every call is authorized by the caller's policies, as AWS evaluates them.
-            Requests must name it in their Host header: localhost, *.localhost, 127.x.y.z, [::1], --host, or an
-            --allowed-host (a guard against DNS rebinding).
+            Prints `mock-aws listening on http://HOST:PORT` first, then serves on it:
+              POST /saml   the console sign-in endpoint (role chooser, console);
+                           an assertion opens one console session only
+              POST /       STS AssumeRoleWithSAML (unsigned), GetCallerIdentity;
+                           IAM: SAML providers, roles, users, groups, keys,
+                           policies, boundaries, tags, the policy simulator;
+                           CloudTrail LookupEvents (by X-Amz-Target)
+              other paths  S3, path-style or BUCKET.localhost: buckets,
+                           objects, multipart, copies, presigned URLs
+              GET  /audit  the same events as JSON
+            Signatures: SigV4 for sts/cloudtrail/s3 in --region, iam in
+            us-east-1. Every call is authorized by the caller's policies.
+            Requests must name it in their Host header: localhost,
+            *.localhost, 127.x.y.z, [::1], --host, or an --allowed-host
+            (a guard against DNS rebinding).
 
             Example:
               mock-aws --idp-metadata federationmetadata.xml --port 0
