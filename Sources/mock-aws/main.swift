@@ -33,9 +33,10 @@ struct MockAWSCommand: AsyncParsableCommand {
 
             Example:
               mock-aws --idp-metadata federationmetadata.xml --port 0
-              aws --endpoint-url http://127.0.0.1:PORT sts assume-role-with-saml --role-arn \\
-                arn:aws:iam::123456789012:role/Administrator --principal-arn \\
-                arn:aws:iam::123456789012:saml-provider/EntraID --saml-assertion "$SAMLResponse"
+              aws --endpoint-url http://127.0.0.1:PORT sts assume-role-with-saml \\
+                --role-arn arn:aws:iam::123456789012:role/Administrator \\
+                --principal-arn arn:aws:iam::123456789012:saml-provider/EntraID \\
+                --saml-assertion "$SAMLResponse"
             """)
 
     @Option(help: "A JSON configuration file (account, users, providers, roles); see README. Default: the embedded account.")
