@@ -53,6 +53,11 @@ extension MockAWS {
             } else if let rest = segments.first {
                 key = try decode(rest)
             }
+            // A request with no credential is refused before its body is read (see ExpectContinueHandler).
+            guard request.headers[.authorization] != nil || request.uri.query?.contains("X-Amz-Signature=") == true
+                    || request.uri.query?.contains("Signature=") == true else {
+                throw S3Error(code: "AccessDenied", message: "Access Denied", httpStatus: 403)
+            }
             let body: [UInt8]
             do { body = try await MockServer.body(request, limit: S3Store.maxObjectBytes + 1) } catch {
                 throw S3Store.error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", 400)
