@@ -16,7 +16,7 @@ public struct TestVectorCatalog {
     public static let user = EntraAWSResponse(
         tenantID: "aaaabbbb-0000-cccc-1111-dddd2222eeee", objectID: "aaaaaaaa-0000-1111-2222-bbbbbbbbbbbb",
         userPrincipalName: "test-awsadmin@contoso.com", displayName: "Test-AWSAdmin", givenName: "Test",
-        surname: "AWSAdmin",
+        surname: "AWSAdmin", mail: "test-awsadmin@contoso.com",
         roles: ["arn:aws:iam::123456789012:role/Administrator,arn:aws:iam::123456789012:saml-provider/EntraID"])
 
     let idp: Signer
