@@ -126,7 +126,8 @@ struct ClaimsAndMetadataTests {
             Issue.record("expected SSO"); return
         }
         let again = try check(second)
-        #expect(again.authnInstant == typed && again.sessionIndex != (try check(first).sessionIndex))
+        let firstIndex = try check(first).sessionIndex
+        #expect(again.authnInstant == typed && again.sessionIndex != firstIndex)
 
         // Non-interactive issuance (test hooks) signs in "now": still not after the assertion, stamped 7 ms earlier.
         let (hook, _) = try await state.hookIssuance(user: "test-awsadmin@contoso.com", appID: F.appID, relayState: nil, mfa: true,
@@ -136,7 +137,8 @@ struct ClaimsAndMetadataTests {
 
     @Test("an AuthnInstant later than the issue instant (a skewed or future sign-in time) is written as the assertion's IssueInstant")
     func authnInstantNeverAfterIssue() throws {
-        for offset in [-86_400.0, -1, -0.008, -0.007, -0.001, 0, 0.001, 0.5, 1, 3600, 86_400 * 365] {
+        let offsets: [TimeInterval] = [-86_400, -1, -0.008, -0.007, -0.001, 0, 0.001, 0.5, 1, 3600, 86_400 * 365]
+        for offset in offsets {
             let clock = FixedClock(F.start)
             let verified = try issue(authnInstant: F.start.addingTimeInterval(offset), clock: clock)
             let statement = try #require(verified.assertion.authnStatement)
@@ -245,7 +247,8 @@ struct ClaimsAndMetadataTests {
                 let page = try await entra.get(try RedirectBinding.url(base + P.tenantPath + "/saml2", Array(request.xml().utf8), kind: .request,
                                                                        relayState: "rs"))
                 #expect(page.status == 200 && page.body.hasPrefix("<html><head><title>Working...</title></head>"))
-                let xml = Array(try #require(Data(base64Encoded: try #require(page.field("SAMLResponse")))))
+                let encoded = try #require(page.field("SAMLResponse"))
+                let xml = Array(try #require(Data(base64Encoded: encoded)))
                 #expect(throws: Never.self) { try MessageSignatures.verify(xml, trusting: certificates) }
                 let response = try ResponsePeek.response(xml)
                 #expect(response.status.code == SAMLURI.statusRequester && response.status.subCode == "urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported")
