@@ -172,6 +172,22 @@ struct ClaimsAndMetadataTests {
         }
     }
 
+    @Test("the admin API sets the AuthnContextClassRef (full URI); anything else is a 400 and changes nothing")
+    func authnContextClassPatch() async throws {
+        try await MockEntraApp.test { entra in
+            let path = "/admin/applications/\(F.appID)"
+            for bad in [#"{"authnContextClassRef": "urn:oasis:names:tc:SAML:2.0:ac:classes:X509"}"#,
+                        #"{"authnContextClassRef": "PasswordProtectedTransport"}"#, #"{"authnContextClassRef": 1}"#] {
+                #expect(try await entra.json("PATCH", path, bad).status == 400, "\(bad)")
+            }
+            #expect(await entra.state.tenant.application(F.appID)?.authnContextClassRef == .password)
+            let patched = try await entra.json("PATCH", path, #"{"authnContextClassRef": "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"}"#)
+            #expect(patched.status == 200)
+            let xml = String(decoding: try #require(Data(base64Encoded: try await entra.hookResponse())), as: UTF8.self)
+            #expect(xml.contains("<AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</AuthnContextClassRef>"))
+        }
+    }
+
     // MARK: - NameIDPolicy
 
     static func check(format: String?) throws(EntraError) -> SignInRequest {
