@@ -151,6 +151,11 @@ package enum SigV4 {
                            message: "The provided 'x-amz-content-sha256' header does not match what was computed.", httpStatus: 400)
         }
         guard abs(date.timeIntervalSince(now)) <= maxSkew else {
+            // S3's own code and text for the same refusal (S3 API Reference, "Error responses").
+            if s3 {
+                throw AWSError(code: "RequestTimeTooSkewed", message: "The difference between the request time and the current time is too large.",
+                               httpStatus: 403)
+            }
             throw AWSError(code: "SignatureDoesNotMatch",
                            message: "Signature expired: \(amzDate) is now earlier than \(Self.amzDate(now.addingTimeInterval(-maxSkew))) (\(Self.amzDate(now)) - 15 min.)",
                            httpStatus: 403)
@@ -158,7 +163,10 @@ package enum SigV4 {
         guard let credentials = try lookup(keyID) else {
             throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", httpStatus: 403)
         }
-        if let token = credentials.sessionToken, request.header("x-amz-security-token") != token {
+        // A token must be the one issued with the key, and a long-term key takes none (AWS refuses a token that was
+        // not issued with the key; ignoring it would accept a request AWS refuses).
+        guard request.header("x-amz-security-token") == credentials.sessionToken else {
+            if s3 { throw AWSError(code: "InvalidToken", message: "The provided token is malformed or otherwise invalid.", httpStatus: 400) }
             throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", httpStatus: 403)
         }
         let expected = signature(request, signedHeaders: signedHeaders, amzDate: amzDate, scope: "\(day)/\(region)/\(service)/aws4_request",
@@ -220,6 +228,7 @@ package enum SigV4 {
             throw malformed("X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"")
         }
         // Digits only: `Int("+60")` would accept a sign S3 does not.
+        if expiresText.hasPrefix("-"), Int(expiresText) != nil { throw malformed("X-Amz-Expires must be non-negative") }
         guard !expiresText.isEmpty, expiresText.utf8.count <= 7, expiresText.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
               let expires = Int(expiresText) else { throw malformed("X-Amz-Expires should be a number") }
         guard expires <= 604_800 else { throw malformed("X-Amz-Expires must be less than a week (in seconds) that is 604800") }
@@ -244,8 +253,13 @@ package enum SigV4 {
         guard let credentials = try lookup(keyID) else {
             throw AWSError(code: "InvalidAccessKeyId", message: "The AWS Access Key Id you provided does not exist in our records.", httpStatus: 403)
         }
-        if let token = credentials.sessionToken, parameters["X-Amz-Security-Token"] != token {
+        guard parameters["X-Amz-Security-Token"] == credentials.sessionToken else {
             throw AWSError(code: "InvalidToken", message: "The provided token is malformed or otherwise invalid.", httpStatus: 400)
+        }
+        // Every x-amz-* header must be signed, as for header signatures (S3 answers "There were headers present in
+        // the request which were not signed"): an unsigned x-amz-copy-source would turn a presigned PUT into a copy.
+        if request.headers.contains(where: { $0.name.lowercased().hasPrefix("x-amz-") && !signedHeaders.contains($0.name.lowercased()) }) {
+            throw AWSError(code: "AccessDenied", message: "There were headers present in the request which were not signed", httpStatus: 403)
         }
         // The canonical query is every parameter but the signature itself.
         var unsigned = request

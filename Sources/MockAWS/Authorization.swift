@@ -111,6 +111,19 @@ extension MockAWS {
         } else if let user = p["UserName"], action != "CreateUser" {
             authorization.context.merge(IAMTags.resourceContext(tags["user:" + user] ?? [])) { $1 }
         }
+        // iam:PermissionsBoundary on the calls that change an entity's permissions is the boundary the entity has
+        // (IAM Service Authorization Reference, condition keys for IAM; the CreateOrChangeOnlyWithBoundary delegation
+        // example in "Permissions boundaries for IAM entities"); the Put…PermissionsBoundary and Create calls give it
+        // in the request instead (set above).
+        let boundaryActions: Set = ["AttachRolePolicy", "AttachUserPolicy", "DetachRolePolicy", "DetachUserPolicy", "PutRolePolicy",
+                                    "PutUserPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "DeleteRolePermissionsBoundary",
+                                    "DeleteUserPermissionsBoundary"]
+        if boundaryActions.contains(action) {
+            let kind: IAMPolicyStore.PrincipalKind = action.contains("Role") ? .role : .user
+            if let name = p[kind == .role ? "RoleName" : "UserName"], let boundary = await state.policies.boundary(of: name, kind) {
+                authorization.context["iam:PermissionsBoundary"] = [boundary.arn]
+            }
+        }
         let requested = (try? IAMTags.parse(p)) ?? []
         let removed = ["UntagRole", "UntagUser"].contains(action) ? ((try? IAMTags.keys(p)) ?? []) : []
         authorization.context.merge(IAMTags.requestContext(requested, keys: removed)) { $1 }

@@ -23,7 +23,9 @@ extension MockAWS {
         case "ListRoles":
             let created = await state.created
             let prefix = p["PathPrefix"] ?? "/"
-            let (page, next) = try IAMPaging.page(await state.roles.filter { Self.rolePath($0).hasPrefix(prefix) }, p, marker: { $0.name })
+            // IAM lists roles in name order.
+            let (page, next) = try IAMPaging.page(await state.roles.filter { Self.rolePath($0).hasPrefix(prefix) }.sorted { $0.name < $1.name },
+                                                  p, marker: { $0.name })
             let descriptions = await state.roleDescriptions
             let members = page.map { "<member>\(Self.roleXML($0, created: created[$0.arn.description] ?? clock.now, description: descriptions[$0.name]))</member>" }.joined()
             return Self.xml(action, namespace: ns, requestID: requestID, result: IAMPaging.truncation(next) + "<Roles>\(members)</Roles>")
@@ -153,6 +155,7 @@ extension MockAWS {
             guard let arn = AWSARN("arn:aws:iam::\(account):role\(path)\(name)") else { throw AWSError(code: "ValidationError", message: "Invalid role name") }
             let role = IAMRole(arn: arn, uniqueID: "AROA" + AWSState.randomID(17), trustPolicy: policy, maxSessionDuration: maxSession)
             let tags = try IAMTags.parse(p)
+            if let description = p["Description"] { try Self.checkRoleDescription(description) }
             let boundary = p["PermissionsBoundary"]
             if let boundary, await state.policies.policy(boundary)?.arn != boundary {
                 throw AWSError(code: "NoSuchEntity", message: "Policy \(boundary) does not exist or is not attachable.", httpStatus: 404)

@@ -28,16 +28,24 @@ enum IAMPaging {
         }
         var start = 0
         if let marker = p["Marker"] {
-            // The marker names the last entry returned; one that names nothing here was not issued by this list.
-            guard let last = Data(base64Encoded: marker).flatMap({ String(data: $0, encoding: .utf8) }),
-                  let index = items.firstIndex(where: { key($0) == last }) else {
+            // The marker names the next position and the last entry returned: resumed after that entry while it is
+            // listed, at the position when it has gone (a list-and-delete loop deletes what it was given).
+            guard let text = Data(base64Encoded: marker).flatMap({ String(data: $0, encoding: .utf8) }),
+                  let newline = text.firstIndex(of: "\n"), let position = Int(text[..<newline]), position >= 0 else {
                 throw AWSError(code: "ValidationError", message: "Invalid Marker: \(marker)")
             }
-            start = index + 1
+            let last = String(text[text.index(after: newline)...])
+            if let index = items.firstIndex(where: { key($0) == last }) {
+                start = index + 1
+            } else if zip(items, items.dropFirst()).allSatisfy({ key($0) < key($1) }) {
+                start = items.firstIndex { last < key($0) } ?? items.count  // a list in name order: the next name
+            } else {
+                start = min(max(position - 1, 0), items.count)  // the entries after the deleted one moved up by one
+            }
         }
         let page = Array(items[start...].prefix(maxItems))
         let more = start + page.count < items.count
-        return (page, more ? page.last.map { Data(key($0).utf8).base64EncodedString() } : nil)
+        return (page, more ? page.last.map { Data("\(start + page.count)\n\(key($0))".utf8).base64EncodedString() } : nil)
     }
 
     /// `<IsTruncated>` and, when there is more, `<Marker>`.
@@ -159,11 +167,7 @@ extension MockAWS {
                 }
                 role.maxSessionDuration = seconds
             }
-            if let description = p["Description"] {
-                guard description.count <= 1000 else {
-                    throw AWSError(code: "ValidationError", message: "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000")
-                }
-            }
+            if let description = p["Description"] { try Self.checkRoleDescription(description) }
             let updated = role
             await state.updateRole(updated, description: p["Description"])
             return ok("")

@@ -16,7 +16,8 @@ extension MockAWS {
         case "CreatePolicy":
             let name = try required(p, "PolicyName"), document = try required(p, "PolicyDocument")
             let description = p["Description"]
-            if let description, description.count > 1000 {
+            // A character XML cannot carry would make every later GetPolicy unreadable.
+            if let description, description.count > 1000 || !description.unicodeScalars.allSatisfy(Self.isXMLCharacter) {
                 throw AWSError(code: "ValidationError", message: "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 1000")
             }
             let policy = try await state.withPolicies { (store) throws(AWSError) in

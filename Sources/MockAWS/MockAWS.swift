@@ -362,7 +362,31 @@ public struct MockAWS: Sendable {
         arn.map { "<PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType><PermissionsBoundaryArn>\(escape($0))</PermissionsBoundaryArn></PermissionsBoundary>" } ?? ""
     }
 
-    static func escape(_ s: String) -> String { Markup.escape(s) }
+    /// Text escaped for XML, with any character XML 1.0 does not allow (C0 controls but tab, newline and carriage
+    /// return; U+FFFE, U+FFFF) replaced by U+FFFD: a value echoed into a response, such as an invalid name quoted in a
+    /// ValidationError, must never make the whole response unreadable.
+    static func escape(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { !isXMLCharacter($0) }) else { return Markup.escape(s) }
+        var clean = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars { clean.append(isXMLCharacter(scalar) ? scalar : "\u{FFFD}") }
+        return Markup.escape(String(clean))
+    }
+
+    static func isXMLCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v != 0xFFFE && v != 0xFFFF)
+    }
+
+    /// IAM's description types (botocore: `roleDescriptionType`, pattern `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`,
+    /// at most 1,000 characters).
+    static func checkRoleDescription(_ description: String) throws(AWSError) {
+        let allowed = description.unicodeScalars.allSatisfy { v in
+            [0x9, 0xA, 0xD].contains(v.value) || (0x20...0x7E).contains(v.value) || (0xA1...0xFF).contains(v.value)
+        }
+        guard allowed, description.count <= 1000 else {
+            throw AWSError(code: "ValidationError", message: "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*")
+        }
+    }
 
     /// A role's path, from its ARN (`role/team/Name` → `/team/`).
     static func rolePath(_ role: IAMRole) -> String {

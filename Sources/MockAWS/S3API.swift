@@ -132,7 +132,7 @@ extension MockAWS {
         if key.isEmpty {
             let unsupported = query.keys.filter { !["list-type", "prefix", "delimiter", "max-keys", "continuation-token", "start-after",
                                                     "encoding-type", "fetch-owner", "marker", "location", "x-id", "delete", "uploads",
-                                                    "max-uploads"].contains($0) }
+                                                    "max-uploads", "key-marker", "upload-id-marker"].contains($0) }
             if let name = unsupported.first { throw Self.notImplemented(name) }
             switch method {
             case .post where query["delete"] != nil:
@@ -168,7 +168,8 @@ extension MockAWS {
             }
         }
         let objectARN = "\(bucketARN)/\(key)"
-        let objectParameters: Set = ["x-id", "uploads", "uploadId", "partNumber", "max-parts", "part-number-marker"]
+        var objectParameters: Set = ["x-id", "uploads", "uploadId", "partNumber", "max-parts", "part-number-marker"]
+        if method == .get || method == .head { objectParameters.formUnion(S3Conditions.overrides.keys) }
         if let name = query.keys.first(where: { !objectParameters.contains($0) }) { throw Self.notImplemented(name) }
         if query["uploads"] != nil || query["uploadId"] != nil {
             return try await multipart(request, caller: caller, bucket: bucket, key: key, query: query, body: body,
@@ -179,16 +180,27 @@ extension MockAWS {
             return try await copyObject(request, bucket: bucket, key: key, requestID: requestID, authorize: authorize)
         case .put:
             try await authorize("s3:PutObject", objectARN)
-            if let md5 = request.headers[.init("Content-MD5")!], Data(base64Encoded: md5).map(Array.init) != SAMLDigest.md5(body) {
-                throw S3Store.error("BadDigest", "The Content-MD5 you specified did not match what we received.", 400)
+            try S3Conditions.refuseUnsupported(request.headers)
+            if let md5 = request.headers[.init("Content-MD5")!] {
+                guard let given = Data(base64Encoded: md5), given.count == 16 else {
+                    throw S3Store.error("InvalidDigest", "The Content-MD5 you specified was invalid.", 400)
+                }
+                guard Array(given) == SAMLDigest.md5(body) else {
+                    throw S3Store.error("BadDigest", "The Content-MD5 you specified did not match what we received.", 400)
+                }
             }
             let checksum = try S3Checksums.verify(request.headers.map { (name: $0.name.canonicalName, value: $0.value) }, body: body)
             let metadata = Self.userMetadata(request)
             let contentType = request.headers[.contentType]
+            let conditions = request.headers
             let object = try await state.withS3 { (store) throws(S3Error) in
-                try store.put(body, bucket: bucket, key: key, contentType: contentType, metadata: metadata, now: now)
+                // Conditional writes are checked in the same actor turn as the write (no race between the two).
+                try S3Conditions.checkWrite(conditions, existing: try store.bucket(bucket).objects[S3Store.Key(key)], key: key)
+                return try store.put(body, bucket: bucket, key: key, contentType: contentType, metadata: metadata,
+                                     headers: S3Conditions.stored(conditions), now: now)
             }
-            var headers: HTTPFields = [.eTag: object.etag, .init("x-amz-request-id")!: requestID]
+            var headers: HTTPFields = [.eTag: object.etag, .init("x-amz-request-id")!: requestID,
+                                       .init("x-amz-server-side-encryption")!: "AES256"]
             if let checksum, let name = HTTPFields.Element.Name("x-amz-checksum-" + checksum.algorithm) { headers[name] = checksum.value }
             return Response(status: .ok, headers: headers)
         case .get, .head:
@@ -207,11 +219,37 @@ extension MockAWS {
                 throw error
             }
             var headers: HTTPFields = [.eTag: object.etag, .lastModified: Self.httpDate(object.lastModified), .contentType: object.contentType,
-                                       .acceptRanges: "bytes", .init("x-amz-request-id")!: requestID]
+                                       .acceptRanges: "bytes", .init("x-amz-request-id")!: requestID,
+                                       .init("x-amz-server-side-encryption")!: "AES256"]
             for (name, value) in object.metadata { if let field = HTTPFields.Element.Name("x-amz-meta-" + name) { headers[field] = value } }
+            for (name, value) in object.headers { if let field = HTTPFields.Element.Name(name) { headers[field] = value } }
+            for (parameter, name) in S3Conditions.overrides {
+                if let value = query[parameter], let field = HTTPFields.Element.Name(name) { headers[field] = value }
+            }
+            if try S3Conditions.checkRead(request.headers, object) {
+                return Response(status: .notModified, headers: [.eTag: object.etag, .lastModified: Self.httpDate(object.lastModified),
+                                                               .init("x-amz-request-id")!: requestID])
+            }
             var data = object.data
             var status = HTTPResponse.Status.ok
-            if let range = request.headers[.range], let (start, end) = try Self.byteRange(range, size: object.data.count) {
+            if let text = query["partNumber"] {
+                // GetObject by part (S3 API Reference, GetObject, PartNumber): a multipart object's part, or the
+                // whole of a single-part object as part 1.
+                let number = try S3Store.partNumber(text)
+                let sizes = object.partSizes ?? [object.data.count]
+                guard number <= sizes.count else {
+                    throw S3Store.error("InvalidPartNumber", "The requested partnumber is not satisfiable", 416,
+                                        [("PartNumberRequested", text), ("ActualPartCount", "\(sizes.count)")])
+                }
+                guard request.headers[.range] == nil else {
+                    throw S3Store.error("InvalidRequest", "Cannot specify both Range header and partNumber query parameter", 400)
+                }
+                let start = sizes.prefix(number - 1).reduce(0, +), end = start + sizes[number - 1] - 1
+                data = sizes[number - 1] == 0 ? [] : Array(object.data[start...end])
+                status = .partialContent
+                headers[.contentRange] = "bytes \(start)-\(end)/\(object.data.count)"
+                headers[.init("x-amz-mp-parts-count")!] = "\(sizes.count)"
+            } else if let range = request.headers[.range], let (start, end) = try Self.byteRange(range, size: object.data.count) {
                 data = Array(object.data[start...end])
                 status = .partialContent
                 headers[.contentRange] = "bytes \(start)-\(end)/\(object.data.count)"
@@ -231,6 +269,9 @@ extension MockAWS {
     /// ListObjectsV2 (`list-type=2`) or V1: keys in UTF-8 order under `prefix`, rolled up at `delimiter` into
     /// CommonPrefixes, `max-keys` (at most 1,000) entries a page, continued after the last entry returned.
     private func listObjects(_ bucket: String, query: [String: String], requestID: String) async throws(S3Error) -> Response {
+        guard query["list-type"] == nil || query["list-type"] == "2" else {
+            throw S3Store.error("InvalidArgument", "Invalid List Type specified in Request", 400)
+        }
         let v2 = query["list-type"] == "2"
         let prefix = query["prefix"] ?? "", delimiter = query["delimiter"] ?? ""
         let encode = query["encoding-type"] == "url"

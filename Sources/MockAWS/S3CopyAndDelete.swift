@@ -12,11 +12,17 @@ extension MockAWS {
     /// read it. A version other than `null` does not exist here (mock-aws keeps no versions).
     func copySource(_ header: String, authorize: S3Authorize) async throws(S3Error) -> (bucket: String, key: String, object: S3Store.Object) {
         var source = Substring(header)
+        var versioned = false
         if let question = source.firstIndex(of: "?") {
             let version = source[source.index(after: question)...]
-            guard version == "versionId=null" else {
-                throw S3Store.error("NoSuchVersion", "The specified version does not exist.", 404)
+            guard version.hasPrefix("versionId=") else {
+                throw S3Store.error("InvalidArgument", "Invalid version id specified", 400, [("ArgumentName", "x-amz-copy-source")])
             }
+            guard version == "versionId=null" else {
+                throw S3Store.error("InvalidArgument", "Invalid version id specified", 400,
+                                    [("ArgumentName", "x-amz-copy-source"), ("ArgumentValue", String(version.dropFirst(10)))])
+            }
+            versioned = true
             source = source[..<question]
         }
         if source.first == "/" { source = source.dropFirst() }
@@ -29,24 +35,18 @@ extension MockAWS {
                                 [("ArgumentName", "x-amz-copy-source"), ("ArgumentValue", header)])
         }
         let bucket = String(decoded[..<slash]), key = String(decoded[decoded.index(after: slash)...])
-        try await authorize("s3:GetObject", "arn:aws:s3:::\(bucket)/\(key)")
+        // A named version, even `null`, is read with s3:GetObjectVersion (S3 User Guide, "Required permissions for
+        // Amazon S3 API operations", CopyObject).
+        try await authorize(versioned ? "s3:GetObjectVersion" : "s3:GetObject", "arn:aws:s3:::\(bucket)/\(key)")
         return (bucket, key, try await state.s3.object(bucket: bucket, key: key))
     }
 
     func copyObject(_ request: Request, bucket: String, key: String, requestID: String, authorize: S3Authorize) async throws(S3Error) -> Response {
         try await authorize("s3:PutObject", "arn:aws:s3:::\(bucket)/\(key)")
         guard let header = request.headers[.init("x-amz-copy-source")!] else { throw S3RequestXML.malformed }
+        try S3Conditions.refuseUnsupported(request.headers)
         let (sourceBucket, sourceKey, source) = try await copySource(header, authorize: authorize)
-        // The copy's conditions (S3 API Reference, CopyObject: x-amz-copy-source-if-match / -if-none-match).
-        func bare(_ etag: String) -> String { etag.trimmingCharacters(in: CharacterSet(charactersIn: "\" ")) }
-        if let match = request.headers[.init("x-amz-copy-source-if-match")!], bare(match) != bare(source.etag) && match != "*" {
-            throw S3Store.error("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412,
-                                [("Condition", "x-amz-copy-source-If-Match")])
-        }
-        if let noneMatch = request.headers[.init("x-amz-copy-source-if-none-match")!], bare(noneMatch) == bare(source.etag) || noneMatch == "*" {
-            throw S3Store.error("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", 412,
-                                [("Condition", "x-amz-copy-source-If-None-Match")])
-        }
+        try S3Conditions.checkCopySource(request.headers, source)
         let directive = request.headers[.init("x-amz-metadata-directive")!] ?? "COPY"
         guard directive == "COPY" || directive == "REPLACE" else {
             throw S3Store.error("InvalidArgument", "Unknown metadata directive.", 400,
@@ -57,10 +57,13 @@ extension MockAWS {
             throw S3Store.error("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.", 400)
         }
         let now = clock.now
+        let headers = request.headers
         let copy = try await state.withS3 { (store) throws(S3Error) in
+            // CopyObject copies up to 5 GB in S3; here, anything the store holds.
             try store.put(source.data, bucket: bucket, key: key,
-                          contentType: replace ? request.headers[.contentType] : source.contentType,
-                          metadata: replace ? Self.userMetadata(request) : source.metadata, now: now)
+                          contentType: replace ? headers[.contentType] : source.contentType,
+                          metadata: replace ? Self.userMetadata(request) : source.metadata,
+                          headers: replace ? S3Conditions.stored(headers) : source.headers, now: now, maxBytes: S3Store.maxTotalBytes)
         }
         return Self.s3XML("<CopyObjectResult><LastModified>\(Self.s3Time(copy.lastModified))</LastModified><ETag>\(Self.escape(copy.etag))</ETag></CopyObjectResult>",
                           requestID: requestID)
@@ -81,15 +84,19 @@ extension MockAWS {
         let xml = try S3RequestXML(body, root: "Delete")
         let objects = xml.root.all("Object")
         guard !objects.isEmpty, objects.count <= 1000 else { throw S3RequestXML.malformed }
+        guard xml.root.all("Quiet").count <= 1, ["true", "false", nil].contains(xml.root.text("Quiet")) else { throw S3RequestXML.malformed }
         let quiet = xml.root.text("Quiet") == "true"
         var result = ""
         for object in objects {
             guard let key = object.text("Key"), !key.isEmpty else { throw S3RequestXML.malformed }
             do throws(S3Error) {
-                if let version = object.text("VersionId"), version != "null" {
+                let version = object.text("VersionId")
+                if let version, version != "null" {
                     throw S3Store.error("NoSuchVersion", "The specified version does not exist.", 404)
                 }
-                try await authorize("s3:DeleteObject", "arn:aws:s3:::\(bucket)/\(key)")
+                guard key.utf8.count <= 1024 else { throw S3Store.error("KeyTooLongError", "Your key is too long", 400) }
+                // Deleting a named version (even `null`) needs s3:DeleteObjectVersion.
+                try await authorize(version == nil ? "s3:DeleteObject" : "s3:DeleteObjectVersion", "arn:aws:s3:::\(bucket)/\(key)")
                 try await state.withS3 { (store) throws(S3Error) in try store.delete(bucket: bucket, key: key) }
                 if !quiet { result += "<Deleted><Key>\(Self.escape(key))</Key></Deleted>" }
             } catch {

@@ -1,5 +1,6 @@
 import AWSFederation
 import Foundation
+import Hummingbird
 import SAML
 
 /// Multipart uploads, as the AWS CLI makes them for every file of 8 MB or more (`multipart_threshold`,
@@ -31,13 +32,16 @@ extension S3Store {
         /// The ARN of the principal that started it (S3's `Initiator`).
         public var initiator: String
         public var parts: [Int: Part] = [:]
+        /// The standard headers given at creation (see ``S3Conditions/storedHeaders``).
+        public var headers: [String: String] = [:]
     }
 
     /// S3's limits on parts (S3 User Guide, "Amazon S3 multipart upload limits").
     static let partNumbers = 1...10_000
     static let minimumPartBytes = 5 * 1024 * 1024
-    /// A mock's bound on uploads in progress (S3 has none but storage).
-    static let maxUploads = 1_000
+    /// A mock's bound on uploads in progress, per principal, so that one caller cannot block everyone's uploads
+    /// (S3 has none but storage); parts count against ``maxTotalBytes`` like objects do.
+    static let maxUploadsPerInitiator = 1_000
 
     static func noSuchUpload(_ id: String) -> S3Error {
         error("NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.",
@@ -53,17 +57,18 @@ extension S3Store {
     }
 
     mutating func createUpload(bucket name: String, key: String, contentType: String?, metadata: [String: String],
-                               initiator: String, now: Date) throws(S3Error) -> Upload {
+                               headers: [String: String] = [:], initiator: String, now: Date) throws(S3Error) -> Upload {
         _ = try bucket(name)
         guard !key.isEmpty, key.utf8.count <= 1024 else { throw Self.error("KeyTooLongError", "Your key is too long", 400) }
-        guard uploads.count < Self.maxUploads else {
-            throw Self.error("ServiceUnavailable", "mock-aws keeps at most \(Self.maxUploads) multipart uploads in progress.", 503)
+        guard uploads.values.filter({ $0.initiator == initiator }).count < Self.maxUploadsPerInitiator else {
+            throw Self.error("ServiceUnavailable", "mock-aws keeps at most \(Self.maxUploadsPerInitiator) multipart uploads in progress per principal.", 503)
         }
         // Opaque and unguessable, as S3's are.
         let id = Data(SAMLRandom.bytes(48)).base64EncodedString().replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        let upload = Upload(id: id, bucket: name, key: key, initiated: now, contentType: contentType ?? "binary/octet-stream",
+        var upload = Upload(id: id, bucket: name, key: key, initiated: now, contentType: contentType ?? "binary/octet-stream",
                             metadata: metadata, initiator: initiator)
+        upload.headers = headers
         uploads[id] = upload
         return upload
     }
@@ -98,8 +103,10 @@ extension S3Store {
 
     /// Completes an upload from the parts the client lists, as `(number, etag)` in the order given.
     mutating func completeUpload(_ id: String, bucket name: String, key: String, parts listed: [(number: Int, etag: String)],
-                                 now: Date) throws(S3Error) -> Object {
+                                 conditions: HTTPFields = [:], checksums: [Int: [String: String]] = [:], now: Date) throws(S3Error) -> Object {
         let upload = try upload(id, bucket: name, key: key)
+        // A conditional write, checked in the same actor turn as the write itself.
+        try S3Conditions.checkWrite(conditions, existing: try bucket(name).objects[Key(key)], key: key)
         guard !listed.isEmpty else {
             throw Self.error("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema", 400)
         }
@@ -115,6 +122,12 @@ extension S3Store {
                 throw Self.error("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
                                  400, [("UploadId", id), ("PartNumber", "\(entry.number)"), ("ETag", entry.etag)])
             }
+            // A checksum listed for a part must be the one it was uploaded with (S3 User Guide, "Checking object
+            // integrity": part-level checksums are checked at completion).
+            for (algorithm, value) in checksums[entry.number] ?? [:] where part.checksums[algorithm] != value {
+                throw Self.error("InvalidPart", "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+                                 400, [("UploadId", id), ("PartNumber", "\(entry.number)")])
+            }
             parts.append(part)
         }
         for (index, (entry, part)) in zip(listed, parts).enumerated() where index < parts.count - 1 && part.data.count < Self.minimumPartBytes {
@@ -129,8 +142,10 @@ extension S3Store {
             data += part.data
             digests += SAMLDigest.md5(part.data)
         }
-        let object = Object(data: data, etag: "\"\(SAMLDigest.hex(SAMLDigest.md5(digests)))-\(parts.count)\"", lastModified: now,
+        var object = Object(data: data, etag: "\"\(SAMLDigest.hex(SAMLDigest.md5(digests)))-\(parts.count)\"", lastModified: now,
                             contentType: upload.contentType, metadata: upload.metadata)
+        object.partSizes = parts.map(\.data.count)
+        object.headers = upload.headers
         // The parts' bytes are released before the object's are counted, so completing never needs twice the room.
         abort(id)
         var bucket = try bucket(name)

@@ -19,9 +19,10 @@ extension MockAWS {
         switch (request.method, query["uploads"] != nil, query["uploadId"]) {
         case (.post, true, nil):
             try await authorize("s3:PutObject", objectARN)
+            try S3Conditions.refuseUnsupported(request.headers)
             let upload = try await state.withS3 { (store) throws(S3Error) in
                 try store.createUpload(bucket: bucket, key: key, contentType: request.headers[.contentType], metadata: Self.userMetadata(request),
-                                       initiator: caller.arn, now: now)
+                                       headers: S3Conditions.stored(request.headers), initiator: caller.arn, now: now)
             }
             return Self.s3XML("<InitiateMultipartUploadResult xmlns=\"\(Self.s3Namespace)\"><Bucket>\(Self.escape(bucket))</Bucket>"
                               + "<Key>\(Self.escape(key))</Key><UploadId>\(upload.id)</UploadId></InitiateMultipartUploadResult>", requestID: requestID)
@@ -33,9 +34,13 @@ extension MockAWS {
             if let source = request.headers[.init("x-amz-copy-source")!] {
                 // UploadPartCopy: the part's bytes come from another object (which the caller must be able to read).
                 let object = try await copySource(source, authorize: authorize).object
+                try S3Conditions.checkCopySource(request.headers, object)
                 data = object.data
                 if let range = request.headers[.init("x-amz-copy-source-range")!] {
-                    guard let (start, end) = try Self.byteRange(range, size: object.data.count) else {
+                    // Only `bytes=first-last`, inside the object (UploadPartCopy API reference).
+                    let bounds = range.hasPrefix("bytes=") ? range.dropFirst(6).split(separator: "-", omittingEmptySubsequences: false) : []
+                    guard bounds.count == 2, let first = Int(bounds[0]), let last = Int(bounds[1]), first >= 0, first <= last,
+                          last < object.data.count, let (start, end) = try Self.byteRange(range, size: object.data.count) else {
                         throw S3Store.error("InvalidArgument", "The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
                                             400, [("ArgumentName", "x-amz-copy-source-range"), ("ArgumentValue", range)])
                     }
@@ -43,6 +48,15 @@ extension MockAWS {
                 }
             }
             let checksum = request.headers[.init("x-amz-copy-source")!] == nil ? try S3Checksums.verify(headers, body: data) : nil
+            // UploadPart checks Content-MD5 as PutObject does (S3 API Reference, UploadPart).
+            if let md5 = request.headers[.init("Content-MD5")!], request.headers[.init("x-amz-copy-source")!] == nil {
+                guard let given = Data(base64Encoded: md5), given.count == 16 else {
+                    throw S3Store.error("InvalidDigest", "The Content-MD5 you specified was invalid.", 400)
+                }
+                guard Array(given) == SAMLDigest.md5(data) else {
+                    throw S3Store.error("BadDigest", "The Content-MD5 you specified did not match what we received.", 400)
+                }
+            }
             let part = try await state.withS3 { (store) throws(S3Error) in
                 try store.putPart(data, upload: id, bucket: bucket, key: key, number: number,
                                   checksums: checksum.map { [$0.algorithm: $0.value] } ?? [:], now: now)
@@ -59,14 +73,20 @@ extension MockAWS {
             try await authorize("s3:PutObject", objectARN)
             let xml = try S3RequestXML(body, root: "CompleteMultipartUpload")
             var listed: [(number: Int, etag: String)] = []
+            var checksums: [Int: [String: String]] = [:]
             for part in xml.root.all("Part") {
                 guard let etag = part.text("ETag") else { throw S3RequestXML.malformed }
-                listed.append((try S3Store.partNumber(part.text("PartNumber")), etag))
+                let number = try S3Store.partNumber(part.text("PartNumber"))
+                listed.append((number, etag))
+                for (algorithm, name) in S3Checksums.algorithms {
+                    if let value = part.text("Checksum" + name) { checksums[number, default: [:]][algorithm] = value }
+                }
             }
             // The XML element list is what the upload becomes: a request for more parts than S3 allows is malformed.
             guard listed.count <= S3Store.partNumbers.upperBound else { throw S3RequestXML.malformed }
+            let conditions = request.headers
             let object = try await state.withS3 { (store) throws(S3Error) in
-                try store.completeUpload(id, bucket: bucket, key: key, parts: listed, now: now)
+                try store.completeUpload(id, bucket: bucket, key: key, parts: listed, conditions: conditions, checksums: checksums, now: now)
             }
             return Self.s3XML("<CompleteMultipartUploadResult xmlns=\"\(Self.s3Namespace)\"><Location>/\(Self.escape(bucket))/\(Self.escape(FormEncoding.encode(key)))</Location>"
                               + "<Bucket>\(Self.escape(bucket))</Bucket><Key>\(Self.escape(key))</Key><ETag>\(Self.escape(object.etag))</ETag></CompleteMultipartUploadResult>",
@@ -95,7 +115,7 @@ extension MockAWS {
                 xml += "<Part><PartNumber>\(number)</PartNumber><LastModified>\(Self.s3Time(part.lastModified))</LastModified>"
                     + "<ETag>\(Self.escape(part.etag))</ETag><Size>\(part.data.count)</Size></Part>"
             }
-            xml += "<Initiator><ID>\(Self.escape(upload.initiator))</ID><DisplayName>\(Self.escape(caller.arn))</DisplayName></Initiator>"
+            xml += "<Initiator><ID>\(Self.escape(upload.initiator))</ID><DisplayName>\(Self.escape(upload.initiator))</DisplayName></Initiator>"
                 + owner(caller) + "<StorageClass>STANDARD</StorageClass></ListPartsResult>"
             return Self.s3XML(xml, requestID: requestID)
         default:
@@ -103,22 +123,40 @@ extension MockAWS {
         }
     }
 
-    /// ListMultipartUploads (`GET /BUCKET?uploads`): uploads in progress under `prefix`, by key then initiation.
+    /// ListMultipartUploads (`GET /BUCKET?uploads`): uploads in progress under `prefix`, by key then initiation,
+    /// after `key-marker` (and `upload-id-marker` within that key), with NextKeyMarker and NextUploadIdMarker when
+    /// truncated, as botocore's paginator follows them.
     func listUploads(_ bucket: String, query: [String: String], requestID: String) async throws(S3Error) -> Response {
         let store = await state.s3
         _ = try store.bucket(bucket)
+        guard query["encoding-type"] == nil || query["encoding-type"] == "url" else {
+            throw S3Store.error("InvalidArgument", "Invalid Encoding Method specified in Request", 400)
+        }
         let prefix = Array((query["prefix"] ?? "").utf8)
         let maxUploads = try Self.boundedCount(query["max-uploads"], name: "max-uploads")
-        let uploads = store.uploads.values.filter { $0.bucket == bucket && Array($0.key.utf8).starts(with: prefix) }
-            .sorted { S3Store.Key($0.key) == S3Store.Key($1.key) ? $0.initiated < $1.initiated : S3Store.Key($0.key) < S3Store.Key($1.key) }
-        let page = uploads.prefix(maxUploads)
+        var uploads = store.uploads.values.filter { $0.bucket == bucket && Array($0.key.utf8).starts(with: prefix) }
+            .sorted { S3Store.Key($0.key) == S3Store.Key($1.key) ? ($0.initiated, $0.id) < ($1.initiated, $1.id) : S3Store.Key($0.key) < S3Store.Key($1.key) }
+        let keyMarker = query["key-marker"] ?? ""
+        if !keyMarker.isEmpty {
+            let marker = S3Store.Key(keyMarker)
+            if let uploadMarker = query["upload-id-marker"], let index = uploads.firstIndex(where: { $0.key == keyMarker && $0.id == uploadMarker }) {
+                uploads = Array(uploads[(index + 1)...])
+            } else {
+                uploads = uploads.filter { marker < S3Store.Key($0.key) }
+            }
+        }
+        let page = Array(uploads.prefix(maxUploads))
+        let truncated = uploads.count > page.count
         var xml = "<ListMultipartUploadsResult xmlns=\"\(Self.s3Namespace)\"><Bucket>\(Self.escape(bucket))</Bucket>"
-            + "<KeyMarker></KeyMarker><UploadIdMarker></UploadIdMarker><Prefix>\(Self.escape(query["prefix"] ?? ""))</Prefix>"
-            + "<MaxUploads>\(maxUploads)</MaxUploads><IsTruncated>\(uploads.count > page.count)</IsTruncated>"
+            + "<KeyMarker>\(Self.escape(keyMarker))</KeyMarker><UploadIdMarker>\(Self.escape(query["upload-id-marker"] ?? ""))</UploadIdMarker>"
+        if truncated, let last = page.last {
+            xml += "<NextKeyMarker>\(Self.escape(last.key))</NextKeyMarker><NextUploadIdMarker>\(last.id)</NextUploadIdMarker>"
+        }
+        xml += "<Prefix>\(Self.escape(query["prefix"] ?? ""))</Prefix><MaxUploads>\(maxUploads)</MaxUploads><IsTruncated>\(truncated && !page.isEmpty)</IsTruncated>"
         for upload in page {
             xml += "<Upload><Key>\(Self.escape(upload.key))</Key><UploadId>\(upload.id)</UploadId>"
-                + "<Initiator><ID>\(Self.escape(upload.initiator))</ID></Initiator><StorageClass>STANDARD</StorageClass>"
-                + "<Initiated>\(Self.s3Time(upload.initiated))</Initiated></Upload>"
+                + "<Initiator><ID>\(Self.escape(upload.initiator))</ID><DisplayName>\(Self.escape(upload.initiator))</DisplayName></Initiator>"
+                + "<StorageClass>STANDARD</StorageClass><Initiated>\(Self.s3Time(upload.initiated))</Initiated></Upload>"
         }
         return Self.s3XML(xml + "</ListMultipartUploadsResult>", requestID: requestID)
     }

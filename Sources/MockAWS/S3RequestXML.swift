@@ -64,6 +64,11 @@ struct S3RequestXML: Sendable {
             stack[stack.count - 1].text += string
         }
 
+        func parser(_ parser: XMLParser, foundCDATA block: Data) {
+            guard !stack.isEmpty, let text = String(data: block, encoding: .utf8) else { return }
+            stack[stack.count - 1].text += text
+        }
+
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
             guard let element = stack.popLast() else { return }
             if stack.isEmpty { root = element } else { stack[stack.count - 1].children.append(element) }

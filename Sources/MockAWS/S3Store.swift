@@ -14,6 +14,11 @@ public struct S3Store: Sendable {
         public var contentType: String
         /// `x-amz-meta-*` user metadata (names lowercased).
         public var metadata: [String: String]
+        /// The sizes of the parts of a multipart upload, in order (GetObject's `partNumber`); `nil` for one PUT.
+        public var partSizes: [Int]? = nil
+        /// The standard headers S3 keeps with an object and returns (Cache-Control, Content-Disposition,
+        /// Content-Encoding, Content-Language, Expires), by lowercased name.
+        public var headers: [String: String] = [:]
     }
 
     /// An object key compared byte for byte, as S3 compares keys (Swift's `String` equality is Unicode canonical
@@ -112,17 +117,18 @@ public struct S3Store: Sendable {
     // MARK: - Objects
 
     mutating func put(_ data: [UInt8], bucket name: String, key: String, contentType: String?, metadata: [String: String],
-                      now: Date) throws(S3Error) -> Object {
+                      headers: [String: String] = [:], now: Date, maxBytes: Int = S3Store.maxObjectBytes) throws(S3Error) -> Object {
         var bucket = try bucket(name)
         guard !key.isEmpty, key.utf8.count <= 1024 else {
             throw Self.error("KeyTooLongError", "Your key is too long", 400)
         }
-        guard data.count <= Self.maxObjectBytes else {
+        guard data.count <= maxBytes else {
             throw Self.error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", 400,
-                             [("ProposedSize", "\(data.count)"), ("MaxSizeAllowed", "\(Self.maxObjectBytes)")])
+                             [("ProposedSize", "\(data.count)"), ("MaxSizeAllowed", "\(maxBytes)")])
         }
-        let object = Object(data: data, etag: "\"" + SAMLDigest.hex(SAMLDigest.md5(data)) + "\"", lastModified: now,
+        var object = Object(data: data, etag: "\"" + SAMLDigest.hex(SAMLDigest.md5(data)) + "\"", lastModified: now,
                             contentType: contentType ?? "binary/octet-stream", metadata: metadata)
+        object.headers = headers
         try store(object, in: &bucket, key: key)
         return object
     }

@@ -205,4 +205,42 @@ struct IAMGroupsAndBoundaryTests {
             #expect(try await aws(server, ["iam", "list-roles"], as: developer).status == 0)
         }
     }
+
+    @Test("probe findings: a Deny guarded by the target's existing boundary holds; control characters never reach the XML; a list-and-delete loop pages on")
+    func probeFindings() async throws {
+        try await MockAWSApp.test(live: true) { server in
+            let protected = "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"
+            #expect(try await aws(server, ["iam", "create-user", "--user-name", "prot", "--permissions-boundary", protected]).status == 0)
+            let manager = try await edges.user(server, "mgr", policy: """
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"},
+                 {"Effect":"Deny","Action":["iam:AttachUserPolicy","iam:DeleteUserPermissionsBoundary"],"Resource":"*",
+                  "Condition":{"StringEquals":{"iam:PermissionsBoundary":"\(protected)"}}}]}
+                """)
+            #expect(try await aws(server, ["iam", "attach-user-policy", "--user-name", "prot", "--policy-arn", "arn:aws:iam::aws:policy/AdministratorAccess"], as: manager)
+                    .output.contains("explicit deny"))
+            #expect(try await aws(server, ["iam", "delete-user-permissions-boundary", "--user-name", "prot"], as: manager).output.contains("explicit deny"))
+            // Control characters: refused in a role description, never echoed raw.
+            #expect(try await aws(server, ["iam", "update-role", "--role-name", "Developer", "--description", "bad\u{1}char"]).output.contains("ValidationError"))
+            #expect(try await aws(server, ["iam", "list-roles"]).status == 0)
+            let echoed = try await aws(server, ["iam", "create-user", "--user-name", "x\u{1}y"])
+            #expect(echoed.output.contains("ValidationError") && !echoed.output.contains("ResponseParserError"), "\(echoed.output)")
+            // Paging while deleting what each page returned.
+            for index in 0..<6 { #expect(try await aws(server, ["iam", "create-user", "--user-name", "gone\(index)"]).status == 0) }
+            let script = #"""
+                import sys, boto3
+                iam = boto3.client("iam", endpoint_url=sys.argv[1], region_name="us-east-1")
+                seen, marker = [], None
+                while True:
+                    r = iam.list_users(MaxItems=2, **({"Marker": marker} if marker else {}))
+                    for u in r["Users"]:
+                        seen.append(u["UserName"])
+                        if u["UserName"].startswith("gone"): iam.delete_user(UserName=u["UserName"])
+                    if not r["IsTruncated"]: break
+                    marker = r["Marker"]
+                print("seen", [n for n in seen if n.startswith("gone")])
+                """#
+            let output = try await server.run(["python3", "-c", script, server.baseURL], environment: MockAWSTests.admin.merging(["AWS_DEFAULT_REGION": "us-east-1"]) { $1 })
+            #expect(output.output.contains("seen ['gone0', 'gone1', 'gone2', 'gone3', 'gone4', 'gone5']"), "\(output.output)")
+        }
+    }
 }
