@@ -125,9 +125,34 @@ public struct Tenant: Codable, Sendable, Hashable {
         /// Application IDs the policy applies to.
         public var applications: [String]
         public var grant: Grant
+        /// Graph's policy ID; nil: derived from the name (policies written before Graph was served).
+        public var id: String?
+        /// `enabled` (nil), `disabled` or `enabledForReportingButNotEnforced`: only an enabled policy is enforced.
+        public var state: String?
+        /// Groups (display names) the policy never applies to, even when a member is in an included group.
+        public var excludeGroups: [String]?
+        /// Users (UPNs) the policy applies to besides the groups' members.
+        public var includeUsers: [String]?
+        /// Users (UPNs) the policy never applies to.
+        public var excludeUsers: [String]?
 
-        public init(name: String, groups: [String], applications: [String], grant: Grant) {
+        public init(name: String, groups: [String], applications: [String], grant: Grant, id: String? = nil, state: String? = nil,
+                    excludeGroups: [String]? = nil, includeUsers: [String]? = nil, excludeUsers: [String]? = nil) {
             (self.name, self.groups, self.applications, self.grant) = (name, groups, applications, grant)
+            (self.id, self.state, self.excludeGroups, self.includeUsers, self.excludeUsers) = (id, state, excludeGroups, includeUsers, excludeUsers)
+        }
+
+        /// Whether the policy is enforced and covers `upn` (in `groupNames`) signing in to `appID`: an included
+        /// app, an included group or user, and no exclusion (an exclusion wins, as in Entra).
+        /// - Parameters:
+        ///   - upn: The user signing in.
+        ///   - groupNames: The user's effective groups (PIM activations counted), by display name.
+        ///   - appID: The application signed in to.
+        public func applies(to upn: String, groups groupNames: Set<String>, appID: String) -> Bool {
+            let user = upn.lowercased()
+            guard state == nil || state == "enabled", applications.contains(appID) else { return false }
+            if (excludeUsers ?? []).contains(where: { $0.lowercased() == user }) || !groupNames.isDisjoint(with: excludeGroups ?? []) { return false }
+            return !groupNames.isDisjoint(with: groups) || (includeUsers ?? []).contains { $0.lowercased() == user }
         }
     }
 
@@ -138,11 +163,25 @@ public struct Tenant: Codable, Sendable, Hashable {
     public var groups: [Group]
     public var applications: [Application]
     public var conditionalAccess: [ConditionalAccessPolicy]
+    /// App registrations that get Microsoft Graph tokens by the client-credentials grant (Graph/GraphClient.swift);
+    /// by default the administration app the README documents.
+    public var graphClients: [GraphClient]
 
     public init(name: String, tenantID: String, domain: String, users: [User], groups: [Group], applications: [Application],
-                conditionalAccess: [ConditionalAccessPolicy]) {
+                conditionalAccess: [ConditionalAccessPolicy], graphClients: [GraphClient] = [.administration]) {
         (self.name, self.tenantID, self.domain, self.users, self.groups) = (name, tenantID, domain, users, groups)
-        (self.applications, self.conditionalAccess) = (applications, conditionalAccess)
+        (self.applications, self.conditionalAccess, self.graphClients) = (applications, conditionalAccess, graphClients)
+    }
+
+    /// `graphClients` is optional in a configuration file (the administration app when absent), so configuration
+    /// files written before Microsoft Graph was served keep working.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try c.decode(String.self, forKey: .name), tenantID: try c.decode(String.self, forKey: .tenantID),
+                  domain: try c.decode(String.self, forKey: .domain), users: try c.decode([User].self, forKey: .users),
+                  groups: try c.decode([Group].self, forKey: .groups), applications: try c.decode([Application].self, forKey: .applications),
+                  conditionalAccess: try c.decode([ConditionalAccessPolicy].self, forKey: .conditionalAccess),
+                  graphClients: try c.decodeIfPresent([GraphClient].self, forKey: .graphClients) ?? [.administration])
     }
 
     public var issuer: String { "https://sts.windows.net/\(tenantID)/" }
@@ -201,9 +240,7 @@ public struct Tenant: Codable, Sendable, Hashable {
     public func conditionalAccess(for upn: String, application: Application, activations: [Activation] = [],
                                   at now: Date) -> AccessDecision {
         let groupNames = Set(effectiveGroups(of: upn, activations: activations, at: now).map(\.displayName))
-        let applicable = conditionalAccess.filter { policy in
-            policy.applications.contains(application.appID) && !groupNames.isDisjoint(with: policy.groups)
-        }
+        let applicable = conditionalAccess.filter { $0.applies(to: upn, groups: groupNames, appID: application.appID) }
         if let block = applicable.first(where: { $0.grant == .block }) { return .block(policy: block.name) }
         if let mfa = applicable.first(where: { $0.grant == .requireMFA }) { return .requireMFA(policy: mfa.name) }
         return .allow
