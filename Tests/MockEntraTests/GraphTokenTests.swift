@@ -91,12 +91,24 @@ struct GraphTokenTests {
             #expect(json.status == 400 && H.object(json.body)["error"] as? String == "invalid_request")
             // Another tenant: Entra's AADSTS90002 page, no token.
             let other = try await h.tokenResult([id, secret, Self.scope, Self.grant], path: "/fabrikam.com/oauth2/v2.0/token")
-            #expect(other.status != 200 && !other.body.contains("access_token"))
+            expectOAuthError(other, status: 400, error: "invalid_request", code: 90002, "Tenant 'fabrikam.com' not found.")
             // The client's correlation ID is echoed as Entra does.
             let correlated = try await h.tokenResult([id, ("client_secret", "nope"), Self.scope, Self.grant],
                                                      headers: ["client-request-id": "0d3c3d0e-1111-4222-8333-444455556666"])
             #expect(H.object(correlated.body)["correlation_id"] as? String == "0d3c3d0e-1111-4222-8333-444455556666")
         }
+    }
+
+    @Test("configuration: without graphClients the administration app; with them, exactly those")
+    func configuration() throws {
+        let encoded = try JSONEncoder().encode(Tenant.contoso())
+        var object = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        object.removeValue(forKey: "graphClients")
+        let old = try JSONDecoder().decode(Tenant.self, from: try JSONSerialization.data(withJSONObject: object))
+        #expect(old.graphClients == [.administration])
+        object["graphClients"] = [["appID": "a", "displayName": "d", "secret": "s", "roles": ["User.Read.All"]]]
+        let custom = try JSONDecoder().decode(Tenant.self, from: try JSONSerialization.data(withJSONObject: object))
+        #expect(custom.graphClients == [GraphClient(appID: "a", displayName: "d", secret: "s", roles: ["User.Read.All"])])
     }
 
     @Test("JWKS and OpenID configuration: every published key by kid, the token endpoint and jwks_uri announced")

@@ -13,7 +13,8 @@ struct GraphAPI: Sendable {
     /// Registers the token endpoint, keys and OpenID configuration under `/{tenant}` and Graph under `/v1.0`.
     func register(on router: Router<MockEntraContext>, tenant: RouterGroup<MockEntraContext>) {
         let tokens = TokenEndpoint(entra: entra)
-        tenant.post("oauth2/v2.0/token") { request, context in try await tokens.token(request, context) }
+        // Not in the tenant group: an unknown tenant gets Entra's JSON (AADSTS90002), not its HTML error page.
+        router.post(":tenant/oauth2/v2.0/token") { request, context in await tokens.token(request, context) }
         tenant.get("discovery/v2.0/keys") { request, context in try await tokens.keys(request, context) }
         tenant.get("v2.0/.well-known/openid-configuration") { request, context in try await tokens.openIDConfiguration(request, context) }
         for method in [HTTPRequest.Method.get, .post, .patch, .put, .delete] {

@@ -33,6 +33,11 @@ struct OAuthError: Error, Sendable, Hashable {
                    message: "Application with identifier '\(clientID.prefix(100))' was not found in the directory '\(tenant.name)'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.")
     }
 
+    /// Entra's AADSTS90002 for a token request to another tenant (the text of ``EntraError/tenantNotFound(_:)``).
+    static func tenantNotFound(_ segment: String) -> OAuthError {
+        OAuthError(error: "invalid_request", code: 90002, message: String(EntraError.tenantNotFound(String(segment.prefix(100))).message))
+    }
+
     static let secretMissing = OAuthError(error: "invalid_client", code: 7000218,
                                           message: "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
 
@@ -114,10 +119,12 @@ struct TokenEndpoint: Sendable {
     }
 
     /// `POST /{tenant}/oauth2/v2.0/token`.
-    func token(_ request: Request, _ context: MockEntraContext) async throws(MockEntraFailure) -> Response {
-        let tenant = try context.resolvedTenant()
+    func token(_ request: Request, _ context: MockEntraContext) async -> Response {
         let correlation = GraphRequestIDs(request).clientRequestID
         do throws(OAuthError) {
+            let tenant = await entra.state.tenant
+            let segment = context.parameters.get("tenant") ?? ""
+            guard tenant.isNamed(segment) else { throw .tenantNotFound(segment) }
             return try await issue(request, tenant: tenant)
         } catch {
             entra.logger.notice("token request refused", metadata: ["code": "AADSTS\(error.code)", "source": "\(context.remoteIP)"])
