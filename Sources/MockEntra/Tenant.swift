@@ -63,6 +63,8 @@ public struct Tenant: Codable, Sendable, Hashable {
         public var appRoles: [AppRole]
         /// Group display name → app role IDs assigned to it.
         public var assignments: [String: [String]]
+        /// User UPN → app role IDs assigned to the user directly (Graph's `appRoleAssignedTo` with a user principal).
+        public var userAssignments: [String: [String]]
         /// Entra's "Signing option": assertion (default), response, or both.
         public var signingMode: SigningMode
         /// Entra's "Signing algorithm": rsa-sha256 (default) or rsa-sha1.
@@ -84,12 +86,13 @@ public struct Tenant: Codable, Sendable, Hashable {
                     appRoles: [AppRole], assignments: [String: [String]], signingMode: SigningMode = .assertion,
                     signatureAlgorithm: SignatureAlgorithm = .rsaSHA256, nameIDFormat: String = SAMLURI.nameIDEmail,
                     sessionDuration: Int? = 3600, relayState: String? = nil, logoutURL: String? = nil,
-                    requireSignedRequests: Bool = false, requestCertificates: [String] = []) {
+                    requireSignedRequests: Bool = false, requestCertificates: [String] = [], userAssignments: [String: [String]] = [:]) {
             (self.appID, self.displayName, self.identifier, self.replyURL) = (appID, displayName, identifier, replyURL)
             (self.additionalReplyURLs, self.appRoles, self.assignments) = (additionalReplyURLs, appRoles, assignments)
             (self.signingMode, self.signatureAlgorithm, self.nameIDFormat) = (signingMode, signatureAlgorithm, nameIDFormat)
             (self.sessionDuration, self.relayState, self.logoutURL) = (sessionDuration, relayState, logoutURL)
             (self.requireSignedRequests, self.requestCertificates) = (requireSignedRequests, requestCertificates)
+            self.userAssignments = userAssignments
         }
 
         /// Everything but the identity and the roles is optional in a configuration file.
@@ -107,7 +110,8 @@ public struct Tenant: Codable, Sendable, Hashable {
                       relayState: try c.decodeIfPresent(String.self, forKey: .relayState),
                       logoutURL: try c.decodeIfPresent(String.self, forKey: .logoutURL),
                       requireSignedRequests: try c.decodeIfPresent(Bool.self, forKey: .requireSignedRequests) ?? false,
-                      requestCertificates: try c.decodeIfPresent([String].self, forKey: .requestCertificates) ?? [])
+                      requestCertificates: try c.decodeIfPresent([String].self, forKey: .requestCertificates) ?? [],
+                      userAssignments: try c.decodeIfPresent([String: [String]].self, forKey: .userAssignments) ?? [:])
         }
 
         /// The Audience Entra sends: the Identifier without a `#…` instance suffix (aws-entra.md §5).
@@ -115,6 +119,11 @@ public struct Tenant: Codable, Sendable, Hashable {
 
         /// Every Reply URL.
         public var replyURLs: [String] { [replyURL] + additionalReplyURLs }
+
+        /// The app role IDs assigned to `upn` directly (UPNs compared case-insensitively, as sign-in does).
+        public func directRoles(of upn: String) -> [String] {
+            userAssignments.filter { $0.key.lowercased() == upn.lowercased() }.flatMap(\.value)
+        }
     }
 
     public struct ConditionalAccessPolicy: Codable, Sendable, Hashable {
@@ -219,14 +228,14 @@ public struct Tenant: Codable, Sendable, Hashable {
     /// user's effective groups, in app-role order, roles without a value skipped (aws-entra.md §5).
     public func roleValues(for upn: String, application: Application, activations: [Activation] = [], at now: Date) -> [String] {
         let groupNames = Set(effectiveGroups(of: upn, activations: activations, at: now).map(\.displayName))
-        let assigned = Set(application.assignments.filter { groupNames.contains($0.key) }.flatMap(\.value))
+        let assigned = Set(application.assignments.filter { groupNames.contains($0.key) }.flatMap(\.value) + application.directRoles(of: upn))
         return application.appRoles.filter { assigned.contains($0.id) && !$0.value.isEmpty }.map(\.value)
     }
 
     /// Whether `upn` is assigned to the application through one of their effective groups (AADSTS50105 otherwise).
     public func isAssigned(_ upn: String, to application: Application, activations: [Activation] = [], at now: Date) -> Bool {
         let groupNames = Set(effectiveGroups(of: upn, activations: activations, at: now).map(\.displayName))
-        return application.assignments.contains { groupNames.contains($0.key) && !$0.value.isEmpty }
+        return application.assignments.contains { groupNames.contains($0.key) && !$0.value.isEmpty } || !application.directRoles(of: upn).isEmpty
     }
 
     /// The applications `upn` is assigned to: the tiles of My Apps.

@@ -145,6 +145,31 @@ struct GraphDirectoryTests {
         }
     }
 
+    @Test("appRoleAssignedTo a user: the role is issued to that user alone, follows a UPN change, and goes when deleted")
+    func userAssignment() async throws {
+        try await H.run { h in
+            let token = try await h.token()
+            let nobody = "11111111-aaaa-4bbb-8ccc-000000000003"
+            func issue(_ upn: String) async throws -> ServerProcess.HTTPResult {
+                try await h.server.request("POST", "/test/issue", body: Data("{\"user\":\"\(upn)\",\"mfa\":true}".utf8),
+                                           headers: ["Content-Type": "application/json"])
+            }
+            #expect(try await issue("test-nobody@contoso.com").status == 403)
+            let assign = ["principalId": nobody, "resourceId": Self.awsSP, "appRoleId": "44444444-aaaa-4bbb-8ccc-000000000002"]
+            let created = try await h.graph("POST", "servicePrincipals/\(Self.awsSP)/appRoleAssignedTo", token: token, json: assign)
+            #expect(created.status == 201 && H.object(created.body)["principalType"] as? String == "User", "\(created.body)")
+            #expect(H.object(created.body)["principalName"] == nil, "the tenant's key stays inside")
+            #expect(H.object(try await issue("test-nobody@contoso.com").body)["roles"] as? [String] == [EntraFixtures.developerPair])
+            #expect(try await h.graph("POST", "servicePrincipals/\(Self.awsSP)/appRoleAssignedTo", token: token, json: assign).status == 400)
+            #expect(try await h.graph("PATCH", "users/\(nobody)", token: token, json: ["userPrincipalName": "test-renamed@contoso.com"]).status == 204)
+            #expect(H.object(try await issue("test-renamed@contoso.com").body)["roles"] as? [String] == [EntraFixtures.developerPair])
+            let id = try #require(H.object(created.body)["id"] as? String)
+            #expect(try await h.graph("DELETE", "servicePrincipals/\(Self.awsSP)/appRoleAssignedTo/\(id)", token: token).status == 204)
+            #expect(try await issue("test-renamed@contoso.com").status == 403)
+            #expect(try await h.graph("DELETE", "servicePrincipals/\(Self.awsSP)/appRoleAssignedTo/\(id)", token: token).status == 404)
+        }
+    }
+
     @Test("appRoleAssignedTo: assign a role to a group through Graph, sign a member in, see the Role claim; delete it, the role goes")
     func assignmentChangesSAML() async throws {
         try await H.run { h in

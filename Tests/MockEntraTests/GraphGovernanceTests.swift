@@ -78,6 +78,30 @@ struct GraphGovernanceTests {
         }
     }
 
+    @Test("a policy's exclusions and state, as configured (admin API or file): exclusion wins, only enabled is enforced")
+    func policyRule() async throws {
+        let tenant = EntraFixtures.tenant()
+        let app = try #require(tenant.application(EntraFixtures.appID))
+        var policy = Tenant.ConditionalAccessPolicy(name: "p", groups: ["AWS-Account1-Developers"], applications: [app.appID], grant: .block)
+        let groups: Set<String> = ["AWS-Account1-Developers"]
+        #expect(policy.applies(to: "test-awsdeveloper@contoso.com", groups: groups, appID: app.appID))
+        policy.excludeUsers = ["TEST-AWSDEVELOPER@contoso.com"]
+        #expect(!policy.applies(to: "test-awsdeveloper@contoso.com", groups: groups, appID: app.appID))
+        policy.excludeUsers = nil
+        policy.includeUsers = ["test-nobody@contoso.com"]
+        #expect(policy.applies(to: "test-nobody@contoso.com", groups: [], appID: app.appID))
+        for state in ["disabled", "enabledForReportingButNotEnforced"] {
+            policy.state = state
+            #expect(!policy.applies(to: "test-awsdeveloper@contoso.com", groups: groups, appID: app.appID))
+        }
+        let state = try EntraFixtures.state(clock: TestClock(EntraFixtures.start))
+        for bad in [Tenant.ConditionalAccessPolicy(name: "x", groups: [], applications: [], grant: .block, excludeGroups: ["nope"]),
+                    Tenant.ConditionalAccessPolicy(name: "x", groups: [], applications: [], grant: .block, includeUsers: ["nobody@contoso.com"]),
+                    Tenant.ConditionalAccessPolicy(name: "x", groups: [], applications: [], grant: .block, state: "on")] {
+            await #expect(throws: AdminError.self) { try await state.setConditionalAccess([bad]) }
+        }
+    }
+
     @Test("auditLogs/signIns: newest first, Graph's shape, $filter on UPN, app and time, $top; AuditLog.Read.All")
     func signIns() async throws {
         try await H.run { h in

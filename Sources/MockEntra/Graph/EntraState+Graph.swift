@@ -47,6 +47,12 @@ extension EntraState {
             tenant.conditionalAccess[index].includeUsers = tenant.conditionalAccess[index].includeUsers?.compactMap { $0.lowercased() == old ? new : $0 }
             tenant.conditionalAccess[index].excludeUsers = tenant.conditionalAccess[index].excludeUsers?.compactMap { $0.lowercased() == old ? new : $0 }
         }
+        for app in tenant.applications.indices {
+            for key in tenant.applications[app].userAssignments.keys where key.lowercased() == old {
+                let roles = tenant.applications[app].userAssignments.removeValue(forKey: key)
+                if let new { tenant.applications[app].userAssignments[new] = roles }
+            }
+        }
         activations = activations.compactMap { activation in
             guard activation.user.lowercased() == old else { return activation }
             guard let new else { return nil }
@@ -115,28 +121,42 @@ extension EntraState {
         tenant.groups[index].members.removeAll { $0.lowercased() == user.userPrincipalName.lowercased() }
     }
 
-    /// `servicePrincipals/{id}/appRoleAssignedTo`: assigns one of the app's roles to a group, which then issues the
-    /// role's SAML value to the group's members (``Tenant/roleValues(for:application:activations:at:)``).
-    func assignAppRole(appID: String, group id: String, role: String) throws(GraphError) {
+    /// `servicePrincipals/{id}/appRoleAssignedTo`: assigns one of the app's roles to a group (issued to its members)
+    /// or to a user directly (``Tenant/roleValues(for:application:activations:at:)``).
+    func assignAppRole(appID: String, principal id: String, role: String) throws(GraphError) {
         guard let app = tenant.applications.firstIndex(where: { $0.appID == appID }) else { throw .notFound(appID) }
-        guard let group = graphGroup(id) else {
-            if graphUser(id) != nil { throw .badRequest("mock-entra assigns app roles to groups (as the deployment guide does), not to users.") }
-            throw .notFound(id)
-        }
-        guard tenant.applications[app].appRoles.contains(where: { $0.id.lowercased() == role.lowercased() }) else {
+        guard let roleID = tenant.applications[app].appRoles.first(where: { $0.id.lowercased() == role.lowercased() })?.id else {
+            // Graph's text for an appRoleId the resource does not define.
             throw .badRequest("Permission being assigned was not found on application")
         }
-        let roleID = tenant.applications[app].appRoles.first { $0.id.lowercased() == role.lowercased() }?.id ?? role
-        var roles = tenant.applications[app].assignments[group.displayName] ?? []
-        guard !roles.contains(roleID) else { throw .badRequest("Permission being assigned already exists on the object") }
-        roles.append(roleID)
-        tenant.applications[app].assignments[group.displayName] = roles
+        let duplicate = GraphError.badRequest("Permission being assigned already exists on the object")
+        if let group = graphGroup(id) {
+            var roles = tenant.applications[app].assignments[group.displayName] ?? []
+            guard !roles.contains(roleID) else { throw duplicate }
+            roles.append(roleID)
+            tenant.applications[app].assignments[group.displayName] = roles
+        } else if let user = graphUser(id), user.objectID.lowercased() == id.lowercased() {
+            guard !tenant.applications[app].directRoles(of: user.userPrincipalName).contains(roleID) else { throw duplicate }
+            let key = tenant.applications[app].userAssignments.keys.first { $0.lowercased() == user.userPrincipalName.lowercased() }
+                ?? user.userPrincipalName
+            tenant.applications[app].userAssignments[key, default: []].append(roleID)
+        } else {
+            throw .notFound(id)
+        }
     }
 
-    func removeAppRole(appID: String, group name: String, role: String) throws(GraphError) {
-        guard let app = tenant.applications.firstIndex(where: { $0.appID == appID }),
-              var roles = tenant.applications[app].assignments[name], roles.contains(role) else { throw .notFound(role) }
-        roles.removeAll { $0 == role }
-        tenant.applications[app].assignments[name] = roles.isEmpty ? nil : roles
+    /// Removes one assignment: `principal` is the group's display name or the user's UPN, as `type` says.
+    func removeAppRole(appID: String, principal name: String, type: String, role: String) throws(GraphError) {
+        guard let app = tenant.applications.firstIndex(where: { $0.appID == appID }) else { throw .notFound(role) }
+        if type == "Group" {
+            guard var roles = tenant.applications[app].assignments[name], roles.contains(role) else { throw .notFound(role) }
+            roles.removeAll { $0 == role }
+            tenant.applications[app].assignments[name] = roles.isEmpty ? nil : roles
+        } else {
+            for key in tenant.applications[app].userAssignments.keys where key.lowercased() == name.lowercased() {
+                tenant.applications[app].userAssignments[key]?.removeAll { $0 == role }
+                if tenant.applications[app].userAssignments[key]?.isEmpty == true { tenant.applications[app].userAssignments[key] = nil }
+            }
+        }
     }
 }

@@ -84,19 +84,28 @@ extension GraphAPI {
         await state.tenant.applications.first { GraphIDs.derived("servicePrincipal", $0.appID) == id.lowercased() }
     }
 
-    /// The app role assignments of a SAML app, one per (group, role), in Graph's shape.
+    /// The app role assignments of a SAML app, one per (group or user, role), in Graph's shape; `principalName` (not
+    /// Graph's) keys the tenant's record of it: the group's display name or the user's UPN.
     func assignments(_ app: Tenant.Application) async -> [[String: JSONValue]] {
         let tenant = await state.tenant
         let resource = GraphIDs.derived("servicePrincipal", app.appID)
-        return app.assignments.sorted { $0.key < $1.key }.flatMap { name, roles -> [[String: JSONValue]] in
-            guard let group = tenant.group(name) else { return [] }
-            return roles.map { role in
-                ["id": .string(GraphIDs.assignment(principal: group.objectID, role: role, resource: resource)), "appRoleId": .string(role),
-                 "createdDateTime": .null, "deletedDateTime": .null, "principalDisplayName": .string(group.displayName),
-                 "principalId": .string(group.objectID), "principalType": .string("Group"), "resourceDisplayName": .string(app.displayName),
-                 "resourceId": .string(resource)]
+        func rows(_ id: String, _ name: String, _ key: String, _ type: String, _ roles: [String]) -> [[String: JSONValue]] {
+            roles.map { role in
+                ["id": .string(GraphIDs.assignment(principal: id, role: role, resource: resource)), "appRoleId": .string(role),
+                 "createdDateTime": .null, "deletedDateTime": .null, "principalDisplayName": .string(name),
+                 "principalId": .string(id), "principalType": .string(type), "resourceDisplayName": .string(app.displayName),
+                 "resourceId": .string(resource), "principalName": .string(key)]
             }
         }
+        let groups = app.assignments.sorted { $0.key < $1.key }.flatMap { name, roles -> [[String: JSONValue]] in
+            guard let group = tenant.group(name) else { return [] }
+            return rows(group.objectID, group.displayName, name, "Group", roles)
+        }
+        let users = app.userAssignments.sorted { $0.key < $1.key }.flatMap { upn, roles -> [[String: JSONValue]] in
+            guard let user = tenant.user(upn) else { return [] }
+            return rows(user.objectID, user.displayName, upn, "User", roles)
+        }
+        return groups + users
     }
 
     var applicationRoutes: [Route] {
@@ -137,12 +146,9 @@ extension GraphAPI {
                 guard try Self.string(body, "resourceId", resource: "AppRoleAssignment").lowercased() == id.lowercased() else {
                     throw .badRequest("The resourceId must be the service principal the request is sent to.")
                 }
-                try await self.state.assignAppRole(appID: app.appID, group: principal, role: role)
-                let resource = GraphIDs.derived("servicePrincipal", app.appID)
-                guard let group = await self.state.graphGroup(principal),
-                      let created = await self.assignments(await self.state.tenant.application(app.appID) ?? app).first(where: {
-                          $0["id"]?.string == GraphIDs.assignment(principal: group.objectID, role: $0["appRoleId"]?.string ?? "", resource: resource)
-                              && $0["appRoleId"]?.string?.lowercased() == role.lowercased()
+                try await self.state.assignAppRole(appID: app.appID, principal: principal, role: role)
+                guard let created = await self.assignments(await self.state.tenant.application(app.appID) ?? app).first(where: {
+                          $0["principalId"]?.string?.lowercased() == principal.lowercased() && $0["appRoleId"]?.string?.lowercased() == role.lowercased()
                       }) else { throw .notFound(principal) }
                 return try Self.entity(created, type: Self.assignmentType, entitySet: "servicePrincipals('\(id)')/appRoleAssignedTo",
                                        call: call, status: .created)
@@ -151,8 +157,9 @@ extension GraphAPI {
                 let (id, assignment) = (call.parameters[0], call.parameters[1])
                 guard let app = await self.samlApplication(servicePrincipal: id),
                       let found = await self.assignments(app).first(where: { $0["id"]?.string == assignment }),
-                      let group = found["principalDisplayName"]?.string, let role = found["appRoleId"]?.string else { throw .notFound(assignment) }
-                try await self.state.removeAppRole(appID: app.appID, group: group, role: role)
+                      let name = found["principalName"]?.string, let type = found["principalType"]?.string,
+                      let role = found["appRoleId"]?.string else { throw .notFound(assignment) }
+                try await self.state.removeAppRole(appID: app.appID, principal: name, type: type, role: role)
                 return Self.noContent
             },
         ]
