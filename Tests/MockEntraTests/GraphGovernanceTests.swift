@@ -173,7 +173,7 @@ struct GraphGovernanceTests {
             #expect(H.values(try await h.graph("GET", "\(base)/assignmentScheduleInstances", token: token).body).count == 1)
             h.clock.advance(3601)
             #expect(try await issue(h, "test-nobody@contoso.com", mfa: true).status == 403, "the activation expired")
-            for bad in ["PT0H", "P1D", "PTxH", "PT1S", ""] {
+            for bad in ["PT0H", "P1H", "PTxH", "PT1S", "", "1:00:00", "PT", "P1DT", "PT1H1H1H1H1H1H1H1H1H1H"] {
                 var wrong = activate
                 wrong["scheduleInfo"] = ["expiration": ["type": "afterDuration", "duration": bad]]
                 #expect(try await h.graph("POST", "\(base)/assignmentScheduleRequests", token: token, json: wrong).status == 400, "\(bad)")
@@ -181,6 +181,15 @@ struct GraphGovernanceTests {
             let remove = eligible.merging(["action": "adminRemove"]) { $1 }
             #expect(try await h.graph("POST", "\(base)/eligibilityScheduleRequests", token: token, json: remove).status == 201)
             #expect(try await h.graph("POST", "\(base)/assignmentScheduleRequests", token: token, json: activate).status == 400)
+        }
+    }
+
+    @Test("ISO 8601 durations of PIM requests: whole minutes only")
+    func durations() {
+        #expect(GraphAPI.minutes("PT1H") == 60 && GraphAPI.minutes("PT1H30M") == 90 && GraphAPI.minutes("P1DT2H") == 1560)
+        #expect(GraphAPI.minutes("PT3600S") == 60 && GraphAPI.minutes("P1D") == 1440)
+        for bad in ["PT0H", "PT30S", "1:00:00", "PT", "P", "PT1D", "P1H", "PT-1H", "PT99999999999H", "PTH"] {
+            #expect(GraphAPI.minutes(bad) == nil, "\(bad)")
         }
     }
 

@@ -54,14 +54,14 @@ extension GraphAPI {
         if let session = body["sessionControls"], session != .null { throw Self.unenforced("sessionControls") }
         if let conditions = body["conditions"] {
             guard let conditions = conditions.object else { throw .invalidValue("conditions", resource: "ConditionalAccessPolicy") }
-            for (key, value) in conditions where !["users", "applications", "clientAppTypes"].contains(key) && value != .null {
+            for (key, value) in conditions where !["users", "applications", "clientAppTypes"].contains(key) && !key.hasPrefix("@odata.") && value != .null {
                 guard value.array?.isEmpty == true else { throw Self.unenforced("conditions.\(key)") }
             }
             if let types = conditions["clientAppTypes"]?.array, !types.allSatisfy({ ["all", "browser"].contains($0.string ?? "") }) {
                 throw Self.unenforced("conditions.clientAppTypes")
             }
             let users = conditions["users"]?.object ?? [:]
-            for (key, value) in users where !["includeUsers", "excludeUsers", "includeGroups", "excludeGroups"].contains(key) {
+            for (key, value) in users where !["includeUsers", "excludeUsers", "includeGroups", "excludeGroups"].contains(key) && !key.hasPrefix("@odata.") {
                 guard value == .null || value.array?.isEmpty == true else { throw Self.unenforced("conditions.users.\(key)") }
             }
             func ids(_ key: String) throws(GraphError) -> [String] {
@@ -92,7 +92,7 @@ extension GraphAPI {
             policy.includeUsers = try upns("includeUsers")
             policy.excludeUsers = try upns("excludeUsers")
             let applications = conditions["applications"]?.object ?? [:]
-            for (key, value) in applications where key != "includeApplications" {
+            for (key, value) in applications where key != "includeApplications" && !key.hasPrefix("@odata.") {
                 guard value == .null || value.array?.isEmpty == true else { throw Self.unenforced("conditions.applications.\(key)") }
             }
             let apps = applications["includeApplications"]?.array?.compactMap(\.string) ?? []
@@ -103,7 +103,7 @@ extension GraphAPI {
         }
         if let grant = body["grantControls"] {
             guard let controls = grant.object?["builtInControls"]?.array?.compactMap(\.string), controls.count == 1 else { throw Self.unenforced("grantControls") }
-            for (key, value) in grant.object ?? [:] where !["operator", "builtInControls"].contains(key) {
+            for (key, value) in grant.object ?? [:] where !["operator", "builtInControls"].contains(key) && !key.hasPrefix("@odata.") {
                 guard value == .null || value.array?.isEmpty == true else { throw Self.unenforced("grantControls.\(key)") }
             }
             switch controls[0] {

@@ -29,21 +29,28 @@ extension GraphAPI {
         properties: ["id", "accessId", "principalId", "groupId", "memberType", "status", "scheduleInfo"],
         defaults: ["id", "accessId", "principalId", "groupId", "memberType", "status", "scheduleInfo"], directory: false)
 
-    /// An ISO 8601 duration of hours and minutes (`PT2H`, `PT30M`, `PT1H30M`), in minutes.
+    /// An ISO 8601 duration (`PT2H`, `PT30M`, `PT1H30M`, `P1DT0H`, `PT3600S`) in whole minutes; nil for anything else,
+    /// a zero duration, or seconds that are not whole minutes.
     static func minutes(_ duration: String) -> Int? {
-        guard duration.hasPrefix("PT"), duration.utf8.count <= 16 else { return nil }
-        var total = 0, number = ""
-        for c in duration.dropFirst(2) {
+        guard duration.hasPrefix("P"), !duration.hasSuffix("T"), duration.utf8.count <= 24 else { return nil }
+        var seconds = 0, number = "", inTime = false, last = -1
+        for c in duration.dropFirst() {
             if c.isASCII, c.isNumber { number.append(c); continue }
-            guard let n = Int(number), n >= 0, n <= 100_000 else { return nil }
-            switch c {
-            case "H": total += n * 60
-            case "M": total += n
+            if c == "T", number.isEmpty, !inTime { inTime = true; continue }
+            // Each designator once, in ISO 8601's order (D, then H, M, S).
+            guard let n = Int(number), n <= 1_000_000, let rank = "DHMS".firstIndex(of: c)?.utf16Offset(in: "DHMS"), rank > last else { return nil }
+            last = rank
+            switch (c, inTime) {
+            case ("D", false): seconds += n * 86_400
+            case ("H", true): seconds += n * 3600
+            case ("M", true): seconds += n * 60
+            case ("S", true): seconds += n
             default: return nil
             }
             number = ""
         }
-        return number.isEmpty && total > 0 ? total : nil
+        guard number.isEmpty, seconds > 0, seconds % 60 == 0 else { return nil }
+        return seconds / 60
     }
 
     struct ScheduleRequest {
