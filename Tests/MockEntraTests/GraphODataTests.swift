@@ -70,6 +70,39 @@ struct GraphODataTests {
         }
     }
 
+    @Test("hostile bodies and queries: deep JSON, big bodies, random filters: 4xx, never a crash")
+    func hostile() async throws {
+        try await H.run { h in
+            let token = try await h.token()
+            for body in [String(repeating: "[", count: 200_000), String(repeating: "{\"a\":", count: 50_000) + "1" + String(repeating: "}", count: 50_000),
+                         "{\"displayName\": \"" + String(repeating: "x", count: 300_000) + "\"}", "", "null", "[]", "\"x\""] {
+                let result = try await h.server.request("POST", "/v1.0/groups", body: Data(body.utf8),
+                                                        headers: ["Authorization": "Bearer \(token)", "Content-Type": "application/json"])
+                #expect((400..<500).contains(result.status) && H.errorCode(result.body) != nil, "\(body.prefix(20)): \(result.status)")
+            }
+            #expect(try await h.graph("GET", "users?" + String(repeating: "a=b&", count: 3000), token: token).status == 400)
+            #expect(try await h.graph("GET", "users/" + String(repeating: "x/", count: 1500), token: token).status == 400)
+        }
+        // Random texts over the filter's alphabet: a filter or a GraphError, nothing else (a fixed seed, reproducible).
+        var seed: UInt64 = 0x5EED
+        let atoms = ["(", ")", "'", "''", ",", " ", "eq", "ne", "ge", "and", "or", "not", "startswith", "displayName", "status/errorCode",
+                     "true", "null", "1", "2026-01-01T00:00:00Z", "é", "\u{0}", "/", "-"]
+        for _ in 0..<3000 {
+            var text = ""
+            for _ in 0..<Int(seed % 40) {
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                text += atoms[Int((seed >> 33) % UInt64(atoms.count))]
+            }
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            do {
+                let filter = try ODataFilter.parse(text)
+                _ = filter.matches(["displayName": .string("x"), "status": .object(["errorCode": .int(1)])])
+            } catch {
+                #expect(error.status == 400)
+            }
+        }
+    }
+
     @Test("the filter parser: precedence (and before or), not, literals, bounded depth without recursion blow-up")
     func parser() throws {
         let filter = try ODataFilter.parse("a eq 'x' or b eq 'y' and c eq 'z'")

@@ -34,8 +34,10 @@ struct GraphAPI: Sendable {
         let path: String
         /// `ConsistencyLevel: eventual` (Graph's advanced queries).
         var eventual: Bool {
-            request.headers[HTTPFields.Element.Name("ConsistencyLevel") ?? .accept]?.lowercased() == "eventual"
+            guard let name = Self.consistencyLevel else { return false }
+            return request.headers[name]?.lowercased() == "eventual"
         }
+        static let consistencyLevel = HTTPFields.Element.Name("ConsistencyLevel")
     }
 
     typealias Handler = @Sendable (Call) async throws(GraphError) -> Response
