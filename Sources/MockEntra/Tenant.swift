@@ -121,6 +121,7 @@ public struct Tenant: Codable, Sendable, Hashable {
         public var replyURLs: [String] { [replyURL] + additionalReplyURLs }
 
         /// The app role IDs assigned to `upn` directly (UPNs compared case-insensitively, as sign-in does).
+        /// - Parameter upn: The user's UPN.
         public func directRoles(of upn: String) -> [String] {
             userAssignments.filter { $0.key.lowercased() == upn.lowercased() }.flatMap(\.value)
         }
@@ -145,6 +146,16 @@ public struct Tenant: Codable, Sendable, Hashable {
         /// Users (UPNs) the policy never applies to.
         public var excludeUsers: [String]?
 
+        /// - Parameters:
+        ///   - name: The policy's display name (the sign-in log names it).
+        ///   - groups: Included groups, by display name.
+        ///   - applications: Included application IDs.
+        ///   - grant: MFA or block.
+        ///   - id: Graph's policy ID; nil derives one from the name.
+        ///   - state: `enabled` (nil), `disabled` or `enabledForReportingButNotEnforced`.
+        ///   - excludeGroups: Excluded groups, by display name.
+        ///   - includeUsers: Included users, by UPN.
+        ///   - excludeUsers: Excluded users, by UPN.
         public init(name: String, groups: [String], applications: [String], grant: Grant, id: String? = nil, state: String? = nil,
                     excludeGroups: [String]? = nil, includeUsers: [String]? = nil, excludeUsers: [String]? = nil) {
             (self.name, self.groups, self.applications, self.grant) = (name, groups, applications, grant)
@@ -176,6 +187,15 @@ public struct Tenant: Codable, Sendable, Hashable {
     /// by default the administration app the README documents.
     public var graphClients: [GraphClient]
 
+    /// - Parameters:
+    ///   - name: The tenant's name (`<name>.onmicrosoft.com`).
+    ///   - tenantID: The tenant's GUID.
+    ///   - domain: Its verified domain (UPNs and `{tenant}` paths).
+    ///   - users: The users.
+    ///   - groups: The security groups.
+    ///   - applications: The SAML enterprise applications.
+    ///   - conditionalAccess: The Conditional Access policies.
+    ///   - graphClients: The app registrations that get Graph tokens; by default the administration app.
     public init(name: String, tenantID: String, domain: String, users: [User], groups: [Group], applications: [Application],
                 conditionalAccess: [ConditionalAccessPolicy], graphClients: [GraphClient] = [.administration]) {
         (self.name, self.tenantID, self.domain, self.users, self.groups) = (name, tenantID, domain, users, groups)
