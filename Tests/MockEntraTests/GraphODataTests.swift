@@ -65,6 +65,13 @@ struct GraphODataTests {
             #expect(try await h.graph("GET", "users?$expand=memberOf", token: token).status == 400)
             let noHeader = try await h.graph("GET", "users?$count=true", token: token)
             #expect(noHeader.status == 400 && H.errorCode(noHeader.body) == "Request_BadRequest")
+            // /users/$count: text/plain, with ConsistencyLevel only; $filter applies.
+            #expect(try await h.graph("GET", "users/$count", token: token).status == 400)
+            let plain = try await h.graph("GET", "users/%24count", token: token, headers: ["ConsistencyLevel": "eventual"])
+            #expect(plain.status == 200 && plain.body == "5" && plain.headers["content-type"] == "text/plain")
+            let some = try await h.graph("GET", "groups/$count?$filter=\(FormEncoding.encode("startswith(displayName,'AWS-Account1-Dev')"))", token: token,
+                                         headers: ["ConsistencyLevel": "eventual"])
+            #expect(some.body == "1", "\(some.body)")
             let counted = try await h.graph("GET", "users?$count=true&$top=1", token: token, headers: ["ConsistencyLevel": "eventual"])
             #expect(H.object(counted.body)["@odata.count"] as? Int == 5 && H.values(counted.body).count == 1)
         }

@@ -64,7 +64,25 @@ struct GraphAPI: Sendable {
         }
     }
 
-    var routes: [Route] { userRoutes + groupRoutes + applicationRoutes + policyRoutes + signInRoutes + pimRoutes + certificateRoutes }
+    /// `$count` of the directory collections; first, so that `$count` is not read as an object ID.
+    var countRoutes: [Route] {
+        [
+            Route(.get, "users/$count", Self.userRead) { call throws(GraphError) in
+                try Self.count(await self.state.tenant.users.map(Self.userObject), type: Self.userType, call: call)
+            },
+            Route(.get, "groups/$count", Self.groupRead) { call throws(GraphError) in
+                try Self.count(await self.state.tenant.groups.map(Self.groupObject), type: Self.groupType, call: call)
+            },
+            Route(.get, "applications/$count", Self.applicationRead) { call throws(GraphError) in
+                try Self.count(await self.applications(), type: Self.applicationType, call: call)
+            },
+            Route(.get, "servicePrincipals/$count", Self.applicationRead) { call throws(GraphError) in
+                try Self.count(await self.servicePrincipals(), type: Self.servicePrincipalType, call: call)
+            },
+        ]
+    }
+
+    var routes: [Route] { countRoutes + userRoutes + groupRoutes + applicationRoutes + policyRoutes + signInRoutes + pimRoutes + certificateRoutes }
 
     /// The longest path read; Graph paths are short.
     static let maxPath = 2048
@@ -216,6 +234,20 @@ struct GraphAPI: Sendable {
             out["@odata.nextLink"] = .string("\(call.root)/\(call.path)?\(carried.joined(separator: "&"))")
         }
         return json(out)
+    }
+
+    /// `GET /{collection}/$count`: the number of (filtered) items as `text/plain`; on directory objects only with
+    /// `ConsistencyLevel: eventual` (Graph docs "Advanced query capabilities on Microsoft Entra ID objects").
+    static func count(_ items: [[String: JSONValue]], type: ResourceType, call: Call) throws(GraphError) -> Response {
+        guard !type.directory || call.eventual else { throw .badRequest("$count is not currently supported.") }
+        let query = try ODataQuery.parse(call.request.uri.query)
+        if let filter = query.filter {
+            for name in filter.properties where name.split(separator: "/").first.flatMap({ type.property(String($0)) }) == nil {
+                throw .unknownProperty(name, type: type.name)
+            }
+        }
+        let total = query.filter.map { filter in items.filter(filter.matches).count } ?? items.count
+        return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "\(total)")))
     }
 
     /// A required string property of a body, Graph's 400 when absent or not a string.
