@@ -111,6 +111,16 @@ struct GraphTokenTests {
         #expect(custom.graphClients == [GraphClient(appID: "a", displayName: "d", secret: "s", roles: ["User.Read.All"])])
     }
 
+    @Test("graphClients [] turns Graph off: the administration app is unknown (700016)")
+    func graphOff() async throws {
+        var tenant = EntraFixtures.tenant()
+        tenant.graphClients = []
+        try await H.run(tenant: tenant) { h in
+            expectOAuthError(try await h.tokenResult([("client_id", H.admin.appID), ("client_secret", H.admin.secret), Self.scope, Self.grant]),
+                             status: 400, error: "unauthorized_client", code: 700016, "Application with identifier")
+        }
+    }
+
     @Test("JWKS and OpenID configuration: every published key by kid, the token endpoint and jwks_uri announced")
     func keysAndDiscovery() async throws {
         try await H.run { h in
