@@ -133,6 +133,13 @@ struct GraphAuthTests {
                 ("DELETE", "users/test-awsadmin@contoso.com", nil), ("GET", "groups", nil),
                 ("POST", "groups/22222222-aaaa-4bbb-8ccc-000000000001/members/$ref", ["@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/x"]),
                 ("GET", "servicePrincipals", nil), ("GET", "applications", nil), ("GET", "directoryObjects/x", nil),
+                ("POST", "servicePrincipals/x/appRoleAssignedTo", ["principalId": "x", "resourceId": "x", "appRoleId": "x"]),
+                ("GET", "identity/conditionalAccess/policies", nil), ("DELETE", "identity/conditionalAccess/policies/x", nil),
+                ("GET", "auditLogs/signIns", nil), ("GET", "groups/$count", nil),
+                ("POST", "identityGovernance/privilegedAccess/group/eligibilityScheduleRequests", ["accessId": "member"]),
+                ("POST", "identityGovernance/privilegedAccess/group/assignmentScheduleRequests", ["accessId": "member"]),
+                ("POST", "servicePrincipals/x/addTokenSigningCertificate", ["displayName": "CN=x"]),
+                ("PATCH", "servicePrincipals/x", ["preferredTokenSigningKeyThumbprint": "x"]),
             ]
             for (method, path, body) in denied {
                 expectRefused(try await h.graph(method, path, token: reader, json: body), 403, "Authorization_RequestDenied",

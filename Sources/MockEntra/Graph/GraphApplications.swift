@@ -10,7 +10,7 @@ import SAML
 extension GraphAPI {
     static let applicationRead = [GraphPermission.applicationReadAll, GraphPermission.applicationReadWriteAll,
                                   GraphPermission.directoryReadAll, GraphPermission.directoryReadWriteAll]
-    static let assignmentWrite = [GraphPermission.appRoleAssignmentReadWriteAll, GraphPermission.directoryReadWriteAll]
+    static let appRoleAssignmentWrite = [GraphPermission.appRoleAssignmentReadWriteAll, GraphPermission.directoryReadWriteAll]
 
     static let applicationType = ResourceType(
         name: "application", properties: ["id", "appId", "displayName", "identifierUris", "signInAudience", "appRoles", "web"],
@@ -135,7 +135,7 @@ extension GraphAPI {
                 return try Self.collection(await self.assignments(app), type: Self.assignmentType,
                                            entitySet: "servicePrincipals('\(id)')/appRoleAssignedTo", call: call)
             },
-            Route(.post, "servicePrincipals/{}/appRoleAssignedTo", Self.assignmentWrite) { call throws(GraphError) in
+            Route(.post, "servicePrincipals/{}/appRoleAssignedTo", Self.appRoleAssignmentWrite) { call throws(GraphError) in
                 let id = call.parameters[0]
                 let body = try await Self.body(call)
                 try Self.allow(body, ["principalId", "resourceId", "appRoleId"], type: "appRoleAssignment")
@@ -153,7 +153,7 @@ extension GraphAPI {
                 return try Self.entity(created, type: Self.assignmentType, entitySet: "servicePrincipals('\(id)')/appRoleAssignedTo",
                                        call: call, status: .created)
             },
-            Route(.delete, "servicePrincipals/{}/appRoleAssignedTo/{}", Self.assignmentWrite) { call throws(GraphError) in
+            Route(.delete, "servicePrincipals/{}/appRoleAssignedTo/{}", Self.appRoleAssignmentWrite) { call throws(GraphError) in
                 let (id, assignment) = (call.parameters[0], call.parameters[1])
                 guard let app = await self.samlApplication(servicePrincipal: id),
                       let found = await self.assignments(app).first(where: { $0["id"]?.string == assignment }),

@@ -12,8 +12,8 @@ import SAML
 /// "Create assignmentScheduleRequests"): PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup and
 /// PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup.
 extension GraphAPI {
-    static let eligibilityWrite = [GraphPermission.eligibilityReadWriteGroup]
-    static let assignmentWrite2 = [GraphPermission.assignmentReadWriteGroup]
+    static let pimEligibilityWrite = [GraphPermission.eligibilityReadWriteGroup]
+    static let pimAssignmentWrite = [GraphPermission.assignmentReadWriteGroup]
     static let pimBase = "identityGovernance/privilegedAccess/group"
 
     static let requestType = ResourceType(
@@ -88,7 +88,7 @@ extension GraphAPI {
 
     var pimRoutes: [Route] {
         [
-            Route(.post, "\(Self.pimBase)/eligibilityScheduleRequests", Self.eligibilityWrite) { call throws(GraphError) in
+            Route(.post, "\(Self.pimBase)/eligibilityScheduleRequests", Self.pimEligibilityWrite) { call throws(GraphError) in
                 let request = try await self.scheduleRequest(call)
                 switch request.action {
                 case "adminAssign": try await self.state.setEligible(request.principal.userPrincipalName, group: request.group.objectID, eligible: true)
@@ -97,7 +97,7 @@ extension GraphAPI {
                 }
                 return try self.requestResponse(request, call: call, kind: "eligibilityScheduleRequests")
             },
-            Route(.post, "\(Self.pimBase)/assignmentScheduleRequests", Self.assignmentWrite2) { call throws(GraphError) in
+            Route(.post, "\(Self.pimBase)/assignmentScheduleRequests", Self.pimAssignmentWrite) { call throws(GraphError) in
                 let request = try await self.scheduleRequest(call)
                 switch request.action {
                 case "adminAssign":
@@ -117,7 +117,7 @@ extension GraphAPI {
                 }
                 return try self.requestResponse(request, call: call, kind: "assignmentScheduleRequests")
             },
-            Route(.get, "\(Self.pimBase)/eligibilitySchedules", Self.eligibilityWrite) { call throws(GraphError) in
+            Route(.get, "\(Self.pimBase)/eligibilitySchedules", Self.pimEligibilityWrite) { call throws(GraphError) in
                 let tenant = await self.state.tenant
                 let schedules: [[String: JSONValue]] = tenant.groups.flatMap { group in
                     group.eligibleMembers.compactMap { tenant.user($0) }.map { user in
@@ -129,7 +129,7 @@ extension GraphAPI {
                 }
                 return try Self.collection(schedules, type: Self.scheduleType, entitySet: "\(Self.pimBase)/eligibilitySchedules", call: call)
             },
-            Route(.get, "\(Self.pimBase)/assignmentScheduleInstances", Self.assignmentWrite2) { call throws(GraphError) in
+            Route(.get, "\(Self.pimBase)/assignmentScheduleInstances", Self.pimAssignmentWrite) { call throws(GraphError) in
                 let tenant = await self.state.tenant
                 let now = self.state.clock.now
                 let instances: [[String: JSONValue]] = await self.state.activations.filter { $0.expires > now }.compactMap { activation in
