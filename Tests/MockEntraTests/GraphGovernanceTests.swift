@@ -184,6 +184,50 @@ struct GraphGovernanceTests {
         }
     }
 
+    @Test("the member's own PIM activation: a delegated token (password grant), selfActivate for themself only, up to the maximum; selfDeactivate")
+    func selfActivation() async throws {
+        try await H.run { h in
+            let base = "identityGovernance/privilegedAccess/group"
+            let pim = "11111111-aaaa-4bbb-8ccc-000000000005"   // test-pim@contoso.com, eligible for the administrators
+            func userToken(_ upn: String, _ password: String) async throws -> ServerProcess.HTTPResult {
+                try await h.tokenResult([("client_id", H.admin.appID), ("client_secret", H.admin.secret), ("scope", "https://graph.microsoft.com/.default"),
+                                         ("grant_type", "password"), ("username", upn), ("password", password)])
+            }
+            let wrong = try await userToken("test-pim@contoso.com", "nope")
+            #expect(wrong.status == 400 && H.object(wrong.body)["error"] as? String == "invalid_grant" && H.object(wrong.body)["error_codes"] as? [Int] == [50126])
+            #expect(H.object(try await userToken("ghost@contoso.com", "x").body)["error_codes"] as? [Int] == [50034])
+            let granted = try await userToken("test-pim@contoso.com", "P1m-Passw0rd!")
+            let token = try #require(H.object(granted.body)["access_token"] as? String, "\(granted.body)")
+            let claims = H.claims(token)
+            #expect(claims["idtyp"] as? String == "user" && claims["upn"] as? String == "test-pim@contoso.com" && claims["oid"] as? String == pim)
+            #expect(claims["scp"] as? String == "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup" && claims["roles"] == nil)
+            // A user's token reaches only the member's own calls: not the directory, not an administrator's action.
+            #expect(try await h.graph("GET", "users", token: token).status == 403)
+            #expect(try await h.graph("PATCH", "users/test-awsadmin@contoso.com", token: token, json: ["passwordProfile": ["password": "Hijack-Passw0rd!"]]).status == 403)
+            var request: [String: Any] = ["accessId": "member", "principalId": pim, "groupId": Self.admins, "action": "selfActivate",
+                                          "justification": "incident 42",
+                                          "scheduleInfo": ["startDateTime": "2026-01-01T00:00:00Z", "expiration": ["type": "afterDuration", "duration": "PT1H"]]]
+            #expect(try await h.graph("POST", "\(base)/assignmentScheduleRequests", token: token, json: request.merging(["action": "adminAssign"]) { $1 }).status == 403)
+            #expect(try await h.graph("POST", "\(base)/assignmentScheduleRequests", token: token,
+                                      json: request.merging(["principalId": "11111111-aaaa-4bbb-8ccc-000000000003"]) { $1 }).status == 403, "for another user")
+            let tooLong = try await h.graph("POST", "\(base)/assignmentScheduleRequests", token: token,
+                                            json: request.merging(["scheduleInfo": ["expiration": ["type": "afterDuration", "duration": "PT2H"]]]) { $1 })
+            #expect(tooLong.status == 400 && H.errorCode(tooLong.body) == "RoleAssignmentRequestPolicyValidationFailed")
+            #expect(try await h.graph("POST", "\(base)/assignmentScheduleRequests", token: token, json: request.merging(["justification": " "]) { $1 }).status == 400)
+            #expect(try await issue(h, "test-pim@contoso.com", mfa: true).status == 403)
+            let activated = try await h.graph("POST", "\(base)/assignmentScheduleRequests", token: token, json: request)
+            #expect(activated.status == 201, "\(activated.body)")
+            #expect(H.object(try await issue(h, "test-pim@contoso.com", mfa: true).body)["roles"] as? [String] == [EntraFixtures.adminPair])
+            request["action"] = "selfDeactivate"
+            #expect(try await h.graph("POST", "\(base)/assignmentScheduleRequests", token: token, json: request).status == 201)
+            #expect(try await issue(h, "test-pim@contoso.com", mfa: true).status == 403)
+            // A user deleted since their token was issued has no rights left.
+            #expect(try await h.graph("DELETE", "users/test-pim@contoso.com", token: try await h.token()).status == 204)
+            request["action"] = "selfActivate"
+            #expect(try await h.graph("POST", "\(base)/assignmentScheduleRequests", token: token, json: request).status == 401)
+        }
+    }
+
     @Test("ISO 8601 durations of PIM requests: whole minutes only")
     func durations() {
         #expect(GraphAPI.minutes("PT1H") == 60 && GraphAPI.minutes("PT1H30M") == 90 && GraphAPI.minutes("P1DT2H") == 1560)

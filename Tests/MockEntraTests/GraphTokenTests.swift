@@ -73,8 +73,8 @@ struct GraphTokenTests {
                              "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
             expectOAuthError(try await h.tokenResult([id, secret, Self.scope]), status: 400, error: "invalid_request", code: 900144,
                              "The request body must contain the following parameter: 'grant_type'.")
-            expectOAuthError(try await h.tokenResult([id, secret, Self.scope, ("grant_type", "password")]), status: 400,
-                             error: "unsupported_grant_type", code: 70003, "The app requested an unsupported grant type 'password'.")
+            expectOAuthError(try await h.tokenResult([id, secret, Self.scope, ("grant_type", "authorization_code")]), status: 400,
+                             error: "unsupported_grant_type", code: 70003, "The app requested an unsupported grant type 'authorization_code'.")
             expectOAuthError(try await h.tokenResult([id, secret, ("scope", "https://graph.microsoft.com/User.Read.All"), Self.grant]),
                              status: 400, error: "invalid_scope", code: 1002012, "The provided value for scope https://graph.microsoft.com/User.Read.All is not valid.")
             expectOAuthError(try await h.tokenResult([id, secret, ("scope", "https://graph.microsoft.com/.default openid"), Self.grant]),

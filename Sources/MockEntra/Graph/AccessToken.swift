@@ -23,6 +23,11 @@ struct GraphAccessToken: JWTPayload, Hashable {
     var idtyp: String
     var oid: String
     var roles: [String]?
+    /// Delegated tokens (the password grant): the signed-in user, the delegated permissions, how they signed in.
+    var upn: String?
+    var name: String?
+    var scp: String?
+    var amr: [String]?
     var sub: String
     var tid: String
     /// A unique token ID.
@@ -30,7 +35,7 @@ struct GraphAccessToken: JWTPayload, Hashable {
     var ver: String
 
     enum CodingKeys: String, CodingKey {
-        case aud, iss, iat, nbf, exp, idp, idtyp, oid, roles, sub, tid, uti, ver
+        case aud, iss, iat, nbf, exp, idp, idtyp, oid, roles, sub, tid, uti, ver, upn, name, scp, amr
         case appDisplayName = "app_displayname"
         case appID = "appid"
         case appIDAcr = "appidacr"
@@ -49,5 +54,18 @@ struct GraphAccessToken: JWTPayload, Hashable {
                                 appIDAcr: "1", idp: issuer, idtyp: "app", oid: client.servicePrincipalID,
                                 roles: client.roles.isEmpty ? nil : client.roles, sub: client.servicePrincipalID, tid: tenantID,
                                 uti: id, ver: "1.0")
+    }
+
+    /// The delegated token of `user` signed in through `client` (`idtyp` `user`, `scp` the delegated permissions,
+    /// no `roles`; `sub` pairwise for the app, as Entra's).
+    static func issue(to client: GraphClient, user: Tenant.User, scopes: [String], tenantID: String, now: Date, lifetime: Int,
+                      id: String) -> GraphAccessToken {
+        var token = issue(to: client, tenantID: tenantID, now: now, lifetime: lifetime, id: id)
+        token.idtyp = "user"
+        token.oid = user.objectID
+        token.sub = GraphIDs.derived("pairwise", "\(client.appID)|\(user.objectID)")
+        token.roles = nil
+        (token.upn, token.name, token.scp, token.amr) = (user.userPrincipalName, user.displayName, scopes.joined(separator: " "), ["pwd"])
+        return token
     }
 }

@@ -48,10 +48,13 @@ struct GraphAPI: Sendable {
         let method: HTTPRequest.Method
         let pattern: [Substring]
         let permissions: [String]
+        /// Whether a user's delegated token may call it (the member's own PIM calls); every other route is for apps.
+        let delegated: Bool
         let handler: Handler
 
-        init(_ method: HTTPRequest.Method, _ pattern: String, _ permissions: [String], _ handler: @escaping Handler) {
+        init(_ method: HTTPRequest.Method, _ pattern: String, _ permissions: [String], delegated: Bool = false, _ handler: @escaping Handler) {
             (self.method, self.pattern, self.permissions, self.handler) = (method, pattern.split(separator: "/"), permissions, handler)
+            self.delegated = delegated
         }
 
         func match(_ segments: [String]) -> [String]? {
@@ -121,6 +124,9 @@ struct GraphAPI: Sendable {
             throw .segmentNotFound(known.contains(segments.first?.lowercased() ?? "") ? (segments.last ?? "") : (segments.first ?? ""))
         }
         guard let (route, parameters) = candidates.first(where: { $0.0.method == request.method }) else { throw .methodNotAllowed }
+        // mock-entra has no directory roles to bound what a user may do through a delegated token, so a user's token
+        // reaches only the routes made for the user's own actions.
+        if caller.user != nil, !route.delegated { throw .insufficientPrivileges }
         try caller.require(route.permissions)
         return try await route.handler(Call(request: request, parameters: parameters, caller: caller,
                                             root: "\(entra.baseURL(request))/v1.0", path: path))

@@ -6,7 +6,10 @@ import SAML
 /// Who calls Graph: the app of a verified access token, with the permissions its token carries.
 struct GraphCaller: Sendable {
     let appID: String
+    /// The token's permissions: an app's `roles`, or a user's delegated `scp`.
     let roles: Set<String>
+    /// The signed-in user (UPN) of a delegated token; nil for an app-only token.
+    var user: String? = nil
 
     /// Passes when the token carries one of `accepted` (a call's least-privileged permission and those above it),
     /// Graph's 403 `Authorization_RequestDenied` otherwise.
@@ -55,8 +58,18 @@ struct GraphAuth: Sendable {
         let now = Int(state.clock.now.timeIntervalSince1970)
         guard now < claims.exp + Self.clockSkew else { throw .tokenExpired }
         guard now + Self.clockSkew >= claims.nbf else { throw .tokenNotYetValid }
-        // A client removed from the configuration since its token was issued has no rights left.
-        guard claims.idtyp == "app", tenant.graphClients.contains(where: { $0.appID == claims.appID }) else { throw .tokenSignature }
-        return GraphCaller(appID: claims.appID, roles: Set(claims.roles ?? []))
+        // A client removed from the configuration since its token was issued has no rights left; nor has a user who
+        // was deleted.
+        guard tenant.graphClients.contains(where: { $0.appID == claims.appID }) else { throw .tokenSignature }
+        switch claims.idtyp {
+        case "app":
+            return GraphCaller(appID: claims.appID, roles: Set(claims.roles ?? []))
+        case "user":
+            guard let upn = claims.upn, let user = tenant.user(upn), user.objectID == claims.oid else { throw .tokenSignature }
+            return GraphCaller(appID: claims.appID, roles: Set((claims.scp ?? "").split(separator: " ").map(String.init)),
+                               user: user.userPrincipalName)
+        default:
+            throw .tokenSignature
+        }
     }
 }

@@ -52,6 +52,9 @@ public enum GraphPermission {
     public static let assignmentReadWriteGroup = "PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup"
     public static let auditLogReadAll = "AuditLog.Read.All"
 
+    /// The permissions a user's delegated token may carry: a member's own PIM activation and deactivation.
+    public static let delegated: Set<String> = [assignmentReadWriteGroup]
+
     /// What the administration app is granted: every permission a call of mock-entra's Graph needs.
     public static let administration = [
         userReadWriteAll, groupReadWriteAll, groupMemberReadWriteAll, applicationReadWriteAll, appRoleAssignmentReadWriteAll,

@@ -5,10 +5,9 @@ import SAML
 /// PIM for Groups under `identityGovernance/privilegedAccess/group` (Graph docs "PIM for Groups APIs"):
 /// `eligibilityScheduleRequests` (an administrator makes a user eligible for a group's membership, `adminAssign`,
 /// or removes it, `adminRemove`) and `assignmentScheduleRequests` (`adminAssign` with a duration: a time-bound active
-/// membership, as an activation; `adminRemove` ends it), with the schedules to read back. `selfActivate` and
-/// `selfDeactivate` are the member's own calls and need a delegated (user) token, which mock-entra's client-
-/// credentials grant does not issue: they are refused with 403 and the member activates through the admin API
-/// (`POST /admin/pim/activations`, password re-entered). Permissions (Graph docs "Create eligibilityScheduleRequests",
+/// membership, as an activation; `adminRemove` ends it), with the schedules to read back. `selfActivate` (with a
+/// justification and a duration up to the group's maximum) and `selfDeactivate` are the member's own calls, with the
+/// member's delegated token from the password grant. Permissions (Graph docs "Create eligibilityScheduleRequests",
 /// "Create assignmentScheduleRequests"): PrivilegedEligibilitySchedule.ReadWrite.AzureADGroup and
 /// PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup.
 extension GraphAPI {
@@ -97,9 +96,29 @@ extension GraphAPI {
                 }
                 return try self.requestResponse(request, call: call, kind: "eligibilityScheduleRequests")
             },
-            Route(.post, "\(Self.pimBase)/assignmentScheduleRequests", Self.pimAssignmentWrite) { call throws(GraphError) in
+            Route(.post, "\(Self.pimBase)/assignmentScheduleRequests", Self.pimAssignmentWrite, delegated: true) { call throws(GraphError) in
                 let request = try await self.scheduleRequest(call)
+                // A member acts for themself with their own token; an administrator's actions need an app's.
+                let selfAction = request.action == "selfActivate" || request.action == "selfDeactivate"
+                guard selfAction == (call.caller.user != nil) else {
+                    throw GraphError(403, "Authorization_RequestDenied", selfAction
+                        ? "\(request.action) is the member's own call: it needs the member's delegated token (the password grant)."
+                        : "\(request.action.prefix(40)) needs an application's token.")
+                }
+                if selfAction, call.caller.user?.lowercased() != request.principal.userPrincipalName.lowercased() {
+                    throw GraphError(403, "Authorization_RequestDenied", "The principalId must be the signed-in user's.")
+                }
                 switch request.action {
+                case "selfActivate":
+                    let expiration = request.body["scheduleInfo"]?.object?["expiration"]?.object
+                    guard expiration?["type"]?.string == "afterDuration", let duration = expiration?["duration"]?.string,
+                          let minutes = Self.minutes(duration) else {
+                        throw .badRequest("An activation needs scheduleInfo.expiration {type: afterDuration, duration: PTnHnM}.")
+                    }
+                    try await self.state.activateSelf(request.principal.userPrincipalName, group: request.group.displayName,
+                                                      justification: request.justification, minutes: minutes)
+                case "selfDeactivate":
+                    await self.state.endActivation(request.principal.userPrincipalName, group: request.group.displayName)
                 case "adminAssign":
                     let expiration = request.body["scheduleInfo"]?.object?["expiration"]?.object
                     guard expiration?["type"]?.string == "afterDuration", let duration = expiration?["duration"]?.string,
@@ -111,8 +130,6 @@ extension GraphAPI {
                                                                  justification: request.justification, minutes: minutes)
                 case "adminRemove":
                     await self.state.endActivation(request.principal.userPrincipalName, group: request.group.displayName)
-                case "selfActivate", "selfDeactivate":
-                    throw GraphError(403, "Authorization_RequestDenied", "\(request.action) is the member's own call and needs a delegated token; mock-entra issues app-only tokens. Activate through POST /admin/pim/activations.")
                 default: throw .badRequest("Unknown action '\(request.action.prefix(40))'.")
                 }
                 return try self.requestResponse(request, call: call, kind: "assignmentScheduleRequests")
@@ -173,6 +190,20 @@ extension EntraState {
         activations.removeAll { $0.expires <= now || ($0.user.lowercased() == upn.lowercased() && $0.group == name) }
         activations.append(Tenant.Activation(user: upn, group: name, justification: justification,
                                              expires: now.addingTimeInterval(TimeInterval(minutes * 60))))
+    }
+
+    /// PIM: the member activates their own eligible membership (the same rules as ``activate(upn:password:group:justification:minutes:)``,
+    /// the delegated token standing for the password): a justification, at most the group's `maxActivationMinutes`.
+    func activateSelf(_ upn: String, group name: String, justification: String, minutes: Int) throws(GraphError) {
+        guard let group = tenant.group(name), group.eligibleMembers.contains(where: { $0.lowercased() == upn.lowercased() }) else {
+            throw GraphError(403, "Authorization_RequestDenied", "\(upn) is not eligible for '\(name)'.")
+        }
+        guard !justification.trimmingCharacters(in: .whitespaces).isEmpty else { throw .badRequest("A justification is required.") }
+        guard minutes <= group.maxActivationMinutes else {
+            throw GraphError(400, "RoleAssignmentRequestPolicyValidationFailed",
+                             "The activation may last at most \(group.maxActivationMinutes) minutes; \(minutes) were asked.")
+        }
+        try activateByAdministrator(upn, group: name, justification: justification, minutes: minutes)
     }
 
     func endActivation(_ upn: String, group name: String) {

@@ -38,6 +38,11 @@ struct OAuthError: Error, Sendable, Hashable {
         OAuthError(error: "invalid_request", code: 90002, message: String(EntraError.tenantNotFound(String(segment.prefix(100))).message))
     }
 
+    /// A sign-in refusal of the password grant (`invalid_grant`, 400), with the sign-in page's AADSTS text.
+    static func passwordGrant(_ error: EntraError) -> OAuthError {
+        OAuthError(error: "invalid_grant", code: Int(error.code.dropFirst(6)) ?? 50126, message: error.message)
+    }
+
     static let secretMissing = OAuthError(error: "invalid_client", code: 7000218,
                                           message: "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
 
@@ -94,7 +99,8 @@ struct OAuthError: Error, Sendable, Hashable {
     }
 }
 
-/// OAuth 2.0 for Graph on Entra's paths: the token endpoint (client-credentials grant only), the signing keys, and
+/// OAuth 2.0 for Graph on Entra's paths: the token endpoint (client credentials for apps; the password grant for a
+/// user's own delegated token), the signing keys, and
 /// the OpenID configuration that announces both.
 struct TokenEndpoint: Sendable {
     let entra: MockEntra
@@ -149,7 +155,7 @@ struct TokenEndpoint: Sendable {
             form[key] = decoded
         }
         guard let grant = form["grant_type"], !grant.isEmpty else { throw .missing("grant_type") }
-        guard grant == "client_credentials" else { throw .unsupportedGrant(grant) }
+        guard grant == "client_credentials" || grant == "password" else { throw .unsupportedGrant(grant) }
         // RFC 6749 §2.3.1: the client may authenticate with HTTP Basic instead of body parameters.
         var clientID = form["client_id"]
         var secret = form["client_secret"]
@@ -170,8 +176,19 @@ struct TokenEndpoint: Sendable {
         guard Self.graphResources.contains(resource.lowercased()) else { throw .unknownResource(resource, tenant: tenant) }
 
         let state = entra.state
-        let claims = GraphAccessToken.issue(to: client, tenantID: tenant.tenantID, now: state.clock.now, lifetime: Self.lifetime,
+        var claims = GraphAccessToken.issue(to: client, tenantID: tenant.tenantID, now: state.clock.now, lifetime: Self.lifetime,
                                             id: Base64URL.encode(SAMLRandom.bytes(16)))
+        if grant == "password" {
+            // The resource owner password credentials grant (RFC 6749 §4.3, Entra's ROPC): the user's delegated token,
+            // its `scp` the client's permissions that have a delegated form a member uses for themself.
+            guard let username = form["username"], !username.isEmpty else { throw .missing("username") }
+            guard let password = form["password"], !password.isEmpty else { throw .missing("password") }
+            guard let user = tenant.user(username) else { throw .passwordGrant(EntraError.unknownUser(username, tenant: tenant)) }
+            guard EntraState.constantTimeEqual(user.password, password) else { throw .passwordGrant(.invalidCredentials) }
+            claims = GraphAccessToken.issue(to: client, user: user, scopes: client.roles.filter(GraphPermission.delegated.contains),
+                                            tenantID: tenant.tenantID, now: state.clock.now, lifetime: Self.lifetime,
+                                            id: Base64URL.encode(SAMLRandom.bytes(16)))
+        }
         let jwt: String
         do {
             jwt = try await TokenKeys(ring: await state.keys).sign(claims)
