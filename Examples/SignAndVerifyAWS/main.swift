@@ -15,7 +15,7 @@ do {
     let user = EntraAWSResponse(
         tenantID: "aaaabbbb-0000-cccc-1111-dddd2222eeee", objectID: "aaaaaaaa-0000-1111-2222-bbbbbbbbbbbb",
         userPrincipalName: "test-awsadmin@contoso.com", displayName: "Test-AWSAdmin", givenName: "Test",
-        surname: "AWSAdmin",
+        surname: "AWSAdmin", mail: "test-awsadmin@contoso.com",
         roles: ["arn:aws:iam::123456789012:role/Administrator,arn:aws:iam::123456789012:saml-provider/EntraID"])
     let response = user.response(clock: SystemClock(), ids: RandomIDGenerator())
     let signed = try signer.sign(response, mode: .assertion)

@@ -75,7 +75,7 @@ public enum SessionTags {
     }
 
     /// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`: Unicode letters, separators and numbers, and seven symbols.
-    static func isTagText(_ text: String) -> Bool {
+    package static func isTagText(_ text: String) -> Bool {
         text.unicodeScalars.allSatisfy { scalar in
             switch scalar.properties.generalCategory {
             case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,

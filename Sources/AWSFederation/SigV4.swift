@@ -76,10 +76,15 @@ package enum SigV4 {
 
     // MARK: - Verification
 
-    /// The access key ID named in the Authorization header, if any (to look the key up before verifying).
+    /// The access key ID named in the Authorization header, or in a presigned request's `X-Amz-Credential`, if any
+    /// (to look the key up before verifying).
     package static func accessKeyID(of request: Request) -> String? {
-        guard let authorization = request.header("authorization"),
-              let range = authorization.range(of: "Credential=") else { return nil }
+        guard let authorization = request.header("authorization") else {
+            // A presigned request names it in X-Amz-Credential.
+            let credential = FormEncoding.rawPairs(request.query).first { (try? FormEncoding.decodePath($0.name)) == "X-Amz-Credential" }
+            return credential.flatMap { try? FormEncoding.decodePath($0.value) }.map { String($0.prefix { $0 != "/" }) }
+        }
+        guard let range = authorization.range(of: "Credential=") else { return nil }
         return String(authorization[range.upperBound...].prefix { $0 != "/" && $0 != "," && $0 != " " })
     }
 
@@ -159,13 +164,132 @@ package enum SigV4 {
         let expected = signature(request, signedHeaders: signedHeaders, amzDate: amzDate, scope: "\(day)/\(region)/\(service)/aws4_request",
                                  secret: credentials.secretAccessKey, region: region, service: service, payloadLine: payloadLine)
         // Constant-time comparison: the signature is a secret-derived value.
-        guard expected.utf8.count == given.utf8.count,
-              zip(expected.utf8, given.utf8).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0 else {
+        guard constantTimeEqual(expected, given) else {
             throw AWSError(code: "SignatureDoesNotMatch",
                            message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
                            httpStatus: 403)
         }
         return Verified(accessKeyID: keyID, region: region, service: service, date: date)
+    }
+
+    /// The query parameters of a presigned request (S3 API Reference, "Authenticating Requests: Using Query
+    /// Parameters (AWS Signature Version 4)").
+    package static let queryAuthParameters = ["X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
+                                              "X-Amz-SignedHeaders", "X-Amz-Signature"]
+
+    /// Whether `request` carries SigV4 in its query string (a presigned URL) rather than in `Authorization`.
+    package static func isPresigned(_ request: Request) -> Bool {
+        FormEncoding.rawPairs(request.query).contains { (try? FormEncoding.decodePath($0.name)) == "X-Amz-Signature" }
+    }
+
+    /// Verifies a presigned request: SigV4 in the query string, the payload `UNSIGNED-PAYLOAD`, valid from
+    /// `X-Amz-Date` for `X-Amz-Expires` seconds (at most 604,800, seven days). Texts as S3 answers them: "Request has
+    /// expired", "Request is not yet valid" (AccessDenied, 403; minio/minio#2638 shows S3's document), and
+    /// `AuthorizationQueryParametersError` (400) for a missing, repeated or out-of-range parameter. An
+    /// `Authorization` header beside the query signature is refused, as S3 refuses two mechanisms at once.
+    /// - Parameters:
+    ///   - request: The request as received.
+    ///   - now: The server's time.
+    ///   - scope: Judges the credential scope's region and service, before any key is looked up.
+    ///   - lookup: The credentials of an access key ID.
+    /// - Returns: What the request was signed with.
+    package static func verifyPresigned(_ request: Request, now: Date,
+                                        scope: (_ region: String, _ service: String) throws(AWSError) -> Void,
+                                        lookup: (String) throws(AWSError) -> Credentials?) throws(AWSError) -> Verified {
+        func malformed(_ message: String) -> AWSError { AWSError(code: "AuthorizationQueryParametersError", message: message, httpStatus: 400) }
+        guard request.header("authorization") == nil else {
+            throw AWSError(code: "InvalidArgument", message: "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified",
+                           httpStatus: 400)
+        }
+        var parameters: [String: String] = [:]
+        for pair in FormEncoding.rawPairs(request.query) {
+            guard let name = try? FormEncoding.decodePath(pair.name), let value = try? FormEncoding.decodePath(pair.value) else {
+                throw malformed("The query string is malformed.")
+            }
+            guard queryAuthParameters.contains(name) || name == "X-Amz-Security-Token" else { continue }
+            // A repeated parameter is refused, never resolved one way here and another in a client's canonical form.
+            guard parameters[name] == nil else { throw malformed("Query-string authentication parameter \(name) appears more than once.") }
+            parameters[name] = value
+        }
+        guard queryAuthParameters.allSatisfy({ parameters[$0] != nil }), let credential = parameters["X-Amz-Credential"],
+              let amzDate = parameters["X-Amz-Date"], let expiresText = parameters["X-Amz-Expires"],
+              let signedList = parameters["X-Amz-SignedHeaders"], let given = parameters["X-Amz-Signature"] else {
+            throw malformed("Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.")
+        }
+        guard parameters["X-Amz-Algorithm"] == "AWS4-HMAC-SHA256" else {
+            throw malformed("X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"")
+        }
+        // Digits only: `Int("+60")` would accept a sign S3 does not.
+        guard !expiresText.isEmpty, expiresText.utf8.count <= 7, expiresText.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+              let expires = Int(expiresText) else { throw malformed("X-Amz-Expires should be a number") }
+        guard expires <= 604_800 else { throw malformed("X-Amz-Expires must be less than a week (in seconds) that is 604800") }
+        guard expires > 0 else { throw malformed("X-Amz-Expires must be non-negative") }
+        let scopeParts = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard scopeParts.count == 5, scopeParts[4] == "aws4_request", let date = parseAmzDate(amzDate), amzDate.hasPrefix(scopeParts[1]) else {
+            throw malformed("Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".")
+        }
+        let (keyID, day, region, service) = (scopeParts[0], scopeParts[1], scopeParts[2], scopeParts[3])
+        try scope(region, service)
+        let signedHeaders = signedList.split(separator: ";").map(String.init)
+        guard signedHeaders.contains("host"), signedHeaders == signedHeaders.sorted() else {
+            throw malformed("X-Amz-SignedHeaders must include the host header.")
+        }
+        // S3 allows a presigned URL to be used from X-Amz-Date (with the usual 15 minutes of skew) until it expires.
+        guard date.timeIntervalSince(now) <= 900 else {
+            throw AWSError(code: "AccessDenied", message: "Request is not yet valid", httpStatus: 403)
+        }
+        guard now.timeIntervalSince(date) <= TimeInterval(expires) else {
+            throw AWSError(code: "AccessDenied", message: "Request has expired", httpStatus: 403)
+        }
+        guard let credentials = try lookup(keyID) else {
+            throw AWSError(code: "InvalidAccessKeyId", message: "The AWS Access Key Id you provided does not exist in our records.", httpStatus: 403)
+        }
+        if let token = credentials.sessionToken, parameters["X-Amz-Security-Token"] != token {
+            throw AWSError(code: "InvalidToken", message: "The provided token is malformed or otherwise invalid.", httpStatus: 400)
+        }
+        // The canonical query is every parameter but the signature itself.
+        var unsigned = request
+        unsigned.query = FormEncoding.rawPairs(request.query).filter { (try? FormEncoding.decodePath($0.name)) != "X-Amz-Signature" }
+            .map { $0.name + "=" + $0.value }.joined(separator: "&")
+        let expected = signature(unsigned, signedHeaders: signedHeaders, amzDate: amzDate, scope: "\(day)/\(region)/\(service)/aws4_request",
+                                 secret: credentials.secretAccessKey, region: region, service: service, payloadLine: "UNSIGNED-PAYLOAD")
+        guard constantTimeEqual(expected, given) else {
+            throw AWSError(code: "SignatureDoesNotMatch",
+                           message: "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
+                           httpStatus: 403)
+        }
+        return Verified(accessKeyID: keyID, region: region, service: service, date: date)
+    }
+
+    /// Signs `request` as a presigned URL: the SigV4 parameters added to its query (what botocore's
+    /// `generate_presigned_url` makes), valid for `expires` seconds from `date`.
+    /// - Parameters:
+    ///   - request: The request to sign; its `Host` header must be set.
+    ///   - credentials: The key to sign with; a session token is added to the query.
+    ///   - region: The credential scope's region.
+    ///   - service: The credential scope's service.
+    ///   - date: The signing time.
+    ///   - expires: Seconds of validity.
+    /// - Returns: The request with the query-string signature.
+    package static func presign(_ request: Request, credentials: Credentials, region: String, service: String, date: Date,
+                                expires: Int) -> Request {
+        var request = request
+        let amzDate = Self.amzDate(date)
+        let scope = "\(amzDate.prefix(8))/\(region)/\(service)/aws4_request"
+        var query = [("X-Amz-Algorithm", "AWS4-HMAC-SHA256"), ("X-Amz-Credential", "\(credentials.accessKeyID)/\(scope)"),
+                     ("X-Amz-Date", amzDate), ("X-Amz-Expires", "\(expires)"), ("X-Amz-SignedHeaders", "host")]
+        if let token = credentials.sessionToken { query.append(("X-Amz-Security-Token", token)) }
+        let added = query.map { FormEncoding.encode($0.0) + "=" + FormEncoding.encode($0.1) }.joined(separator: "&")
+        request.query = request.query.isEmpty ? added : request.query + "&" + added
+        let signature = Self.signature(request, signedHeaders: ["host"], amzDate: amzDate, scope: scope, secret: credentials.secretAccessKey,
+                                       region: region, service: service, payloadLine: "UNSIGNED-PAYLOAD")
+        request.query += "&X-Amz-Signature=" + signature
+        return request
+    }
+
+    /// Compares two secret-derived strings in time independent of where they differ.
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0
     }
 
     // MARK: - Canonical form (AWS General Reference, "Create a canonical request for Signature Version 4")

@@ -71,7 +71,9 @@ public struct LocalFederation: Sendable {
         let directory = configuration.keysDirectory.map(KeyRingDirectory.init)
         let keys = try directory?.loadOrCreate() ?? KeyRing(credentials: [SigningCredential.generate()])
         let (adminToken, adminTokenFile) = try Self.adminToken(configuration)
-        let entra = try EntraState(tenant: tenant, keys: keys, keyDirectory: directory)
+        // The tenant's own keys (tenant-wide metadata) beside the app's, kept with them when there is a directory.
+        let tenantKeys = try directory.map { try KeyRingDirectory($0.url.appendingPathComponent("tenant")).loadOrCreate(subject: SigningCredential.tenantSubject) }
+        let entra = try EntraState(tenant: tenant, keys: keys, tenantKeys: tenantKeys, keyDirectory: directory)
         let aws = try AWSState(account: DefaultAccount.account)
         let metadata = try EntraMetadata(tenantID: tenant.tenantID, certificates: keys.publishedCertificates)
             .xml(id: RandomIDGenerator().next(), signedWith: keys.signer(.rsaSHA256))

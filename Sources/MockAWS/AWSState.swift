@@ -106,6 +106,12 @@ public actor AWSState {
 
     /// Users' paths (`/` unless CreateUser gave one).
     public private(set) var userPaths: [String: String] = [:]
+    /// IAM groups by name (see IAMGroups.swift).
+    public internal(set) var groups: [String: IAMGroup] = [:]
+    /// Tags of roles (`role:NAME`) and users (`user:NAME`), in the order set (see IAMTags.swift).
+    public internal(set) var iamTags: [String: [IAMTag]] = [:]
+    /// Role descriptions (CreateRole's and UpdateRole's `Description`), by role name.
+    public internal(set) var roleDescriptions: [String: String] = [:]
 
     public func userARN(_ name: String) -> String { "arn:aws:iam::\(account):user\(userPaths[name] ?? "/")\(name)" }
 
@@ -120,7 +126,12 @@ public actor AWSState {
         guard !policies.hasPolicies(name, .user) else {
             throw AWSError(code: "DeleteConflict", message: "Cannot delete entity, must detach all policies first.", httpStatus: 409)
         }
+        // IAM's order of clean-up: the user must leave its groups first (IAM User Guide, "Deleting an IAM user").
+        guard !groups.values.contains(where: { $0.members.contains(name) }) else {
+            throw AWSError(code: "DeleteConflict", message: "Cannot delete entity, must remove users from group first.", httpStatus: 409)
+        }
         created[userARN(name)] = nil
+        iamTags["user:" + name] = nil
         users[name] = nil
         userPaths[name] = nil
         policies.forget(name, .user)
@@ -147,6 +158,8 @@ public actor AWSState {
         return credentials
     }
 
+    func replaceRole(at index: Int, with role: IAMRole) { roles[index] = role }
+
     public func putRole(_ role: IAMRole) {
         roles.removeAll { $0.arn == role.arn }
         roles.append(role)
@@ -161,6 +174,8 @@ public actor AWSState {
         }
         roles.removeAll { $0.name == name }
         policies.forget(name, .role)
+        roleDescriptions[name] = nil
+        iamTags["role:" + name] = nil
         created["arn:aws:iam::\(account):role/\(name)"] = nil
         return true
     }
@@ -259,13 +274,28 @@ public actor AWSState {
     }
 
     /// The identity-based policies IAM evaluates for `caller`: its user's, or its role's.
+    /// A user's policies are its own and those of every group it belongs to (IAM User Guide, "IAM user groups").
     public func identityPolicies(of caller: Caller) -> [PolicySource] {
         switch caller.kind {
-        case .user(let name): return policies.sources(for: name, role: false)
+        case .user(let name): return userPolicies(name)
         case .assumedRole(let role, _):
             // Only while the role the session was issued for exists: not a new role that took its name.
             guard roles.contains(where: { $0.name == role && $0.uniqueID == caller.roleUniqueID }) else { return [] }
-            return policies.sources(for: role, role: true)
+            return policies.sources(for: role, .role)
+        }
+    }
+
+    /// A user's own policies, then its groups', in group name order.
+    func userPolicies(_ name: String) -> [PolicySource] {
+        policies.sources(for: name, .user)
+            + groups.values.filter { $0.members.contains(name) }.sorted { $0.name < $1.name }.flatMap { policies.sources(for: $0.name, .group) }
+    }
+
+    /// The caller's permissions boundary (its user's, or its role's), `nil` when there is none.
+    public func permissionsBoundary(of caller: Caller) -> [PolicySource]? {
+        switch caller.kind {
+        case .user(let name): return policies.boundarySources(for: name, .user)
+        case .assumedRole(let role, _): return policies.boundarySources(for: role, .role)
         }
     }
 
@@ -370,12 +400,37 @@ public struct AuditEvent: Codable, Sendable, Hashable {
         public var arn: String?
         public var accountId: String?
         public var accessKeyId: String?
+        /// For `AssumedRole`: the role that issued the session and when (CloudTrail User Guide, "CloudTrail
+        /// userIdentity element": `sessionContext.sessionIssuer`, `sessionContext.attributes`).
+        public var sessionContext: SessionContext?
 
         public init(type: String, principalId: String? = nil, userName: String? = nil, identityProvider: String? = nil,
-                    arn: String? = nil, accountId: String? = nil, accessKeyId: String? = nil) {
+                    arn: String? = nil, accountId: String? = nil, accessKeyId: String? = nil, sessionContext: SessionContext? = nil) {
             (self.type, self.principalId, self.userName, self.identityProvider) = (type, principalId, userName, identityProvider)
-            (self.arn, self.accountId, self.accessKeyId) = (arn, accountId, accessKeyId)
+            (self.arn, self.accountId, self.accessKeyId, self.sessionContext) = (arn, accountId, accessKeyId, sessionContext)
         }
+    }
+
+    /// `userIdentity.sessionContext` of a role session.
+    public struct SessionContext: Codable, Sendable, Hashable {
+        public struct Issuer: Codable, Sendable, Hashable {
+            /// `Role`.
+            public var type: String
+            /// The role's `AROA…` ID.
+            public var principalId: String
+            public var arn: String
+            public var accountId: String
+            /// The role's name.
+            public var userName: String
+        }
+        public struct Attributes: Codable, Sendable, Hashable {
+            /// When the session's credentials were issued.
+            public var creationDate: String
+            /// `"false"`: a SAML session is not an MFA-authenticated IAM session.
+            public var mfaAuthenticated: String
+        }
+        public var sessionIssuer: Issuer
+        public var attributes: Attributes
     }
 
     public var eventTime: String

@@ -48,10 +48,11 @@ extension MockAWS {
     /// Evaluates `caller`'s identity-based (and session) policies for `authorization`; throws AWS's `AccessDenied`
     /// (403) with AWS's text when they do not allow it.
     func authorize(_ caller: Caller, _ authorization: Authorization, sourceIP: String, userAgent: String? = nil) async throws(AWSError) {
-        var context = requestContext(caller, sourceIP: sourceIP).merging(authorization.context) { $1 }
+        var context = await principalContext(caller, sourceIP: sourceIP).merging(authorization.context) { $1 }
         if let userAgent { context["aws:UserAgent"] = [userAgent] }
         let request = AuthorizationRequest(action: authorization.action, resource: authorization.resource, context: context)
-        let evaluation = PolicyEvaluator.evaluate(request, identity: await state.identityPolicies(of: caller), session: caller.sessionPolicies)
+        let evaluation = PolicyEvaluator.evaluate(request, identity: await state.identityPolicies(of: caller), session: caller.sessionPolicies,
+                                                  boundary: await state.permissionsBoundary(of: caller))
         guard evaluation.isAllowed else {
             logger.notice("access denied", metadata: ["caller": "\(caller.arn)", "action": "\(authorization.action)", "decision": "\(evaluation.decision.rawValue)"])
             throw AWSError(code: "AccessDenied", message: PolicyEvaluator.accessDeniedMessage(
@@ -82,9 +83,41 @@ extension MockAWS {
         return context
     }
 
+    /// ``requestContext(_:sourceIP:)`` with the principal's IAM tags as `aws:PrincipalTag/…`: a user's tags, or the
+    /// role's for a role session, where session tags with the same key win (IAM User Guide, "Passing session tags
+    /// in AWS STS": "session tags override a role tag with the same key").
+    func principalContext(_ caller: Caller, sourceIP: String) async -> [String: [String]] {
+        var context = requestContext(caller, sourceIP: sourceIP)
+        let resource: String
+        switch caller.kind {
+        case .user(let name): resource = "user:" + name
+        case .assumedRole(let role, _): resource = "role:" + role
+        }
+        let sessionKeys = Set(caller.principalTags.keys.map { $0.lowercased() })
+        for tag in await state.iamTags[resource] ?? [] where !sessionKeys.contains(tag.key.lowercased()) {
+            context["aws:PrincipalTag/\(tag.key)"] = [tag.value]
+        }
+        return context
+    }
+
     /// The resource an IAM query action is authorized against, from its parameters (IAM's Service Authorization
     /// Reference for the resource types; real AccessDenied messages for what AWS prints).
     func iamAuthorization(_ action: String, _ p: [String: String], caller: Caller? = nil) async -> Authorization {
+        var authorization = await iamResource(action, p, caller: caller)
+        // Tags: those of the role or user acted on, and those the call sets or removes.
+        let tags = await state.iamTags
+        if let role = p["RoleName"], action != "CreateRole" {
+            authorization.context.merge(IAMTags.resourceContext(tags["role:" + role] ?? [])) { $1 }
+        } else if let user = p["UserName"], action != "CreateUser" {
+            authorization.context.merge(IAMTags.resourceContext(tags["user:" + user] ?? [])) { $1 }
+        }
+        let requested = (try? IAMTags.parse(p)) ?? []
+        let removed = ["UntagRole", "UntagUser"].contains(action) ? ((try? IAMTags.keys(p)) ?? []) : []
+        authorization.context.merge(IAMTags.requestContext(requested, keys: removed)) { $1 }
+        return authorization
+    }
+
+    private func iamResource(_ action: String, _ p: [String: String], caller: Caller?) async -> Authorization {
         let account = state.account
         let iam = "iam:" + action
         // An existing role or user is authorized against its ARN with its path, as policies scoped by path expect.
@@ -101,17 +134,39 @@ extension MockAWS {
         switch action {
         case "CreateRole":
             let arn = "arn:aws:iam::\(account):role\(p["Path"] ?? "/")\(p["RoleName"] ?? "")"
-            return Authorization(action: iam, resource: arn, shownResource: arn)
+            var authorization = Authorization(action: iam, resource: arn, shownResource: arn)
+            if let boundary = p["PermissionsBoundary"] { authorization.context["iam:PermissionsBoundary"] = [boundary] }
+            return authorization
         case "GetRole", "DeleteRole", "AttachRolePolicy", "DetachRolePolicy", "ListAttachedRolePolicies", "PutRolePolicy",
-             "GetRolePolicy", "ListRolePolicies", "DeleteRolePolicy":
+             "GetRolePolicy", "ListRolePolicies", "DeleteRolePolicy", "PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary",
+             "UpdateRole", "UpdateAssumeRolePolicy":
             var authorization = role(p["RoleName"] ?? "")
             if let arn = p["PolicyArn"] { authorization.context["iam:PolicyARN"] = [arn] }
+            // The boundary being set (IAM User Guide, "Condition keys for IAM": iam:PermissionsBoundary), so a policy
+            // can allow delegation only with a given boundary.
+            if let arn = p["PermissionsBoundary"] { authorization.context["iam:PermissionsBoundary"] = [arn] }
+            return authorization
+        case "CreateGroup", "GetGroup", "DeleteGroup", "AddUserToGroup", "RemoveUserFromGroup", "AttachGroupPolicy", "DetachGroupPolicy",
+             "ListAttachedGroupPolicies", "PutGroupPolicy", "GetGroupPolicy", "ListGroupPolicies", "DeleteGroupPolicy":
+            let name = p["GroupName"] ?? ""
+            let path = action == "CreateGroup" ? p["Path"] ?? "/" : await state.groups[name]?.path ?? "/"
+            let arn = "arn:aws:iam::\(account):group\(path)\(name)"
+            var authorization = Authorization(action: iam, resource: arn, shownResource: arn)
+            if let policy = p["PolicyArn"] { authorization.context["iam:PolicyARN"] = [policy] }
+            return authorization
+        case "ListGroups":
+            return Authorization(action: iam, resource: "*", shownResource: "arn:aws:iam::\(account):group/")
+        case "ListGroupsForUser", "PutUserPermissionsBoundary", "DeleteUserPermissionsBoundary":
+            var authorization = user(p["UserName"] ?? "")
+            if let arn = p["PermissionsBoundary"] { authorization.context["iam:PermissionsBoundary"] = [arn] }
             return authorization
         case "ListRoles":
             return Authorization(action: iam, resource: "*", shownResource: "arn:aws:iam::\(account):role/")
         case "CreateUser":
             let arn = "arn:aws:iam::\(account):user\(p["Path"] ?? "/")\(p["UserName"] ?? "")"
-            return Authorization(action: iam, resource: arn, shownResource: arn)
+            var authorization = Authorization(action: iam, resource: arn, shownResource: arn)
+            if let boundary = p["PermissionsBoundary"] { authorization.context["iam:PermissionsBoundary"] = [boundary] }
+            return authorization
         case "GetUser", "DeleteUser", "ListAccessKeys", "DeleteAccessKey":
             // Without UserName these act on the calling user (the caller's own ARN is evaluated then).
             let name = p["UserName"] ?? ""

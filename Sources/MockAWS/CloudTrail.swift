@@ -18,21 +18,54 @@ extension MockAWS {
         case .user(let name):
             identity = AuditEvent.UserIdentity(type: "IAMUser", principalId: caller.userID, userName: name, arn: caller.arn,
                                                accountId: caller.account, accessKeyId: caller.credentials.accessKeyID)
-        case .assumedRole(_, let session):
-            identity = AuditEvent.UserIdentity(type: "AssumedRole", principalId: caller.userID, userName: session, arn: caller.arn,
-                                               accountId: caller.account, accessKeyId: caller.credentials.accessKeyID)
+        case .assumedRole(let role, _):
+            // CloudTrail names a role session by its ARN and principal ID; the role is the session's issuer, and
+            // there is no top-level userName.
+            let issuer = AuditEvent.SessionContext.Issuer(type: "Role", principalId: caller.roleUniqueID ?? "", arn: caller.principalARN,
+                                                          accountId: caller.account, userName: role)
+            let attributes = AuditEvent.SessionContext.Attributes(creationDate: Self.isoSeconds(caller.tokenIssueTime ?? clock.now),
+                                                                  mfaAuthenticated: "false")
+            identity = AuditEvent.UserIdentity(type: "AssumedRole", principalId: caller.userID, arn: caller.arn, accountId: caller.account,
+                                               accessKeyId: caller.credentials.accessKeyID,
+                                               sessionContext: AuditEvent.SessionContext(sessionIssuer: issuer, attributes: attributes))
         }
-        var requestParameters: [String: JSONValue] = [:]
-        for (name, value) in parameters where name != "Action" && name != "Version" {
-            // CloudTrail writes parameter names in lower camel case (`userName`, `policyArn`).
-            requestParameters[name.prefix(1).lowercased() + name.dropFirst()] = .string(value)
-        }
+        let requestParameters = Self.cloudTrailParameters(parameters)
         let readOnly = ["List", "Get", "Simulate"].contains { action.hasPrefix($0) }
         if let error { logger.notice("\(action) refused", metadata: ["code": "\(error.code)", "caller": "\(caller.arn)"]) }
         await state.record(AuditEvent(eventTime: Self.isoSeconds(clock.now), eventSource: source, eventName: action, awsRegion: region,
                                       sourceIPAddress: sourceIP, userIdentity: identity, errorCode: error?.code, errorMessage: error?.message,
                                       requestID: requestID, eventID: UUID().uuidString.lowercased(), readOnly: readOnly,
                                       eventType: "AwsApiCall", requestParameters: requestParameters.isEmpty ? nil : requestParameters))
+    }
+
+    /// Query parameters as CloudTrail records them: names in lower camel case (`userName`, `policyArn`), and the
+    /// query protocol's flattened lists folded back (`ActionNames.member.1` → `"actionNames": [...]`,
+    /// `PolicyArns.member.1.arn` → `"policyArns": [{"arn": ...}]`), as the API's own JSON shapes are.
+    static func cloudTrailParameters(_ parameters: [String: String]) -> [String: JSONValue] {
+        func camel(_ name: Substring) -> String { name.prefix(1).lowercased() + name.dropFirst() }
+        var result: [String: JSONValue] = [:]
+        var lists: [String: [Int: [String: String]]] = [:]
+        var plain: [String: [Int: String]] = [:]
+        for (name, value) in parameters where name != "Action" && name != "Version" {
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+            if parts.count >= 3, parts[1] == "member", let index = Int(parts[2]), (1...1000).contains(index) {
+                let list = camel(parts[0])
+                if parts.count == 3 {
+                    plain[list, default: [:]][index] = value
+                } else {
+                    lists[list, default: [:]][index, default: [:]][parts[3...].map(camel).joined(separator: ".")] = value
+                }
+            } else {
+                result[camel(Substring(name))] = .string(value)
+            }
+        }
+        for (list, members) in plain { result[list] = .array(members.keys.sorted().compactMap { members[$0].map(JSONValue.string) }) }
+        for (list, members) in lists {
+            result[list] = .array(members.keys.sorted().compactMap { index in
+                members[index].map { .object($0.mapValues(JSONValue.string)) }
+            })
+        }
+        return result
     }
 
     static func assumeParameters(_ parameters: [String: String]) -> [String: JSONValue] {
@@ -127,6 +160,15 @@ extension MockAWS {
                              ("identityProvider", event.userIdentity.identityProvider), ("arn", event.userIdentity.arn),
                              ("accountId", event.userIdentity.accountId), ("accessKeyId", event.userIdentity.accessKeyId)] {
             if let value { identity[key] = .string(value) }
+        }
+        if let context = event.userIdentity.sessionContext {
+            let issuer = context.sessionIssuer
+            identity["sessionContext"] = .object([
+                "sessionIssuer": .object(["type": .string(issuer.type), "principalId": .string(issuer.principalId), "arn": .string(issuer.arn),
+                                          "accountId": .string(issuer.accountId), "userName": .string(issuer.userName)]),
+                "attributes": .object(["creationDate": .string(context.attributes.creationDate),
+                                       "mfaAuthenticated": .string(context.attributes.mfaAuthenticated)]),
+            ])
         }
         var record: [String: JSONValue] = [
             "eventVersion": .string("1.08"), "userIdentity": .object(identity), "eventTime": .string(event.eventTime),

@@ -22,12 +22,15 @@ extension MockAWS {
         switch action {
         case "ListRoles":
             let created = await state.created
-            let members = await state.roles.map { "<member>\(Self.roleXML($0, created: created[$0.arn.description] ?? clock.now))</member>" }.joined()
-            return Self.xml(action, namespace: ns, requestID: requestID, result: "<IsTruncated>false</IsTruncated><Roles>\(members)</Roles>")
+            let prefix = p["PathPrefix"] ?? "/"
+            let (page, next) = try IAMPaging.page(await state.roles.filter { Self.rolePath($0).hasPrefix(prefix) }, p, marker: { $0.name })
+            let descriptions = await state.roleDescriptions
+            let members = page.map { "<member>\(Self.roleXML($0, created: created[$0.arn.description] ?? clock.now, description: descriptions[$0.name]))</member>" }.joined()
+            return Self.xml(action, namespace: ns, requestID: requestID, result: IAMPaging.truncation(next) + "<Roles>\(members)</Roles>")
         case "GetRole":
             let name = p["RoleName"] ?? ""
             guard let role = await state.roles.first(where: { $0.name == name }) else { throw Self.noSuchRole(name) }
-            return Self.xml(action, namespace: ns, requestID: requestID, result: "<Role>\(Self.roleXML(role, created: await state.createDate(role.arn.description)))</Role>")
+            return Self.xml(action, namespace: ns, requestID: requestID, result: "<Role>\(Self.roleXML(role, created: await state.createDate(role.arn.description), description: await state.roleDescriptions[name], boundary: await state.policies.boundary(of: name, .role)?.arn, tags: await state.iamTags["role:" + name] ?? []))</Role>")
         case "ListSAMLProviders":
             let created = await state.created
             let members = await state.providers.map {
@@ -40,20 +43,26 @@ extension MockAWS {
             if action == "GetUser" {
                 return Self.xml(action, namespace: ns, requestID: requestID, result:
                     "<User><Path>\(Self.escape(await state.userPaths[name] ?? "/"))</Path><UserName>\(Self.escape(name))</UserName><UserId>\(id)</UserId>"
-                    + "<Arn>\(Self.escape(await state.userARN(name)))</Arn><CreateDate>\(Self.isoSeconds(await state.createDate(await state.userARN(name))))</CreateDate></User>")
+                    + "<Arn>\(Self.escape(await state.userARN(name)))</Arn><CreateDate>\(Self.isoSeconds(await state.createDate(await state.userARN(name))))</CreateDate>"
+                    + Self.boundaryXML(await state.policies.boundary(of: name, .user)?.arn)
+                    + ((await state.iamTags["user:" + name]).map { $0.isEmpty ? "" : "<Tags>\(IAMTags.xml($0))</Tags>" } ?? "") + "</User>")
             }
             let keys = await state.accessKeys.values.filter { $0.userName == name }.sorted { $0.created < $1.created }
-            let members = keys.map { "<member><UserName>\(Self.escape(name))</UserName><AccessKeyId>\($0.credentials.accessKeyID)</AccessKeyId><Status>Active</Status><CreateDate>\(Self.isoSeconds($0.created))</CreateDate></member>" }.joined()
-            return Self.xml(action, namespace: ns, requestID: requestID, result: "<AccessKeyMetadata>\(members)</AccessKeyMetadata><IsTruncated>false</IsTruncated>")
+            let (page, next) = try IAMPaging.page(keys, p, marker: { $0.credentials.accessKeyID })
+            let members = page.map { "<member><UserName>\(Self.escape(name))</UserName><AccessKeyId>\($0.credentials.accessKeyID)</AccessKeyId><Status>Active</Status><CreateDate>\(Self.isoSeconds($0.created))</CreateDate></member>" }.joined()
+            return Self.xml(action, namespace: ns, requestID: requestID, result: "<AccessKeyMetadata>\(members)</AccessKeyMetadata>" + IAMPaging.truncation(next))
         case "ListUsers":
             let created = await state.created
             let paths = await state.userPaths
-            let members = await state.users.sorted(by: { $0.key < $1.key }).map { name, id in
+            let prefix = p["PathPrefix"] ?? "/"
+            let (page, next) = try IAMPaging.page(await state.users.sorted(by: { $0.key < $1.key }).filter { (paths[$0.key] ?? "/").hasPrefix(prefix) },
+                                                  p, marker: { $0.key })
+            let members = page.map { name, id in
                 let arn = "arn:aws:iam::\(state.account):user\(paths[name] ?? "/")\(name)"
                 return "<member><Path>\(Self.escape(paths[name] ?? "/"))</Path><UserName>\(Self.escape(name))</UserName><UserId>\(id)</UserId>"
                     + "<Arn>\(Self.escape(arn))</Arn><CreateDate>\(Self.isoSeconds(created[arn] ?? clock.now))</CreateDate></member>"
             }.joined()
-            return Self.xml(action, namespace: ns, requestID: requestID, result: "<IsTruncated>false</IsTruncated><Users>\(members)</Users>")
+            return Self.xml(action, namespace: ns, requestID: requestID, result: IAMPaging.truncation(next) + "<Users>\(members)</Users>")
         default:
             return nil
         }
@@ -143,8 +152,16 @@ extension MockAWS {
             }
             guard let arn = AWSARN("arn:aws:iam::\(account):role\(path)\(name)") else { throw AWSError(code: "ValidationError", message: "Invalid role name") }
             let role = IAMRole(arn: arn, uniqueID: "AROA" + AWSState.randomID(17), trustPolicy: policy, maxSessionDuration: maxSession)
+            let tags = try IAMTags.parse(p)
+            let boundary = p["PermissionsBoundary"]
+            if let boundary, await state.policies.policy(boundary)?.arn != boundary {
+                throw AWSError(code: "NoSuchEntity", message: "Policy \(boundary) does not exist or is not attachable.", httpStatus: 404)
+            }
             await state.putRole(role)
-            return Self.xml(action, namespace: ns, requestID: requestID, result: "<Role>\(Self.roleXML(role, created: await state.createDate(role.arn.description)))</Role>")
+            await state.updateRole(role, description: p["Description"])
+            if let boundary { try await state.withPolicies { (store) throws(AWSError) in try store.setBoundary(boundary, on: name, .role) } }
+            if !tags.isEmpty { try await state.withTags { (all) throws(AWSError) in all["role:" + name] = tags } }
+            return Self.xml(action, namespace: ns, requestID: requestID, result: "<Role>\(Self.roleXML(role, created: await state.createDate(role.arn.description), description: p["Description"], boundary: boundary, tags: tags))</Role>")
 
         case "DeleteRole":
             let name = try required(p, "RoleName")
@@ -161,10 +178,18 @@ extension MockAWS {
             guard await !state.users.keys.contains(where: { $0.lowercased() == name.lowercased() }) else {
                 throw AWSError(code: "EntityAlreadyExists", message: "User with name \(name) already exists.", httpStatus: 409)
             }
+            let boundary = p["PermissionsBoundary"]
+            if let boundary, await state.policies.policy(boundary)?.arn != boundary {
+                throw AWSError(code: "NoSuchEntity", message: "Policy \(boundary) does not exist or is not attachable.", httpStatus: 404)
+            }
+            let tags = try IAMTags.parse(p)
             let id = await state.addUser(name, path: path)
+            if let boundary { try await state.withPolicies { (store) throws(AWSError) in try store.setBoundary(boundary, on: name, .user) } }
+            if !tags.isEmpty { try await state.withTags { (all) throws(AWSError) in all["user:" + name] = tags } }
             return Self.xml(action, namespace: ns, requestID: requestID, result:
                 "<User><Path>\(Self.escape(path))</Path><UserName>\(Self.escape(name))</UserName><UserId>\(id)</UserId>"
-                + "<Arn>\(Self.escape(await state.userARN(name)))</Arn><CreateDate>\(Self.isoSeconds(clock.now))</CreateDate></User>")
+                + "<Arn>\(Self.escape(await state.userARN(name)))</Arn><CreateDate>\(Self.isoSeconds(clock.now))</CreateDate>"
+                + Self.boundaryXML(boundary) + (tags.isEmpty ? "" : "<Tags>\(IAMTags.xml(tags))</Tags>") + "</User>")
 
         case "DeleteUser":
             try await state.deleteUser(try required(p, "UserName"))

@@ -36,13 +36,13 @@ extension MockAWS {
             let onlyAttached = p["OnlyAttached"]?.lowercased() == "true"
             let prefix = p["PathPrefix"] ?? "/"
             let store = await state.policies
-            var members = ""
-            for policy in store.managed.values.sorted(by: { $0.name < $1.name })
-            where (scope == "All" || (scope == "AWS") == policy.isAWSManaged) && policy.path.hasPrefix(prefix)
-                && (!onlyAttached || store.attachmentCount(policy.arn) > 0) {
-                members += "<member>\(policyXML(policy, store: store, description: false))</member>"
+            let matching = store.managed.values.sorted(by: { $0.name == $1.name ? $0.arn < $1.arn : $0.name < $1.name }).filter { policy in
+                (scope == "All" || (scope == "AWS") == policy.isAWSManaged) && policy.path.hasPrefix(prefix)
+                    && (!onlyAttached || store.attachmentCount(policy.arn) > 0)
             }
-            return ok("<IsTruncated>false</IsTruncated><Policies>\(members)</Policies>")
+            let (page, next) = try IAMPaging.page(matching, p, marker: { $0.arn })
+            let members = page.map { "<member>\(policyXML($0, store: store, description: false))</member>" }.joined()
+            return ok(IAMPaging.truncation(next) + "<Policies>\(members)</Policies>")
 
         case "GetPolicyVersion":
             let arn = try required(p, "PolicyArn"), id = try required(p, "VersionId")
@@ -52,10 +52,11 @@ extension MockAWS {
 
         case "ListPolicyVersions":
             let policy = try await state.policies.requirePolicy(try required(p, "PolicyArn"))
-            let members = policy.versions.reversed().map {
+            let (page, next) = try IAMPaging.page(Array(policy.versions.reversed()), p, marker: { $0.id })
+            let members = page.map {
                 "<member>\(Self.versionXML($0, isDefault: $0.id == policy.defaultVersionID, document: false))</member>"
             }.joined()
-            return ok("<IsTruncated>false</IsTruncated><Versions>\(members)</Versions>")
+            return ok(IAMPaging.truncation(next) + "<Versions>\(members)</Versions>")
 
         case "CreatePolicyVersion":
             let arn = try required(p, "PolicyArn"), document = try required(p, "PolicyDocument")
@@ -80,56 +81,58 @@ extension MockAWS {
             try await state.withPolicies { (store) throws(AWSError) in try store.delete(arn) }
             return done()
 
-        case "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy", "DetachUserPolicy":
-            let isRole = action.hasSuffix("RolePolicy")
-            let name = try required(p, isRole ? "RoleName" : "UserName"), arn = try required(p, "PolicyArn")
-            try await requirePrincipal(name, isRole: isRole)
+        case "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy", "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy":
+            let (kind, name) = try await principal(action, p)
+            let arn = try required(p, "PolicyArn")
             let attach = action.hasPrefix("Attach")
             try await state.withPolicies { (store) throws(AWSError) in
-                if attach { try store.attach(arn, to: name, isRole ? .role : .user) } else { try store.detach(arn, from: name, isRole ? .role : .user) }
+                if attach { try store.attach(arn, to: name, kind) } else { try store.detach(arn, from: name, kind) }
             }
             return done()
 
-        case "ListAttachedRolePolicies", "ListAttachedUserPolicies":
-            let isRole = action == "ListAttachedRolePolicies"
-            let name = try required(p, isRole ? "RoleName" : "UserName")
-            try await requirePrincipal(name, isRole: isRole)
+        case "ListAttachedRolePolicies", "ListAttachedUserPolicies", "ListAttachedGroupPolicies":
+            let (kind, name) = try await principal(action, p)
             let prefix = p["PathPrefix"] ?? "/"
-            let members = await state.policies.attached(to: name, isRole ? .role : .user).filter { $0.path.hasPrefix(prefix) }.map {
+            let policies = await state.policies.attached(to: name, kind).filter { $0.path.hasPrefix(prefix) }
+            let (page, more) = try IAMPaging.page(policies, p, marker: { $0.arn })
+            let members = page.map {
                 "<member><PolicyName>\(Self.escape($0.name))</PolicyName><PolicyArn>\(Self.escape($0.arn))</PolicyArn></member>"
             }.joined()
-            return ok("<IsTruncated>false</IsTruncated><AttachedPolicies>\(members)</AttachedPolicies>")
+            return ok(IAMPaging.truncation(more) + "<AttachedPolicies>\(members)</AttachedPolicies>")
 
-        case "PutRolePolicy", "PutUserPolicy":
-            let isRole = action == "PutRolePolicy"
-            let name = try required(p, isRole ? "RoleName" : "UserName")
+        case "PutRolePolicy", "PutUserPolicy", "PutGroupPolicy":
+            let (kind, name) = try await principal(action, p)
             let policyName = try required(p, "PolicyName"), document = try required(p, "PolicyDocument")
-            try await requirePrincipal(name, isRole: isRole)
-            try await state.withPolicies { (store) throws(AWSError) in
-                try store.putInline(policyName, document: document, on: name, isRole ? .role : .user)
-            }
+            try await state.withPolicies { (store) throws(AWSError) in try store.putInline(policyName, document: document, on: name, kind) }
             return done()
 
-        case "GetRolePolicy", "GetUserPolicy":
-            let isRole = action == "GetRolePolicy"
-            let name = try required(p, isRole ? "RoleName" : "UserName"), policyName = try required(p, "PolicyName")
-            try await requirePrincipal(name, isRole: isRole)
-            let document = try await state.policies.inline(policyName, on: name, isRole ? .role : .user)
-            return ok("<\(isRole ? "RoleName" : "UserName")>\(Self.escape(name))</\(isRole ? "RoleName" : "UserName")>"
+        case "GetRolePolicy", "GetUserPolicy", "GetGroupPolicy":
+            let (kind, name) = try await principal(action, p)
+            let policyName = try required(p, "PolicyName")
+            let document = try await state.policies.inline(policyName, on: name, kind)
+            let element = IAMPaging.nameParameter(kind)
+            return ok("<\(element)>\(Self.escape(name))</\(element)>"
                 + "<PolicyName>\(Self.escape(policyName))</PolicyName><PolicyDocument>\(FormEncoding.encode(document.document))</PolicyDocument>")
 
-        case "ListRolePolicies", "ListUserPolicies":
-            let isRole = action == "ListRolePolicies"
-            let name = try required(p, isRole ? "RoleName" : "UserName")
-            try await requirePrincipal(name, isRole: isRole)
-            let members = await state.policies.inlineNames(on: name, isRole ? .role : .user).map { "<member>\(Self.escape($0))</member>" }.joined()
-            return ok("<IsTruncated>false</IsTruncated><PolicyNames>\(members)</PolicyNames>")
+        case "ListRolePolicies", "ListUserPolicies", "ListGroupPolicies":
+            let (kind, name) = try await principal(action, p)
+            let (page, more) = try IAMPaging.page(await state.policies.inlineNames(on: name, kind), p, marker: { $0 })
+            let members = page.map { "<member>\(Self.escape($0))</member>" }.joined()
+            return ok(IAMPaging.truncation(more) + "<PolicyNames>\(members)</PolicyNames>")
 
-        case "DeleteRolePolicy", "DeleteUserPolicy":
-            let isRole = action == "DeleteRolePolicy"
-            let name = try required(p, isRole ? "RoleName" : "UserName"), policyName = try required(p, "PolicyName")
-            try await requirePrincipal(name, isRole: isRole)
-            try await state.withPolicies { (store) throws(AWSError) in try store.deleteInline(policyName, on: name, isRole ? .role : .user) }
+        case "DeleteRolePolicy", "DeleteUserPolicy", "DeleteGroupPolicy":
+            let (kind, name) = try await principal(action, p)
+            let policyName = try required(p, "PolicyName")
+            try await state.withPolicies { (store) throws(AWSError) in try store.deleteInline(policyName, on: name, kind) }
+            return done()
+
+        case "PutRolePermissionsBoundary", "PutUserPermissionsBoundary", "DeleteRolePermissionsBoundary", "DeleteUserPermissionsBoundary":
+            let (kind, name) = try await principal(action, p)
+            let arn = action.hasPrefix("Put") ? try required(p, "PermissionsBoundary") : nil
+            if arn == nil, await state.policies.boundary(of: name, kind) == nil {
+                throw AWSError(code: "NoSuchEntity", message: "The \(kind.word) with name \(name) does not have a permissions boundary.", httpStatus: 404)
+            }
+            try await state.withPolicies { (store) throws(AWSError) in try store.setBoundary(arn, on: name, kind) }
             return done()
 
         default:
@@ -137,12 +140,16 @@ extension MockAWS {
         }
     }
 
-    private func requirePrincipal(_ name: String, isRole: Bool) async throws(AWSError) {
-        if isRole {
-            guard await state.roles.contains(where: { $0.name == name }) else { throw Self.noSuchRole(name) }
-        } else {
-            guard await state.users[name] != nil else { throw Self.noSuchUser(name) }
+    /// The role, user or group an action names (by its `RoleName`, `UserName` or `GroupName`), which must exist.
+    private func principal(_ action: String, _ p: [String: String]) async throws(AWSError) -> (IAMPolicyStore.PrincipalKind, String) {
+        let kind: IAMPolicyStore.PrincipalKind = action.contains("Role") ? .role : action.contains("Group") ? .group : .user
+        let name = try required(p, IAMPaging.nameParameter(kind))
+        switch kind {
+        case .role: guard await state.roles.contains(where: { $0.name == name }) else { throw Self.noSuchRole(name) }
+        case .user: guard await state.users[name] != nil else { throw Self.noSuchUser(name) }
+        case .group: guard await state.groups[name] != nil else { throw Self.noSuchGroup(name) }
         }
+        return (kind, name)
     }
 
     private func policyXML(_ policy: IAMPolicyStore.ManagedPolicy, description: Bool) async -> String {
@@ -153,7 +160,7 @@ extension MockAWS {
     private func policyXML(_ policy: IAMPolicyStore.ManagedPolicy, store: IAMPolicyStore, description: Bool) -> String {
         "<PolicyName>\(Self.escape(policy.name))</PolicyName><DefaultVersionId>\(policy.defaultVersionID)</DefaultVersionId>"
             + "<PolicyId>\(policy.policyID)</PolicyId><Path>\(Self.escape(policy.path))</Path><Arn>\(Self.escape(policy.arn))</Arn>"
-            + "<AttachmentCount>\(store.attachmentCount(policy.arn))</AttachmentCount><PermissionsBoundaryUsageCount>0</PermissionsBoundaryUsageCount>"
+            + "<AttachmentCount>\(store.attachmentCount(policy.arn))</AttachmentCount><PermissionsBoundaryUsageCount>\(store.boundaryUsageCount(policy.arn))</PermissionsBoundaryUsageCount>"
             + "<IsAttachable>true</IsAttachable>"
             + (description ? policy.description.map { "<Description>\(Self.escape($0))</Description>" } ?? "" : "")
             + "<CreateDate>\(Self.isoSeconds(policy.createDate))</CreateDate><UpdateDate>\(Self.isoSeconds(policy.updateDate))</UpdateDate>"

@@ -33,12 +33,12 @@ public struct IAMPolicyStore: Sendable {
     }
 
     public private(set) var managed: [String: ManagedPolicy] = [:]
-    /// Principal (role or user name) → attached policy ARNs, in attachment order.
-    public private(set) var roleAttachments: [String: [String]] = [:]
-    public private(set) var userAttachments: [String: [String]] = [:]
-    /// Principal → inline policy name → document.
-    public private(set) var roleInline: [String: [String: PolicyDocument]] = [:]
-    public private(set) var userInline: [String: [String: PolicyDocument]] = [:]
+    /// Role, user or group name → attached policy ARNs, in attachment order.
+    private(set) var attachments: [PrincipalKind: [String: [String]]] = [:]
+    /// Role, user or group name → inline policy name → document.
+    private(set) var inlinePolicies: [PrincipalKind: [String: [String: PolicyDocument]]] = [:]
+    /// Role or user name → the managed policy ARN set as its permissions boundary.
+    private(set) var boundaries: [PrincipalKind: [String: String]] = [:]
 
     /// IAM's default quotas (IAM User Guide, "IAM and AWS STS quotas"): managed policies attached per role or user,
     /// versions per policy.
@@ -139,7 +139,7 @@ public struct IAMPolicyStore: Sendable {
     /// DeletePolicy: only when attached nowhere and no other version is left (IAM's order of clean-up).
     mutating func delete(_ arn: String) throws(AWSError) {
         let policy = try requireCustomer(arn)
-        guard attachmentCount(arn) == 0 else {
+        guard attachmentCount(arn) == 0 && boundaryUsageCount(arn) == 0 else {
             throw AWSError(code: "DeleteConflict", message: "Cannot delete a policy attached to entities.", httpStatus: 409)
         }
         guard policy.versions.count == 1 else {
@@ -150,7 +150,12 @@ public struct IAMPolicyStore: Sendable {
     }
 
     func attachmentCount(_ arn: String) -> Int {
-        roleAttachments.values.filter { $0.contains(arn) }.count + userAttachments.values.filter { $0.contains(arn) }.count
+        attachments.values.reduce(0) { $0 + $1.values.filter { $0.contains(arn) }.count }
+    }
+
+    /// How many roles and users have `arn` as their permissions boundary (IAM's `PermissionsBoundaryUsageCount`).
+    func boundaryUsageCount(_ arn: String) -> Int {
+        boundaries.values.reduce(0) { $0 + $1.values.filter { $0 == arn }.count }
     }
 
     private func requireCustomer(_ arn: String) throws(AWSError) -> ManagedPolicy {
@@ -167,33 +172,56 @@ public struct IAMPolicyStore: Sendable {
 
     // MARK: - Attachments
 
-    enum PrincipalKind { case role, user }
+    enum PrincipalKind: Hashable, Sendable {
+        case role, user, group
+
+        /// IAM's words in quota names and messages.
+        var quotaName: String { self == .role ? "PoliciesPerRole" : self == .user ? "PoliciesPerUser" : "PoliciesPerGroup" }
+        var word: String { self == .role ? "role" : self == .user ? "user" : "group" }
+    }
 
     mutating func attach(_ arn: String, to name: String, _ kind: PrincipalKind) throws(AWSError) {
         guard managed[arn] != nil else {
             throw AWSError(code: "NoSuchEntity", message: "Policy \(arn) does not exist or is not attachable.", httpStatus: 404)
         }
-        var list = (kind == .role ? roleAttachments[name] : userAttachments[name]) ?? []
+        var list = attachments[kind]?[name] ?? []
         guard !list.contains(arn) else { return }  // IAM: attaching twice succeeds and changes nothing
         guard list.count < Self.maxAttachedPerPrincipal else {
-            throw AWSError(code: "LimitExceeded", message: "Cannot exceed quota for \(kind == .role ? "PoliciesPerRole" : "PoliciesPerUser"): \(Self.maxAttachedPerPrincipal)",
+            throw AWSError(code: "LimitExceeded", message: "Cannot exceed quota for \(kind.quotaName): \(Self.maxAttachedPerPrincipal)",
                            httpStatus: 409)
         }
         list.append(arn)
-        if kind == .role { roleAttachments[name] = list } else { userAttachments[name] = list }
+        attachments[kind, default: [:]][name] = list
     }
 
     mutating func detach(_ arn: String, from name: String, _ kind: PrincipalKind) throws(AWSError) {
-        var list = (kind == .role ? roleAttachments[name] : userAttachments[name]) ?? []
+        var list = attachments[kind]?[name] ?? []
         guard list.contains(arn) else {
             throw AWSError(code: "NoSuchEntity", message: "Policy \(arn) was not found.", httpStatus: 404)
         }
         list.removeAll { $0 == arn }
-        if kind == .role { roleAttachments[name] = list } else { userAttachments[name] = list }
+        attachments[kind, default: [:]][name] = list
     }
 
     func attached(to name: String, _ kind: PrincipalKind) -> [ManagedPolicy] {
-        ((kind == .role ? roleAttachments[name] : userAttachments[name]) ?? []).compactMap { managed[$0] }
+        (attachments[kind]?[name] ?? []).compactMap { managed[$0] }
+    }
+
+    // MARK: - Permissions boundaries
+
+    /// PutRolePermissionsBoundary / PutUserPermissionsBoundary: a managed policy (the account's or AWS's) limits what
+    /// the identity policies can allow (IAM User Guide, "Permissions boundaries for IAM entities").
+    mutating func setBoundary(_ arn: String?, on name: String, _ kind: PrincipalKind) throws(AWSError) {
+        if let arn {
+            guard managed[arn] != nil else {
+                throw AWSError(code: "NoSuchEntity", message: "Policy \(arn) does not exist or is not attachable.", httpStatus: 404)
+            }
+        }
+        boundaries[kind, default: [:]][name] = arn
+    }
+
+    func boundary(of name: String, _ kind: PrincipalKind) -> ManagedPolicy? {
+        boundaries[kind]?[name].flatMap { managed[$0] }
     }
 
     // MARK: - Inline policies
@@ -202,38 +230,39 @@ public struct IAMPolicyStore: Sendable {
         try Self.checkName(policyName, "policyName", max: 128)
         let parsed = try PolicyDocument(json: document, kind: .identity)
         // IAM's quotas on a principal's inline policies together, whitespace not counted: 2,048 characters for a
-        // user, 10,240 for a role (IAM User Guide, "IAM and AWS STS quotas").
-        let existing = ((kind == .role ? roleInline[name] : userInline[name]) ?? [:]).filter { $0.key != policyName }.values
+        // user, 5,120 for a group, 10,240 for a role (IAM User Guide, "IAM and AWS STS quotas").
+        let existing = (inlinePolicies[kind]?[name] ?? [:]).filter { $0.key != policyName }.values
         let size = ([parsed] + existing).reduce(0) { $0 + $1.document.unicodeScalars.filter { !$0.properties.isWhitespace }.count }
-        let limit = kind == .role ? 10_240 : 2_048
+        let limit = kind == .role ? 10_240 : kind == .group ? 5_120 : 2_048
         guard size <= limit else {
-            throw AWSError(code: "LimitExceeded", message: "Cannot exceed quota for \(kind == .role ? "RolePolicySize" : "UserPolicySize"): \(limit)",
-                           httpStatus: 409)
+            let quota = kind == .role ? "RolePolicySize" : kind == .group ? "GroupPolicySize" : "UserPolicySize"
+            throw AWSError(code: "LimitExceeded", message: "Cannot exceed quota for \(quota): \(limit)", httpStatus: 409)
         }
-        if kind == .role { roleInline[name, default: [:]][policyName] = parsed } else { userInline[name, default: [:]][policyName] = parsed }
+        inlinePolicies[kind, default: [:]][name, default: [:]][policyName] = parsed
     }
 
     func inline(_ policyName: String, on name: String, _ kind: PrincipalKind) throws(AWSError) -> PolicyDocument {
-        guard let document = (kind == .role ? roleInline[name] : userInline[name])?[policyName] else {
-            throw AWSError(code: "NoSuchEntity", message: "The \(kind == .role ? "role" : "user") policy with name \(policyName) cannot be found.",
-                           httpStatus: 404)
+        guard let document = inlinePolicies[kind]?[name]?[policyName] else {
+            throw AWSError(code: "NoSuchEntity", message: "The \(kind.word) policy with name \(policyName) cannot be found.", httpStatus: 404)
         }
         return document
     }
 
     func inlineNames(on name: String, _ kind: PrincipalKind) -> [String] {
-        ((kind == .role ? roleInline[name] : userInline[name]) ?? [:]).keys.sorted()
+        (inlinePolicies[kind]?[name] ?? [:]).keys.sorted()
     }
 
     mutating func deleteInline(_ policyName: String, on name: String, _ kind: PrincipalKind) throws(AWSError) {
         _ = try inline(policyName, on: name, kind)
-        if kind == .role { roleInline[name]?[policyName] = nil } else { userInline[name]?[policyName] = nil }
+        inlinePolicies[kind]?[name]?[policyName] = nil
     }
 
-    /// A deleted role or user leaves nothing behind (IAM refuses the deletion while policies remain; see
+    /// A deleted role, user or group leaves nothing behind (IAM refuses the deletion while policies remain; see
     /// ``hasPolicies(_:_:)``).
     mutating func forget(_ name: String, _ kind: PrincipalKind) {
-        if kind == .role { roleAttachments[name] = nil; roleInline[name] = nil } else { userAttachments[name] = nil; userInline[name] = nil }
+        attachments[kind]?[name] = nil
+        inlinePolicies[kind]?[name] = nil
+        boundaries[kind]?[name] = nil
     }
 
     func hasPolicies(_ name: String, _ kind: PrincipalKind) -> Bool {
@@ -242,20 +271,26 @@ public struct IAMPolicyStore: Sendable {
 
     // MARK: - What the evaluator reads
 
-    /// The identity-based policies of a role or user: attached managed policies (their default versions), then inline
-    /// ones, named as the policy simulator names them.
-    public func sources(for name: String, role: Bool) -> [PolicySource] {
-        let kind: PrincipalKind = role ? .role : .user
+    /// The identity-based policies of a role, user or group: attached managed policies (their default versions), then
+    /// inline ones, named as the policy simulator names them.
+    func sources(for name: String, _ kind: PrincipalKind) -> [PolicySource] {
         var result: [PolicySource] = []
         for policy in attached(to: name, kind) {
             guard let version = policy.defaultVersion else { continue }
             result.append(PolicySource(id: policy.name,
                                        type: policy.isAWSManaged ? .awsManaged : .userManaged, document: version.document))
         }
-        for (policyName, document) in ((role ? roleInline[name] : userInline[name]) ?? [:]).sorted(by: { $0.key < $1.key }) {
-            result.append(PolicySource(id: "\(role ? "role" : "user")_\(name)_\(policyName)", type: role ? .role : .user, document: document))
+        let type: PolicySource.SourceType = kind == .role ? .role : kind == .user ? .user : .group
+        for (policyName, document) in (inlinePolicies[kind]?[name] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            result.append(PolicySource(id: "\(kind.word)_\(name)_\(policyName)", type: type, document: document))
         }
         return result
+    }
+
+    /// The permissions boundary of a role or user as the evaluator reads it; `nil` when it has none.
+    func boundarySources(for name: String, _ kind: PrincipalKind) -> [PolicySource]? {
+        guard let policy = boundary(of: name, kind), let version = policy.defaultVersion else { return nil }
+        return [PolicySource(id: policy.name, type: policy.isAWSManaged ? .awsManaged : .userManaged, document: version.document)]
     }
 
     // MARK: - Validation

@@ -70,6 +70,11 @@ public struct MockAWS: Sendable {
         "PutRolePolicy", "GetRolePolicy", "ListRolePolicies", "DeleteRolePolicy",
         "PutUserPolicy", "GetUserPolicy", "ListUserPolicies", "DeleteUserPolicy",
         "SimulatePrincipalPolicy", "SimulateCustomPolicy",
+        "CreateGroup", "GetGroup", "ListGroups", "ListGroupsForUser", "AddUserToGroup", "RemoveUserFromGroup", "DeleteGroup",
+        "AttachGroupPolicy", "DetachGroupPolicy", "ListAttachedGroupPolicies", "PutGroupPolicy", "GetGroupPolicy", "ListGroupPolicies",
+        "DeleteGroupPolicy", "PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary", "PutUserPermissionsBoundary",
+        "DeleteUserPermissionsBoundary", "UpdateRole", "UpdateAssumeRolePolicy",
+        "TagRole", "UntagRole", "ListRoleTags", "TagUser", "UntagUser", "ListUserTags",
     ]
 
     func queryAPI(_ request: Request, _ context: MockAWSContext) async throws(MockAWSFailure) -> Response {
@@ -109,6 +114,8 @@ public struct MockAWS: Sendable {
                     if response == nil { response = try await iamWrite(action, parameters, requestID: requestID, caller: caller) }
                     if response == nil { response = try await iamPolicy(action, parameters, requestID: requestID) }
                     if response == nil { response = try await simulate(action, parameters, requestID: requestID) }
+                    if response == nil { response = try await iamGroups(action, parameters, requestID: requestID) }
+                    if response == nil { response = try await iamTagging(action, parameters, requestID: requestID) }
                     guard let response else { throw AWSError(code: "InvalidAction", message: "Could not find operation \(action)") }
                     await auditCall(caller, action, parameters, source: "iam.amazonaws.com", sourceIP: context.remoteIP, requestID: requestID, error: nil)
                     return response
@@ -205,14 +212,21 @@ public struct MockAWS: Sendable {
         let keyID = SigV4.accessKeyID(of: signed)
         var caller: Caller?
         if let keyID { caller = try await state.caller(accessKeyID: keyID, now: now) }
-        _ = try SigV4.verify(signed, now: now, s3: s3, scope: { region, service throws(AWSError) in
+        let checkScope = { (region: String, service: String) throws(AWSError) in
             do throws(AWSError) {
                 try scope.check(region: region, service: service)
             } catch {
                 logger.notice("signature refused: credential scope", metadata: ["scope": "\(region)/\(service)", "expected": "\(scope.service)"])
                 throw error
             }
-        }) { id throws(AWSError) in id == keyID ? caller?.credentials : nil }
+        }
+        let lookup = { (id: String) throws(AWSError) -> SigV4.Credentials? in id == keyID ? caller?.credentials : nil }
+        // Only S3 takes presigned URLs; the query APIs read X-Amz-* query parameters as unknown ones.
+        if s3 && SigV4.isPresigned(signed) {
+            _ = try SigV4.verifyPresigned(signed, now: now, scope: checkScope, lookup: lookup)
+        } else {
+            _ = try SigV4.verify(signed, now: now, s3: s3, scope: checkScope, lookup: lookup)
+        }
         guard let caller else {
             throw AWSError(code: "InvalidClientTokenId", message: "The security token included in the request is invalid.", httpStatus: 403)
         }
@@ -335,10 +349,17 @@ public struct MockAWS: Sendable {
 
     static func html(_ page: String, status: HTTPResponse.Status) -> Response { MockServer.html(page, status: status) }
 
-    static func roleXML(_ role: IAMRole, created: Date) -> String {
+    static func roleXML(_ role: IAMRole, created: Date, description: String? = nil, boundary: String? = nil, tags: [IAMTag] = []) -> String {
         "<Path>\(escape(rolePath(role)))</Path><AssumeRolePolicyDocument>\(FormEncoding.encode(role.trustPolicy.document))</AssumeRolePolicyDocument>"
             + "<MaxSessionDuration>\(role.maxSessionDuration)</MaxSessionDuration><RoleId>\(role.uniqueID)</RoleId>"
             + "<RoleName>\(escape(role.name))</RoleName><Arn>\(role.arn)</Arn><CreateDate>\(isoSeconds(created))</CreateDate>"
+            + (description.map { "<Description>\(escape($0))</Description>" } ?? "") + boundaryXML(boundary)
+            + (tags.isEmpty ? "" : "<Tags>\(IAMTags.xml(tags))</Tags>")
+    }
+
+    /// IAM's `PermissionsBoundary` element of a role or user (nothing when it has none).
+    static func boundaryXML(_ arn: String?) -> String {
+        arn.map { "<PermissionsBoundary><PermissionsBoundaryType>Policy</PermissionsBoundaryType><PermissionsBoundaryArn>\(escape($0))</PermissionsBoundaryArn></PermissionsBoundary>" } ?? ""
     }
 
     static func escape(_ s: String) -> String { Markup.escape(s) }

@@ -22,9 +22,22 @@ extension MockAWS {
                 throw AWSError(code: "InvalidInput", message: "Policy document \(index + 1) is not valid: \(error.message)")
             }
         }
+        // A boundary given in the call is simulated instead of the principal's own (IAM API Reference,
+        // SimulatePrincipalPolicy, PermissionsBoundaryPolicyInputList).
+        var boundary: [PolicySource]?
+        for (index, text) in Self.members(p, "PermissionsBoundaryPolicyInputList").enumerated() {
+            do throws(AWSError) {
+                boundary = (boundary ?? []) + [PolicySource(id: "PermissionsBoundaryPolicyInputList.\(index + 1)", type: .none,
+                                                            document: try PolicyDocument(json: text, kind: .identity))]
+            } catch {
+                throw AWSError(code: "InvalidInput", message: "Permissions boundary policy document \(index + 1) is not valid: \(error.message)")
+            }
+        }
         if action == "SimulatePrincipalPolicy" {
             let source = try required(p, "PolicySourceArn")
-            identity = try await principalPolicies(source) + identity
+            let principal = try await principalPolicies(source)
+            identity = principal.identity + identity
+            if boundary == nil { boundary = principal.boundary }
         } else if identity.isEmpty {
             throw AWSError(code: "ValidationError", message: "1 validation error detected: Value null at 'policyInputList' failed to satisfy constraint: Member must not be null")
         }
@@ -35,7 +48,8 @@ extension MockAWS {
             var perResource: [(resource: String, evaluation: PolicyEvaluation, missing: [String])] = []
             for resource in resources.isEmpty ? ["*"] : resources {
                 let request = AuthorizationRequest(action: name, resource: resource, context: context)
-                perResource.append((resource, PolicyEvaluator.evaluate(request, identity: identity), Self.missingKeys(request, identity)))
+                perResource.append((resource, PolicyEvaluator.evaluate(request, identity: identity, boundary: boundary),
+                                    Self.missingKeys(request, identity + (boundary ?? []))))
             }
             let worst = perResource.max { Self.rank($0.evaluation.decision) < Self.rank($1.evaluation.decision) } ?? perResource[0]
             var member = "<EvalActionName>\(Self.escape(name))</EvalActionName>"
@@ -43,6 +57,10 @@ extension MockAWS {
                 + "<EvalDecision>\(worst.evaluation.decision.rawValue)</EvalDecision>"
                 + "<MatchedStatements>\(Self.statementsXML(worst.evaluation))</MatchedStatements>"
                 + "<MissingContextValues>\(Set(perResource.flatMap(\.missing)).sorted().map { "<member>\(Self.escape($0))</member>" }.joined())</MissingContextValues>"
+            if boundary != nil {
+                let allowed = !perResource.contains { [.noBoundaryAllow, .explicitBoundaryDeny].contains($0.evaluation.deniedBy) }
+                member += "<PermissionsBoundaryDecisionDetail><AllowedByPermissionsBoundary>\(allowed)</AllowedByPermissionsBoundary></PermissionsBoundaryDecisionDetail>"
+            }
             if !resources.isEmpty {
                 member += "<EvalDecisionDetails/><ResourceSpecificResults>" + perResource.map { entry in
                     "<member><EvalResourceName>\(Self.escape(entry.resource))</EvalResourceName>"
@@ -57,22 +75,27 @@ extension MockAWS {
                         result: "<IsTruncated>false</IsTruncated><EvaluationResults>\(members)</EvaluationResults>")
     }
 
-    /// The identity-based policies of the user or role `arn` names.
-    private func principalPolicies(_ arn: String) async throws(AWSError) -> [PolicySource] {
+    /// The identity-based policies of the user, group or role `arn` names (a user's include its groups'), and its
+    /// permissions boundary.
+    private func principalPolicies(_ arn: String) async throws(AWSError) -> (identity: [PolicySource], boundary: [PolicySource]?) {
         let prefix = "arn:aws:iam::\(state.account):"
-        guard arn.hasPrefix(prefix) else {
-            throw AWSError(code: "InvalidInput", message: "Invalid ARN \(arn): the policy source must be a user, group or role of this account.")
-        }
+        let invalid = AWSError(code: "InvalidInput", message: "Invalid ARN \(arn): the policy source must be a user, group or role of this account.")
+        guard arn.hasPrefix(prefix) else { throw invalid }
         let rest = arn.dropFirst(prefix.count)
-        if rest.hasPrefix("role/"), let name = rest.split(separator: "/").last.map(String.init) {
+        guard let name = rest.split(separator: "/").last.map(String.init) else { throw invalid }
+        if rest.hasPrefix("role/") {
             guard await state.roles.contains(where: { $0.name == name }) else { throw Self.noSuchRole(name) }
-            return await state.policies.sources(for: name, role: true)
+            return (await state.policies.sources(for: name, .role), await state.policies.boundarySources(for: name, .role))
         }
-        if rest.hasPrefix("user/"), let name = rest.split(separator: "/").last.map(String.init) {
+        if rest.hasPrefix("user/") {
             guard await state.users[name] != nil else { throw Self.noSuchUser(name) }
-            return await state.policies.sources(for: name, role: false)
+            return (await state.userPolicies(name), await state.policies.boundarySources(for: name, .user))
         }
-        throw AWSError(code: "InvalidInput", message: "Invalid ARN \(arn): the policy source must be a user, group or role of this account.")
+        if rest.hasPrefix("group/") {
+            guard await state.groups[name] != nil else { throw Self.noSuchGroup(name) }
+            return (await state.policies.sources(for: name, .group), nil)
+        }
+        throw invalid
     }
 
     private static func rank(_ decision: PolicyEvaluation.Decision) -> Int {

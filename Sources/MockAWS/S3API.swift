@@ -53,13 +53,26 @@ extension MockAWS {
             } else if let rest = segments.first {
                 key = try decode(rest)
             }
+            // A request with no credential is refused before its body is read (see ExpectContinueHandler).
+            guard request.headers[.authorization] != nil || request.uri.query?.contains("X-Amz-Signature=") == true
+                    || request.uri.query?.contains("Signature=") == true else {
+                throw S3Error(code: "AccessDenied", message: "Access Denied", httpStatus: 403)
+            }
             let body: [UInt8]
             do { body = try await MockServer.body(request, limit: S3Store.maxObjectBytes + 1) } catch {
                 throw S3Store.error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", 400)
             }
+            // Signature Version 2 (`Authorization: AWS KEY:SIG`, or `AWSAccessKeyId`/`Signature` in a presigned URL):
+            // S3 refuses it for every bucket created after June 24, 2020 (AWS's SigV2 deprecation notice, revised plan),
+            // which every bucket here is.
+            let rawQuery = request.uri.query ?? ""
+            if request.headers[.authorization]?.hasPrefix("AWS ") == true
+                || (rawQuery.contains("AWSAccessKeyId=") && rawQuery.contains("Signature=") && !rawQuery.contains("X-Amz-Signature=")) {
+                throw S3Store.error("InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.", 400)
+            }
             let caller: Caller
             do throws(AWSError) {
-                guard request.headers[.authorization] != nil else {
+                guard request.headers[.authorization] != nil || request.uri.query?.contains("X-Amz-Signature=") == true else {
                     throw AWSError(code: "AccessDenied", message: "Access Denied", httpStatus: 403)
                 }
                 caller = try await authenticate(request, body: body, scope: .s3(serving: region), s3: true)
@@ -67,12 +80,15 @@ extension MockAWS {
                 throw S3Error(code: error.code, message: error.message, httpStatus: error.httpStatus)
             }
             // A parameter given twice is refused, never dropped (a dropped `prefix` would widen a listing).
-            let query: [String: String]
+            var query: [String: String]
             do { query = try FormEncoding.decodePairs(request.uri.query ?? "") } catch {
                 throw S3Store.error("InvalidArgument", "The query string is malformed or repeats a parameter.", 400)
             }
+            // A presigned URL's own parameters were checked with its signature; the operation reads the rest.
+            let presigned = query["X-Amz-Signature"] != nil
+            query = query.filter { !SigV4.queryAuthParameters.contains($0.key) && $0.key != "X-Amz-Security-Token" }
             return try await s3Operation(request, caller: caller, bucket: bucket, key: key, query: query, body: body,
-                                         requestID: requestID, sourceIP: context.remoteIP)
+                                         requestID: requestID, sourceIP: context.remoteIP, presigned: presigned)
         } catch {
             logger.notice("S3 refused", metadata: ["code": "\(error.code)", "bucket": "\(bucket ?? "")", "source": "\(context.remoteIP)"])
             return Self.s3Error(error, requestID: requestID, head: isHead)
@@ -80,11 +96,12 @@ extension MockAWS {
     }
 
     private func s3Operation(_ request: Request, caller: Caller, bucket: String?, key: String, query: [String: String],
-                             body: [UInt8], requestID: String, sourceIP: String) async throws(S3Error) -> Response {
+                             body: [UInt8], requestID: String, sourceIP: String, presigned: Bool) async throws(S3Error) -> Response {
         let now = clock.now
         let method = request.method
         // S3's condition keys for every request, and ListBucket's own (S3 User Guide, "Condition keys for Amazon S3").
-        var s3Context: [String: [String]] = ["s3:authType": ["REST-HEADER"], "s3:signatureversion": ["AWS4-HMAC-SHA256"]]
+        var s3Context: [String: [String]] = ["s3:authType": [presigned ? "REST-QUERY-STRING" : "REST-HEADER"],
+                                             "s3:signatureversion": ["AWS4-HMAC-SHA256"]]
         for (parameter, key) in [("prefix", "s3:prefix"), ("delimiter", "s3:delimiter"), ("max-keys", "s3:max-keys")] {
             if let value = query[parameter] { s3Context[key] = [value] }
         }
@@ -114,9 +131,15 @@ extension MockAWS {
         let bucketARN = "arn:aws:s3:::\(bucket)"
         if key.isEmpty {
             let unsupported = query.keys.filter { !["list-type", "prefix", "delimiter", "max-keys", "continuation-token", "start-after",
-                                                    "encoding-type", "fetch-owner", "marker", "location", "x-id"].contains($0) }
+                                                    "encoding-type", "fetch-owner", "marker", "location", "x-id", "delete", "uploads",
+                                                    "max-uploads"].contains($0) }
             if let name = unsupported.first { throw Self.notImplemented(name) }
             switch method {
+            case .post where query["delete"] != nil:
+                return try await deleteObjects(request, bucket: bucket, body: body, requestID: requestID, authorize: authorize)
+            case .get where query["uploads"] != nil:
+                try await authorize("s3:ListBucketMultipartUploads", bucketARN)
+                return try await listUploads(bucket, query: query, requestID: requestID)
             case .put:
                 try await authorize("s3:CreateBucket", bucketARN)
                 try await state.withS3 { [region] (store) throws(S3Error) in try store.createBucket(bucket, now: now, region: region) }
@@ -145,23 +168,29 @@ extension MockAWS {
             }
         }
         let objectARN = "\(bucketARN)/\(key)"
-        if let name = query.keys.first(where: { $0 != "x-id" }) { throw Self.notImplemented(name) }
+        let objectParameters: Set = ["x-id", "uploads", "uploadId", "partNumber", "max-parts", "part-number-marker"]
+        if let name = query.keys.first(where: { !objectParameters.contains($0) }) { throw Self.notImplemented(name) }
+        if query["uploads"] != nil || query["uploadId"] != nil {
+            return try await multipart(request, caller: caller, bucket: bucket, key: key, query: query, body: body,
+                                       requestID: requestID, authorize: authorize)
+        }
         switch method {
+        case .put where request.headers[.init("x-amz-copy-source")!] != nil:
+            return try await copyObject(request, bucket: bucket, key: key, requestID: requestID, authorize: authorize)
         case .put:
-            guard request.headers[.init("x-amz-copy-source")!] == nil else { throw Self.notImplemented("x-amz-copy-source") }
             try await authorize("s3:PutObject", objectARN)
             if let md5 = request.headers[.init("Content-MD5")!], Data(base64Encoded: md5).map(Array.init) != SAMLDigest.md5(body) {
                 throw S3Store.error("BadDigest", "The Content-MD5 you specified did not match what we received.", 400)
             }
-            var metadata: [String: String] = [:]
-            for field in request.headers where field.name.canonicalName.hasPrefix("x-amz-meta-") {
-                metadata[String(field.name.canonicalName.dropFirst("x-amz-meta-".count))] = field.value
-            }
+            let checksum = try S3Checksums.verify(request.headers.map { (name: $0.name.canonicalName, value: $0.value) }, body: body)
+            let metadata = Self.userMetadata(request)
             let contentType = request.headers[.contentType]
             let object = try await state.withS3 { (store) throws(S3Error) in
                 try store.put(body, bucket: bucket, key: key, contentType: contentType, metadata: metadata, now: now)
             }
-            return Response(status: .ok, headers: [.eTag: object.etag, .init("x-amz-request-id")!: requestID])
+            var headers: HTTPFields = [.eTag: object.etag, .init("x-amz-request-id")!: requestID]
+            if let checksum, let name = HTTPFields.Element.Name("x-amz-checksum-" + checksum.algorithm) { headers[name] = checksum.value }
+            return Response(status: .ok, headers: headers)
         case .get, .head:
             try await authorize("s3:GetObject", objectARN)
             let object: S3Store.Object
@@ -171,8 +200,9 @@ extension MockAWS {
                 // Without s3:ListBucket a missing key is AccessDenied, so that absence does not leak (S3 API Reference,
                 // GetObject, "Permissions").
                 let listing = PolicyEvaluator.evaluate(AuthorizationRequest(action: "s3:ListBucket", resource: bucketARN,
-                                                                            context: requestContext(caller, sourceIP: sourceIP)),
-                                                       identity: await state.identityPolicies(of: caller), session: caller.sessionPolicies)
+                                                                            context: await principalContext(caller, sourceIP: sourceIP)),
+                                                       identity: await state.identityPolicies(of: caller), session: caller.sessionPolicies,
+                                                       boundary: await state.permissionsBoundary(of: caller))
                 guard listing.isAllowed else { throw S3Store.error("AccessDenied", "Access Denied", 403) }
                 throw error
             }
@@ -272,7 +302,7 @@ extension MockAWS {
         return nil
     }
 
-    private func owner(_ caller: Caller) -> String {
+    func owner(_ caller: Caller) -> String {
         "<Owner><ID>\(SAMLDigest.hex(SAMLDigest.sha256(Array(state.account.utf8))))</ID><DisplayName>mock-aws-\(state.account)</DisplayName></Owner>"
     }
 

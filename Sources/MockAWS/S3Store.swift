@@ -38,7 +38,10 @@ public struct S3Store: Sendable {
     public static let maxTotalBytes = 256 * 1024 * 1024
     /// S3's default bucket quota per account.
     public static let maxBuckets = 100
-    private var totalBytes = 0
+    /// Bytes held: objects and the parts of uploads in progress (both count against ``maxTotalBytes``).
+    var totalBytes = 0
+    /// Multipart uploads in progress, by upload ID (see S3Multipart.swift).
+    public internal(set) var uploads: [String: Upload] = [:]
     /// Where objects are kept across restarts, when set.
     public let directory: URL?
 
@@ -102,6 +105,7 @@ public struct S3Store: Sendable {
             throw Self.error("BucketNotEmpty", "The bucket you tried to delete is not empty", 409, [("BucketName", name)])
         }
         buckets[name] = nil
+        for (id, upload) in uploads where upload.bucket == name { abort(id) }
         if let directory { try? FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
     }
 
@@ -117,17 +121,22 @@ public struct S3Store: Sendable {
             throw Self.error("EntityTooLarge", "Your proposed upload exceeds the maximum allowed size", 400,
                              [("ProposedSize", "\(data.count)"), ("MaxSizeAllowed", "\(Self.maxObjectBytes)")])
         }
-        let previous = bucket.objects[Key(key)]?.data.count ?? 0
-        guard totalBytes - previous + data.count <= Self.maxTotalBytes else {
-            throw Self.error("ServiceUnavailable", "mock-aws keeps at most \(Self.maxTotalBytes) bytes of objects in memory.", 503)
-        }
         let object = Object(data: data, etag: "\"" + SAMLDigest.hex(SAMLDigest.md5(data)) + "\"", lastModified: now,
                             contentType: contentType ?? "binary/octet-stream", metadata: metadata)
-        bucket.objects[Key(key)] = object
-        buckets[name] = bucket
-        totalBytes += data.count - previous
-        save(object, bucket: name, key: key)
+        try store(object, in: &bucket, key: key)
         return object
+    }
+
+    /// Keeps `object` under `key` (replacing what was there) within the memory bound, and in the directory if set.
+    mutating func store(_ object: Object, in bucket: inout Bucket, key: String) throws(S3Error) {
+        let previous = bucket.objects[Key(key)]?.data.count ?? 0
+        guard totalBytes - previous + object.data.count <= Self.maxTotalBytes else {
+            throw Self.error("ServiceUnavailable", "mock-aws keeps at most \(Self.maxTotalBytes) bytes of objects in memory.", 503)
+        }
+        bucket.objects[Key(key)] = object
+        buckets[bucket.name] = bucket
+        totalBytes += object.data.count - previous
+        save(object, bucket: bucket.name, key: key)
     }
 
     func object(bucket name: String, key: String) throws(S3Error) -> Object {

@@ -76,6 +76,18 @@ public struct MockEntraConfiguration: Decodable, Sendable {
         return (try store.loadOrCreate(clock: clock), store)
     }
 
+    /// The tenant's own signing keys, which sign (and are published in) the tenant-wide federation metadata: in the
+    /// keys directory's `tenant` folder, created with a `CN=accounts.accesscontrol.windows.net` certificate on first
+    /// start (also when the applications' certificates come from `signingCertificates`).
+    /// - Parameters:
+    ///   - base: The configuration file's folder, which a relative `signingKeysDirectory` is resolved against.
+    ///   - defaultDirectory: The keys directory when the configuration names none.
+    ///   - clock: The generated certificate's start of validity.
+    public func tenantKeyRing(base: URL?, defaultDirectory: URL, clock: any SAMLClock = SystemClock()) throws -> KeyRing {
+        try KeyRingDirectory(keysDirectory(base: base, defaultDirectory: defaultDirectory).appendingPathComponent("tenant"))
+            .loadOrCreate(subject: SigningCredential.tenantSubject, clock: clock)
+    }
+
     /// The keys directory: `signingKeysDirectory` (relative to `base`), else `defaultDirectory`. The generated admin
     /// token lives there too, also when the certificates come from `signingCertificates`.
     public func keysDirectory(base: URL?, defaultDirectory: URL) -> URL {

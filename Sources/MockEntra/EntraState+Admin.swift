@@ -114,6 +114,7 @@ extension EntraState {
         if let relayState = patch.relayState { app.relayState = relayState.isEmpty ? nil : relayState }
         if let logoutURL = patch.logoutURL { app.logoutURL = logoutURL.isEmpty ? nil : logoutURL }
         if let required = patch.requireSignedRequests { app.requireSignedRequests = required }
+        if let classRef = patch.authnContextClassRef { app.authnContextClassRef = classRef }
         tenant.applications[index] = app
         return app
     }

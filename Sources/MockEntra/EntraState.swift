@@ -45,6 +45,8 @@ public struct ApplicationPatch: Codable, Sendable {
     /// An empty string removes it.
     public var logoutURL: String?
     public var requireSignedRequests: Bool?
+    /// The AuthnContextClassRef of password sign-ins (the full URI).
+    public var authnContextClassRef: Tenant.AuthnContextClass?
 
     public init() {}
 }
@@ -56,7 +58,12 @@ public struct ApplicationPatch: Codable, Sendable {
 /// asked, the log also go to disk. Signing happens outside the actor, so it never serialises issuance.
 public actor EntraState {
     public internal(set) var tenant: Tenant
+    /// The applications' signing certificates (Entra's per-app "SAML Signing Certificate"): they sign responses and
+    /// the `?appid=` metadata.
     public internal(set) var keys: KeyRing
+    /// The tenant's own token-signing keys: they sign the tenant-wide federation metadata, which publishes them
+    /// (MicrosoftDocs/entra-docs federation-metadata.md: "the certificates that the tenants use for token signing").
+    public nonisolated let tenantKeys: KeyRing
     public internal(set) var activations: [Tenant.Activation] = []
     public nonisolated let clock: any SAMLClock
     let keyDirectory: KeyRingDirectory?
@@ -84,10 +91,18 @@ public actor EntraState {
     public static let maxCodeFailures = MFALockout.maxFailures
     public static let codeLockout = MFALockout.lockout
 
-    public init(tenant: Tenant, keys: KeyRing, keyDirectory: KeyRingDirectory? = nil, clock: any SAMLClock = SystemClock(),
-                signInLog: URL? = nil) throws {
+    /// - Parameters:
+    ///   - tenant: The directory.
+    ///   - keys: The applications' signing certificates.
+    ///   - tenantKeys: The tenant's own signing keys; nil uses keys made once per process.
+    ///   - keyDirectory: Where `keys` are saved when the admin API changes them.
+    ///   - clock: The clock of every rule.
+    ///   - signInLog: A file the sign-in log is appended to.
+    public init(tenant: Tenant, keys: KeyRing, tenantKeys: KeyRing? = nil, keyDirectory: KeyRingDirectory? = nil,
+                clock: any SAMLClock = SystemClock(), signInLog: URL? = nil) throws {
         self.tenant = tenant
         self.keys = keys
+        self.tenantKeys = try tenantKeys ?? KeyRing.ephemeralTenantKeys.get()
         self.keyDirectory = keyDirectory
         self.clock = clock
         self.log = try SignInLog(file: signInLog)

@@ -63,7 +63,10 @@ public struct Issuance: Sendable {
         (self.mfa, self.authnInstant, self.activations, self.fault) = (mfa, authnInstant, activations, fault)
     }
 
-    /// The NameID for `format`: the UPN, or for persistent a pairwise opaque value stable per user and app.
+    /// The NameID for `format`, from the app's source (`user.userprincipalname`, aws-entra.md §5): the UPN for
+    /// emailAddress and unspecified (the request's format is honoured, the source stays: MicrosoftDocs/entra-docs
+    /// saml-claims-customization.md "NameID format"), for persistent a pairwise opaque value stable per user and app,
+    /// for transient a random value for this one sign-on (single-sign-on-saml-protocol.md "NameIDPolicy").
     func nameID(format: String) -> String {
         switch format {
         case SAMLURI.nameIDPersistent:
@@ -92,10 +95,10 @@ public struct Issuance: Sendable {
         }
         let builder = EntraAWSResponse(
             tenantID: tenant.tenantID, objectID: user.objectID, userPrincipalName: user.userPrincipalName,
-            displayName: user.displayName, givenName: user.givenName, surname: user.surname, roles: roles,
+            displayName: user.displayName, givenName: user.givenName, surname: user.surname, mail: user.mail, roles: roles,
             sessionDuration: application.sessionDuration, mfa: mfa, replyURL: recipient, audience: audience,
-            authnInstant: min(authnInstant, issued), inResponseTo: request.requestID, nameIDFormat: format,
-            nameID: nameID(format: format))
+            authnInstant: authnInstant, inResponseTo: request.requestID, nameIDFormat: format,
+            nameID: nameID(format: format), authnContextClassRef: application.authnContextClassRef.rawValue)
         let response = builder.response(clock: FixedClock(issued), ids: ids)
         let xml: [UInt8]
         do {

@@ -15,17 +15,26 @@ public struct SigningCredential: Sendable {
         self.certificate = certificate
     }
 
-    /// A new RSA-2048 key with Entra's self-signed `CN=Microsoft Azure Federated SSO Certificate`, valid 3 years.
-    public static func generate(clock: any SAMLClock = SystemClock()) throws(SAMLError) -> SigningCredential {
+    /// A new RSA-2048 key with a self-signed certificate valid 3 years: by default Entra's per-application
+    /// `CN=Microsoft Azure Federated SSO Certificate`, or ``tenantSubject`` for the tenant's own keys.
+    /// - Parameters:
+    ///   - subject: The certificate's subject.
+    ///   - clock: The start of validity.
+    public static func generate(subject: String = Certificate.entraSubject, clock: any SAMLClock = SystemClock()) throws(SAMLError) -> SigningCredential {
         let key = try SigningKey.generateRSA(bits: 2048)
-        return try SigningCredential(key: key, certificate: Certificate.selfSigned(key: key, clock: clock))
+        return try SigningCredential(key: key, certificate: Certificate.selfSigned(key: key, subject: subject, clock: clock))
     }
+
+    /// The subject of Entra's tenant-wide token-signing certificates, the ones its tenant federation metadata
+    /// publishes and is signed with (the sample KeyDescriptor of MicrosoftDocs/entra-docs federation-metadata.md
+    /// decodes to `CN=accounts.accesscontrol.windows.net`), unlike an application's own SSO certificate.
+    public static let tenantSubject = "CN=accounts.accesscontrol.windows.net"
 
     /// The SHA-1 thumbprint the Entra portal shows, uppercase hex: the credential's name in the admin API.
     public var thumbprint: String { certificate.sha1Thumbprint }
 }
 
-/// The tenant's signing certificates during a rollover (aws-entra.md §7): every one is published in the metadata,
+/// A tenant's or an application's signing certificates during a rollover (aws-entra.md §7): every one is published in the metadata,
 /// one is active and signs. Adding, activating and retiring follow the portal's steps: a new certificate is
 /// published first, made active when the service providers have it, and the old one removed last.
 public struct KeyRing: Sendable {
@@ -104,10 +113,13 @@ public struct KeyRingDirectory: Sendable {
     }
 
     /// The ring in the directory, generating (and saving) a first certificate when there is none.
-    public func loadOrCreate(clock: any SAMLClock = SystemClock()) throws -> KeyRing {
+    /// - Parameters:
+    ///   - subject: The generated certificate's subject (the application's by default).
+    ///   - clock: The generated certificate's start of validity.
+    public func loadOrCreate(subject: String = Certificate.entraSubject, clock: any SAMLClock = SystemClock()) throws -> KeyRing {
         let index = url.appendingPathComponent("keys.json")
         guard FileManager.default.fileExists(atPath: index.path) else {
-            let ring = try KeyRing(credentials: [SigningCredential.generate(clock: clock)])
+            let ring = try KeyRing(credentials: [SigningCredential.generate(subject: subject, clock: clock)])
             try save(ring)
             return ring
         }
@@ -146,4 +158,11 @@ public struct KeyRingDirectory: Sendable {
     }
 
     private func file(_ thumbprint: String, _ kind: String) -> URL { url.appendingPathComponent("\(thumbprint).\(kind).pem") }
+}
+
+extension KeyRing {
+    /// Tenant keys made once per process, for a state given none (tests, a tenant kept only in memory).
+    static let ephemeralTenantKeys: Result<KeyRing, SAMLError> = Result { () throws(SAMLError) in
+        try KeyRing(credentials: [SigningCredential.generate(subject: SigningCredential.tenantSubject)])
+    }
 }

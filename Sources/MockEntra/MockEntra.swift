@@ -70,7 +70,15 @@ public struct MockEntra: Sendable {
         let tenant = router.group(":tenant").add(middleware: TenantMiddleware(state: state))
         tenant.get("saml2") { request, context in try await self.saml2(request, context, post: false) }
         tenant.post("saml2") { request, context in try await self.saml2(request, context, post: true) }
-        tenant.get("federationmetadata/2007-06/federationmetadata.xml") { request, context in try await self.metadata(request, context) }
+        // Federation metadata under any case of its path: Microsoft documents the tenant document as
+        // `/{tenant}/FederationMetadata/2007-06/FederationMetadata.xml` (entra-docs federation-metadata.md) and the
+        // portal's App Federation Metadata Url in lower case, and clients fetch both documents under both spellings.
+        tenant.get(":directory/2007-06/:document") { request, context in
+            guard Self.isMetadataPath(context.parameters.get("directory"), context.parameters.get("document")) else {
+                throw HTTPError(.notFound)
+            }
+            return try await self.metadata(request, context)
+        }
         // The converged sign-in protocol (entra-signin-protocol.md §1): the password post, the credential lookup,
         // the strong-authentication service, "Stay signed in?" (SignInEndpoints.swift).
         tenant.post("login") { request, context in try await self.loginPost(request, context) }
@@ -273,13 +281,27 @@ public struct MockEntra: Sendable {
 
     // MARK: - Metadata
 
-    /// Signed federation metadata in Entra's shape with every published certificate, the active one first.
+    /// Whether `directory/2007-06/document` names the federation metadata, in any letter case (ASCII only: a
+    /// look-alike such as a dotless ı or a Kelvin sign is another path).
+    static func isMetadataPath(_ directory: String?, _ document: String?) -> Bool {
+        func asciiLower(_ s: String?) -> String? {
+            guard let s, s.unicodeScalars.allSatisfy(\.isASCII) else { return nil }
+            return s.lowercased()
+        }
+        return asciiLower(directory) == "federationmetadata" && asciiLower(document) == "federationmetadata.xml"
+    }
+
+    /// Signed federation metadata in Entra's shape with every published certificate, the active one first. With
+    /// `appid`, the application's: its certificates, signed with its active one. Without, the tenant's: the tenant's
+    /// own token-signing certificates, signed with the tenant's key, never an application's (federation-metadata.md:
+    /// the document carries "the certificates that the tenants use for token signing").
     func metadata(_ request: Request, _ context: MockEntraContext) async throws(MockEntraFailure) -> Response {
         let tenant = try context.resolvedTenant()
-        if let appID = (try? FormEncoding.decodePairs(request.uri.query ?? ""))?["appid"], tenant.application(appID) == nil {
+        let appID = (try? FormEncoding.decodePairs(request.uri.query ?? ""))?["appid"]
+        if let appID, tenant.application(appID) == nil {
             throw .page(.applicationNotFound(appID, tenant: tenant))
         }
-        let keys = await state.keys
+        let keys = appID == nil ? state.tenantKeys : await state.keys
         let document = EntraMetadata(tenantID: tenant.tenantID, certificates: keys.publishedCertificates,
                                      loginBaseURL: baseURL(request))
         do {

@@ -4,7 +4,8 @@ import SAML
 /// A SAML error Response Entra posts back to the app instead of signing the user in (entra-signin-protocol.md §5):
 /// no assertion, `InResponseTo` the request, a nested status code, and a StatusMessage carrying the AADSTS text
 /// followed by trace lines, as in the error Response of Microsoft's SAML protocol reference
-/// (MicrosoftDocs/entra-docs single-sign-on-saml-protocol.md); signed with the tenant's active key.
+/// (MicrosoftDocs/entra-docs single-sign-on-saml-protocol.md); signed with the applications' active key, the one the
+/// app's metadata publishes and its SP trusts (the tenant's own key signs only the tenant-wide metadata).
 public struct SAMLErrorResponse: Sendable {
     /// Where the Response goes: the request it answers, the ACS, and the Relay State to return.
     public struct Target: Sendable, Hashable {

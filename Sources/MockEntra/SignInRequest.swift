@@ -53,10 +53,14 @@ public enum ReceivedRequest: Sendable {
 
 /// Entra's rules for SP-initiated AuthnRequests (aws-entra.md §7), each failure with its AADSTS code.
 public enum AuthnRequestRules {
-    /// NameIDPolicy formats Entra honours; `unspecified` leaves the app's own format.
+    /// The NameIDPolicy formats an AuthnRequest may name, compared exactly (URIs, case and all): "The Format attribute
+    /// can have only one of the following values; any other value results in an error" (MicrosoftDocs/entra-docs
+    /// single-sign-on-saml-protocol.md, "NameIDPolicy": persistent, emailAddress, unspecified, transient), the error
+    /// being AADSTS75016 (reference-error-codes.md). WindowsDomainQualifiedName may be an app's configured format
+    /// (saml-claims-customization.md) but is not one a request may ask for. `unspecified` "permits Microsoft Entra ID
+    /// to select the claim format": the app's own.
     static let nameIDFormats: Set<String> = [SAMLURI.nameIDEmail, SAMLURI.nameIDPersistent, SAMLURI.nameIDTransient,
-                                             SAMLURI.nameIDUnspecified,
-                                             "urn:oasis:names:tc:SAML:1.1:nameid-format:WindowsDomainQualifiedName"]
+                                             SAMLURI.nameIDUnspecified]
     /// What a password sign-in (with or without MFA) can satisfy in `RequestedAuthnContext`.
     static let passwordClassRefs: Set<String> = ["urn:oasis:names:tc:SAML:2.0:ac:classes:Password",
                                                  "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport",

@@ -14,11 +14,17 @@ public struct Tenant: Codable, Sendable, Hashable {
         public var password: String
         /// Base32 TOTP secret for the MFA page, when the user has registered an authenticator.
         public var totpSecret: String?
+        /// The directory's `mail` (a mailbox's primary address), the source of the `emailaddress` claim (aws-entra.md §5:
+        /// emailaddress ← user.mail). Optional in a configuration file: a user without one gets no `emailaddress` claim,
+        /// as in Entra, where `mail` is empty for a user without a mailbox (MicrosoftDocs/azure-docs#32217) and the claim
+        /// is then not sent (MicrosoftDocs/azure-docs#7599).
+        public var mail: String?
 
         public init(objectID: String, userPrincipalName: String, displayName: String, givenName: String, surname: String,
-                    password: String, totpSecret: String? = nil) {
+                    password: String, totpSecret: String? = nil, mail: String? = nil) {
             (self.objectID, self.userPrincipalName, self.displayName) = (objectID, userPrincipalName, displayName)
             (self.givenName, self.surname, self.password, self.totpSecret) = (givenName, surname, password, totpSecret)
+            self.mail = mail
         }
     }
 
@@ -81,17 +87,21 @@ public struct Tenant: Codable, Sendable, Hashable {
         public var requireSignedRequests: Bool
         /// PEM certificates that verify signed AuthnRequests ("Verification certificates" in the portal).
         public var requestCertificates: [String]
+        /// The AuthnContextClassRef of its password sign-ins, with or without MFA (default Password).
+        public var authnContextClassRef: AuthnContextClass
 
         public init(appID: String, displayName: String, identifier: String, replyURL: String, additionalReplyURLs: [String] = [],
                     appRoles: [AppRole], assignments: [String: [String]], signingMode: SigningMode = .assertion,
                     signatureAlgorithm: SignatureAlgorithm = .rsaSHA256, nameIDFormat: String = SAMLURI.nameIDEmail,
                     sessionDuration: Int? = 3600, relayState: String? = nil, logoutURL: String? = nil,
-                    requireSignedRequests: Bool = false, requestCertificates: [String] = [], userAssignments: [String: [String]] = [:]) {
+                    requireSignedRequests: Bool = false, requestCertificates: [String] = [],
+                    authnContextClassRef: AuthnContextClass = .password, userAssignments: [String: [String]] = [:]) {
             (self.appID, self.displayName, self.identifier, self.replyURL) = (appID, displayName, identifier, replyURL)
             (self.additionalReplyURLs, self.appRoles, self.assignments) = (additionalReplyURLs, appRoles, assignments)
             (self.signingMode, self.signatureAlgorithm, self.nameIDFormat) = (signingMode, signatureAlgorithm, nameIDFormat)
             (self.sessionDuration, self.relayState, self.logoutURL) = (sessionDuration, relayState, logoutURL)
             (self.requireSignedRequests, self.requestCertificates) = (requireSignedRequests, requestCertificates)
+            self.authnContextClassRef = authnContextClassRef
             self.userAssignments = userAssignments
         }
 
@@ -111,6 +121,7 @@ public struct Tenant: Codable, Sendable, Hashable {
                       logoutURL: try c.decodeIfPresent(String.self, forKey: .logoutURL),
                       requireSignedRequests: try c.decodeIfPresent(Bool.self, forKey: .requireSignedRequests) ?? false,
                       requestCertificates: try c.decodeIfPresent([String].self, forKey: .requestCertificates) ?? [],
+                      authnContextClassRef: try c.decodeIfPresent(AuthnContextClass.self, forKey: .authnContextClassRef) ?? .password,
                       userAssignments: try c.decodeIfPresent([String: [String]].self, forKey: .userAssignments) ?? [:])
         }
 
@@ -125,6 +136,16 @@ public struct Tenant: Codable, Sendable, Hashable {
         public func directRoles(of upn: String) -> [String] {
             userAssignments.filter { $0.key.lowercased() == upn.lowercased() }.flatMap(\.value)
         }
+    }
+
+    /// The AuthnContextClassRef Entra writes for a password sign-in. Sources differ, MFA or not: Microsoft's SAML
+    /// protocol reference and real AWS tokens show Password (aws-entra.md §6, §8: "stays Password" after MFA);
+    /// saml2aws's captured Entra response shows PasswordProtectedTransport after MFA
+    /// (Versent/saml2aws pkg/provider/aad/testdata/SAMLResponse.xml). Which one a tenant gets is not documented, so it
+    /// is a setting; Password is the default.
+    public enum AuthnContextClass: String, Codable, Sendable, Hashable, CaseIterable {
+        case password = "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"
+        case passwordProtectedTransport = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
     }
 
     public struct ConditionalAccessPolicy: Codable, Sendable, Hashable {
@@ -278,6 +299,8 @@ public struct Tenant: Codable, Sendable, Hashable {
 
 extension Tenant {
     /// The deployment guide's tenant. Passwords and TOTP secrets are for the mock only and documented in the README.
+    /// Both users have a mailbox whose address is their UPN (the usual cloud-only set-up), so their `emailaddress`
+    /// claim reads as before.
     public static func contoso(account: String = "123456789012", providerName: String = "EntraID",
                                replyURL: String = "https://signin.aws.amazon.com/saml") -> Tenant {
         let pair = { (role: String) in "arn:aws:iam::\(account):role/\(role),arn:aws:iam::\(account):saml-provider/\(providerName)" }
@@ -286,10 +309,10 @@ extension Tenant {
             users: [
                 User(objectID: "11111111-aaaa-4bbb-8ccc-000000000001", userPrincipalName: "test-awsadmin@contoso.com",
                      displayName: "Test-AWSAdmin", givenName: "Test", surname: "AWSAdmin", password: "Adm1n-Passw0rd!",
-                     totpSecret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+                     totpSecret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", mail: "test-awsadmin@contoso.com"),
                 User(objectID: "11111111-aaaa-4bbb-8ccc-000000000002", userPrincipalName: "test-awsdeveloper@contoso.com",
                      displayName: "Test-AWSDeveloper", givenName: "Test", surname: "AWSDeveloper", password: "Dev3loper-Passw0rd!",
-                     totpSecret: "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"),
+                     totpSecret: "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU", mail: "test-awsdeveloper@contoso.com"),
             ],
             groups: [
                 Group(objectID: "22222222-aaaa-4bbb-8ccc-000000000001", displayName: "AWS-Account1-Administrators",

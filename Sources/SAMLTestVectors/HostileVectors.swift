@@ -38,14 +38,14 @@ extension TestVectorCatalog {
         add("aws_cross_app_key.xml", try signed(by: rollover) { _ in })
         reject("aws_cross_app_key.xml", AWSCode.providerKeyMismatch, "app B's key signs Administrator,EntraID (app A's provider): one Issuer, another app's key",
                nil, aws("InvalidIdentityToken"))
-        add("aws_app_b_own_role.xml", try signed(by: rollover) { $0.assertion?.attributeStatement?.attributes[9].values = [Self.appBPair] })
+        add("aws_app_b_own_role.xml", try signed(by: rollover) { $0.setRoles([Self.appBPair]) })
         valid("aws_app_b_own_role.xml", "app B's key signs app B's own pair", aws(sessions: ["AppBReader/test-awsadmin@contoso.com @ 123456789012"]))
         add("aws_mixed_pairs_key_b.xml", try signed(by: rollover) {
-            $0.assertion?.attributeStatement?.attributes[9].values = [Self.user.roles[0], Self.appBPair]
+            $0.setRoles([Self.user.roles[0], Self.appBPair])
         })
         valid("aws_mixed_pairs_key_b.xml", "pairs of A and B signed by B: only B's role is offered",
               aws(sessions: ["AppBReader/test-awsadmin@contoso.com @ 123456789012"]))
-        let both = Array(try idp.sign(Self.base(seed: 250) { $0.assertion?.attributeStatement?.attributes[9].values = [Self.user.roles[0], Self.appBPair] },
+        let both = Array(try idp.sign(Self.base(seed: 250) { $0.setRoles([Self.user.roles[0], Self.appBPair]) },
                                       mode: .both).utf8)
         add("aws_split_signatures.xml", String(decoding: try Signer.signTemplates(in: both, elementIDs: [Self.base(seed: 250).id], key: rolloverKey),
                                                as: UTF8.self))
@@ -54,7 +54,7 @@ extension TestVectorCatalog {
         add("aws_attacker_key.xml", try signed(by: attacker) { _ in })
         reject("aws_attacker_key.xml", .signatureUntrustedKey, "signed by a key no provider publishes", nil, aws("InvalidIdentityToken"))
         add("aws_unknown_provider.xml", try signed {
-            $0.assertion?.attributeStatement?.attributes[9].values = ["arn:aws:iam::123456789012:role/Administrator,arn:aws:iam::123456789012:saml-provider/Other"]
+            $0.setRoles(["arn:aws:iam::123456789012:role/Administrator,arn:aws:iam::123456789012:saml-provider/Other"])
         })
         reject("aws_unknown_provider.xml", AWSCode.providerNotFound, "the pair names a provider the account does not have", nil, aws("InvalidIdentityToken"))
         valid("valid_assertion_signed.xml", "Entra's default response, judged as AWS's console judges it", aws(sessions: [Self.adminSession]))
@@ -110,9 +110,9 @@ extension TestVectorCatalog {
         }
         // AWS's 100,000-character limit: a real signed response with enough Role values to pass it when encoded.
         add("aws_over_100000_characters.xml", try signed {
-            $0.assertion?.attributeStatement?.attributes[9].values = (0..<800).map {
+            $0.setRoles((0..<800).map {
                 "arn:aws:iam::123456789012:role/R\($0),arn:aws:iam::123456789012:saml-provider/EntraID"
-            }
+            })
         })
         reject("aws_over_100000_characters.xml", .inputTooLarge, "800 Role values: over 100,000 base64 characters, refused before decoding",
                nil, aws("ValidationError"))
@@ -147,7 +147,7 @@ extension TestVectorCatalog {
             add("url_recipient_\(name).xml", try signed {
                 $0.assertion?.subject?.confirmations[0].data?.recipient = url
                 $0.destination = url
-                $0.assertion?.attributeStatement?.attributes[9].values = [Self.developerPair]
+                $0.setRoles([Self.developerPair])
             })
             valid("url_recipient_\(name).xml", "Recipient and Destination \(url) (Developer: no SAML:aud condition)",
                   aws(sessions: [Self.developerSession]))
@@ -155,7 +155,7 @@ extension TestVectorCatalog {
         for (name, url) in [("govcloud", "https://signin.amazonaws-us-gov.com/saml"), ("china", "https://signin.amazonaws.cn/saml")] {
             add("url_recipient_\(name).xml", try signed {
                 $0.assertion?.subject?.confirmations[0].data?.recipient = url
-                $0.assertion?.attributeStatement?.attributes[9].values = [Self.developerPair]
+                $0.setRoles([Self.developerPair])
             })
             reject("url_recipient_\(name).xml", .subjectConfirmationRecipient,
                    "Recipient \(url): another partition's sign-in endpoint, for an arn:aws account", nil, aws("InvalidIdentityToken"))
@@ -192,7 +192,7 @@ extension TestVectorCatalog {
             reject(file, AWSCode.sessionTags, description, nil, aws(code))
         }
         add("tag_valid_unicode.xml", try signed {
-            $0.assertion?.attributeStatement?.attributes[9].values = [Self.developerPair]
+            $0.setRoles([Self.developerPair])
             $0.assertion?.attributeStatement?.attributes += [Attribute(AttributeName.awsPrincipalTag("équipe"), "développement"),
                                                             Attribute(AttributeName.awsPrincipalTag("Cost Center"), ""),
                                                             Attribute(name: AttributeName.awsTransitiveTagKeys, values: ["ÉQUIPE"])]

@@ -78,3 +78,17 @@ public struct GeneratedFile: Sendable {
     public var name: String
     public var bytes: [UInt8]
 }
+
+extension Response {
+    /// Gives the assertion other Role values in both claims that carry them, AWS's Role and Entra's role claim, as
+    /// Entra issues them for another assignment (the two always agree in Entra's responses). Found by name: the
+    /// claims' positions depend on which others are present.
+    /// - Parameter values: The new `role,provider` pairs.
+    mutating func setRoles(_ values: [String]) {
+        guard var statement = assertion?.attributeStatement else { return }
+        for index in statement.attributes.indices where [AttributeName.awsRole, AttributeName.role].contains(statement.attributes[index].name) {
+            statement.attributes[index].values = values
+        }
+        assertion?.attributeStatement = statement
+    }
+}

@@ -16,7 +16,7 @@ public struct TestVectorCatalog {
     public static let user = EntraAWSResponse(
         tenantID: "aaaabbbb-0000-cccc-1111-dddd2222eeee", objectID: "aaaaaaaa-0000-1111-2222-bbbbbbbbbbbb",
         userPrincipalName: "test-awsadmin@contoso.com", displayName: "Test-AWSAdmin", givenName: "Test",
-        surname: "AWSAdmin",
+        surname: "AWSAdmin", mail: "test-awsadmin@contoso.com",
         roles: ["arn:aws:iam::123456789012:role/Administrator,arn:aws:iam::123456789012:saml-provider/EntraID"])
 
     let idp: Signer
@@ -98,11 +98,11 @@ public struct TestVectorCatalog {
               trust: ["idp.crt", "idp-rollover.crt"])
         reject("valid_rollover_certificate.xml", .signatureUntrustedKey, "the rollover certificate is not (yet) trusted")
         let multiRole = try idp.sign(Self.base(seed: 6) {
-            $0.assertion?.attributeStatement?.attributes[9].values = [
+            $0.setRoles([
                 "arn:aws:iam::123456789012:role/Administrator,arn:aws:iam::123456789012:saml-provider/EntraID",
                 "arn:aws:iam::123456789012:role/Developer,arn:aws:iam::123456789012:saml-provider/EntraID",
                 "arn:aws:iam::210987654321:role/ReadOnly,arn:aws:iam::210987654321:saml-provider/EntraID",
-            ]
+            ])
         }, mode: .assertion)
         add("valid_multiple_roles.xml", multiRole)
         valid("valid_multiple_roles.xml", "three Role values (role chooser)")

@@ -13,23 +13,30 @@ import FoundationNetworking
 struct MockAWSCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mock-aws",
-        abstract: "A local AWS sign-in endpoint and STS/IAM query API that validates SAML as AWS does.",
+        abstract: "A local AWS: the SAML sign-in endpoint, STS, IAM, S3 and CloudTrail, enforcing what AWS enforces.",
         discussion: """
-            Prints `mock-aws listening on http://HOST:PORT` as its first line, then serves:
-              POST /saml      the console sign-in endpoint (role chooser, console page); an assertion opens
-                              one console session only
-              POST /          STS AssumeRoleWithSAML (unsigned) and GetCallerIdentity (SigV4 for sts in
-                              --region or us-east-1); IAM Create/Get/Update/List/DeleteSAMLProvider, CreateRole,
-                              GetRole, ListRoles, DeleteRole, CreateUser, CreateAccessKey (SigV4 for iam in us-east-1)
-              GET  /audit     CloudTrail-like events, JSON (SigV4 for cloudtrail in --region)
-            Requests must name it in their Host header: localhost, *.localhost, 127.x.y.z, [::1], --host, or an
-            --allowed-host (a guard against DNS rebinding).
+            Prints `mock-aws listening on http://HOST:PORT` first, then serves on it:
+              POST /saml   the console sign-in endpoint (role chooser, console);
+                           an assertion opens one console session only
+              POST /       STS AssumeRoleWithSAML (unsigned), GetCallerIdentity;
+                           IAM: SAML providers, roles, users, groups, keys,
+                           policies, boundaries, tags, the policy simulator;
+                           CloudTrail LookupEvents (by X-Amz-Target)
+              other paths  S3, path-style or BUCKET.localhost: buckets,
+                           objects, multipart, copies, presigned URLs
+              GET  /audit  the same events as JSON
+            Signatures: SigV4 for sts/cloudtrail/s3 in --region, iam in
+            us-east-1. Every call is authorized by the caller's policies.
+            Requests must name it in their Host header: localhost,
+            *.localhost, 127.x.y.z, [::1], --host, or an --allowed-host
+            (a guard against DNS rebinding).
 
             Example:
               mock-aws --idp-metadata federationmetadata.xml --port 0
-              aws --endpoint-url http://127.0.0.1:PORT sts assume-role-with-saml --role-arn \\
-                arn:aws:iam::123456789012:role/Administrator --principal-arn \\
-                arn:aws:iam::123456789012:saml-provider/EntraID --saml-assertion "$SAMLResponse"
+              aws --endpoint-url http://127.0.0.1:PORT sts assume-role-with-saml \\
+                --role-arn arn:aws:iam::123456789012:role/Administrator \\
+                --principal-arn arn:aws:iam::123456789012:saml-provider/EntraID \\
+                --saml-assertion "$SAMLResponse"
             """)
 
     @Option(help: "A JSON configuration file (account, users, providers, roles); see README. Default: the embedded account.")

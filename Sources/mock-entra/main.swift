@@ -15,7 +15,8 @@ struct MockEntraCommand: AsyncParsableCommand {
             Prints `mock-entra listening on http://HOST:PORT` as its first line, then serves (TENANT is the tenant
             GUID or domain):
               GET|POST /TENANT/saml2          SAML SSO and logout (Redirect and POST bindings)
-              GET  /TENANT/federationmetadata/2007-06/federationmetadata.xml?appid=APP
+              GET  /TENANT/federationmetadata/2007-06/federationmetadata.xml?appid=APP   the app's metadata
+              GET  /TENANT/FederationMetadata/2007-06/FederationMetadata.xml   the tenant's (tenant key)
               GET  /myapps                    My Apps; tiles launch /api/signin/APP?tenantId=TENANT
               GET  /admin/signins[/page]      the sign-in log (JSON, page)
               /admin/…                        Conditional Access, PIM, certificates, role provisioning (README)
@@ -75,7 +76,9 @@ struct MockEntraCommand: AsyncParsableCommand {
         }
         let tenant = configuration.resolvedTenant(replyURL: awsURL.map { $0.hasSuffix("/") ? $0 + "saml" : $0 + "/saml" })
         let (keys, directory) = try configuration.keyRing(base: base, defaultDirectory: defaultKeys)
-        let state = try EntraState(tenant: tenant, keys: keys, keyDirectory: directory, signInLog: signInLog.map { URL(fileURLWithPath: $0) })
+        let tenantKeys = try configuration.tenantKeyRing(base: base, defaultDirectory: defaultKeys)
+        let state = try EntraState(tenant: tenant, keys: keys, tenantKeys: tenantKeys, keyDirectory: directory,
+                                   signInLog: signInLog.map { URL(fileURLWithPath: $0) })
         logger.info("tenant", metadata: ["name": "\(tenant.name)", "id": "\(tenant.tenantID)",
                                          "signing": "\(keys.activeThumbprint)", "keys": "\(directory?.url.path ?? "configuration")"])
         // Where the token is, never the token itself: logs get copied into CI output and bug reports.

@@ -65,15 +65,16 @@ struct HostileBench {
         // Padding a valid capture (found by an outside probe): 1 MiB of empty comments, or of processing instructions.
         inputs.append(Input(name: "120,000 comments before a valid response", xml: Array((String(repeating: "<!---->", count: 120_000) + plain).utf8)))
         inputs.append(Input(name: "120,000 processing instructions before it", xml: Array((String(repeating: "<?a b?>", count: 120_000) + plain).utf8)))
-        // Role bombs: 4,000 Role values (distinct providers), signed by an attacker without KeyInfo; and 700 (under
-        // AWS's 100,000 characters: 580), validly signed, every provider in the account.
+        // Role bombs: 4,000 Role values (distinct providers), signed by an attacker without KeyInfo; and as many as fit
+        // under AWS's 100,000 characters (290: Entra writes each value in its role claim and in AWS's Role claim),
+        // validly signed, every provider in the account.
         var roles = user
         roles.roles = (0..<4000).map { "arn:aws:iam::123456789012:role/R\($0),arn:aws:iam::123456789012:saml-provider/P\($0)" }
         var bomb = try attacker.sign(roles.response(clock: clock, ids: SequentialIDGenerator(seed: 2)), mode: .assertion)
         if let keyInfo = bomb.range(of: "<KeyInfo>"), let end = bomb.range(of: "</KeyInfo>") { bomb.removeSubrange(keyInfo.lowerBound..<end.upperBound) }
         inputs.append(Input(name: "4,000 Role values, attacker-signed, no KeyInfo", xml: Array(bomb.utf8)))
-        roles.roles = Array(roles.roles.prefix(580))
-        inputs.append(Input(name: "580 Role values, 580 providers, valid",
+        roles.roles = Array(roles.roles.prefix(290))
+        inputs.append(Input(name: "290 Role values, 290 providers, valid",
                             xml: Array(try signer.sign(roles.response(clock: clock, ids: SequentialIDGenerator(seed: 3)), mode: .assertion).utf8)))
         return inputs
     }

@@ -80,6 +80,52 @@ struct PolicyEvaluatorTests {
         #expect(PolicyEvaluator.evaluate(put, identity: [admin], session: []).decision == .implicitDeny, "an empty session list allows nothing")
     }
 
+    @Test("permissions boundaries intersect: identity, boundary and session must each allow, a Deny in any wins; the model of every combination")
+    func boundaries() async throws {
+        // Each of the three policy sets either allows, denies, says nothing about s3:GetObject, or (boundary and
+        // session only) is absent; the decision is IAM's flow: any Deny, then identity, boundary, session Allows.
+        let allow = try Self.policy(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}"#)
+        let deny = try Self.policy(#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}"#)
+        let other = try Self.policy(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:*","Resource":"*"}]}"#)
+        let choices: [[PolicySource]?] = [[allow], [deny], [other], nil]
+        let request = AuthorizationRequest(action: "s3:GetObject", resource: "arn:aws:s3:::b/k")
+        await propertyCheck(count: 400, input: Gen.int(in: 0...2), Gen.int(in: 0...3), Gen.int(in: 0...3)) { (i: Int, b: Int, s: Int) in
+            let identity = choices[i] ?? [], boundary = choices[b], session = choices[s]
+            let result = PolicyEvaluator.evaluate(request, identity: identity, session: session, boundary: boundary)
+            let denied = [identity, boundary ?? [], session ?? []].contains { $0.first?.document == deny.document }
+            let allows = { (set: [PolicySource]?) in set == nil || set?.first?.document == allow.document }
+            let expected: PolicyEvaluation.Decision = denied ? .explicitDeny
+                : (identity.first?.document == allow.document && allows(boundary) && allows(session)) ? .allowed : .implicitDeny
+            #expect(result.decision == expected, "identity \(i) boundary \(b) session \(s)")
+            if b == 1 && i != 1 { #expect(result.deniedBy == .explicitBoundaryDeny) }
+            if i == 0 && b == 2 && s != 1 { #expect(result.deniedBy == .noBoundaryAllow) }
+        }
+        let evaluation = PolicyEvaluator.evaluate(request, identity: [allow], boundary: [other])
+        #expect(PolicyEvaluator.accessDeniedMessage(caller: "arn:aws:iam::1:user/u", request: request, evaluation: evaluation)
+                == "User: arn:aws:iam::1:user/u is not authorized to perform: s3:GetObject on resource: arn:aws:s3:::b/k because no permissions boundary allows the s3:GetObject action")
+    }
+
+    @Test("policy variables in conditions: ${*} is a literal star, a variable with no value never makes a condition hold, negated or not")
+    func conditionVariables() throws {
+        func decision(_ condition: String, _ context: [String: [String]]) throws -> PolicyEvaluation.Decision {
+            let policy = try Self.policy(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*","Condition":"# + condition + "}]}")
+            return PolicyEvaluator.evaluate(AuthorizationRequest(action: "s3:ListBucket", resource: "arn:aws:s3:::b", context: context), identity: [policy]).decision
+        }
+        // `${*}` is the escape for a literal `*` (IAM User Guide, "Policy variables: Special characters").
+        let literalStar = #"{"StringLike":{"s3:prefix":"home/${*}"}}"#
+        #expect(try decision(literalStar, ["s3:prefix": ["home/*"]]) == .allowed)
+        #expect(try decision(literalStar, ["s3:prefix": ["home/alice"]]) == .implicitDeny, "not a wildcard")
+        #expect(try decision(#"{"StringLike":{"s3:prefix":"${aws:username}/*"}}"#, ["s3:prefix": ["bob/x"], "aws:username": ["bob"]]) == .allowed)
+        // A role session has no aws:username: the variable has no value.
+        let others = #"{"StringNotEquals":{"s3:prefix":"${aws:username}"}}"#
+        #expect(try decision(others, ["s3:prefix": ["alice"], "aws:username": ["bob"]]) == .allowed)
+        #expect(try decision(others, ["s3:prefix": ["alice"]]) == .implicitDeny, "an unresolved value is not known to differ")
+        #expect(try decision(#"{"StringNotLike":{"s3:prefix":["${aws:username}/*","public/*"]}}"#, ["s3:prefix": ["private/x"]]) == .implicitDeny)
+        #expect(try decision(#"{"StringEquals":{"s3:prefix":["${aws:username}","shared"]}}"#, ["s3:prefix": ["shared"]]) == .allowed,
+                "the other values still count")
+        #expect(try decision(#"{"StringEquals":{"s3:prefix":"${aws:username, 'guest'}"}}"#, ["s3:prefix": ["guest"]]) == .allowed, "a default resolves it")
+    }
+
     @Test("the grammar IAM enforces: no Principal in identity policies, a Resource required, known operators only")
     func grammar() {
         for bad in [

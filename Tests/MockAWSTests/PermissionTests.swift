@@ -226,6 +226,19 @@ struct PermissionTests {
             #expect(records.first?["errorCode"] == nil && (records.first?["userIdentity"] as? [String: Any])?["type"] as? String == "IAMUser")
             #expect(records.last?["errorCode"] as? String == "AccessDenied" && (records.last?["userIdentity"] as? [String: Any])?["type"] as? String == "AssumedRole")
             #expect((records.last?["requestParameters"] as? [String: Any])?["userName"] as? String == "eve")
+            // A role session: no top-level userName, the role as the session's issuer (CloudTrail's userIdentity).
+            let sessionIdentity = try #require(records.last?["userIdentity"] as? [String: Any])
+            let issuer = (sessionIdentity["sessionContext"] as? [String: Any])?["sessionIssuer"] as? [String: Any]
+            #expect(sessionIdentity["userName"] == nil && issuer?["type"] as? String == "Role" && issuer?["userName"] as? String == "Developer"
+                    && issuer?["arn"] as? String == "arn:aws:iam::\(Self.account):role/Developer"
+                    && (issuer?["principalId"] as? String)?.hasPrefix("AROA") == true, "\(sessionIdentity)")
+            // The query protocol's lists are recorded as lists.
+            _ = try await aws(server, ["iam", "simulate-principal-policy", "--policy-source-arn", "arn:aws:iam::\(Self.account):role/Developer",
+                                       "--action-names", "s3:GetObject", "iam:CreateUser"])
+            let simulated = try json(await aws(server, ["cloudtrail", "lookup-events", "--region", "us-east-1", "--lookup-attributes",
+                                                        "AttributeKey=EventName,AttributeValue=SimulatePrincipalPolicy"]).output)
+            let simulation = try json((simulated["Events"] as? [[String: Any]])?.first?["CloudTrailEvent"] as? String ?? "")
+            #expect((simulation["requestParameters"] as? [String: Any])?["actionNames"] as? [String] == ["s3:GetObject", "iam:CreateUser"], "\(simulation)")
             let paged = try json(await aws(server, ["cloudtrail", "lookup-events", "--region", "us-east-1", "--max-items", "1"]).output)
             #expect((paged["Events"] as? [[String: Any]])?.count == 1 && paged["NextToken"] != nil, "\(paged)")
             let refused = try await aws(server, ["cloudtrail", "lookup-events", "--region", "us-east-1"], as: developer)

@@ -164,7 +164,7 @@ struct S3Tests {
             let script = """
                 import socket, sys
                 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
-                s.sendall(b"PUT /bucket/key HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nContent-Length: 3\\r\\nExpect: 100-continue\\r\\n\\r\\n")
+                s.sendall(b"PUT /bucket/key HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nContent-Length: 3\\r\\nExpect: 100-continue\\r\\nAuthorization: AWS4-HMAC-SHA256 Credential=AKIAEXAMPLE/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00\\r\\n\\r\\n")
                 first = s.recv(200).split(b"\\r\\n")[0].decode()
                 s.sendall(b"abc")
                 rest = s.recv(2000).decode(errors="replace")
@@ -174,7 +174,16 @@ struct S3Tests {
             let result = try await server.run(["python3", "-c", script, "\(port)"])
             let lines = result.output.split(separator: "\n").map(String.init)
             #expect(lines.first == "HTTP/1.1 100 Continue", "\(result.output)")
-            #expect(lines.dropFirst().first?.hasPrefix("HTTP/1.1 403") == true, "the unsigned PUT itself is refused: \(result.output)")
+            #expect(lines.dropFirst().first?.hasPrefix("HTTP/1.1 4") == true, "the forged signature is refused: \(result.output)")
+            // No credential at all: refused on the head, with no invitation to send the body (as S3 does).
+            let unsigned = """
+                import socket, sys
+                s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+                s.sendall(b"PUT /bucket/key HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nContent-Length: 3\\r\\nExpect: 100-continue\\r\\n\\r\\n")
+                print(s.recv(200).split(b"\\r\\n")[0].decode())
+                """
+            let refused = try await server.run(["python3", "-c", unsigned, "\(port)"])
+            #expect(refused.output.hasPrefix("HTTP/1.1 403"), "\(refused.output)")
         }
     }
 }

@@ -249,8 +249,9 @@ struct GraphGovernanceTests {
             #expect(certificate["type"] as? String == "AsymmetricX509Cert" && certificate["usage"] as? String == "Verify")
             let ring = await h.state.keys
             #expect(ring.credentials.count == 2 && ring.activeThumbprint == EntraFixtures.idp.thumbprint)
-            let metadata = try await h.server.get("/\(H.tenantID)/federationmetadata/2007-06/federationmetadata.xml")
-            #expect(metadata.body.contains(certificate["key"] as? String ?? "-"), "published in the metadata before it signs")
+            // The application's metadata (?appid=) publishes its certificates.
+            let metadata = try await h.server.get("/\(H.tenantID)/federationmetadata/2007-06/federationmetadata.xml?appid=\(EntraFixtures.appID)")
+            #expect(metadata.body.contains(certificate["key"] as? String ?? "-"), "published in the app's metadata before it signs")
             #expect(try await h.graph("PATCH", "servicePrincipals/\(Self.awsSP)", token: token, json: ["preferredTokenSigningKeyThumbprint": "00"]).status == 400)
             #expect(try await h.graph("PATCH", "servicePrincipals/\(Self.awsSP)", token: token, json: ["preferredTokenSigningKeyThumbprint": thumbprint]).status == 204)
             #expect(await h.state.keys.activeThumbprint == thumbprint)

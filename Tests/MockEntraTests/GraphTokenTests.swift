@@ -24,8 +24,9 @@ struct GraphTokenTests {
             let jwt = try #require(body["access_token"] as? String)
             let header = H.header(jwt)
             #expect(header["alg"] as? String == "RS256" && header["typ"] as? String == "JWT")
-            let kid = TokenKeys.kid(EntraFixtures.idp.certificate)
-            #expect(header["kid"] as? String == kid && header["x5t"] as? String == kid)
+            // The tenant's own token-signing key, not an application's SAML certificate.
+            let kid = TokenKeys.kid(h.state.tenantKeys.active.certificate)
+            #expect(header["kid"] as? String == kid && header["x5t"] as? String == kid && kid != TokenKeys.kid(EntraFixtures.idp.certificate))
             let claims = H.claims(jwt)
             #expect(claims["aud"] as? String == "https://graph.microsoft.com")
             #expect(claims["iss"] as? String == "https://sts.windows.net/\(H.tenantID)/")
@@ -121,22 +122,22 @@ struct GraphTokenTests {
         }
     }
 
-    @Test("JWKS and OpenID configuration: every published key by kid, the token endpoint and jwks_uri announced")
+    @Test("JWKS and OpenID configuration: the tenant's token-signing keys by kid (no application certificate), the token endpoint and jwks_uri announced")
     func keysAndDiscovery() async throws {
         try await H.run { h in
             _ = try await h.state.addCertificate(EntraFixtures.rollover)
             let keys = try await h.server.get("/\(H.tenantID)/discovery/v2.0/keys")
             #expect(keys.status == 200)
             let list = H.object(keys.body)["keys"] as? [[String: Any]] ?? []
-            #expect(list.count == 2)
-            #expect(list.first?["kid"] as? String == TokenKeys.kid(EntraFixtures.idp.certificate), "the active key first")
-            #expect(list.last?["kid"] as? String == TokenKeys.kid(EntraFixtures.rollover.certificate))
+            let tenant = h.state.tenantKeys
+            #expect(list.map { $0["kid"] as? String } == tenant.credentials.map { TokenKeys.kid($0.certificate) })
+            #expect(!keys.body.contains(TokenKeys.kid(EntraFixtures.idp.certificate)) && !keys.body.contains(TokenKeys.kid(EntraFixtures.rollover.certificate)))
             for key in list {
                 #expect(key["kty"] as? String == "RSA" && key["use"] as? String == "sig" && key["e"] as? String == "AQAB")
                 #expect(key["kid"] as? String == key["x5t"] as? String && ((key["n"] as? String)?.count ?? 0) >= 342)
                 #expect((key["x5c"] as? [String])?.count == 1)
             }
-            #expect((list.first?["x5c"] as? [String])?.first == EntraFixtures.idp.certificate.base64)
+            #expect((list.first?["x5c"] as? [String])?.first == tenant.active.certificate.base64)
             let config = try await h.server.get("/contoso.com/v2.0/.well-known/openid-configuration")
             #expect(config.status == 200)
             let document = H.object(config.body)

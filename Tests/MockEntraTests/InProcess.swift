@@ -48,7 +48,8 @@ final class MockEntraApp: MockEntraServing, Sendable {
         let defaultKeys = configURL.map { $0.deletingPathExtension().appendingPathExtension("keys") } ?? directory.appendingPathComponent("keys")
         let admin = try settings.resolvedAdminToken(base: base, defaultDirectory: defaultKeys)
         let (keys, keyDirectory) = try settings.keyRing(base: base, defaultDirectory: defaultKeys)
-        let state = try EntraState(tenant: settings.resolvedTenant(), keys: keys, keyDirectory: keyDirectory)
+        let state = try EntraState(tenant: settings.resolvedTenant(), keys: keys,
+                                   tenantKeys: settings.tenantKeyRing(base: base, defaultDirectory: defaultKeys), keyDirectory: keyDirectory)
         var logger = Logger(label: "mock-entra")
         logger.logLevel = .warning
         let app = buildApplication(configuration: MockEntraServerConfiguration(

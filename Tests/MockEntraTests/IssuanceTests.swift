@@ -26,7 +26,7 @@ struct IssuanceTests {
         let verified = try F.verifier(clock: clock).verify(response.xml)
         let names = verified.assertion.attributeStatement?.attributes.map(\.name) ?? []
         #expect(names == [AttributeName.tenantID, AttributeName.objectIdentifier, AttributeName.displayName, AttributeName.identityProvider,
-                          AttributeName.authnMethodsReferences, AttributeName.givenName, AttributeName.surname, AttributeName.emailAddress,
+                          AttributeName.authnMethodsReferences, AttributeName.role, AttributeName.givenName, AttributeName.surname, AttributeName.emailAddress,
                           AttributeName.name, AttributeName.awsRole, AttributeName.awsRoleSessionName, AttributeName.awsSessionDuration])
         let conditions = try #require(verified.assertion.conditions)
         let window = try #require(conditions.notOnOrAfter).timeIntervalSince(try #require(conditions.notBefore))

@@ -16,10 +16,11 @@ struct SerializationTests {
         // Window: NotBefore −5 min and NotOnOrAfter +60 min from a base 148 ms earlier; the same on the confirmation.
         #expect(xml.contains("<SubjectConfirmationData NotOnOrAfter=\"2025-05-01T13:00:00.090Z\" Recipient=\"https://signin.aws.amazon.com/saml\"/>"))
         #expect(xml.contains("<Conditions NotBefore=\"2025-05-01T11:55:00.090Z\" NotOnOrAfter=\"2025-05-01T13:00:00.090Z\"><AudienceRestriction><Audience>https://signin.aws.amazon.com/saml</Audience></AudienceRestriction></Conditions>"))
-        // Claims in Entra's order, AWS claims after name, SessionDuration last.
+        // Claims in Entra's order: the role claim after the methods (Versent/saml2aws pkg/provider/aad/testdata/
+        // SAMLResponse.xml), AWS claims after name, SessionDuration last.
         let names = xml.components(separatedBy: "<Attribute Name=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
         #expect(names == [AttributeName.tenantID, AttributeName.objectIdentifier, AttributeName.displayName,
-                          AttributeName.identityProvider, AttributeName.authnMethodsReferences, AttributeName.givenName,
+                          AttributeName.identityProvider, AttributeName.authnMethodsReferences, AttributeName.role, AttributeName.givenName,
                           AttributeName.surname, AttributeName.emailAddress, AttributeName.name, AttributeName.awsRole,
                           AttributeName.awsRoleSessionName, AttributeName.awsSessionDuration])
         let response = Fixtures.response(seed: 42)

@@ -31,7 +31,7 @@ enum Fixtures {
 
     static let admin = EntraAWSResponse(
         tenantID: tenant, objectID: "aaaaaaaa-0000-1111-2222-bbbbbbbbbbbb", userPrincipalName: "test-awsadmin@contoso.com",
-        displayName: "Test-AWSAdmin", givenName: "Test", surname: "AWSAdmin",
+        displayName: "Test-AWSAdmin", givenName: "Test", surname: "AWSAdmin", mail: "test-awsadmin@contoso.com",
         roles: ["arn:aws:iam::123456789012:role/Administrator,arn:aws:iam::123456789012:saml-provider/EntraID"])
 
     /// A fresh Entra-style response with deterministic IDs.

@@ -83,33 +83,52 @@ public struct PolicyCondition: Sendable, Hashable {
         holds(in: context, variables: false)
     }
 
-    /// ``holds(in:)`` with policy variables in the values resolved from `context` (2012-10-17 documents); a value
-    /// whose variable has no value is dropped.
-    func holds(in context: [String: [String]], variables: Bool) -> Bool {
-        guard variables, values.contains(where: { $0.contains("${") }) else { return evaluate(values, in: context) }
-        let resolved = values.compactMap { value -> String? in
-            guard value.contains("${") else { return value }
-            return PolicyPattern.resolve(value, context).map { tokens in
-                String(String.UnicodeScalarView(tokens.map { token -> Unicode.Scalar in
-                    switch token { case .literal(let c): return c; case .star: return "*"; case .one: return "?" }
-                }))
-            }
-        }
-        return evaluate(resolved, in: context)
+    /// A policy value as compared: its text, and, once policy variables are resolved, its tokens (so that `${*}`
+    /// stays a literal `*` for the Like operators), or `unresolved` when a variable in it has no value.
+    private enum Pattern {
+        case text(String)
+        case resolved(String, [PolicyPattern.Token])
+        case unresolved
     }
 
-    private func evaluate(_ values: [String], in context: [String: [String]]) -> Bool {
+    /// ``holds(in:)`` with policy variables in the values resolved from `context` (2012-10-17 documents). A value
+    /// whose variable has no value matches no request value, and fails a negated operator too (it is not known to
+    /// differ): it can never make a condition hold.
+    func holds(in context: [String: [String]], variables: Bool) -> Bool {
+        guard variables, values.contains(where: { $0.contains("${") }) else { return evaluate(values.map { .text($0) }, in: context) }
+        let patterns = values.map { value -> Pattern in
+            guard value.contains("${") else { return .text(value) }
+            guard let tokens = PolicyPattern.resolve(value, context) else { return .unresolved }
+            return .resolved(String(String.UnicodeScalarView(tokens.map { token -> Unicode.Scalar in
+                switch token { case .literal(let c): return c; case .star: return "*"; case .one: return "?" }
+            })), tokens)
+        }
+        return evaluate(patterns, in: context)
+    }
+
+    private func evaluate(_ values: [Pattern], in context: [String: [String]]) -> Bool {
         let present = context[key.lowercased()] ?? []
         if test == .null {
             // "Null": true means the key must be absent, false that it must be present.
-            return (values.first?.lowercased() == "true") == present.isEmpty
+            guard case .text(let flag)? = values.first else { return false }
+            return (flag.lowercased() == "true") == present.isEmpty
         }
         if present.isEmpty {
             // An absent key: …IfExists passes; a negated operator passes ("not equal" to nothing); ForAllValues of
             // an empty set is true; anything else fails.
             return ifExists || test.isNegated || quantifier == .forAllValues
         }
-        let matches = present.map { value in values.contains { pattern in positiveMatch(pattern, value) } }
+        // An unresolved value is taken as matching under a negated operator, so that the negation fails.
+        let matches = present.map { value in
+            values.contains { pattern in
+                switch pattern {
+                case .text(let text): return positiveMatch(text, value)
+                case .resolved(let text, let tokens):
+                    return test == .stringLike || test == .stringNotLike ? PolicyPattern.matches(tokens, value) : positiveMatch(text, value)
+                case .unresolved: return test.isNegated
+                }
+            }
+        }
         switch quantifier {
         case .forAllValues:
             return test.isNegated ? !matches.contains(true) : matches.allSatisfy { $0 }

@@ -45,7 +45,7 @@ public struct PolicyEvaluation: Sendable, Hashable {
     public enum Decision: String, Sendable, Hashable { case allowed, explicitDeny, implicitDeny }
     /// Which kind of policy decided a denial, for AWS's AccessDenied text.
     public enum DeniedBy: Sendable, Hashable {
-        case explicitIdentityDeny, noIdentityAllow, explicitSessionDeny, noSessionAllow
+        case explicitIdentityDeny, noIdentityAllow, explicitSessionDeny, noSessionAllow, explicitBoundaryDeny, noBoundaryAllow
     }
     /// A statement that matched the request.
     public struct MatchedStatement: Sendable, Hashable {
@@ -67,22 +67,29 @@ public struct PolicyEvaluation: Sendable, Hashable {
 /// IAM's policy evaluation logic for a request inside one account (IAM User Guide, "Policy evaluation logic",
 /// `reference_policies_evaluation-logic.md`): an explicit Deny in any applicable policy wins; otherwise an Allow is
 /// needed in the identity-based policies, and, when session policies were passed (AssumeRoleWithSAML's `Policy` and
-/// `PolicyArns`), in the session policies too: the session's permissions are the intersection. Anything else is an
-/// implicit deny. Resource-based policies, permissions boundaries and SCPs are not modelled.
+/// `PolicyArns`), in the session policies too, and, when the principal has a permissions boundary, in the boundary
+/// too: the permissions are the intersection (IAM User Guide, "Permissions boundaries for IAM entities": "an entity
+/// can perform only the actions that are allowed by both its identity-based policies and its permissions
+/// boundaries"). Anything else is an implicit deny. Resource-based policies and SCPs are not modelled.
 public enum PolicyEvaluator {
     /// - Parameters:
     ///   - request: The action, resource and condition keys.
     ///   - identity: The principal's identity-based policies (attached managed and inline).
     ///   - session: The session policies, or `nil` when none were passed (then they do not limit anything).
+    ///   - boundary: The principal's permissions boundary, or `nil` when it has none (then it limits nothing).
     /// - Returns: The decision, with the statements that made it.
     public static func evaluate(_ request: AuthorizationRequest, identity: [PolicySource],
-                                session: [PolicySource]? = nil) -> PolicyEvaluation {
+                                session: [PolicySource]? = nil, boundary: [PolicySource]? = nil) -> PolicyEvaluation {
         let context = Dictionary(request.context.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: +)
         let identityMatches = matches(request, context, identity)
         let sessionMatches = session.map { matches(request, context, $0) }
+        let boundaryMatches = boundary.map { matches(request, context, $0) }
         let identityDenies = identityMatches.filter { $0.effect == .deny }
         if !identityDenies.isEmpty {
             return PolicyEvaluation(decision: .explicitDeny, deniedBy: .explicitIdentityDeny, matchedStatements: identityDenies)
+        }
+        if let boundaryDenies = boundaryMatches?.filter({ $0.effect == .deny }), !boundaryDenies.isEmpty {
+            return PolicyEvaluation(decision: .explicitDeny, deniedBy: .explicitBoundaryDeny, matchedStatements: boundaryDenies)
         }
         if let sessionMatches {
             let sessionDenies = sessionMatches.filter { $0.effect == .deny }
@@ -93,6 +100,11 @@ public enum PolicyEvaluator {
         let identityAllows = identityMatches.filter { $0.effect == .allow }
         guard !identityAllows.isEmpty else {
             return PolicyEvaluation(decision: .implicitDeny, deniedBy: .noIdentityAllow, matchedStatements: [])
+        }
+        // The boundary is checked after the identity policies and before the session policies, as IAM's evaluation
+        // flow chart orders them; its Allows are not reported as the statements that allowed the request.
+        if let boundaryMatches, !boundaryMatches.contains(where: { $0.effect == .allow }) {
+            return PolicyEvaluation(decision: .implicitDeny, deniedBy: .noBoundaryAllow, matchedStatements: [])
         }
         if let sessionMatches {
             let sessionAllows = sessionMatches.filter { $0.effect == .allow }
@@ -154,6 +166,9 @@ public enum PolicyEvaluator {
         case .explicitIdentityDeny?: return head + " with an explicit deny in an identity-based policy"
         case .explicitSessionDeny?: return head + " with an explicit deny in a session policy"
         case .noSessionAllow?: return head + " because no session policy allows the \(action) action"
+        // IAM User Guide, "Access denied error messages": "… because no permissions boundary allows the … action".
+        case .explicitBoundaryDeny?: return head + " with an explicit deny in a permissions boundary"
+        case .noBoundaryAllow?: return head + " because no permissions boundary allows the \(action) action"
         case .noIdentityAllow?, nil: return head + " because no identity-based policy allows the \(action) action"
         }
     }

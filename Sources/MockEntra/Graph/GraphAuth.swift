@@ -43,7 +43,7 @@ struct GraphAuth: Sendable {
         guard parts.count == 3, let headerBytes = Base64URL.decode(parts[0]),
               let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes)) else { throw .tokenMalformed }
         let tenant = await state.tenant
-        let keys = TokenKeys(ring: await state.keys)
+        let keys = TokenKeys(ring: state.tenantKeys)
         // Only what Entra signs with: RS256 under a published kid. `none`, HS256 (the public key as an HMAC secret),
         // a missing or foreign kid, and critical header extensions are refused before any key is touched.
         guard header.alg == "RS256", let kid = header.kid, keys.publishes(kid), header.crit == nil else { throw .tokenSignature }

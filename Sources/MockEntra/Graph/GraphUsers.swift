@@ -21,7 +21,7 @@ extension GraphAPI {
     /// A user as Graph shows it. The password is never shown (`passwordProfile` reads as null, as in Graph).
     static func userObject(_ user: Tenant.User) -> [String: JSONValue] {
         ["id": .string(user.objectID), "displayName": .string(user.displayName), "givenName": .string(user.givenName),
-         "surname": .string(user.surname), "userPrincipalName": .string(user.userPrincipalName), "mail": .null,
+         "surname": .string(user.surname), "userPrincipalName": .string(user.userPrincipalName), "mail": .optional(user.mail),
          "businessPhones": .array([]), "jobTitle": .null, "mobilePhone": .null, "officeLocation": .null, "preferredLanguage": .null,
          "accountEnabled": .bool(true), "mailNickname": .string(String(user.userPrincipalName.prefix { $0 != "@" })),
          "passwordProfile": .null]
@@ -46,7 +46,8 @@ extension GraphAPI {
             Route(.patch, "users/{}", Self.userWrite) { call throws(GraphError) in
                 let body = try await Self.body(call)
                 guard var user = await self.state.graphUser(call.parameters[0]) else { throw .notFound(call.parameters[0]) }
-                try Self.allow(body, ["displayName", "givenName", "surname", "userPrincipalName", "passwordProfile", "accountEnabled"], type: "user")
+                try Self.allow(body, ["displayName", "givenName", "surname", "userPrincipalName", "passwordProfile", "accountEnabled", "mail"], type: "user")
+                if let mail = body["mail"] { user.mail = mail == .null ? nil : try Self.string(body, "mail", resource: "User") }
                 if body["displayName"] != nil { user.displayName = try Self.string(body, "displayName", resource: "User") }
                 if body["givenName"] != nil { user.givenName = try Self.string(body, "givenName", resource: "User") }
                 if body["surname"] != nil { user.surname = try Self.string(body, "surname", resource: "User") }
@@ -67,7 +68,7 @@ extension GraphAPI {
 
     /// `POST /users`: Graph requires accountEnabled, displayName, mailNickname, userPrincipalName and passwordProfile.
     func newUser(_ body: [String: JSONValue]) async throws(GraphError) -> Tenant.User {
-        try Self.allow(body, ["accountEnabled", "displayName", "mailNickname", "userPrincipalName", "passwordProfile", "givenName", "surname"],
+        try Self.allow(body, ["accountEnabled", "displayName", "mailNickname", "userPrincipalName", "passwordProfile", "givenName", "surname", "mail"],
                        type: "user")
         guard let enabled = body["accountEnabled"] else { throw .invalidValue("accountEnabled", resource: "User") }
         try Self.enabled(enabled)
@@ -77,7 +78,8 @@ extension GraphAPI {
         guard let profile = body["passwordProfile"] else { throw .invalidValue("passwordProfile", resource: "User") }
         let password = try Self.password(profile)
         return Tenant.User(objectID: UUID().uuidString.lowercased(), userPrincipalName: upn, displayName: displayName,
-                           givenName: body["givenName"]?.string ?? "", surname: body["surname"]?.string ?? "", password: password)
+                           givenName: body["givenName"]?.string ?? "", surname: body["surname"]?.string ?? "", password: password,
+                           mail: body["mail"]?.string)
     }
 
     /// A UPN in one of the tenant's domains (Graph refuses another domain with this text).

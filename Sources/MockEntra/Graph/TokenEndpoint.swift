@@ -191,7 +191,7 @@ struct TokenEndpoint: Sendable {
         }
         let jwt: String
         do {
-            jwt = try await TokenKeys(ring: await state.keys).sign(claims)
+            jwt = try await TokenKeys(ring: state.tenantKeys).sign(claims)
         } catch {
             entra.logger.error("token signing failed", metadata: ["reason": "\(error)"])
             throw OAuthError(error: "server_error", code: 50000, message: "There was an error issuing a token.")
@@ -219,7 +219,7 @@ struct TokenEndpoint: Sendable {
     func keys(_ request: Request, _ context: MockEntraContext) async throws(MockEntraFailure) -> Response {
         let tenant = try context.resolvedTenant()
         do {
-            return MockEntra.json(try TokenKeys(ring: await entra.state.keys).jwks(tenantID: tenant.tenantID, issuerBase: entra.baseURL(request)))
+            return MockEntra.json(try TokenKeys(ring: entra.state.tenantKeys).jwks(tenantID: tenant.tenantID, issuerBase: entra.baseURL(request)))
         } catch {
             throw .page(EntraError(code: "AADSTS50003", name: "MissingSigningKey", message: "\(error)", httpStatus: 500))
         }

@@ -2,10 +2,10 @@ import Foundation
 import JWTKit
 import SAML
 
-/// The tenant's token signing keys as OAuth publishes them: the key ring's credentials (the keys mock-entra signs
-/// SAML with) as a JWKS, each named by `kid` = `x5t` = the base64url SHA-1 thumbprint of its certificate, as
-/// Entra's `discovery/v2.0/keys` names its keys. The active credential signs; every published one verifies, so a
-/// token signed before a rollover stays valid until it expires.
+/// The tenant's token-signing keys as OAuth publishes them: ``EntraState/tenantKeys`` (the keys the tenant-wide
+/// federation metadata publishes, never an application's SAML certificate) as a JWKS, each named by `kid` = `x5t` =
+/// the base64url SHA-1 thumbprint of its certificate, as Entra's `discovery/v2.0/keys` names its keys. The active
+/// credential signs; every published one verifies.
 struct TokenKeys: Sendable {
     let ring: KeyRing
 

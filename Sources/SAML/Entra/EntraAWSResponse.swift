@@ -2,7 +2,8 @@ import Foundation
 
 /// Builds a Response as Entra's "AWS Single-Account Access" gallery app issues it for IdP-initiated sign-in
 /// (aws-entra.md §6 and §10): claim order, time offsets (NotBefore −5 min, NotOnOrAfter +60 min from a base instant
-/// slightly before IssueInstant), `SessionIndex` = Assertion ID, no InResponseTo.
+/// slightly before IssueInstant), `SessionIndex` = Assertion ID (`_` + GUID), no InResponseTo. Claims whose source
+/// has no value (no mail, no assigned role) are left out, as Entra leaves them out.
 public struct EntraAWSResponse: Sendable {
     public var tenantID: String
     public var objectID: String
@@ -10,6 +11,10 @@ public struct EntraAWSResponse: Sendable {
     public var displayName: String
     public var givenName: String
     public var surname: String
+    /// The user's `mail`, the source of the `emailaddress` claim (aws-entra.md §5: emailaddress ← user.mail); nil or
+    /// empty leaves the claim out, as Entra does for a user without a mailbox (MicrosoftDocs/azure-docs#7599: "If you
+    /// do not have setup the Email address for the user then Azure AD will not send the email address claim").
+    public var mail: String?
     /// `Role` values, each `arn:aws:iam::ACCOUNT:role/NAME,arn:aws:iam::ACCOUNT:saml-provider/PROVIDER`.
     public var roles: [String]
     public var sessionDuration: Int?
@@ -27,6 +32,12 @@ public struct EntraAWSResponse: Sendable {
     public var nameIDFormat: String
     /// NameID value; nil means the UPN (the default source, `user.userprincipalname`).
     public var nameID: String?
+    /// The `AuthnContextClassRef` of a password sign-in, with or without MFA: `Password` (Microsoft's SAML protocol
+    /// reference, and real AWS tokens, aws-entra.md §6/§8) or `PasswordProtectedTransport` (Versent/saml2aws
+    /// `pkg/provider/aad/testdata/SAMLResponse.xml`, after MFA). The first `authnmethodsreferences` value follows it:
+    /// `…/authenticationmethod/password` with Password, the PasswordProtectedTransport URI with that class, as in
+    /// each source.
+    public var authnContextClassRef: String
 
     /// Describes the user and the sign-in; ``response(clock:ids:)`` builds the Response.
     /// - Parameters:
@@ -36,28 +47,34 @@ public struct EntraAWSResponse: Sendable {
     ///   - displayName: The user's display name.
     ///   - givenName: The user's first name.
     ///   - surname: The user's last name.
-    ///   - roles: The `Role` values, each a role ARN and a SAML provider ARN separated by a comma; empty leaves the
-    ///     attribute out, as Entra does for a user with no assigned role.
+    ///   - mail: The user's mail address, the `emailaddress` claim; `nil` or empty leaves the claim out.
+    ///   - roles: The `Role` values, each a role ARN and a SAML provider ARN separated by a comma, also written as
+    ///     Entra's `…/identity/claims/role` claim; empty leaves both out, as Entra does for a user with no assigned role.
     ///   - sessionDuration: The `SessionDuration` in seconds; `nil` leaves the attribute out.
     ///   - mfa: Whether the user signed in with multi-factor authentication (adds `multipleauthn` to the
     ///     authentication methods).
     ///   - replyURL: The Reply URL: the Response's Destination and the confirmation's Recipient.
     ///   - audience: The Identifier, written as the Audience.
-    ///   - authnInstant: When the user signed in interactively; `nil` uses the assertion's issue instant.
+    ///   - authnInstant: When the user signed in interactively; `nil` uses the assertion's issue instant, and a later
+    ///     instant is written as the assertion's issue instant (a user authenticates before the assertion about it).
     ///   - inResponseTo: The AuthnRequest ID for SP-initiated sign-in; `nil` for IdP-initiated.
     ///   - nameIDFormat: The NameID's Format URI.
     ///   - nameID: The NameID value; `nil` uses `userPrincipalName`.
+    ///   - authnContextClassRef: The AuthnContextClassRef: ``SAMLURI/authnContextPassword`` (default) or
+    ///     ``SAMLURI/authnContextPasswordProtectedTransport``.
     public init(tenantID: String, objectID: String, userPrincipalName: String, displayName: String, givenName: String,
-                surname: String, roles: [String], sessionDuration: Int? = 3600, mfa: Bool = true,
+                surname: String, mail: String? = nil, roles: [String], sessionDuration: Int? = 3600, mfa: Bool = true,
                 replyURL: String = "https://signin.aws.amazon.com/saml",
                 audience: String = "https://signin.aws.amazon.com/saml", authnInstant: Date? = nil,
-                inResponseTo: String? = nil, nameIDFormat: String = SAMLURI.nameIDEmail, nameID: String? = nil) {
+                inResponseTo: String? = nil, nameIDFormat: String = SAMLURI.nameIDEmail, nameID: String? = nil,
+                authnContextClassRef: String = SAMLURI.authnContextPassword) {
         self.tenantID = tenantID
         self.objectID = objectID
         self.userPrincipalName = userPrincipalName
         self.displayName = displayName
         self.givenName = givenName
         self.surname = surname
+        self.mail = mail
         self.roles = roles
         self.sessionDuration = sessionDuration
         self.mfa = mfa
@@ -67,6 +84,14 @@ public struct EntraAWSResponse: Sendable {
         self.inResponseTo = inResponseTo
         self.nameIDFormat = nameIDFormat
         self.nameID = nameID
+        self.authnContextClassRef = authnContextClassRef
+    }
+
+    /// The first `authnmethodsreferences` value of a password sign-in, matching ``authnContextClassRef``.
+    var passwordMethod: String {
+        authnContextClassRef == SAMLURI.authnContextPasswordProtectedTransport
+            ? SAMLURI.authnContextPasswordProtectedTransport
+            : "http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password"
     }
 
     /// `https://sts.windows.net/<tenant-id>/`.
@@ -83,7 +108,7 @@ public struct EntraAWSResponse: Sendable {
         let assertionInstant = issued.addingTimeInterval(-0.007)
         let base = assertionInstant.addingTimeInterval(-0.148)
         let responseID = ids.next(), assertionID = ids.next()
-        var methods = ["http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password"]
+        var methods = [passwordMethod]
         if mfa { methods.append("http://schemas.microsoft.com/claims/multipleauthn") }
         var attributes = [
             Attribute(AttributeName.tenantID, tenantID),
@@ -91,11 +116,15 @@ public struct EntraAWSResponse: Sendable {
             Attribute(AttributeName.displayName, displayName),
             Attribute(AttributeName.identityProvider, issuer),
             Attribute(name: AttributeName.authnMethodsReferences, values: methods),
-            Attribute(AttributeName.givenName, givenName),
-            Attribute(AttributeName.surname, surname),
-            Attribute(AttributeName.emailAddress, userPrincipalName),
-            Attribute(AttributeName.name, userPrincipalName),
         ]
+        // Entra's role claim comes with the built-in claims, after authnmethodsreferences, carrying the same app-role
+        // values as the AWS Role claim (Versent/saml2aws pkg/provider/aad/testdata/SAMLResponse.xml).
+        if !roles.isEmpty { attributes.append(Attribute(name: AttributeName.role, values: roles)) }
+        attributes.append(Attribute(AttributeName.givenName, givenName))
+        attributes.append(Attribute(AttributeName.surname, surname))
+        // Entra emits no claim whose source is empty: no mail, no emailaddress (MicrosoftDocs/azure-docs#7599).
+        if let mail, !mail.isEmpty { attributes.append(Attribute(AttributeName.emailAddress, mail)) }
+        attributes.append(Attribute(AttributeName.name, userPrincipalName))
         // Entra leaves out a claim whose source has no value: no assigned role, no Role attribute.
         if !roles.isEmpty { attributes.append(Attribute(name: AttributeName.awsRole, values: roles)) }
         attributes.append(Attribute(AttributeName.awsRoleSessionName, userPrincipalName))
@@ -109,8 +138,10 @@ public struct EntraAWSResponse: Sendable {
             conditions: Conditions(notBefore: base.addingTimeInterval(-300), notOnOrAfter: base.addingTimeInterval(3600),
                                    audience: audience),
             attributeStatement: AttributeStatement(attributes),
-            authnStatement: AuthnStatement(authnInstant: authnInstant ?? assertionInstant, sessionIndex: assertionID,
-                                           authnContextClassRef: SAMLURI.authnContextPassword))
+            // AuthnInstant is when the user authenticated (SSO: the earlier sign-in), never after the assertion
+            // about it (Microsoft's SAML protocol reference: "the time at which the user authenticated").
+            authnStatement: AuthnStatement(authnInstant: min(authnInstant ?? assertionInstant, assertionInstant), sessionIndex: assertionID,
+                                           authnContextClassRef: authnContextClassRef))
         return Response(id: responseID, issueInstant: issued, destination: replyURL, inResponseTo: inResponseTo,
                         issuer: Issuer(issuer), assertion: assertion)
     }

@@ -1,7 +1,9 @@
 import Foundation
 
 /// Federation metadata as Entra publishes it for an application
-/// (`/<tenant>/federationmetadata/2007-06/federationmetadata.xml?appid=…`, aws-entra.md §7): XML declaration,
+/// (`/<tenant>/federationmetadata/2007-06/federationmetadata.xml?appid=…`, aws-entra.md §7), and in the same shape for
+/// the tenant (`/<tenant>/FederationMetadata/2007-06/FederationMetadata.xml`, with the tenant's own certificates
+/// instead of the application's; MicrosoftDocs/entra-docs federation-metadata.md): XML declaration,
 /// `EntityDescriptor ID entityID xmlns`, an enveloped Signature first, the two WS-Federation RoleDescriptors, then
 /// the IDPSSODescriptor. Every certificate is published in each descriptor, so a rollover shows both.
 public struct EntraMetadata: Sendable {

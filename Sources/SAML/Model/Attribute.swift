@@ -66,4 +66,7 @@ public enum AttributeName {
     public static let surname = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname"
     public static let emailAddress = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"
     public static let name = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"
+    /// Entra's role claim: the values of the app roles assigned to the user (for the AWS app, the same values as
+    /// ``awsRole``; Versent/saml2aws `pkg/provider/aad/testdata/SAMLResponse.xml`).
+    public static let role = "http://schemas.microsoft.com/ws/2008/06/identity/claims/role"
 }

@@ -66,7 +66,7 @@ enum EntraSerializer {
     }
 
     @discardableResult
-    private static func writeAssertion(_ a: Assertion, template: SignatureTemplate?, into w: inout XMLWriter) -> SignatureSlot? {
+    static func writeAssertion(_ a: Assertion, template: SignatureTemplate?, into w: inout XMLWriter) -> SignatureSlot? {
         w.open("Assertion", [
             "ID": a.id,
             "IssueInstant": SAMLInstant.format(a.issueInstant),

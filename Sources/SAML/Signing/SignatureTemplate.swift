@@ -12,7 +12,30 @@ struct SignatureTemplate: Sendable {
     func write(into w: inout XMLWriter, referenceID: String) -> SignatureSlot {
         w.open("Signature", ["xmlns": SAMLNamespace.xmldsig])
         w.close()
-        w.raw("<SignedInfo>")
+        let digestOffset = writeSignedInfo(into: &w, referenceID: referenceID, digestValue: "")
+        w.raw("<SignatureValue>")
+        let signatureValueOffset = w.offset
+        w.raw("</SignatureValue>")
+        if let certificateBase64 {
+            w.raw("<KeyInfo><X509Data><X509Certificate>")
+            w.raw(certificateBase64)
+            w.raw("</X509Certificate></X509Data></KeyInfo>")
+        }
+        w.end("Signature")
+        return SignatureSlot(elementID: referenceID, digestOffset: digestOffset, signatureValueOffset: signatureValueOffset)
+    }
+
+    /// `<SignedInfo>` with `digestValue`; returns where the DigestValue's content starts. In a canonical writer it is
+    /// written as exclusive C14N renders it as the apex: with the xmldsig default namespace (declared on Signature,
+    /// and visibly used by SignedInfo) on its start tag, and empty elements as start and end tags.
+    @discardableResult
+    func writeSignedInfo(into w: inout XMLWriter, referenceID: String, digestValue: String) -> Int {
+        if w.canonical {
+            w.open("SignedInfo", ["xmlns": SAMLNamespace.xmldsig])
+            w.close()
+        } else {
+            w.raw("<SignedInfo>")
+        }
         w.open("CanonicalizationMethod", ["Algorithm": TransformURI.exclusiveC14N])
         w.selfClose()
         w.open("SignatureMethod", ["Algorithm": algorithm.signatureMethod])
@@ -29,16 +52,9 @@ struct SignatureTemplate: Sendable {
         w.selfClose()
         w.raw("<DigestValue>")
         let digestOffset = w.offset
-        w.raw("</DigestValue></Reference></SignedInfo><SignatureValue>")
-        let signatureValueOffset = w.offset
-        w.raw("</SignatureValue>")
-        if let certificateBase64 {
-            w.raw("<KeyInfo><X509Data><X509Certificate>")
-            w.raw(certificateBase64)
-            w.raw("</X509Certificate></X509Data></KeyInfo>")
-        }
-        w.end("Signature")
-        return SignatureSlot(elementID: referenceID, digestOffset: digestOffset, signatureValueOffset: signatureValueOffset)
+        w.raw(digestValue)
+        w.raw("</DigestValue></Reference></SignedInfo>")
+        return digestOffset
     }
 }
 

@@ -63,6 +63,10 @@ public struct Signer: Sendable {
         let templates = SignatureTemplates(response: mode.signsResponse ? template : nil,
                                            assertion: mode.signsAssertion ? template : nil)
         let (unsigned, slots, assertionRange) = EntraSerializer.writeWithSlots(response, templates: templates)
+        if mode == .assertion, encryption == nil, let assertion = response.assertion, slots.count == 1,
+           let signed = try Self.signDirectly(assertion, unsigned: unsigned, slot: slots[0], template: template, key: key) {
+            return signed
+        }
         guard let encryption, let assertionRange else { return try Self.sign(unsigned, slots: slots, key: key) }
         // Assertion first; its values land inside the assertion, so its range grows by what was inserted.
         var bytes = unsigned
@@ -93,9 +97,34 @@ public struct Signer: Sendable {
         String(decoding: try signedBytes(response, mode: mode, encryptingFor: encryption), as: UTF8.self)
     }
 
-    /// Signs the templates at `slots` and splices the values into our own bytes. libxml2's serialiser would move
-    /// namespace declarations before attributes and lose Entra's attribute order; the canonical form (and so the
-    /// signature) does not depend on that order, so the values are valid in our bytes as they are.
+    /// Signs an assertion from its canonical form written directly (``XMLWriter`` in canonical mode): the assertion
+    /// without its Signature is exactly what the enveloped-signature and exclusive C14N transforms make of the
+    /// written element, and SignedInfo is written as its C14N apex form, so neither a parse nor a C14N pass is
+    /// needed. `nil` when a value holds a character XML does not allow (the libxml2 path then refuses it as it
+    /// always has). The tests check that every signature made here equals the one the libxml2 path makes for the
+    /// same bytes (RSA PKCS#1 v1.5 is deterministic), over generated values with every character C14N escapes.
+    static func signDirectly(_ assertion: Assertion, unsigned: [UInt8], slot: SignatureSlot, template: SignatureTemplate,
+                             key: SigningKey) throws(SAMLError) -> [UInt8]? {
+        guard slot.elementID == assertion.id else { return nil }
+        var canonical = XMLWriter(capacity: unsigned.count, canonical: true)
+        EntraSerializer.writeAssertion(assertion, template: nil, into: &canonical)
+        guard !canonical.wroteDisallowedCharacter else { return nil }
+        let digest = Data(NativeX509.digest(canonical.bytes, algorithm: template.algorithm)).base64EncodedString()
+        var signedInfo = XMLWriter(capacity: 1024, canonical: true)
+        template.writeSignedInfo(into: &signedInfo, referenceID: assertion.id, digestValue: digest)
+        let signature = Data(try key.native.sign(signedInfo.bytes, algorithm: template.algorithm)).base64EncodedString()
+        var output = unsigned
+        output.reserveCapacity(unsigned.count + signature.utf8.count + digest.utf8.count)
+        // The SignatureValue comes after the DigestValue: insert it first so the digest's offset still holds.
+        output.insert(contentsOf: signature.utf8, at: slot.signatureValueOffset)
+        output.insert(contentsOf: digest.utf8, at: slot.digestOffset)
+        return output
+    }
+
+    /// Signs the templates at `slots` with libxml2's C14N of the parsed document, then splices the values into our
+    /// own bytes (every mode but the assertion alone, and the assertion when ``signDirectly`` declines). libxml2's
+    /// serialiser would move namespace declarations before attributes and lose Entra's attribute order; the canonical
+    /// form (and so the signature) does not depend on that order, so the values are valid in our bytes as they are.
     static func sign(_ unsigned: [UInt8], slots: [SignatureSlot], key: SigningKey) throws(SAMLError) -> [UInt8] {
         // Inner (later in the document) first: the Response signature must cover the finished assertion signature.
         // `unsigned` is always our own serialisation (EntraSerializer, the protocol writers, EncryptedAssertionWriter).
@@ -133,6 +162,9 @@ public struct Signer: Sendable {
     /// - Throws: ``SAMLError`` with code `signing.failed` when OpenSSL or libxmlsec1 cannot sign.
     public func sign(_ assertion: Assertion) throws(SAMLError) -> String {
         let (unsigned, slots) = EntraSerializer.writeWithSlots(assertion, template: template)
+        if slots.count == 1, let signed = try Self.signDirectly(assertion, unsigned: unsigned, slot: slots[0], template: template, key: key) {
+            return String(decoding: signed, as: UTF8.self)
+        }
         return String(decoding: try Self.sign(unsigned, slots: slots, key: key), as: UTF8.self)
     }
 
