@@ -38,6 +38,10 @@ let package = Package(
         // SAMLPostgres only: a replay cache shared by a fleet of service providers through PostgreSQL (PostgresClient,
         // pooled). SAML itself keeps no server dependency.
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // MockEntra only: the OAuth 2.0 access tokens of its Microsoft Graph (JWT RS256 signed with the tenant's keys,
+        // verified on every /v1.0 call). A maintained JWT library rather than hand-rolled JOSE: its verifier refuses
+        // `alg: none` and algorithm confusion by construction. Brings swift-crypto and swift-certificates (offline).
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
     ],
     targets: [
         // libxml2 + libxmlsec1 + OpenSSL as pkg-config reports them (include paths and libraries).
@@ -78,6 +82,7 @@ let package = Package(
             "SAML", "AWSFederation", "SAMLAttacks", "TOTP", "MockServerKit",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "JWTKit", package: "jwt-kit"),
         ]),
         .executableTarget(name: "mock-entra", dependencies: [
             "MockEntra", "MockServerKit", .product(name: "ArgumentParser", package: "swift-argument-parser"),

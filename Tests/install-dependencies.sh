@@ -30,9 +30,10 @@ fi
 if [[ "${1:-}" == "--tests" ]]; then
   # signxml and python-xmlsec sign and verify against us in InteropTests; python3-saml is a benchmark peer and an SP
   # for mock-entra; pysaml2 is an SP and an IdP in the interop tests; the AWS CLI and boto3 call mock-aws, botocore
-  # signs requests in SigV4Tests, moto is compared with mock-aws; Selenium drives Chromium through the whole flow.
-  pypi=(signxml xmlsec lxml python3-saml pysaml2 awscli boto3 moto selenium)
-  if ! python3 -c "import signxml, xmlsec, lxml, onelogin.saml2, saml2, boto3, botocore, moto, selenium" >/dev/null 2>&1 \
+  # signs requests in SigV4Tests, moto is compared with mock-aws; Selenium drives Chromium through the whole flow;
+  # the Microsoft Graph SDK for Python (msgraph-sdk) does the guide's set-up against mock-entra's Graph.
+  pypi=(signxml xmlsec lxml python3-saml pysaml2 awscli boto3 moto selenium msgraph-sdk)
+  if ! python3 -c "import signxml, xmlsec, lxml, onelogin.saml2, saml2, boto3, botocore, moto, selenium, msgraph" >/dev/null 2>&1 \
      || ! command -v aws >/dev/null; then
     echo "Installing PyPI packages: ${pypi[*]}"
     python3 -m pip install --quiet --disable-pip-version-check "${pypi[@]}" \

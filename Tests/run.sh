@@ -37,6 +37,8 @@ echo "== example (b): judge a captured response against Entra metadata"
 swift run --skip-build validate-capture
 echo "== example (d): Python, mock-entra's test hooks and boto3 against mock-aws"
 python3 Examples/python/hooks_and_boto3.py .build/debug
+echo "== example (e): Python, the guide's set-up through mock-entra's Microsoft Graph"
+python3 Examples/python/graph_setup.py .build/debug
 echo "== the offline SSO demo (README's first command), stopping after the sign-ins"
 swift run --skip-build offline-sso-demo --check
 echo "== headless Chromium: My Apps → sign-in → MFA → role chooser → console (screenshots in .build/artifacts/browser)"

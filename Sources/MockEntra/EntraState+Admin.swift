@@ -8,8 +8,12 @@ extension EntraState {
     /// Replaces the Conditional Access policies.
     public func setConditionalAccess(_ policies: [Tenant.ConditionalAccessPolicy]) throws(AdminError) {
         for policy in policies {
-            for group in policy.groups where tenant.group(group) == nil { throw AdminError(400, "no group named '\(group)'") }
+            for group in policy.groups + (policy.excludeGroups ?? []) where tenant.group(group) == nil { throw AdminError(400, "no group named '\(group)'") }
             for app in policy.applications where tenant.application(app) == nil { throw AdminError(400, "no application '\(app)'") }
+            for user in (policy.includeUsers ?? []) + (policy.excludeUsers ?? []) where tenant.user(user) == nil { throw AdminError(400, "no user '\(user)'") }
+            if let state = policy.state, !["enabled", "disabled", "enabledForReportingButNotEnforced"].contains(state) {
+                throw AdminError(400, "state must be enabled, disabled or enabledForReportingButNotEnforced; got '\(state)'")
+            }
         }
         tenant.conditionalAccess = policies
     }

@@ -96,6 +96,8 @@ public struct MockEntra: Sendable {
         router.get("signin/:appName/:appId") { request, context in try await self.launch(request, context) }
         router.get("health") { _, _ in "ok" }
         AdminAPI(entra: self).register(on: router)
+        // Microsoft Graph v1.0 and its OAuth 2.0 client-credentials tokens (Graph/).
+        GraphAPI(entra: self).register(on: router, tenant: tenant)
         if testHooks { TestHooks(entra: self).register(on: router) }
         return router
     }

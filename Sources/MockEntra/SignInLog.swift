@@ -108,7 +108,7 @@ extension SignInLogEntry {
         if let application, let user {
             let groups = Set(tenant.effectiveGroups(of: user.userPrincipalName, activations: activations, at: now).map(\.displayName))
             policies = tenant.conditionalAccess.map { policy in
-                let applies = policy.applications.contains(application.appID) && !groups.isDisjoint(with: policy.groups)
+                let applies = policy.applies(to: user.userPrincipalName, groups: groups, appID: application.appID)
                 let outcome: String
                 switch access {
                 case _ where !applies, .notEvaluated, .pending: outcome = "notApplied"

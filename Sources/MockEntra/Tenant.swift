@@ -69,6 +69,8 @@ public struct Tenant: Codable, Sendable, Hashable {
         public var appRoles: [AppRole]
         /// Group display name → app role IDs assigned to it.
         public var assignments: [String: [String]]
+        /// User UPN → app role IDs assigned to the user directly (Graph's `appRoleAssignedTo` with a user principal).
+        public var userAssignments: [String: [String]]
         /// Entra's "Signing option": assertion (default), response, or both.
         public var signingMode: SigningMode
         /// Entra's "Signing algorithm": rsa-sha256 (default) or rsa-sha1.
@@ -93,13 +95,14 @@ public struct Tenant: Codable, Sendable, Hashable {
                     signatureAlgorithm: SignatureAlgorithm = .rsaSHA256, nameIDFormat: String = SAMLURI.nameIDEmail,
                     sessionDuration: Int? = 3600, relayState: String? = nil, logoutURL: String? = nil,
                     requireSignedRequests: Bool = false, requestCertificates: [String] = [],
-                    authnContextClassRef: AuthnContextClass = .password) {
+                    authnContextClassRef: AuthnContextClass = .password, userAssignments: [String: [String]] = [:]) {
             (self.appID, self.displayName, self.identifier, self.replyURL) = (appID, displayName, identifier, replyURL)
             (self.additionalReplyURLs, self.appRoles, self.assignments) = (additionalReplyURLs, appRoles, assignments)
             (self.signingMode, self.signatureAlgorithm, self.nameIDFormat) = (signingMode, signatureAlgorithm, nameIDFormat)
             (self.sessionDuration, self.relayState, self.logoutURL) = (sessionDuration, relayState, logoutURL)
             (self.requireSignedRequests, self.requestCertificates) = (requireSignedRequests, requestCertificates)
             self.authnContextClassRef = authnContextClassRef
+            self.userAssignments = userAssignments
         }
 
         /// Everything but the identity and the roles is optional in a configuration file.
@@ -118,7 +121,8 @@ public struct Tenant: Codable, Sendable, Hashable {
                       logoutURL: try c.decodeIfPresent(String.self, forKey: .logoutURL),
                       requireSignedRequests: try c.decodeIfPresent(Bool.self, forKey: .requireSignedRequests) ?? false,
                       requestCertificates: try c.decodeIfPresent([String].self, forKey: .requestCertificates) ?? [],
-                      authnContextClassRef: try c.decodeIfPresent(AuthnContextClass.self, forKey: .authnContextClassRef) ?? .password)
+                      authnContextClassRef: try c.decodeIfPresent(AuthnContextClass.self, forKey: .authnContextClassRef) ?? .password,
+                      userAssignments: try c.decodeIfPresent([String: [String]].self, forKey: .userAssignments) ?? [:])
         }
 
         /// The Audience Entra sends: the Identifier without a `#…` instance suffix (aws-entra.md §5).
@@ -126,6 +130,12 @@ public struct Tenant: Codable, Sendable, Hashable {
 
         /// Every Reply URL.
         public var replyURLs: [String] { [replyURL] + additionalReplyURLs }
+
+        /// The app role IDs assigned to `upn` directly (UPNs compared case-insensitively, as sign-in does).
+        /// - Parameter upn: The user's UPN.
+        public func directRoles(of upn: String) -> [String] {
+            userAssignments.filter { $0.key.lowercased() == upn.lowercased() }.flatMap(\.value)
+        }
     }
 
     /// The AuthnContextClassRef Entra writes for a password sign-in. Sources differ, MFA or not: Microsoft's SAML
@@ -146,9 +156,44 @@ public struct Tenant: Codable, Sendable, Hashable {
         /// Application IDs the policy applies to.
         public var applications: [String]
         public var grant: Grant
+        /// Graph's policy ID; nil: derived from the name (policies written before Graph was served).
+        public var id: String?
+        /// `enabled` (nil), `disabled` or `enabledForReportingButNotEnforced`: only an enabled policy is enforced.
+        public var state: String?
+        /// Groups (display names) the policy never applies to, even when a member is in an included group.
+        public var excludeGroups: [String]?
+        /// Users (UPNs) the policy applies to besides the groups' members.
+        public var includeUsers: [String]?
+        /// Users (UPNs) the policy never applies to.
+        public var excludeUsers: [String]?
 
-        public init(name: String, groups: [String], applications: [String], grant: Grant) {
+        /// - Parameters:
+        ///   - name: The policy's display name (the sign-in log names it).
+        ///   - groups: Included groups, by display name.
+        ///   - applications: Included application IDs.
+        ///   - grant: MFA or block.
+        ///   - id: Graph's policy ID; nil derives one from the name.
+        ///   - state: `enabled` (nil), `disabled` or `enabledForReportingButNotEnforced`.
+        ///   - excludeGroups: Excluded groups, by display name.
+        ///   - includeUsers: Included users, by UPN.
+        ///   - excludeUsers: Excluded users, by UPN.
+        public init(name: String, groups: [String], applications: [String], grant: Grant, id: String? = nil, state: String? = nil,
+                    excludeGroups: [String]? = nil, includeUsers: [String]? = nil, excludeUsers: [String]? = nil) {
             (self.name, self.groups, self.applications, self.grant) = (name, groups, applications, grant)
+            (self.id, self.state, self.excludeGroups, self.includeUsers, self.excludeUsers) = (id, state, excludeGroups, includeUsers, excludeUsers)
+        }
+
+        /// Whether the policy is enforced and covers `upn` (in `groupNames`) signing in to `appID`: an included
+        /// app, an included group or user, and no exclusion (an exclusion wins, as in Entra).
+        /// - Parameters:
+        ///   - upn: The user signing in.
+        ///   - groupNames: The user's effective groups (PIM activations counted), by display name.
+        ///   - appID: The application signed in to.
+        public func applies(to upn: String, groups groupNames: Set<String>, appID: String) -> Bool {
+            let user = upn.lowercased()
+            guard state == nil || state == "enabled", applications.contains(appID) else { return false }
+            if (excludeUsers ?? []).contains(where: { $0.lowercased() == user }) || !groupNames.isDisjoint(with: excludeGroups ?? []) { return false }
+            return !groupNames.isDisjoint(with: groups) || (includeUsers ?? []).contains { $0.lowercased() == user }
         }
     }
 
@@ -159,11 +204,34 @@ public struct Tenant: Codable, Sendable, Hashable {
     public var groups: [Group]
     public var applications: [Application]
     public var conditionalAccess: [ConditionalAccessPolicy]
+    /// App registrations that get Microsoft Graph tokens by the client-credentials grant (Graph/GraphClient.swift);
+    /// by default the administration app the README documents.
+    public var graphClients: [GraphClient]
 
+    /// - Parameters:
+    ///   - name: The tenant's name (`<name>.onmicrosoft.com`).
+    ///   - tenantID: The tenant's GUID.
+    ///   - domain: Its verified domain (UPNs and `{tenant}` paths).
+    ///   - users: The users.
+    ///   - groups: The security groups.
+    ///   - applications: The SAML enterprise applications.
+    ///   - conditionalAccess: The Conditional Access policies.
+    ///   - graphClients: The app registrations that get Graph tokens; by default the administration app.
     public init(name: String, tenantID: String, domain: String, users: [User], groups: [Group], applications: [Application],
-                conditionalAccess: [ConditionalAccessPolicy]) {
+                conditionalAccess: [ConditionalAccessPolicy], graphClients: [GraphClient] = [.administration]) {
         (self.name, self.tenantID, self.domain, self.users, self.groups) = (name, tenantID, domain, users, groups)
-        (self.applications, self.conditionalAccess) = (applications, conditionalAccess)
+        (self.applications, self.conditionalAccess, self.graphClients) = (applications, conditionalAccess, graphClients)
+    }
+
+    /// `graphClients` is optional in a configuration file (the administration app when absent), so configuration
+    /// files written before Microsoft Graph was served keep working.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try c.decode(String.self, forKey: .name), tenantID: try c.decode(String.self, forKey: .tenantID),
+                  domain: try c.decode(String.self, forKey: .domain), users: try c.decode([User].self, forKey: .users),
+                  groups: try c.decode([Group].self, forKey: .groups), applications: try c.decode([Application].self, forKey: .applications),
+                  conditionalAccess: try c.decode([ConditionalAccessPolicy].self, forKey: .conditionalAccess),
+                  graphClients: try c.decodeIfPresent([GraphClient].self, forKey: .graphClients) ?? [.administration])
     }
 
     public var issuer: String { "https://sts.windows.net/\(tenantID)/" }
@@ -201,14 +269,14 @@ public struct Tenant: Codable, Sendable, Hashable {
     /// user's effective groups, in app-role order, roles without a value skipped (aws-entra.md §5).
     public func roleValues(for upn: String, application: Application, activations: [Activation] = [], at now: Date) -> [String] {
         let groupNames = Set(effectiveGroups(of: upn, activations: activations, at: now).map(\.displayName))
-        let assigned = Set(application.assignments.filter { groupNames.contains($0.key) }.flatMap(\.value))
+        let assigned = Set(application.assignments.filter { groupNames.contains($0.key) }.flatMap(\.value) + application.directRoles(of: upn))
         return application.appRoles.filter { assigned.contains($0.id) && !$0.value.isEmpty }.map(\.value)
     }
 
     /// Whether `upn` is assigned to the application through one of their effective groups (AADSTS50105 otherwise).
     public func isAssigned(_ upn: String, to application: Application, activations: [Activation] = [], at now: Date) -> Bool {
         let groupNames = Set(effectiveGroups(of: upn, activations: activations, at: now).map(\.displayName))
-        return application.assignments.contains { groupNames.contains($0.key) && !$0.value.isEmpty }
+        return application.assignments.contains { groupNames.contains($0.key) && !$0.value.isEmpty } || !application.directRoles(of: upn).isEmpty
     }
 
     /// The applications `upn` is assigned to: the tiles of My Apps.
@@ -222,9 +290,7 @@ public struct Tenant: Codable, Sendable, Hashable {
     public func conditionalAccess(for upn: String, application: Application, activations: [Activation] = [],
                                   at now: Date) -> AccessDecision {
         let groupNames = Set(effectiveGroups(of: upn, activations: activations, at: now).map(\.displayName))
-        let applicable = conditionalAccess.filter { policy in
-            policy.applications.contains(application.appID) && !groupNames.isDisjoint(with: policy.groups)
-        }
+        let applicable = conditionalAccess.filter { $0.applies(to: upn, groups: groupNames, appID: application.appID) }
         if let block = applicable.first(where: { $0.grant == .block }) { return .block(policy: block.name) }
         if let mfa = applicable.first(where: { $0.grant == .requireMFA }) { return .requireMFA(policy: mfa.name) }
         return .allow
