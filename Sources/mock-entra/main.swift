@@ -12,23 +12,34 @@ struct MockEntraCommand: AsyncParsableCommand {
         commandName: "mock-entra",
         abstract: "A local Microsoft Entra ID for the AWS gallery app: sign-in, MFA, Conditional Access, My Apps, SAML.",
         discussion: """
-            Prints `mock-entra listening on http://HOST:PORT` as its first line, then serves (TENANT is the tenant
-            GUID or domain):
-              GET|POST /TENANT/saml2          SAML SSO and logout (Redirect and POST bindings)
-              GET  /TENANT/federationmetadata/2007-06/federationmetadata.xml?appid=APP   the app's metadata
-              GET  /TENANT/FederationMetadata/2007-06/FederationMetadata.xml   the tenant's (tenant key)
-              GET  /myapps                    My Apps; tiles launch /api/signin/APP?tenantId=TENANT
-              GET  /admin/signins[/page]      the sign-in log (JSON, page)
-              /admin/…                        Conditional Access, PIM, certificates, role provisioning (README)
-              POST /test/issue                non-interactive issuance and faults (with --test-hooks only)
-            /admin needs `Authorization: Bearer TOKEN`: the configuration's adminToken, or the one generated into
-            KEYS-DIR/admin-token (mode 0600) on first start (--print-admin-token prints it). Requests must name the
-            server in their Host header: localhost, *.localhost, 127.x.y.z, [::1], --host, --public-url's host or
-            an --allowed-host (a guard against DNS rebinding).
+            Prints `mock-entra listening on http://HOST:PORT` first, then
+            serves on it (TENANT: the tenant GUID or domain):
+              /TENANT/saml2         SAML SSO and logout (Redirect, POST)
+              /TENANT/FederationMetadata/2007-06/FederationMetadata.xml
+                                    tenant metadata; ?appid=APP: the app's
+              /common/login, /common/GetCredentialType, /common/SAS/…,
+              /kmsi                 Entra's converged sign-in and MFA
+              /myapps               My Apps; tiles launch the AWS app
+              /TENANT/oauth2/v2.0/token, /TENANT/discovery/v2.0/keys,
+              /TENANT/v2.0/.well-known/openid-configuration
+                                    OAuth 2.0 client credentials, RS256
+              /v1.0/…               Microsoft Graph: users, groups,
+                                    applications, service principals and
+                                    app-role assignments, Conditional
+                                    Access, PIM for Groups, sign-in logs
+              /admin/…              the admin API (README)
+              /test/issue           issuance with faults (--test-hooks)
+            Graph needs a token from the token endpoint; /admin the
+            configuration's adminToken or KEYS-DIR/admin-token (mode 0600,
+            --print-admin-token). Requests must name the server in their
+            Host header: localhost, *.localhost, 127.x.y.z, [::1], --host,
+            --public-url's host or an --allowed-host (against DNS
+            rebinding).
 
             Example:
               mock-entra --port 0 --aws-url http://127.0.0.1:9000
-              open http://127.0.0.1:PORT/myapps   (test-awsadmin@contoso.com / Adm1n-Passw0rd!)
+              open http://127.0.0.1:PORT/myapps
+              (test-awsadmin@contoso.com / Adm1n-Passw0rd!)
             """)
 
     @Option(help: "A JSON configuration file (tenant, reply URL, signing keys); see README. Default: the guide's contoso tenant.")
