@@ -196,8 +196,13 @@ extension MockAWS {
             let object = try await state.withS3 { (store) throws(S3Error) in
                 // Conditional writes are checked in the same actor turn as the write (no race between the two).
                 try S3Conditions.checkWrite(conditions, existing: try store.bucket(bucket).objects[S3Store.Key(key)], key: key)
-                return try store.put(body, bucket: bucket, key: key, contentType: contentType, metadata: metadata,
-                                     headers: S3Conditions.stored(conditions), now: now)
+                var object = try store.put(body, bucket: bucket, key: key, contentType: contentType, metadata: metadata,
+                                           headers: S3Conditions.stored(conditions), now: now)
+                if let checksum {
+                    object.checksums = [checksum.algorithm: checksum.value]
+                    try store.setChecksums(object.checksums, bucket: bucket, key: key)
+                }
+                return object
             }
             var headers: HTTPFields = [.eTag: object.etag, .init("x-amz-request-id")!: requestID,
                                        .init("x-amz-server-side-encryption")!: "AES256"]
@@ -223,6 +228,13 @@ extension MockAWS {
                                        .init("x-amz-server-side-encryption")!: "AES256"]
             for (name, value) in object.metadata { if let field = HTTPFields.Element.Name("x-amz-meta-" + name) { headers[field] = value } }
             for (name, value) in object.headers { if let field = HTTPFields.Element.Name(name) { headers[field] = value } }
+            // The stored checksum, only when asked for (S3 User Guide, "Checking object integrity"), and not for a
+            // range, whose bytes it does not describe.
+            if request.headers[.init("x-amz-checksum-mode")!]?.uppercased() == "ENABLED", request.headers[.range] == nil, query["partNumber"] == nil {
+                for (algorithm, value) in object.checksums {
+                    if let field = HTTPFields.Element.Name("x-amz-checksum-" + algorithm) { headers[field] = value }
+                }
+            }
             for (parameter, name) in S3Conditions.overrides {
                 if let value = query[parameter], let field = HTTPFields.Element.Name(name) { headers[field] = value }
             }

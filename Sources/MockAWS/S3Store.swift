@@ -19,6 +19,9 @@ public struct S3Store: Sendable {
         /// The standard headers S3 keeps with an object and returns (Cache-Control, Content-Disposition,
         /// Content-Encoding, Content-Language, Expires), by lowercased name.
         public var headers: [String: String] = [:]
+        /// The additional checksum a single PUT was made with (`crc32` → base64), returned when a GET or HEAD asks
+        /// with `x-amz-checksum-mode: ENABLED`.
+        public var checksums: [String: String] = [:]
     }
 
     /// An object key compared byte for byte, as S3 compares keys (Swift's `String` equality is Unicode canonical
@@ -143,6 +146,12 @@ public struct S3Store: Sendable {
         buckets[bucket.name] = bucket
         totalBytes += object.data.count - previous
         save(object, bucket: bucket.name, key: key)
+    }
+
+    mutating func setChecksums(_ checksums: [String: String], bucket name: String, key: String) throws(S3Error) {
+        var bucket = try bucket(name)
+        bucket.objects[Key(key)]?.checksums = checksums
+        buckets[name] = bucket
     }
 
     func object(bucket name: String, key: String) throws(S3Error) -> Object {
