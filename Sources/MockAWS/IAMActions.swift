@@ -22,7 +22,7 @@ extension MockAWS {
         switch action {
         case "ListRoles":
             let created = await state.created
-            let prefix = p["PathPrefix"] ?? "/"
+            let prefix = try IAMPaging.pathPrefix(p)
             // IAM lists roles in name order.
             let (page, next) = try IAMPaging.page(await state.roles.filter { Self.rolePath($0).hasPrefix(prefix) }.sorted { $0.name < $1.name },
                                                   p, marker: { $0.name })
@@ -56,7 +56,7 @@ extension MockAWS {
         case "ListUsers":
             let created = await state.created
             let paths = await state.userPaths
-            let prefix = p["PathPrefix"] ?? "/"
+            let prefix = try IAMPaging.pathPrefix(p)
             let (page, next) = try IAMPaging.page(await state.users.sorted(by: { $0.key < $1.key }).filter { (paths[$0.key] ?? "/").hasPrefix(prefix) },
                                                   p, marker: { $0.key })
             let members = page.map { name, id in

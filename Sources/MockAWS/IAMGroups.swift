@@ -48,6 +48,15 @@ enum IAMPaging {
         return (page, more ? page.last.map { Data("\(start + page.count)\n\(key($0))".utf8).base64EncodedString() } : nil)
     }
 
+    /// `PathPrefix` (botocore: `pathPrefixType`, `\u002F[\u0021-\u007F]*`, at most 512 characters); `/` when absent.
+    static func pathPrefix(_ p: [String: String]) throws(AWSError) -> String {
+        guard let prefix = p["PathPrefix"] else { return "/" }
+        guard prefix.hasPrefix("/"), prefix.count <= 512, prefix.unicodeScalars.allSatisfy({ (0x21...0x7F).contains($0.value) }) else {
+            throw AWSError(code: "ValidationError", message: "1 validation error detected: Value '\(prefix)' at 'pathPrefix' failed to satisfy constraint: Member must satisfy regular expression pattern: \\u002F[\\u0021-\\u007F]*")
+        }
+        return prefix
+    }
+
     /// `<IsTruncated>` and, when there is more, `<Marker>`.
     static func truncation(_ next: String?) -> String {
         next.map { "<IsTruncated>true</IsTruncated><Marker>\($0)</Marker>" } ?? "<IsTruncated>false</IsTruncated>"
@@ -109,7 +118,7 @@ extension MockAWS {
             return ok("<Group>\(Self.groupXML(found, account: account))</Group><Users>\(users)</Users>" + IAMPaging.truncation(next))
 
         case "ListGroups":
-            let prefix = p["PathPrefix"] ?? "/"
+            let prefix = try IAMPaging.pathPrefix(p)
             let all = await state.groups.values.filter { $0.path.hasPrefix(prefix) }.sorted { $0.name < $1.name }
             let (page, next) = try IAMPaging.page(all, p, marker: { $0.name })
             return ok("<Groups>\(page.map { "<member>\(Self.groupXML($0, account: account))</member>" }.joined())</Groups>" + IAMPaging.truncation(next))

@@ -35,7 +35,7 @@ extension MockAWS {
                 throw AWSError(code: "ValidationError", message: "1 validation error detected: Value '\(scope)' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]")
             }
             let onlyAttached = p["OnlyAttached"]?.lowercased() == "true"
-            let prefix = p["PathPrefix"] ?? "/"
+            let prefix = try IAMPaging.pathPrefix(p)
             let store = await state.policies
             let matching = store.managed.values.sorted(by: { $0.name == $1.name ? $0.arn < $1.arn : $0.name < $1.name }).filter { policy in
                 (scope == "All" || (scope == "AWS") == policy.isAWSManaged) && policy.path.hasPrefix(prefix)
@@ -93,7 +93,7 @@ extension MockAWS {
 
         case "ListAttachedRolePolicies", "ListAttachedUserPolicies", "ListAttachedGroupPolicies":
             let (kind, name) = try await principal(action, p)
-            let prefix = p["PathPrefix"] ?? "/"
+            let prefix = try IAMPaging.pathPrefix(p)
             let policies = await state.policies.attached(to: name, kind).filter { $0.path.hasPrefix(prefix) }
             let (page, more) = try IAMPaging.page(policies, p, marker: { $0.arn })
             let members = page.map {

@@ -53,6 +53,10 @@ extension MockAWS {
             } else if let rest = segments.first {
                 key = try decode(rest)
             }
+            // Browser POST uploads (an HTML form with a signed policy) are not offered: said so, not "Access Denied".
+            if request.method == .post, request.headers[.contentType]?.lowercased().hasPrefix("multipart/form-data") == true {
+                throw Self.notImplemented("POST Object (browser-based upload)")
+            }
             // A request with no credential is refused before its body is read (see ExpectContinueHandler).
             guard request.headers[.authorization] != nil || request.uri.query?.contains("X-Amz-Signature=") == true
                     || request.uri.query?.contains("Signature=") == true else {
