@@ -181,7 +181,7 @@ public struct EntraSignIn: Sendable {
         if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
         request.timeoutInterval = 30
         request.httpShouldHandleCookies = false
-        let (data, response) = try await session.data(for: request, delegate: NoRedirects())
+        let (data, response) = try await noRedirectSession.data(for: request)
         let http = response as? HTTPURLResponse
         var headers: [String: String] = [:]
         for (name, value) in http?.allHeaderFields ?? [:] {
@@ -189,6 +189,15 @@ public struct EntraSignIn: Sendable {
         }
         return (http?.statusCode ?? 0, headers, String(decoding: data, as: UTF8.self))
     }
+
+    /// ``session`` that does not follow redirects: swift-corelibs-foundation ignores a delegate passed to
+    /// `data(for:delegate:)`, so the refusal is the session's own delegate.
+    static let noRedirectSession: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        return URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+    }()
 
     /// No cookie store: each sign-in is a fresh browser, so one user's SSO session never signs the next one in.
     static let session: URLSession = {
@@ -226,5 +235,7 @@ public struct EntraSignIn: Sendable {
 /// Stops URLSession from following a redirect, so the caller sees the 3xx and its headers.
 final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest) async -> URLRequest? { nil }
+                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        completionHandler(nil)
+    }
 }

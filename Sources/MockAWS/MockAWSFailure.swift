@@ -1,4 +1,5 @@
 import AWSFederation
+import SAML
 import Hummingbird
 
 /// A refusal by mock-aws, thrown by its handlers (after they audited it) and answered in one place,
@@ -31,7 +32,7 @@ enum MockAWSFailure: Error {
     /// What AWS's sign-in page says for `error`, as the IAM User Guide's "Troubleshooting SAML 2.0 federation with
     /// AWS" lists the texts: a refusal by STS (which the sign-in endpoint calls) is STS's message followed by
     /// `(Service: AWSSecurityTokenService; Status Code: N; Error Code: CODE; Request ID: ID)` (RoleSessionName,
-    /// SourceIdentity, "Response signature invalid", "Not authorized to perform sts:AssumeRoleWithSAML"; the Request
+    /// SourceIdentity, "Response signature invalid" for a key the provider does not publish, "Not authorized to perform sts:AssumeRoleWithSAML"; the Request
     /// ID as users report it, MicrosoftDocs/azure-docs#45025); an issuer unknown to the provider is
     /// "Failed to assume role: Issuer not present in specified provider" from `AWSOpenIdDiscoveryService`
     /// (`AuthSamlInvalidSamlResponseException`); "Specified provider doesn't exist." stands alone; invalid session tags
@@ -39,6 +40,12 @@ enum MockAWSFailure: Error {
     /// (ministryofjustice/cloud-platform#4455); every other refusal of the response itself (no Role attribute, a
     /// replayed assertion, an unreadable or unsigned response) is the generic ``invalidSAMLResponse``. AWS does
     /// not say which rule failed; mock-aws adds that in the page's note only.
+    /// What the guide's "Response signature invalid" stands for: a signature that the provider's metadata does not
+    /// verify ("federation metadata of the identity provider does not match the metadata of the IAM identity
+    /// provider"). The library maps other refusals to the same STS text; those get the generic page.
+    static let keyMismatch: Set<SAMLError.Code> = [.signatureUntrustedKey, .signatureInvalid, .signatureDigestMismatch,
+                                                   .signatureNoTrustedCertificates, .awsProviderKeyMismatch]
+
     static func signInPageText(_ error: AWSError, requestID: String) -> String {
         let suffix = "Status Code: \(error.httpStatus); Error Code: \(error.code); Request ID: \(requestID)"
         let sts = "\(error.message) (Service: AWSSecurityTokenService; \(suffix))"
@@ -49,7 +56,7 @@ enum MockAWSFailure: Error {
             return "\(error.message) (Service: AWSSecurityTokenV20111201; \(suffix); Proxy: null). Please try again."
         case ("InvalidIdentityToken", .awsRoleSessionName?), ("InvalidIdentityToken", .awsSourceIdentity?):
             return sts
-        case ("InvalidIdentityToken", _) where error.message == "Response signature invalid":
+        case ("InvalidIdentityToken", let cause?) where error.message == "Response signature invalid" && keyMismatch.contains(cause):
             return sts
         case ("InvalidIdentityToken", _) where error.message == "Issuer not present in specified provider":
             return "Failed to assume role: Issuer not present in specified provider (Service: AWSOpenIdDiscoveryService; "

@@ -214,8 +214,11 @@ struct ConsoleTests {
             (.invalidIdentityToken("RoleSessionName is required in AuthnResponse", cause: SAMLError(.awsRoleSessionName, "missing")),
              "RoleSessionName is required in AuthnResponse (Service: AWSSecurityTokenService; Status Code: 400; Error Code: InvalidIdentityToken; Request ID: 1f0e)"),
             (.accessDenied(), "Not authorized to perform sts:AssumeRoleWithSAML (Service: AWSSecurityTokenService; Status Code: 403; Error Code: AccessDenied; Request ID: 1f0e)"),
-            (.invalidIdentityToken("Response signature invalid", cause: SAMLError(.replayDetected, "x")),
+            (.invalidIdentityToken("Response signature invalid", cause: SAMLError(.signatureUntrustedKey, "x")),
              "Response signature invalid (Service: AWSSecurityTokenService; Status Code: 400; Error Code: InvalidIdentityToken; Request ID: 1f0e)"),
+            // The library's catch-all for other refusals reads the same; AWS's page for those is the generic one.
+            (.invalidIdentityToken("Response signature invalid", cause: SAMLError(.destinationMismatch, "x")),
+             "Your request included an invalid SAML response. To logout, click here."),
             (.invalidIdentityToken("Issuer not present in specified provider"),
              "Failed to assume role: Issuer not present in specified provider (Service: AWSOpenIdDiscoveryService; Status Code: 400; Error Code: AuthSamlInvalidSamlResponseException; Request ID: 1f0e)"),
             (.invalidIdentityToken("Specified provider doesn't exist."), "Specified provider doesn't exist."),

@@ -375,7 +375,7 @@ struct MockEntraServerTests {
                 #expect(try await entra.json("PATCH", "/admin/applications/\(F.appID)", "{\"replyURL\": \"http://127.0.0.1:1/saml\"}").status == 200)
                 let elsewhere = try await entra.hookResponse()
                 let refused = try await aws.post("/saml", form: [("SAMLResponse", elsewhere)])
-                #expect(refused.status == 400 && refused.body.contains("Your request included an invalid SAML response"))
+                #expect(refused.status == 400 && refused.body.contains("Your request included an invalid SAML response"), "\(refused.body.suffix(700))")
                 // Reply URLs a browser would read otherwise (BrowserURL): backslash, userinfo, a dot segment, an explicit :443.
                 for bad in ["{\"sessionDuration\": 60}", "{\"replyURL\": \"not a url\"}", "{\"signatureAlgorithm\": \"rsa-sha512\"}", "{\"signingMode\": \"sometimes\"}",
                             "{\"replyURL\": \"https://evil.example\\\\@signin.aws.amazon.com/saml\"}", "{\"replyURL\": \"https://u@signin.aws.amazon.com/saml\"}",
