@@ -169,6 +169,7 @@ public struct EntraSignIn: Sendable {
     ///   - form: Fields to post, or nil for a GET.
     ///   - cookie: A `NAME=VALUE` to send, or nil.
     /// - Returns: The status, the headers (names in lowercase) and the page.
+    /// - Throws: ``Refused`` for a URL that is not one; URLSession's error when the server cannot be reached.
     public static func exchange(_ url: String, form: [(String, String)]?, cookie: String? = nil) async throws
         -> (status: Int, headers: [String: String], body: String) {
         guard let target = URL(string: url) else { throw Refused(code: nil, message: "not a URL: \(url)") }

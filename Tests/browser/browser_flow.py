@@ -144,6 +144,14 @@ def main():
         driver.get(f"{aws}/console/home")
         wait.until(EC.presence_of_element_located((By.ID, "not-signed-in")))
         shot("console-after-sign-out")
+        # AWS's sign-in error page: a response that is not one (a form posted from mock-aws's own page).
+        driver.execute_script("""const f = document.createElement('form'); f.method = 'post'; f.action = '/saml';
+            const i = document.createElement('input'); i.type = 'hidden'; i.name = 'SAMLResponse'; i.value = 'bm90IGEgcmVzcG9uc2U=';
+            f.appendChild(i); document.body.appendChild(f); f.submit();""")
+        message = wait.until(EC.presence_of_element_located((By.ID, "error_message"))).text
+        assert message == "Your request included an invalid SAML response. To logout, click here.", message
+        assert text("error_code") == "InvalidIdentityToken"
+        shot("sign-in-error")
         print(f"Chromium reached the AWS console as {session} at {DEEP_LINK}'s page, saw its permissions and signed out; "
               f"screenshots in {ARTIFACTS}")
         with urllib.request.urlopen(urllib.request.Request(f"{entra}/admin/signins", headers=admin)) as answer:
