@@ -133,8 +133,9 @@ public struct LocalFederation: Sendable {
     }
 
     /// A console sign-in: the AWS tile in My Apps, password, the authenticator's code (from the user's TOTP secret
-    /// in the tenant, as their phone would show it), the auto-post to mock-aws's sign-in endpoint, and the role
-    /// (`role` by name when the user has several). Returns the console's session, `ROLE/UPN @ ACCOUNT`.
+    /// in the tenant, as their phone would show it), the auto-post to mock-aws's sign-in endpoint, the role (`role`
+    /// by name when the user has several), and AWS's 302 to the console followed with the session cookie it set.
+    /// Returns the console's session, `ROLE/UPN @ ACCOUNT`, as its account menu shows it.
     public func consoleSignIn(_ upn: String, role: String? = nil) async throws -> String {
         try await signIn(upn, role: role).session
     }
