@@ -35,6 +35,10 @@ extension MockAWS {
             }
             for name in store.inlineNames(on: entry.roleName, .role) { policies.append(.init(name: name, type: "Customer inline", arn: nil)) }
         }
+        // The boundary limits what the policies above allow (IAM User Guide, "Permissions boundaries for IAM entities").
+        if let boundary = store.boundary(of: entry.roleName, .role) {
+            policies.append(.init(name: boundary.name, type: "Permissions boundary", arn: boundary.arn))
+        }
         var actions: [SignInPages.ConsoleView.ActionRow] = []
         for (action, pattern) in Self.consoleActions {
             let resource = pattern.replacingOccurrences(of: "ACCOUNT", with: state.account)

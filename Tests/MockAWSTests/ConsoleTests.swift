@@ -144,6 +144,14 @@ struct ConsoleTests {
             let again = try await server.get(visit.location ?? "", headers: ["Cookie": visit.cookie ?? ""])
             #expect(again.body.contains("NoDelete") && again.body.contains("Customer inline"))
             #expect(again.body.contains("data-action=\"s3:PutObject\" data-decision=\"explicitDeny\""))
+            // A permissions boundary is listed and limits what the policies allow (ReadOnlyAccess: no bucket creation).
+            try await server.state.withPolicies { store throws(AWSError) in
+                try store.setBoundary("arn:aws:iam::aws:policy/ReadOnlyAccess", on: "Developer", .role)
+            }
+            let bounded = try await server.get(visit.location ?? "", headers: ["Cookie": visit.cookie ?? ""])
+            #expect(bounded.body.contains("ReadOnlyAccess") && bounded.body.contains("Permissions boundary"))
+            #expect(bounded.body.contains("data-action=\"s3:CreateBucket\" data-decision=\"implicitDeny\""))
+            #expect(bounded.body.contains("data-action=\"s3:ListAllMyBuckets\" data-decision=\"allowed\""))
         }
     }
 
