@@ -143,8 +143,10 @@ let package = Package(
         .target(name: "ServerTesting", dependencies: [
             "AWSFederation", "MockAWS", .product(name: "HummingbirdTesting", package: "hummingbird"),
         ], path: "Tests/ServerTesting"),
+        // PropertyBased (already the SAML and AWSFederation tests' dependency): the console redirect's property test.
         .testTarget(name: "MockAWSTests", dependencies: [
             "MockAWS", "AWSFederation", "SAML", "ServerTesting", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "SAMLToolTests", dependencies: ["SAML", "ServerTesting"]),
         .testTarget(name: "MockEntraTests", dependencies: [

@@ -76,7 +76,8 @@ public enum AWSSignInEndpoint {
 /// "How to use SAML to automatically direct federated users to a specific AWS Management Console page"): anything
 /// else leaves the user on Console Home. Read with `BrowserURL`, so a URL a browser would open elsewhere never counts.
 public enum AWSConsoleURL {
-    static let hosts = ["console.aws.amazon.com", "console.amazonaws.cn", "console.amazonaws-us-gov.com"]
+    /// The console hosts of the three partitions (commercial, China, GovCloud); a Region may prefix each.
+    public static let hosts = ["console.aws.amazon.com", "console.amazonaws.cn", "console.amazonaws-us-gov.com"]
 
     /// Whether `url` is an https URL on an AWS console host (global or `REGION.` prefixed), with no port.
     /// - Parameter url: A RelayState value.

@@ -161,6 +161,45 @@ public struct EntraSignIn: Sendable {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
+    /// One exchange as a browser's single hop sees it: `form` posted (or a GET), `cookie` sent as the Cookie header,
+    /// no redirect followed (the caller follows `location`, carrying the cookie it was given, as a browser does
+    /// after AWS's sign-in endpoint answers 302 with the console session cookie).
+    /// - Parameters:
+    ///   - url: The absolute URL.
+    ///   - form: Fields to post, or nil for a GET.
+    ///   - cookie: A `NAME=VALUE` to send, or nil.
+    /// - Returns: The status, the headers (names in lowercase) and the page.
+    /// - Throws: ``Refused`` for a URL that is not one; URLSession's error when the server cannot be reached.
+    public static func exchange(_ url: String, form: [(String, String)]?, cookie: String? = nil) async throws
+        -> (status: Int, headers: [String: String], body: String) {
+        guard let target = URL(string: url) else { throw Refused(code: nil, message: "not a URL: \(url)") }
+        var request = URLRequest(url: target)
+        if let form {
+            request.httpMethod = "POST"
+            request.httpBody = Data(form.map { "\(FormEncoding.encode($0.0))=\(FormEncoding.encode($0.1))" }.joined(separator: "&").utf8)
+            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        }
+        if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
+        request.timeoutInterval = 30
+        request.httpShouldHandleCookies = false
+        let (data, response) = try await noRedirectSession.data(for: request)
+        let http = response as? HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (name, value) in http?.allHeaderFields ?? [:] {
+            if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+        }
+        return (http?.statusCode ?? 0, headers, String(decoding: data, as: UTF8.self))
+    }
+
+    /// ``session`` that does not follow redirects: swift-corelibs-foundation ignores a delegate passed to
+    /// `data(for:delegate:)`, so the refusal is the session's own delegate.
+    static let noRedirectSession: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpCookieStorage = nil
+        configuration.httpShouldSetCookies = false
+        return URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
+    }()
+
     /// No cookie store: each sign-in is a fresh browser, so one user's SSO session never signs the next one in.
     static let session: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
@@ -191,5 +230,13 @@ public struct EntraSignIn: Sendable {
             return Refused(code: message.hasPrefix("AADSTS") ? String(message.prefix { $0 != ":" }) : nil, message: message)
         }
         return Refused(code: nil, message: "unexpected answer from the IdP: HTTP \(page.status)")
+    }
+}
+
+/// Stops URLSession from following a redirect, so the caller sees the 3xx and its headers.
+final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        completionHandler(nil)
     }
 }

@@ -133,8 +133,9 @@ public struct LocalFederation: Sendable {
     }
 
     /// A console sign-in: the AWS tile in My Apps, password, the authenticator's code (from the user's TOTP secret
-    /// in the tenant, as their phone would show it), the auto-post to mock-aws's sign-in endpoint, and the role
-    /// (`role` by name when the user has several). Returns the console's session, `ROLE/UPN @ ACCOUNT`.
+    /// in the tenant, as their phone would show it), the auto-post to mock-aws's sign-in endpoint, the role (`role`
+    /// by name when the user has several), and AWS's 302 to the console followed with the session cookie it set.
+    /// Returns the console's session, `ROLE/UPN @ ACCOUNT`, as its account menu shows it.
     public func consoleSignIn(_ upn: String, role: String? = nil) async throws -> String {
         try await signIn(upn, role: role).session
     }
@@ -154,13 +155,19 @@ public struct LocalFederation: Sendable {
             }
         var form = [("SAMLResponse", Data(posted.xml).base64EncodedString())]
         if let relay = posted.relayState { form.append(("RelayState", relay)) }
-        var page = try await EntraSignIn.send(posted.endpoint ?? awsURL + "/saml", form: form)
-        if page.body.contains("name=\"roleIndex\""), let role {
-            page = try await EntraSignIn.send(awsURL + "/saml", form: form + [("roleIndex", "arn:aws:iam::\(DefaultAccount.account):role/\(role)")])
+        var answer = try await EntraSignIn.exchange(posted.endpoint ?? awsURL + "/saml", form: form)
+        if answer.body.contains("name=\"roleIndex\""), let role {
+            answer = try await EntraSignIn.exchange(awsURL + "/saml", form: form + [("roleIndex", "arn:aws:iam::\(DefaultAccount.account):role/\(role)")])
         }
-        guard let session = EntraSignIn.element(id: "nav-usernameMenu", in: page.body) else {
-            throw EntraSignIn.Refused(code: EntraSignIn.element(id: "error_code", in: page.body),
-                                      message: EntraSignIn.element(id: "error_message", in: page.body) ?? "no console page (HTTP \(page.status))")
+        // AWS's sign-in answers 302 to the console with the session cookie; the browser follows it with the cookie.
+        var page = answer.body
+        if answer.status == 302, let location = answer.headers["location"] {
+            let cookie = answer.headers["set-cookie"].map { String($0.prefix { $0 != ";" }) }
+            page = try await EntraSignIn.exchange(location, form: nil, cookie: cookie).body
+        }
+        guard let session = EntraSignIn.element(id: "nav-usernameMenu", in: page) else {
+            throw EntraSignIn.Refused(code: EntraSignIn.element(id: "error_code", in: page),
+                                      message: EntraSignIn.element(id: "error_message", in: page) ?? "no console page (HTTP \(answer.status))")
         }
         return (session, form[0].1)
     }

@@ -48,17 +48,23 @@ extension MockAWS {
     /// Evaluates `caller`'s identity-based (and session) policies for `authorization`; throws AWS's `AccessDenied`
     /// (403) with AWS's text when they do not allow it.
     func authorize(_ caller: Caller, _ authorization: Authorization, sourceIP: String, userAgent: String? = nil) async throws(AWSError) {
-        var context = await principalContext(caller, sourceIP: sourceIP).merging(authorization.context) { $1 }
-        if let userAgent { context["aws:UserAgent"] = [userAgent] }
-        let request = AuthorizationRequest(action: authorization.action, resource: authorization.resource, context: context)
-        let evaluation = PolicyEvaluator.evaluate(request, identity: await state.identityPolicies(of: caller), session: caller.sessionPolicies,
-                                                  boundary: await state.permissionsBoundary(of: caller))
+        let evaluation = await evaluate(caller, authorization, sourceIP: sourceIP, userAgent: userAgent)
         guard evaluation.isAllowed else {
             logger.notice("access denied", metadata: ["caller": "\(caller.arn)", "action": "\(authorization.action)", "decision": "\(evaluation.decision.rawValue)"])
             throw AWSError(code: "AccessDenied", message: PolicyEvaluator.accessDeniedMessage(
                 caller: caller.arn, action: authorization.action, shownResource: authorization.shownResource, evaluation: evaluation),
                            httpStatus: 403)
         }
+    }
+
+    /// What `caller`'s identity-based (and session) policies, within its permissions boundary, decide for `authorization`, with the request's global
+    /// condition keys: what ``authorize(_:_:sourceIP:userAgent:)`` enforces and the console page shows.
+    func evaluate(_ caller: Caller, _ authorization: Authorization, sourceIP: String, userAgent: String? = nil) async -> PolicyEvaluation {
+        var context = await principalContext(caller, sourceIP: sourceIP).merging(authorization.context) { $1 }
+        if let userAgent { context["aws:UserAgent"] = [userAgent] }
+        let request = AuthorizationRequest(action: authorization.action, resource: authorization.resource, context: context)
+        return PolicyEvaluator.evaluate(request, identity: await state.identityPolicies(of: caller), session: caller.sessionPolicies,
+                                        boundary: await state.permissionsBoundary(of: caller))
     }
 
     /// The global condition keys of a request (IAM User Guide, "AWS global condition context keys").

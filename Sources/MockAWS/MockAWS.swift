@@ -21,6 +21,8 @@ public struct MockAWS: Sendable {
     /// not affected (see ``AWSState/consumeConsoleAssertion(_:now:)``).
     public let rejectsConsoleReplay: Bool
     public let logger: Logger
+    /// The console sessions `POST /saml` opened (the `aws-creds` cookie).
+    let consoleSessions: ConsoleSessions
 
     public init(state: AWSState, clock: any SAMLClock = SystemClock(), region: String = "us-east-1",
                 allowedHosts: AllowedHosts = AllowedHosts(bindAddress: "127.0.0.1"), rejectsConsoleReplay: Bool = true,
@@ -31,6 +33,7 @@ public struct MockAWS: Sendable {
         self.allowedHosts = allowedHosts
         self.rejectsConsoleReplay = rejectsConsoleReplay
         self.logger = logger
+        self.consoleSessions = ConsoleSessions()
     }
 
     /// Largest accepted request body: a 100,000-character SAMLAssertion and its form encoding, with room.
@@ -47,6 +50,9 @@ public struct MockAWS: Sendable {
         router.add(middleware: S3Middleware(server: self))
         router.post("/") { request, context in try await self.queryAPI(request, context) }
         router.post("/saml") { request, context in try await self.signIn(request, context) }
+        router.get("/console") { request, context in await self.consolePage(request, context) }
+        router.get("/console/**") { request, context in await self.consolePage(request, context) }
+        router.post("/console/logout") { request, context in await self.consoleSignOut(request, context) }
         router.get("/audit") { request, context in try await self.auditTrail(request, context) }
         router.get("/health") { _, _ in "ok" }
         return router
@@ -265,13 +271,13 @@ public struct MockAWS: Sendable {
             let failure = AWSError(code: "InvalidRequest", message: "The sign-in request could not be read.")
             await audit("ConsoleLogin", source: "signin.amazonaws.com", sourceIP: context.remoteIP, requestID: requestID, subject: nil,
                         nameQualifier: nil, provider: nil, session: nil, role: nil, error: failure)
-            throw .console(failure)
+            throw .console(failure, requestID: requestID)
         }
         guard let samlResponse = fields["SAMLResponse"], !samlResponse.isEmpty else {
             let failure = AWSError.invalidIdentityToken("Your request included an invalid SAML response. To logout, click here.")
             await audit("ConsoleLogin", source: "signin.amazonaws.com", sourceIP: context.remoteIP, requestID: requestID, subject: nil,
                         nameQualifier: nil, provider: nil, session: nil, role: nil, error: failure)
-            throw .console(failure)
+            throw .console(failure, requestID: requestID)
         }
         let federation = await state.federation(clock: clock)
         do throws(AWSError) {
@@ -286,26 +292,39 @@ public struct MockAWS: Sendable {
                 guard let session = sessions.first(where: { $0.session.role.roleARN.description == chosen }) else {
                     throw AWSError.accessDenied()
                 }
-                return try await openConsole(session, relayState: fields["RelayState"], sourceIP: context.remoteIP, requestID: requestID)
+                return try await openConsole(session, relayState: fields["RelayState"], request: request, sourceIP: context.remoteIP,
+                                             requestID: requestID)
             }
             if sessions.count == 1, let session = sessions.first {
-                return try await openConsole(session, relayState: fields["RelayState"], sourceIP: context.remoteIP, requestID: requestID)
+                return try await openConsole(session, relayState: fields["RelayState"], request: request, sourceIP: context.remoteIP,
+                                             requestID: requestID)
             }
             return Self.html(SignInPages.chooser(sessions, samlResponse: samlResponse, relayState: fields["RelayState"] ?? ""), status: .ok)
         } catch {
             await audit("ConsoleLogin", source: "signin.amazonaws.com", sourceIP: context.remoteIP, requestID: requestID, subject: nil,
                         nameQualifier: nil, provider: nil, session: nil, role: fields["roleIndex"], error: error)
-            throw .console(error)
+            throw .console(error, requestID: requestID)
         }
     }
 
-    /// The console page for `session`, after recording its assertion as used (the check and the record are one
-    /// actor call, so two posts of one assertion at once cannot both open a session).
-    private func openConsole(_ session: AssumeRoleWithSAMLResult, relayState: String?, sourceIP: String,
+    /// Opens a console session for `session`, after recording its assertion as used (the check and the record are
+    /// one actor call, so two posts of one assertion at once cannot both open a session), and sends the browser to
+    /// the console: 302 Found, as AWS's sign-in endpoint answers (aws-entra.md §4; saml2aws PR #467: "AWS
+    /// automatically redirects to the Console when there is only one role"), to the RelayState when it is an AWS
+    /// console URL and to Console Home otherwise (``ConsoleDestination``), with the session cookie.
+    private func openConsole(_ session: AssumeRoleWithSAMLResult, relayState: String?, request: Request, sourceIP: String,
                              requestID: String) async throws(AWSError) -> Response {
         if rejectsConsoleReplay { try await state.consumeConsoleAssertion(session, now: clock.now) }
         await auditConsole(session, sourceIP: sourceIP, requestID: requestID)
-        return Self.html(SignInPages.console(session, relayState: relayState), status: .ok)
+        // The console acts with STS credentials for the role, as AWS's sign-in obtains them.
+        let credentials = await state.issueSession(for: session)
+        let now = clock.now
+        let entry = await consoleSessions.open(session, session: credentials, now: now)
+        // The Host header was checked against the names mock-aws answers to, so the Location stays on mock-aws.
+        let location = ConsoleDestination.absolute(ConsoleDestination.path(relayState: relayState), authority: request.head.authority ?? "localhost")
+        var response = Response(status: .found, headers: [.location: location, .cacheControl: "no-store"])
+        response.setCookie(Self.consoleCookie(entry.token, maxAge: max(1, Int(session.expiration.timeIntervalSince(now)))))
+        return response
     }
 
     private func auditConsole(_ result: AssumeRoleWithSAMLResult, sourceIP: String, requestID: String) async {

@@ -16,8 +16,12 @@ struct MockAWSCommand: AsyncParsableCommand {
         abstract: "A local AWS: the SAML sign-in endpoint, STS, IAM, S3 and CloudTrail, enforcing what AWS enforces.",
         discussion: """
             Prints `mock-aws listening on http://HOST:PORT` first, then serves on it:
-              POST /saml   the console sign-in endpoint (role chooser, console);
-                           an assertion opens one console session only
+              POST /saml   the console sign-in endpoint: 302 to the console (a
+                           RelayState console deep link, else Console Home)
+                           or the role chooser; an assertion opens one
+                           console session only
+              GET  /console/...  the console page of the session (cookie
+                           aws-creds); POST /console/logout signs out
               POST /       STS AssumeRoleWithSAML (unsigned), GetCallerIdentity;
                            IAM: SAML providers, roles, users, groups, keys,
                            policies, boundaries, tags, the policy simulator;

@@ -19,16 +19,16 @@ struct ConsoleReplayTests {
     func secondPostRefused() async throws {
         try await MockAWSApp.test { server in
             let saml = try MockAWSProcess.samlResponse()
-            let first = try await server.post("/saml", form: [("SAMLResponse", saml)])
-            #expect(first.status == 200 && first.body.contains("Administrator/test-awsadmin@contoso.com @ 123456789012"))
+            let first = try await server.consoleSignIn([("SAMLResponse", saml)])
+            #expect(first.signIn.status == 302 && first.session == "Administrator/test-awsadmin@contoso.com @ 123456789012")
             let second = try await server.post("/saml", form: [("SAMLResponse", saml)])
             #expect(second.status == 400 && second.body.contains(Self.refusal) && second.body.contains("InvalidIdentityToken"), "\(second.body.prefix(600))")
-            #expect(second.body.contains("replay.detected") && !second.body.contains("nav-usernameMenu"))
+            #expect(second.body.contains("replay.detected") && second.headers["location"] == nil && second.headers["set-cookie"] == nil)
             // STS is another matter: saml2aws and the like redeem the assertion the sign-in endpoint has seen.
             #expect(try await assume(server, saml).status == 200)
             #expect(try await assume(server, saml).status == 200)
             // A fresh response still signs in.
-            #expect(try await server.post("/saml", form: [("SAMLResponse", try MockAWSProcess.samlResponse())]).status == 200)
+            #expect(try await server.post("/saml", form: [("SAMLResponse", try MockAWSProcess.samlResponse())]).status == 302)
 
             let events = try await server.server.auditEvents().filter { $0["eventName"] as? String == "ConsoleLogin" }
             #expect(events.map { $0["errorCode"] as? String ?? "-" } == ["-", "InvalidIdentityToken", "-"], "\(events)")
@@ -43,8 +43,8 @@ struct ConsoleReplayTests {
                 let chooser = try await server.post("/saml", form: [("SAMLResponse", both)])
                 #expect(chooser.status == 200 && chooser.body.contains("Select a role:"))
             }
-            let chosen = try await server.post("/saml", form: [("SAMLResponse", both), ("roleIndex", Self.developerRole)])
-            #expect(chosen.status == 200 && chosen.body.contains("Developer/test-awsadmin@contoso.com @ 123456789012"))
+            let chosen = try await server.consoleSignIn([("SAMLResponse", both), ("roleIndex", Self.developerRole)])
+            #expect(chosen.signIn.status == 302 && chosen.session == "Developer/test-awsadmin@contoso.com @ 123456789012")
             let again = try await server.post("/saml", form: [("SAMLResponse", both), ("roleIndex", "arn:aws:iam::123456789012:role/Administrator")])
             #expect(again.status == 400 && again.body.contains(Self.refusal), "\(again.body.prefix(400))")
             let chooserAgain = try await server.post("/saml", form: [("SAMLResponse", both)])
@@ -57,7 +57,7 @@ struct ConsoleReplayTests {
         try await MockAWSApp.test { server in
             let saml = try MockAWSProcess.samlResponse()
             let opened = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<8 { group.addTask { try await server.post("/saml", form: [("SAMLResponse", saml)]).status == 200 ? 1 : 0 } }
+                for _ in 0..<8 { group.addTask { try await server.post("/saml", form: [("SAMLResponse", saml)]).status == 302 ? 1 : 0 } }
                 return try await group.reduce(0, +)
             }
             #expect(opened == 1)
@@ -68,7 +68,7 @@ struct ConsoleReplayTests {
     func switchedOff() async throws {
         try await MockAWSApp.test(allowConsoleReplay: true) { flag in
             let saml = try MockAWSProcess.samlResponse()
-            for _ in 0..<2 { #expect(try await flag.post("/saml", form: [("SAMLResponse", saml)]).status == 200) }
+            for _ in 0..<2 { #expect(try await flag.post("/saml", form: [("SAMLResponse", saml)]).status == 302) }
 
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mock-aws-replay-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -81,7 +81,7 @@ struct ConsoleReplayTests {
                 let forConfigured = try MockAWSProcess.samlResponse(roles: [pair])
                 let one = try await configured.post("/saml", form: [("SAMLResponse", forConfigured)])
                 let two = try await configured.post("/saml", form: [("SAMLResponse", forConfigured)])
-                #expect(one.status == 200 && two.status == 200, "\(one.status) \(two.body.prefix(300))")
+                #expect(one.status == 302 && two.status == 302, "\(one.status) \(two.body.prefix(300))")
             }
         }
     }

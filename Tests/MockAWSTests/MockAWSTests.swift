@@ -109,17 +109,18 @@ struct MockAWSTests {
         }
     }
 
-    @Test("the sign-in endpoint: console page for one role, the chooser for two, then the chosen role")
+    @Test("the sign-in endpoint: a redirect to the console for one role, the chooser for two, then the chosen role")
     func signIn() async throws {
         try await MockAWSApp.test { server in
-            let one = try await server.post("/saml", form: [("SAMLResponse", try MockAWSProcess.samlResponse()), ("RelayState", "")])
-            #expect(one.status == 200 && one.body.contains("Administrator/test-awsadmin@contoso.com @ 123456789012"))
+            let one = try await server.consoleSignIn([("SAMLResponse", try MockAWSProcess.samlResponse()), ("RelayState", "")])
+            #expect(one.signIn.status == 302 && one.location == server.baseURL + "/console/home")
+            #expect(one.console?.status == 200 && one.session == "Administrator/test-awsadmin@contoso.com @ 123456789012")
             let both = try MockAWSProcess.samlResponse(roles: [MockAWSProcess.adminPair, MockAWSProcess.developerPair])
             let chooser = try await server.post("/saml", form: [("SAMLResponse", both)])
             #expect(chooser.status == 200 && chooser.body.contains("<title>Amazon Web Services Login</title>") && chooser.body.contains("Select a role:"))
             #expect(chooser.body.contains("value=\"arn:aws:iam::123456789012:role/Developer\""))
-            let chosen = try await server.post("/saml", form: [("SAMLResponse", both), ("roleIndex", "arn:aws:iam::123456789012:role/Developer")])
-            #expect(chosen.status == 200 && chosen.body.contains("Developer/test-awsadmin@contoso.com @ 123456789012"))
+            let chosen = try await server.consoleSignIn([("SAMLResponse", both), ("roleIndex", "arn:aws:iam::123456789012:role/Developer")])
+            #expect(chosen.signIn.status == 302 && chosen.session == "Developer/test-awsadmin@contoso.com @ 123456789012")
         }
     }
 
@@ -146,7 +147,7 @@ struct MockAWSTests {
             let huge = try await server.post("/", body: "Action=AssumeRoleWithSAML&SAMLAssertion=" + String(repeating: "A", count: 600_000))
             #expect((400..<500).contains(huge.status))
             let good = try await server.post("/saml", form: [("SAMLResponse", try MockAWSProcess.samlResponse())])
-            #expect(good.status == 200, "still serving after bad input")
+            #expect(good.status == 302, "still serving after bad input")
             let events = try await server.server.auditEvents()
             #expect(events.count == 5, "3 failed sign-ins, 1 failed STS call, 1 sign-in: \(events.count)")
             #expect(events.last?["session"] as? String == "Administrator/test-awsadmin@contoso.com @ 123456789012")
@@ -294,7 +295,7 @@ struct MockAWSLifecycleTests {
         defer { web.terminate() }
         let port = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let server = try MockAWSProcess(arguments: ["--idp-metadata", "http://127.0.0.1:\(port)/entra_federationmetadata.xml"])
-        let signIn = try await server.post("/saml", form: [("SAMLResponse", try MockAWSProcess.samlResponse())])
-        #expect(signIn.status == 200 && signIn.body.contains("Administrator/test-awsadmin@contoso.com @ 123456789012"))
+        let signIn = try await server.consoleSignIn([("SAMLResponse", try MockAWSProcess.samlResponse())])
+        #expect(signIn.signIn.status == 302 && signIn.session == "Administrator/test-awsadmin@contoso.com @ 123456789012")
     }
 }

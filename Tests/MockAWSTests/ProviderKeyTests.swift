@@ -46,8 +46,8 @@ struct ProviderKeyTests {
                     "\(sts.body)")
             // App B's own pair with its own key signs in, and the audit event names AppB and B's certificate.
             let honest = try MockAWSProcess.samlResponse(roles: [Self.pairB], signer: Self.keyB)
-            let opened = try await server.post("/saml", form: [("SAMLResponse", honest)])
-            #expect(opened.status == 200 && opened.body.contains("AppBReader/test-awsadmin@contoso.com @ 123456789012"), "\(opened.body.prefix(400))")
+            let opened = try await server.consoleSignIn([("SAMLResponse", honest)])
+            #expect(opened.signIn.status == 302 && opened.session == "AppBReader/test-awsadmin@contoso.com @ 123456789012", "\(opened.signIn.body.prefix(400))")
             let events = try await server.server.auditEvents()
             let success = try #require(events.last { $0["eventName"] as? String == "ConsoleLogin" && $0["errorCode"] == nil })
             #expect((success["userIdentity"] as? [String: Any])?["identityProvider"] as? String == "arn:aws:iam::123456789012:saml-provider/AppB")

@@ -54,8 +54,8 @@ struct IndependentImplementationsTests {
         let config = directory.appendingPathComponent("aws.json")
         try Data(#"{"providers": [{"name": "PySAML2", "metadataFile": "metadata.xml"}], "roles": [{"name": "Administrator"}]}"#.utf8).write(to: config)
         let aws = try ServerProcess("mock-aws", arguments: ["--config", config.path])
-        let console = try await aws.post("/saml", form: [("SAMLResponse", Data(xml).base64EncodedString())])
-        #expect(console.status == 200 && console.body.contains("Administrator/alice@pysaml2.example @ 123456789012"), "\(console.body.prefix(300))")
+        let console = try await aws.consoleSignIn([("SAMLResponse", Data(xml).base64EncodedString())])
+        #expect(console.signIn.status == 302 && console.session == "Administrator/alice@pysaml2.example @ 123456789012", "\(console.signIn.body.prefix(300))")
         let assumed = try await aws.post("/", form: [("Action", "AssumeRoleWithSAML"), ("Version", "2011-06-15"),
                                                      ("RoleArn", "arn:aws:iam::123456789012:role/Administrator"),
                                                      ("PrincipalArn", "arn:aws:iam::123456789012:saml-provider/PySAML2"),

@@ -157,8 +157,8 @@ struct MockEntraServerTests {
         #expect(verified.attribute(AttributeName.authnMethodsReferences)?.last == "http://schemas.microsoft.com/claims/multipleauthn")
 
         // The browser posts the form to AWS's sign-in endpoint: here mock-aws, which trusts mock-entra's metadata.
-        let console = try await aws.post("/saml", form: [("SAMLResponse", samlResponse)])
-        #expect(console.status == 200 && console.body.contains("Administrator/test-awsadmin@contoso.com @ 123456789012"), "\(console.body.prefix(400))")
+        let console = try await aws.consoleSignIn([("SAMLResponse", samlResponse)])
+        #expect(console.signIn.status == 302 && console.session == "Administrator/test-awsadmin@contoso.com @ 123456789012", "\(console.signIn.body.prefix(400))")
 
         // The session now carries MFA: the tile posts at once, without "Stay signed in?".
         let again = try await entra.get(P.launchPath, cookie: mfaCookie)
@@ -322,8 +322,8 @@ struct MockEntraServerTests {
                 let chooser = try await aws.post("/saml", form: [("SAMLResponse", response)])
                 #expect(chooser.status == 200 && chooser.body.contains("arn:aws:iam::123456789012:role/ReadOnly") && chooser.body.contains("arn:aws:iam::123456789012:role/Developer"),
                         "\(chooser.body.prefix(500))")
-                let readOnly = try await aws.post("/saml", form: [("SAMLResponse", response), ("roleIndex", "arn:aws:iam::123456789012:role/ReadOnly")])
-                #expect(readOnly.body.contains("ReadOnly/test-awsdeveloper@contoso.com @ 123456789012"))
+                let readOnly = try await aws.consoleSignIn([("SAMLResponse", response), ("roleIndex", "arn:aws:iam::123456789012:role/ReadOnly")])
+                #expect(readOnly.session == "ReadOnly/test-awsdeveloper@contoso.com @ 123456789012")
                 let badAssignment = try await entra.json("PUT", "/admin/applications/\(F.appID)/assignments", "{\"AWS-Account1-Developers\": [\"Nope,EntraID\"]}")
                 #expect(badAssignment.status == 404)
             }
@@ -369,13 +369,13 @@ struct MockEntraServerTests {
                                             serviceProvider: ServiceProvider(audiences: [F.awsSignIn], acsURLs: [aws.baseURL + "/saml"]),
                                             clock: SystemClock()).verify(base64: response)
                 #expect(verified.signedElements == [.response, .assertion] && verified.attribute(AttributeName.awsSessionDuration) == ["7200"])
-                let console = try await aws.post("/saml", form: [("SAMLResponse", response)])
-                #expect(console.status == 200 && console.body.contains("Administrator/test-awsadmin@contoso.com @ 123456789012"), "\(console.body.prefix(300))")
+                let console = try await aws.consoleSignIn([("SAMLResponse", response)])
+                #expect(console.signIn.status == 302 && console.session == "Administrator/test-awsadmin@contoso.com @ 123456789012", "\(console.signIn.body.prefix(300))")
                 // Another local URL is not a sign-in endpoint.
                 #expect(try await entra.json("PATCH", "/admin/applications/\(F.appID)", "{\"replyURL\": \"http://127.0.0.1:1/saml\"}").status == 200)
                 let elsewhere = try await entra.hookResponse()
                 let refused = try await aws.post("/saml", form: [("SAMLResponse", elsewhere)])
-                #expect(refused.status == 400 && refused.body.contains("Your request included an invalid SAML response"))
+                #expect(refused.status == 400 && refused.body.contains("Your request included an invalid SAML response"), "\(refused.body.suffix(700))")
                 // Reply URLs a browser would read otherwise (BrowserURL): backslash, userinfo, a dot segment, an explicit :443.
                 for bad in ["{\"sessionDuration\": 60}", "{\"replyURL\": \"not a url\"}", "{\"signatureAlgorithm\": \"rsa-sha512\"}", "{\"signingMode\": \"sometimes\"}",
                             "{\"replyURL\": \"https://evil.example\\\\@signin.aws.amazon.com/saml\"}", "{\"replyURL\": \"https://u@signin.aws.amazon.com/saml\"}",

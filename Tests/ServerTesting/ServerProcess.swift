@@ -43,7 +43,7 @@ public struct HTTPEndpoint: HTTPTestServer {
         request.httpBody = body
         request.httpShouldHandleCookies = false
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (data, response) = try await Self.session.data(for: request, delegate: NoRedirects())
+        let (data, response) = try await Self.session.data(for: request)
         let http = response as? HTTPURLResponse
         var fields: [String: String] = [:]
         for (name, value) in http?.allHeaderFields ?? [:] {
@@ -56,7 +56,9 @@ public struct HTTPEndpoint: HTTPTestServer {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpCookieStorage = nil
         configuration.httpShouldSetCookies = false
-        return URLSession(configuration: configuration)
+        // The session's own delegate: swift-corelibs-foundation ignores one passed to `data(for:delegate:)`, and
+        // followed redirects silently (mock-aws's 302 to the console came back as the console's page).
+        return URLSession(configuration: configuration, delegate: NoRedirects(), delegateQueue: nil)
     }()
 }
 
@@ -170,7 +172,9 @@ public final class ServerProcess: HTTPTestServer, @unchecked Sendable {
 
 final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest) async -> URLRequest? { nil }
+                    newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+        completionHandler(nil)
+    }
 }
 
 extension ServerProcess {
