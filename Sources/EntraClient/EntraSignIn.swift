@@ -148,16 +148,7 @@ public struct EntraSignIn: Sendable {
 
     /// Posts `form` to `url` (or GETs it) and returns the status and page; no cookies, no redirects needed.
     public static func send(_ url: String, form: [(String, String)]?) async throws -> (status: Int, body: String) {
-        guard let target = URL(string: url) else { throw Refused(code: nil, message: "not a URL: \(url)") }
-        var request = URLRequest(url: target)
-        if let form {
-            request.httpMethod = "POST"
-            request.httpBody = Data(form.map { "\(FormEncoding.encode($0.0))=\(FormEncoding.encode($0.1))" }.joined(separator: "&").utf8)
-            request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        }
-        request.timeoutInterval = 30
-        request.httpShouldHandleCookies = false
-        let (data, response) = try await session.data(for: request)
+        let (data, response) = try await session.data(for: try request(url, form: form, cookie: nil))
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
     }
 
@@ -172,6 +163,17 @@ public struct EntraSignIn: Sendable {
     /// - Throws: ``Refused`` for a URL that is not one; URLSession's error when the server cannot be reached.
     public static func exchange(_ url: String, form: [(String, String)]?, cookie: String? = nil) async throws
         -> (status: Int, headers: [String: String], body: String) {
+        let (data, response) = try await noRedirectSession.data(for: try request(url, form: form, cookie: cookie))
+        let http = response as? HTTPURLResponse
+        var headers: [String: String] = [:]
+        for (name, value) in http?.allHeaderFields ?? [:] {
+            if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+        }
+        return (http?.statusCode ?? 0, headers, String(decoding: data, as: UTF8.self))
+    }
+
+    /// A GET, or a POST of `form` URL-encoded, with `cookie` as the only cookie (none of URLSession's own).
+    private static func request(_ url: String, form: [(String, String)]?, cookie: String?) throws -> URLRequest {
         guard let target = URL(string: url) else { throw Refused(code: nil, message: "not a URL: \(url)") }
         var request = URLRequest(url: target)
         if let form {
@@ -182,13 +184,7 @@ public struct EntraSignIn: Sendable {
         if let cookie { request.setValue(cookie, forHTTPHeaderField: "Cookie") }
         request.timeoutInterval = 30
         request.httpShouldHandleCookies = false
-        let (data, response) = try await noRedirectSession.data(for: request)
-        let http = response as? HTTPURLResponse
-        var headers: [String: String] = [:]
-        for (name, value) in http?.allHeaderFields ?? [:] {
-            if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
-        }
-        return (http?.statusCode ?? 0, headers, String(decoding: data, as: UTF8.self))
+        return request
     }
 
     /// ``session`` that does not follow redirects: swift-corelibs-foundation ignores a delegate passed to

@@ -145,11 +145,11 @@ public actor EntraState {
             record(flow, user: nil, result: "failure", error: error, ip: ip)
             return .login(flow: id, username: username, error: error)
         }
-        guard Self.constantTimeEqual(user.password, password) else {
-            flow.steps.append(detail("Password", succeeded: false, "Invalid password"))
+        if let error = checkPassword(user, password) {
+            flow.steps.append(detail("Password", succeeded: false, error == .accountLocked ? "Account locked" : "Invalid password"))
             flows.update(flow)
-            record(flow, user: user, result: "failure", error: .invalidCredentials, ip: ip)
-            return .password(flow: id, username: username, error: .invalidCredentials)
+            record(flow, user: user, result: "failure", error: error, ip: ip)
+            return .password(flow: id, username: username, error: error)
         }
         flow.upn = user.userPrincipalName
         flow.authnInstant = clock.now
@@ -406,6 +406,47 @@ public actor EntraState {
 
     /// The newest `limit` entries, oldest first.
     public func signInLogs(limit: Int = maxLogs) -> [SignInLogEntry] { log.newest(limit) }
+
+    // MARK: - Passwords
+
+    /// Wrong passwords in a row before the account is locked for ``passwordLockout`` (Entra smart lockout: locked
+    /// for a minute after 10 failed attempts by default, AADSTS50053; learn.microsoft.com "Microsoft Entra smart
+    /// lockout"). Keyed by lower-cased UPN, shared by the sign-in pages and the token endpoint's password grant.
+    static let maxPasswordFailures = 10
+    static let passwordLockout: TimeInterval = 60
+    private var passwordFailures: [String: (count: Int, last: Date)] = [:]
+
+    /// `nil` when `password` is the user's and the account is not locked; else the refusal (AADSTS50053 while
+    /// locked, whatever the password; AADSTS50126 for a wrong one, counted).
+    func checkPassword(_ user: Tenant.User, _ password: String) -> EntraError? {
+        let key = user.userPrincipalName.lowercased()
+        let now = clock.now
+        let recent = passwordFailures[key].flatMap { now.timeIntervalSince($0.last) < Self.passwordLockout ? $0.count : nil } ?? 0
+        if recent >= Self.maxPasswordFailures { return .accountLocked }
+        guard Self.constantTimeEqual(user.password, password) else {
+            passwordFailures[key] = (recent + 1, now)
+            return .invalidCredentials
+        }
+        passwordFailures[key] = nil
+        return nil
+    }
+
+    /// The token endpoint's password grant: the same check and lockout as the pages, and each attempt in the
+    /// sign-in log (non-interactive), as Entra records ROPC sign-ins.
+    func passwordGrant(_ username: String, password: String, ip: String) -> Result<Tenant.User, EntraError> {
+        let flow = Pending(id: Self.newID(), request: nil, created: clock.now)
+        guard let user = tenant.user(username.trimmingCharacters(in: .whitespaces)) else {
+            let error = EntraError.unknownUser(username, tenant: tenant)
+            record(flow, user: nil, result: "failure", error: error, ip: ip, interactive: false)
+            return .failure(error)
+        }
+        if let error = checkPassword(user, password) {
+            record(flow, user: user, result: "failure", error: error, ip: ip, interactive: false)
+            return .failure(error)
+        }
+        record(flow, user: user, result: "success", error: nil, ip: ip, interactive: false)
+        return .success(user)
+    }
 
     private func record(_ flow: Pending, user: Tenant.User?, result: String, error: EntraError?, ip: String, interactive: Bool = true,
                         mfa: Bool = false, access: SignInLogEntry.AccessStage = .notEvaluated, roles: [String] = [],

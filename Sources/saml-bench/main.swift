@@ -14,9 +14,6 @@ let threads = arguments.firstIndex(of: "--threads").flatMap { $0 + 1 < arguments
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let keys = repository.appendingPathComponent("TestVectors/keys")
 
-/// Operations per second of `body`: the best of 5 rounds of `seconds / 5` each. Best-of filters the transient
-/// slowdowns of a shared virtual machine (two runs of the same binary differed by 40% here); every figure in one
-/// run is measured the same way, so the ratios compare like with like.
 /// Calls per second of `body` over one window of `window` seconds.
 func measure(_ window: Double, _ body: () throws -> Void) rethrows -> Double {
     let clock = ContinuousClock()
@@ -32,22 +29,13 @@ func measure(_ window: Double, _ body: () throws -> Void) rethrows -> Double {
     return Double(count) / elapsed
 }
 
+/// Operations per second of `body`: the best of 5 rounds of `seconds / 5` each. Best-of filters the transient
+/// slowdowns of a shared virtual machine (two runs of the same binary differed by 40% here); every figure in one
+/// run is measured the same way, so the ratios compare like with like.
 func rate(_ label: String, _ body: () throws -> Void) rethrows -> Double {
     try body()
-    let clock = ContinuousClock()
     var best = 0.0
-    for _ in 0..<5 {
-        var count = 0
-        var elapsed = 0.0
-        let start = clock.now
-        repeat {
-            for _ in 0..<10 { try body() }
-            count += 10
-            let d = clock.now - start
-            elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        } while elapsed < seconds / 5
-        best = max(best, Double(count) / elapsed)
-    }
+    for _ in 0..<5 { best = max(best, try measure(seconds / 5, body)) }
     print(label.padding(toLength: 48, withPad: " ", startingAt: 0) + String(format: "%10.0f /s", best))
     return best
 }

@@ -136,6 +136,8 @@ extension GraphAPI {
                                            entitySet: "servicePrincipals('\(id)')/appRoleAssignedTo", call: call)
             },
             Route(.post, "servicePrincipals/{}/appRoleAssignedTo", Self.appRoleAssignmentWrite) { call throws(GraphError) in
+                // Graph: "AppRoleAssignment.ReadWrite.All and Application.Read.All" (serviceprincipal-post-approleassignedto).
+                try call.caller.require(Self.applicationRead)
                 let id = call.parameters[0]
                 let body = try await Self.body(call)
                 try Self.allow(body, ["principalId", "resourceId", "appRoleId"], type: "appRoleAssignment")

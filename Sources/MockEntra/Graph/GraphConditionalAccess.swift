@@ -60,6 +60,15 @@ extension GraphAPI {
             if let types = conditions["clientAppTypes"]?.array, !types.allSatisfy({ ["all", "browser"].contains($0.string ?? "") }) {
                 throw Self.unenforced("conditions.clientAppTypes")
             }
+            // Graph requires users, applications and clientAppTypes in a new policy (conditionalAccessConditionSet);
+            // a PATCH changes only what it names (conditionalaccesspolicy-update: "properties not included in the
+            // request body keep their previous values").
+            if existing == nil {
+                guard conditions["users"]?.object != nil, conditions["applications"]?.object != nil,
+                      conditions["clientAppTypes"]?.array?.isEmpty == false else {
+                    throw GraphError(400, "BadRequest", "A policy's conditions need users, applications and clientAppTypes.")
+                }
+            }
             let users = conditions["users"]?.object ?? [:]
             for (key, value) in users where !["includeUsers", "excludeUsers", "includeGroups", "excludeGroups"].contains(key) && !key.hasPrefix("@odata.") {
                 guard value == .null || value.array?.isEmpty == true else { throw Self.unenforced("conditions.users.\(key)") }
@@ -87,22 +96,32 @@ extension GraphAPI {
                 }
                 return names
             }
-            policy.groups = try groups("includeGroups")
-            policy.excludeGroups = try groups("excludeGroups")
-            policy.includeUsers = try upns("includeUsers")
-            policy.excludeUsers = try upns("excludeUsers")
+            if existing == nil || users["includeGroups"] != nil { policy.groups = try groups("includeGroups") }
+            if existing == nil || users["excludeGroups"] != nil { policy.excludeGroups = try groups("excludeGroups") }
+            if existing == nil || users["includeUsers"] != nil { policy.includeUsers = try upns("includeUsers") }
+            if existing == nil || users["excludeUsers"] != nil { policy.excludeUsers = try upns("excludeUsers") }
             let applications = conditions["applications"]?.object ?? [:]
             for (key, value) in applications where key != "includeApplications" && !key.hasPrefix("@odata.") {
                 guard value == .null || value.array?.isEmpty == true else { throw Self.unenforced("conditions.applications.\(key)") }
             }
-            let apps = applications["includeApplications"]?.array?.compactMap(\.string) ?? []
-            for app in apps where tenant.application(app) == nil { throw Self.unenforced("conditions.applications.includeApplications '\(app)'") }
-            policy.applications = apps
+            if existing == nil || applications["includeApplications"] != nil {
+                let apps = applications["includeApplications"]?.array?.compactMap(\.string) ?? []
+                for app in apps where tenant.application(app) == nil { throw Self.unenforced("conditions.applications.includeApplications '\(app)'") }
+                policy.applications = apps
+            }
+            // A policy that names no application or no one applies to nothing: refused rather than shown enabled.
+            guard !policy.applications.isEmpty, !(policy.groups.isEmpty && (policy.includeUsers ?? []).isEmpty) else {
+                throw GraphError(400, "BadRequest", "A policy must include at least one application and at least one user or group.")
+            }
         } else if existing == nil {
             throw .invalidValue("conditions", resource: "ConditionalAccessPolicy")
         }
         if let grant = body["grantControls"] {
             guard let controls = grant.object?["builtInControls"]?.array?.compactMap(\.string), controls.count == 1 else { throw Self.unenforced("grantControls") }
+            // conditionalAccessGrantControls.operator is AND or OR.
+            if let op = grant.object?["operator"], op != .null, !["AND", "OR"].contains(op.string ?? "") {
+                throw .invalidValue("grantControls.operator", resource: "ConditionalAccessPolicy")
+            }
             for (key, value) in grant.object ?? [:] where !["operator", "builtInControls"].contains(key) && !key.hasPrefix("@odata.") {
                 guard value == .null || value.array?.isEmpty == true else { throw Self.unenforced("grantControls.\(key)") }
             }

@@ -108,6 +108,27 @@ extension GraphAPI {
                 if selfAction, call.caller.user?.lowercased() != request.principal.userPrincipalName.lowercased() {
                     throw GraphError(403, "Authorization_RequestDenied", "The principalId must be the signed-in user's.")
                 }
+                // A schedule starts at scheduleInfo.startDateTime (Graph: requestSchedule). mock-entra activates now
+                // only: a start in the future is refused, never activated early; an unreadable one is a bad request.
+                if let start = request.body["scheduleInfo"]?.object?["startDateTime"], start != .null {
+                    guard let text = start.string, let date = SAMLInstant.parse(text) else {
+                        throw .badRequest("Invalid value for scheduleInfo.startDateTime: an ISO 8601 date and time is required.")
+                    }
+                    guard date.timeIntervalSince(self.state.clock.now) <= 300 else {
+                        throw .badRequest("mock-entra starts assignments now: a scheduleInfo.startDateTime in the future is not served.")
+                    }
+                }
+                let now = self.state.clock.now
+                let active = await self.state.activations.contains { activation in
+                    activation.expires > now && activation.user.lowercased() == request.principal.userPrincipalName.lowercased()
+                        && activation.group.lowercased() == request.group.displayName.lowercased()
+                }
+                if (request.action == "selfActivate" || request.action == "adminAssign") && active {
+                    throw GraphError(400, "RoleAssignmentExists", "The Role assignment already exists.")
+                }
+                if (request.action == "selfDeactivate" || request.action == "adminRemove") && !active {
+                    throw GraphError(400, "RoleAssignmentDoesNotExist", "The Role assignment does not exist.")
+                }
                 switch request.action {
                 case "selfActivate":
                     let expiration = request.body["scheduleInfo"]?.object?["expiration"]?.object

@@ -47,7 +47,9 @@ extension GraphAPI {
                 let body = try await Self.body(call)
                 guard var user = await self.state.graphUser(call.parameters[0]) else { throw .notFound(call.parameters[0]) }
                 try Self.allow(body, ["displayName", "givenName", "surname", "userPrincipalName", "passwordProfile", "accountEnabled", "mail"], type: "user")
-                if let mail = body["mail"] { user.mail = mail == .null ? nil : try Self.string(body, "mail", resource: "User") }
+                if let mail = body["mail"] {
+                    user.mail = mail == .null ? nil : try await self.uniqueMail(try Self.string(body, "mail", resource: "User"), for: user.objectID)
+                }
                 if body["displayName"] != nil { user.displayName = try Self.string(body, "displayName", resource: "User") }
                 if body["givenName"] != nil { user.givenName = try Self.string(body, "givenName", resource: "User") }
                 if body["surname"] != nil { user.surname = try Self.string(body, "surname", resource: "User") }
@@ -77,9 +79,24 @@ extension GraphAPI {
         let upn = try await checkedUPN(try Self.string(body, "userPrincipalName", resource: "User"))
         guard let profile = body["passwordProfile"] else { throw .invalidValue("passwordProfile", resource: "User") }
         let password = try Self.password(profile)
+        var mail: String?
+        if let text = body["mail"]?.string { mail = try await uniqueMail(text, for: nil) }
         return Tenant.User(objectID: UUID().uuidString.lowercased(), userPrincipalName: upn, displayName: displayName,
                            givenName: body["givenName"]?.string ?? "", surname: body["surname"]?.string ?? "", password: password,
-                           mail: body["mail"]?.string)
+                           mail: mail)
+    }
+
+    /// A mail no other user has: setting `mail` sets the user's SMTP proxy address, which is unique in the directory
+    /// (Graph: "Another object with the same value for property proxyAddresses already exists."); without this a
+    /// user could take another's address, and with it their `emailaddress` claim.
+    func uniqueMail(_ mail: String, for objectID: String?) async throws(GraphError) -> String {
+        let taken = await state.tenant.users.contains { user in
+            user.objectID != objectID && (user.mail?.lowercased() == mail.lowercased() || user.userPrincipalName.lowercased() == mail.lowercased())
+        }
+        guard !taken else {
+            throw GraphError(400, "Request_BadRequest", "Another object with the same value for property proxyAddresses already exists.")
+        }
+        return mail
     }
 
     /// A UPN in one of the tenant's domains (Graph refuses another domain with this text).

@@ -131,14 +131,14 @@ struct TokenEndpoint: Sendable {
             let tenant = await entra.state.tenant
             let segment = context.parameters.get("tenant") ?? ""
             guard tenant.isNamed(segment) else { throw .tenantNotFound(segment) }
-            return try await issue(request, tenant: tenant)
+            return try await issue(request, tenant: tenant, ip: context.remoteIP)
         } catch {
             entra.logger.notice("token request refused", metadata: ["code": "AADSTS\(error.code)", "source": "\(context.remoteIP)"])
             return error.response(at: entra.state.clock.now, correlation: correlation, base: entra.baseURL(request))
         }
     }
 
-    func issue(_ request: Request, tenant: Tenant) async throws(OAuthError) -> Response {
+    func issue(_ request: Request, tenant: Tenant, ip: String) async throws(OAuthError) -> Response {
         let bytes: [UInt8]
         do {
             bytes = try await MockEntra.body(request)
@@ -183,8 +183,11 @@ struct TokenEndpoint: Sendable {
             // its `scp` the client's permissions that have a delegated form a member uses for themself.
             guard let username = form["username"], !username.isEmpty else { throw .missing("username") }
             guard let password = form["password"], !password.isEmpty else { throw .missing("password") }
-            guard let user = tenant.user(username) else { throw .passwordGrant(EntraError.unknownUser(username, tenant: tenant)) }
-            guard EntraState.constantTimeEqual(user.password, password) else { throw .passwordGrant(.invalidCredentials) }
+            let user: Tenant.User
+            switch await state.passwordGrant(username, password: password, ip: ip) {
+            case .success(let found): user = found
+            case .failure(let error): throw .passwordGrant(error)
+            }
             claims = GraphAccessToken.issue(to: client, user: user, scopes: client.roles.filter(GraphPermission.delegated.contains),
                                             tenantID: tenant.tenantID, now: state.clock.now, lifetime: Self.lifetime,
                                             id: Base64URL.encode(SAMLRandom.bytes(16)))
