@@ -147,7 +147,9 @@ extension MockAWS {
             guard await !state.roles.contains(where: { $0.name.lowercased() == name.lowercased() }) else {
                 throw AWSError(code: "EntityAlreadyExists", message: "Role with name \(name) already exists.", httpStatus: 409)
             }
-            let policy = try TrustPolicy(json: try required(p, "AssumeRolePolicyDocument"))
+            let trustDocument = try required(p, "AssumeRolePolicyDocument")
+            try Self.checkTrustPolicySize(trustDocument)
+            let policy = try TrustPolicy(json: trustDocument)
             let maxSession = Int(p["MaxSessionDuration"] ?? "3600") ?? -1
             guard (3600...43_200).contains(maxSession) else {
                 throw AWSError(code: "ValidationError", message: "1 validation error detected: Value '\(maxSession)' at 'maxSessionDuration' failed to satisfy constraint: Member must have value between 3600 and 43200")

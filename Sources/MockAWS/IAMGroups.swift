@@ -184,14 +184,26 @@ extension MockAWS {
         case "UpdateAssumeRolePolicy":
             let name = try required(p, "RoleName")
             guard var role = await state.roles.first(where: { $0.name == name }) else { throw Self.noSuchRole(name) }
-            // The same grammar and checks as CreateRole's AssumeRolePolicyDocument.
-            role.trustPolicy = try TrustPolicy(json: try required(p, "PolicyDocument"))
+            // The same grammar and checks as CreateRole's AssumeRolePolicyDocument, and IAM's quota on its size.
+            let document = try required(p, "PolicyDocument")
+            try Self.checkTrustPolicySize(document)
+            role.trustPolicy = try TrustPolicy(json: document)
             let updated = role
             await state.updateRole(updated, description: nil)
             return done()
 
         default:
             return nil
+        }
+    }
+}
+
+extension MockAWS {
+    /// IAM's quota on a role's trust policy: 2,048 characters without whitespace by default (IAM User Guide, "IAM and
+    /// AWS STS quotas": "Role trust policy length"; the error names it ACLSizePerRole).
+    static func checkTrustPolicySize(_ document: String) throws(AWSError) {
+        guard document.unicodeScalars.filter({ !$0.properties.isWhitespace }).count <= 2048 else {
+            throw AWSError(code: "LimitExceeded", message: "Cannot exceed quota for ACLSizePerRole: 2048", httpStatus: 409)
         }
     }
 }

@@ -156,6 +156,10 @@ struct IAMGroupsAndBoundaryTests {
                                                  "--saml-assertion", try MockAWSProcess.samlResponse(roles: [pair])], as: [:])
             #expect(assumed.status != 0 && assumed.output.contains("AccessDenied"), "\(assumed.output)")
             #expect(try await aws(server, ["iam", "update-assume-role-policy", "--role-name", "Developer", "--policy-document", "{not json"]).output.contains("MalformedPolicyDocument"))
+            // IAM's trust-policy quota (2,048 characters without whitespace).
+            let padded = other.replacingOccurrences(of: "\"Version\"", with: "\"Sid\":\"\(String(repeating: "x", count: 2048))\",\"Version\"")
+            #expect(try await aws(server, ["iam", "update-assume-role-policy", "--role-name", "Developer", "--policy-document", padded]).output
+                    .contains("Cannot exceed quota for ACLSizePerRole: 2048"))
         }
     }
 

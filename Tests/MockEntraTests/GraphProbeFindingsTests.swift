@@ -95,4 +95,28 @@ struct GraphProbeFindingsTests {
             }
         }
     }
+
+    @Test("members/$ref names an object on Graph's v1.0 root only; token-signing certificates are bounded")
+    func referencesAndCertificates() async throws {
+        try await H.run { h in
+            let token = try await h.token()
+            let group = GraphGovernanceTests.developers
+            let user = "11111111-aaaa-4bbb-8ccc-000000000003"
+            for url in ["https://evil.example/v1.0/directoryObjects/\(user)", "http://127.0.0.1:1/v1.0/directoryObjects/\(user)",
+                        "https://graph.microsoft.com/beta/directoryObjects/\(user)", "https://graph.microsoft.us/v1.0/directoryObjects/\(user)",
+                        user] {
+                let refused = try await h.graph("POST", "groups/\(group)/members/$ref", token: token, json: ["@odata.id": url])
+                #expect(refused.status == 400, "\(url): \(refused.status)")
+            }
+            #expect(try await h.graph("POST", "groups/\(group)/members/$ref", token: token,
+                                      json: ["@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/\(user)"]).status == 204)
+            let sp = GraphGovernanceTests.awsSP
+            var statuses: [Int] = []
+            for _ in 0..<12 {
+                statuses.append(Int(try await h.graph("POST", "servicePrincipals/\(sp)/addTokenSigningCertificate", token: token, json: [:]).status))
+                if statuses.last != 200 && statuses.last != 201 { break }
+            }
+            #expect(statuses.last == 400 && statuses.count <= 10, "\(statuses)")
+        }
+    }
 }

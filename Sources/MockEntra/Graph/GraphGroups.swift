@@ -27,9 +27,16 @@ extension GraphAPI {
          "securityEnabled": .bool(true), "visibility": .null, "isAssignableToRole": .bool(false)]
     }
 
-    /// The key a `$ref` body's `@odata.id` names: `…/directoryObjects/{id}` or `…/users/{id}` (Graph docs "Add members").
-    static func reference(_ body: [String: JSONValue]) throws(GraphError) -> String {
+    /// The key a `$ref` body's `@odata.id` names: `…/directoryObjects/{id}` or `…/users/{id}` (Graph docs "Add members"),
+    /// on Graph's v1.0 root: `https://graph.microsoft.com/v1.0/…` or this server's own (`root`). A reference to any other
+    /// host or version is refused with Graph's text ("Invalid URL format specified in payload.",
+    /// msgraph-sdk-dotnet#1846), never read for its last segment alone.
+    static func reference(_ body: [String: JSONValue], root: String) throws(GraphError) -> String {
         guard let url = body["@odata.id"]?.string, url.utf8.count <= 1024 else { throw .badRequest("The request needs an '@odata.id' reference.") }
+        let roots = ["https://graph.microsoft.com/v1.0/", root.hasSuffix("/") ? root : root + "/"]
+        guard roots.contains(where: { url.lowercased().hasPrefix($0.lowercased()) }) else {
+            throw .badRequest("Invalid URL format specified in payload.")
+        }
         let parts = url.split(separator: "/")
         guard parts.count >= 2, ["directoryobjects", "users", "groups"].contains(parts[parts.count - 2].lowercased()),
               let key = try? FormEncoding.decodePath(parts[parts.count - 1]) else {
@@ -84,7 +91,7 @@ extension GraphAPI {
                 return try Self.collection(members, type: Self.userType, entitySet: "directoryObjects", call: call)
             },
             Route(.post, "groups/{}/members/$ref", Self.memberWrite) { call throws(GraphError) in
-                let key = try Self.reference(try await Self.body(call))
+                let key = try Self.reference(try await Self.body(call), root: call.root)
                 try await self.state.addMember(group: call.parameters[0], user: key)
                 return Self.noContent
             },

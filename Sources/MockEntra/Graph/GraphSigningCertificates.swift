@@ -16,12 +16,19 @@ extension GraphAPI {
         defaults: ["customKeyIdentifier", "displayName", "endDateTime", "key", "keyId", "startDateTime", "thumbprint", "type", "usage"],
         directory: false)
 
+    static let maxSigningCertificates = 10
+
     var certificateRoutes: [Route] {
         [
             Route(.post, "servicePrincipals/{}/addTokenSigningCertificate", Self.applicationWrite) { call throws(GraphError) in
                 let body = try await Self.body(call)
                 try Self.allow(body, ["displayName", "endDateTime"], type: "servicePrincipal")
                 guard await self.samlApplication(servicePrincipal: call.parameters[0]) != nil else { throw .notFound(call.parameters[0]) }
+                // A bound on what one caller can make the server generate and publish (each call is an RSA key, a file
+                // and a certificate in the metadata); Entra keeps a handful of SAML certificates per app.
+                guard await self.state.keys.credentials.count < Self.maxSigningCertificates else {
+                    throw .badRequest("The application has \(Self.maxSigningCertificates) token signing certificates; delete one before adding another.")
+                }
                 // Graph: displayName "CN=…" names the certificate's subject; Entra's own name when absent.
                 let subject = body["displayName"]?.string ?? "CN=Microsoft Azure Federated SSO Certificate"
                 guard subject.hasPrefix("CN="), subject.utf8.count <= 200 else { throw .invalidValue("displayName", resource: "servicePrincipal") }
@@ -50,6 +57,11 @@ extension GraphAPI {
                 let body = try await Self.body(call)
                 try Self.allow(body, ["preferredTokenSigningKeyThumbprint"], type: "servicePrincipal")
                 guard await self.samlApplication(servicePrincipal: call.parameters[0]) != nil else { throw .notFound(call.parameters[0]) }
+                // A bound on what one caller can make the server generate and publish (each call is an RSA key, a file
+                // and a certificate in the metadata); Entra keeps a handful of SAML certificates per app.
+                guard await self.state.keys.credentials.count < Self.maxSigningCertificates else {
+                    throw .badRequest("The application has \(Self.maxSigningCertificates) token signing certificates; delete one before adding another.")
+                }
                 if body["preferredTokenSigningKeyThumbprint"] != nil {
                     let thumbprint = try Self.string(body, "preferredTokenSigningKeyThumbprint", resource: "ServicePrincipal")
                     do {
