@@ -83,7 +83,7 @@ public actor AWSState {
         self.maxAuditEventsInMemory = max(1, maxAuditEventsInMemory)
         if let auditFile {
             if !FileManager.default.fileExists(atPath: auditFile.path) {
-                FileManager.default.createFile(atPath: auditFile.path, contents: nil)
+                _ = FileManager.default.createFile(atPath: auditFile.path, contents: nil)
             }
             let handle = try FileHandle(forWritingTo: auditFile)
             try handle.seekToEnd()

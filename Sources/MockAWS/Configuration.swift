@@ -84,7 +84,7 @@ public struct MockAWSConfiguration: Decodable, Sendable {
         let firstProvider = "arn:aws:iam::\(account):saml-provider/\(providers.first?.name ?? DefaultAccount.providerName)"
         let roles = self.roles ?? [Role(name: "Administrator", policies: ["AdministratorAccess"]),
                                    Role(name: "Developer", policies: ["AmazonS3FullAccess"])]
-        for (index, role) in roles.enumerated() {
+        for role in roles {
             guard let arn = AWSARN("arn:aws:iam::\(account):role/\(role.name)") else {
                 throw SAMLError(.structureInvalidValue, "invalid role name in the configuration", found: role.name)
             }

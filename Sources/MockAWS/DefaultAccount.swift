@@ -31,7 +31,7 @@ public enum DefaultAccount {
     /// The default roles, trusting sign-ins presented at any of `signInURLs` (`SAML:aud`): AWS's, and once the port is
     /// bound, mock-aws's own `/saml`, so that a local IdP's Reply URL can point at it.
     public static func putRoles(_ state: AWSState, signInURLs: [String]) async {
-        for (index, (name, policy)) in [("Administrator", "AdministratorAccess"), ("Developer", "AmazonS3FullAccess")].enumerated() {
+        for (name, policy) in [("Administrator", "AdministratorAccess"), ("Developer", "AmazonS3FullAccess")] {
             guard let arn = AWSARN("arn:aws:iam::\(account):role/\(name)") else { continue }
             await state.putRole(IAMRole(arn: arn, uniqueID: AWSState.stableID("AROA", seed: arn.description),
                                         trustPolicy: .consoleWizard(providerARN: providerARN, audiences: signInURLs)))

@@ -203,7 +203,7 @@ public struct S3Store: Sendable {
         for name in (try? manager.contentsOfDirectory(atPath: directory.path)) ?? [] where Self.isValidBucketName(name) {
             let folder = directory.appendingPathComponent(name)
             let created = (try? manager.attributesOfItem(atPath: folder.path)[.creationDate] as? Date) ?? Date()
-            var bucket = Bucket(name: name, created: created ?? Date())
+            var bucket = Bucket(name: name, created: created)
             for entry in (try? manager.contentsOfDirectory(atPath: folder.path)) ?? [] where entry.hasSuffix(".meta") {
                 let metaFile = folder.appendingPathComponent(entry)
                 guard let meta = try? JSONDecoder().decode(Sidecar.self, from: Data(contentsOf: metaFile)),
