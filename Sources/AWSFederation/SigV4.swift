@@ -302,7 +302,7 @@ package enum SigV4 {
     }
 
     /// Compares two secret-derived strings in time independent of where they differ.
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    package static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         a.utf8.count == b.utf8.count && zip(a.utf8, b.utf8).reduce(UInt8(0), { $0 | ($1.0 ^ $1.1) }) == 0
     }
 

@@ -70,7 +70,7 @@ extension MockAWS {
             return response
         }
         let fields = (try? FormEncoding.decodePairs(String(decoding: (try? await Self.body(request)) ?? [], as: UTF8.self))) ?? [:]
-        guard let token = fields["csrf"], ConsoleSessions.constantTimeEqual(token, entry.signOutToken) else {
+        guard let token = fields["csrf"], SigV4.constantTimeEqual(token, entry.signOutToken) else {
             logger.notice("sign out refused", metadata: ["reason": "no sign-out token", "source": "\(context.remoteIP)"])
             return Self.html(SignInPages.forbiddenSignOut("Sign out must come from the console itself (the form's token is missing or wrong)."),
                              status: .forbidden)

@@ -66,10 +66,4 @@ actor ConsoleSessions {
     var count: Int { entries.count }
 
     static func randomToken() -> String { SAMLDigest.hex(SAMLRandom.bytes(32)) }
-
-    /// Compares two secrets in time that does not depend on where they first differ.
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = SAMLDigest.sha256(Array(a.utf8)), y = SAMLDigest.sha256(Array(b.utf8))
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
-    }
 }

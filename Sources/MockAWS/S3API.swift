@@ -410,12 +410,15 @@ extension MockAWS {
     static func s3Time(_ date: Date) -> String { SAMLInstant.format(date) }
 
     /// `Thu, 01 May 2025 12:00:30 GMT` (RFC 9110 IMF-fixdate), for Last-Modified.
-    static func httpDate(_ date: Date) -> String {
+    static func httpDate(_ date: Date) -> String { httpDateFormatter().string(from: date) }
+
+    /// An IMF-fixdate reader and writer (a new one per use: DateFormatter is not safe to share between tasks).
+    static func httpDateFormatter() -> DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: date)
+        return formatter
     }
 }
 

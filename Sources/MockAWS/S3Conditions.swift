@@ -110,11 +110,5 @@ enum S3Conditions {
                             "response-expires": "expires", "response-cache-control": "cache-control",
                             "response-content-disposition": "content-disposition", "response-content-encoding": "content-encoding"]
 
-    static func httpDate(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.date(from: text)
-    }
+    static func httpDate(_ text: String) -> Date? { MockAWS.httpDateFormatter().date(from: text) }
 }

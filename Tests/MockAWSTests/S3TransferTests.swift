@@ -346,6 +346,13 @@ struct S3TransferTests {
                 pages = s3.get_paginator("list_multipart_uploads").paginate(Bucket="probe", PaginationConfig={"PageSize": 1})
                 print("uploads", sorted(x["Key"] for page in pages for x in page.get("Uploads", [])))
                 print("versioned copy", code(lambda: s3.copy_object(Bucket="probe", Key="v", CopySource={"Bucket": "probe", "Key": "secret", "VersionId": "null"})))
+                c = s3.create_multipart_upload(Bucket="probe", Key="summed", ChecksumAlgorithm="SHA256")["UploadId"]
+                cp = s3.upload_part(Bucket="probe", Key="summed", UploadId=c, PartNumber=1, Body=b"only", ChecksumAlgorithm="SHA256")
+                wrong = base64.b64encode(hashlib.sha256(b"other").digest()).decode()
+                print("part checksum", code(lambda: s3.complete_multipart_upload(Bucket="probe", Key="summed", UploadId=c,
+                    MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": cp["ETag"], "ChecksumSHA256": wrong}]})))
+                print("part checksum right", code(lambda: s3.complete_multipart_upload(Bucket="probe", Key="summed", UploadId=c,
+                    MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": cp["ETag"], "ChecksumSHA256": cp["ChecksumSHA256"]}]})))
                 """#
             let lines = try await python(server, script)
             #expect(lines.contains("unsigned copy-source 403 There were headers present in the request which were not signed"), "\(lines)")
@@ -360,6 +367,7 @@ struct S3TransferTests {
             #expect(lines.contains("part 2 b'tail' 2") && lines.contains("part 3 InvalidPartNumber"), "\(lines)")
             #expect(lines.contains("uploads ['m1', 'm2', 'm3']"), "\(lines)")
             #expect(lines.contains("versioned copy ok"), "the administrator may read versions: \(lines)")
+            #expect(lines.contains("part checksum InvalidPart") && lines.contains("part checksum right ok"), "\(lines)")
             // Reading a named version needs s3:GetObjectVersion.
             let limited = try await edges.user(server, "nover", policy: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},{"Effect":"Deny","Action":["s3:GetObjectVersion","s3:DeleteObjectVersion"],"Resource":"*"}]}"#)
             let denied = try await python(server, #"""

@@ -98,27 +98,53 @@ struct XMLWriter {
 
     /// Appends `s`, escaped. Most values need no escaping at all, so the common case is one bulk append.
     private mutating func append(_ s: String, escapingAttribute: Bool) {
-        if canonical { return appendCanonical(s, escapingAttribute: escapingAttribute) }
         var s = s
         s.withUTF8 { utf8 in
             var runStart = 0
             for (i, c) in utf8.enumerated() {
-                let replacement: StaticString
-                switch c {
-                case 38: replacement = "&amp;"
-                case 60: replacement = "&lt;"
-                case 62: replacement = "&gt;"
-                case 13: replacement = "&#13;"
-                case 34 where escapingAttribute: replacement = "&quot;"
-                case 10 where escapingAttribute: replacement = "&#10;"
-                case 9 where escapingAttribute: replacement = "&#9;"
-                default: continue
+                let escape = canonical ? Self.canonicalEscape(c, attribute: escapingAttribute) : Self.serializerEscape(c, attribute: escapingAttribute)
+                guard let replacement = escape else {
+                    // U+FFFE and U+FFFF (EF BF BE, EF BF BF) and C0 controls but tab, newline and carriage return are not
+                    // XML characters: the canonical form of a parsed document never holds them.
+                    if canonical && ((c < 32 && c != 9 && c != 10) || ((c == 0xBE || c == 0xBF) && i >= 2 && utf8[i - 2] == 0xEF && utf8[i - 1] == 0xBF)) {
+                        wroteDisallowedCharacter = true
+                    }
+                    continue
                 }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
                 bytes.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
                 runStart = i + 1
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        }
+    }
+
+    /// libxml2's serialiser's escapes, so that our bytes equal what a document signed through libxml2 serialises to.
+    private static func serializerEscape(_ c: UInt8, attribute: Bool) -> StaticString? {
+        switch c {
+        case 38: return "&amp;"
+        case 60: return "&lt;"
+        case 62: return "&gt;"
+        case 13: return "&#13;"
+        case 34 where attribute: return "&quot;"
+        case 10 where attribute: return "&#10;"
+        case 9 where attribute: return "&#9;"
+        default: return nil
+        }
+    }
+
+    /// Canonical XML 1.0 §2.3: text escapes `&`, `<`, `>` and CR; attribute values `&`, `<`, `"`, TAB, LF and CR (and
+    /// not `>`).
+    private static func canonicalEscape(_ c: UInt8, attribute: Bool) -> StaticString? {
+        switch c {
+        case 38: return "&amp;"
+        case 60: return "&lt;"
+        case 62 where !attribute: return "&gt;"
+        case 13: return "&#xD;"
+        case 34 where attribute: return "&quot;"
+        case 9 where attribute: return "&#x9;"
+        case 10 where attribute: return "&#xA;"
+        default: return nil
         }
     }
 }
