@@ -6,30 +6,47 @@ import Foundation
 /// key carried in a message (attacks.md §3). Validity dates are reported, not enforced: IdP signing certificates
 /// are routinely self-signed and used past `notAfter` (crewjam's OneLogin capture even predates its certificate).
 public struct Certificate: Sendable, Hashable, CustomStringConvertible {
+    /// The certificate's fields, behind one reference: a certificate is copied into every verification's context and
+    /// result, and a copy of five separately counted fields cost five atomic reference-count updates each time.
+    private final class Storage: Sendable {
+        let der: [UInt8]
+        let subject: String
+        let issuer: String
+        let notBefore: Date?
+        let notAfter: Date?
+        let publicKey: NativeKey
+        let base64Bytes: [UInt8]
+
+        init(_ info: NativeCertificateInfo) {
+            der = info.der
+            subject = info.subject
+            issuer = info.issuer
+            notBefore = info.notBefore
+            notAfter = info.notAfter
+            publicKey = info.publicKey
+            base64Bytes = Array(Data(info.der).base64EncodedString().utf8)
+        }
+    }
+
+    private let storage: Storage
+
     /// DER encoding; equality and trust are decided on these bytes.
-    public let der: [UInt8]
+    public var der: [UInt8] { storage.der }
     /// Subject in RFC 2253 form, e.g. `CN=Microsoft Azure Federated SSO Certificate`.
-    public let subject: String
-    public let issuer: String
-    public let notBefore: Date?
-    public let notAfter: Date?
-    let publicKey: NativeKey
+    public var subject: String { storage.subject }
+    public var issuer: String { storage.issuer }
+    public var notBefore: Date? { storage.notBefore }
+    public var notAfter: Date? { storage.notAfter }
+    var publicKey: NativeKey { storage.publicKey }
     /// The base64 of ``der`` as UTF-8, kept to recognise the certificate in a message's KeyInfo without decoding it.
-    let base64Bytes: [UInt8]
+    var base64Bytes: [UInt8] { storage.base64Bytes }
 
     /// Reads a certificate in PEM (the first `CERTIFICATE` block) or DER.
     /// - Parameter bytes: The certificate file's contents.
     /// - Throws: ``SAMLError`` with code `certificate.invalid` when `bytes` is not a readable X.509 certificate, or
     ///   `key.unsupported` when its key is not RSA.
     public init(bytes: [UInt8]) throws(SAMLError) {
-        let info = try NativeX509.parse(bytes)
-        der = info.der
-        subject = info.subject
-        issuer = info.issuer
-        notBefore = info.notBefore
-        notAfter = info.notAfter
-        publicKey = info.publicKey
-        base64Bytes = Array(Data(info.der).base64EncodedString().utf8)
+        storage = Storage(try NativeX509.parse(bytes))
     }
 
     /// Reads a PEM certificate.
@@ -107,7 +124,7 @@ public struct Certificate: Sendable, Hashable, CustomStringConvertible {
     /// - Parameters:
     ///   - a: A certificate.
     ///   - b: Another certificate.
-    public static func == (a: Certificate, b: Certificate) -> Bool { a.der == b.der }
+    public static func == (a: Certificate, b: Certificate) -> Bool { a.storage === b.storage || a.der == b.der }
     /// The DER bytes hashed as one block (combining an array hashes it byte by byte, ten times slower).
     /// - Parameter hasher: The hasher to feed the DER bytes to.
     public func hash(into hasher: inout Hasher) { der.withUnsafeBytes { hasher.combine(bytes: $0) } }

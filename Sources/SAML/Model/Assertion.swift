@@ -2,15 +2,53 @@ import Foundation
 
 /// `<Assertion>`.
 public struct Assertion: Sendable, Hashable {
+    /// The stored fields, behind one copy-on-write reference (``CopyOnWriteBox``).
+    private struct Fields: Sendable, Hashable {
+        var id: String
+        var version: String
+        var issueInstant: Date
+        var issuer: Issuer
+        var subject: Subject?
+        var conditions: Conditions?
+        var attributeStatement: AttributeStatement?
+        var authnStatement: AuthnStatement?
+    }
+
+    private var box: CopyOnWriteBox<Fields>
+
     /// `ID`; Entra writes `_` + a lowercase GUID.
-    public var id: String
-    public var version: String
-    public var issueInstant: Date
-    public var issuer: Issuer
-    public var subject: Subject?
-    public var conditions: Conditions?
-    public var attributeStatement: AttributeStatement?
-    public var authnStatement: AuthnStatement?
+    public var id: String {
+        get { box.value.id }
+        set { mutateUniquely(&box) { $0.id = newValue } }
+    }
+    public var version: String {
+        get { box.value.version }
+        set { mutateUniquely(&box) { $0.version = newValue } }
+    }
+    public var issueInstant: Date {
+        get { box.value.issueInstant }
+        set { mutateUniquely(&box) { $0.issueInstant = newValue } }
+    }
+    public var issuer: Issuer {
+        get { box.value.issuer }
+        set { mutateUniquely(&box) { $0.issuer = newValue } }
+    }
+    public var subject: Subject? {
+        get { box.value.subject }
+        set { mutateUniquely(&box) { $0.subject = newValue } }
+    }
+    public var conditions: Conditions? {
+        get { box.value.conditions }
+        set { mutateUniquely(&box) { $0.conditions = newValue } }
+    }
+    public var attributeStatement: AttributeStatement? {
+        get { box.value.attributeStatement }
+        set { mutateUniquely(&box) { $0.attributeStatement = newValue } }
+    }
+    public var authnStatement: AuthnStatement? {
+        get { box.value.authnStatement }
+        set { mutateUniquely(&box) { $0.authnStatement = newValue } }
+    }
 
     /// Creates an assertion; a `nil` value leaves its element out.
     /// - Parameters:
@@ -25,17 +63,20 @@ public struct Assertion: Sendable, Hashable {
     public init(id: String, issueInstant: Date, issuer: Issuer, subject: Subject? = nil,
                 conditions: Conditions? = nil, attributeStatement: AttributeStatement? = nil,
                 authnStatement: AuthnStatement? = nil, version: String = "2.0") {
-        self.id = id
-        self.version = version
-        self.issueInstant = issueInstant
-        self.issuer = issuer
-        self.subject = subject
-        self.conditions = conditions
-        self.attributeStatement = attributeStatement
-        self.authnStatement = authnStatement
+        box = CopyOnWriteBox(Fields(id: id, version: version, issueInstant: issueInstant, issuer: issuer, subject: subject, conditions: conditions, attributeStatement: attributeStatement, authnStatement: authnStatement))
     }
 
     /// The values of an attribute, or `nil` when absent.
     /// - Parameter name: The attribute's `Name`, compared exactly, such as `AttributeName.awsRole`.
     public func attribute(_ name: String) -> [String]? { attributeStatement?[name] }
+
+    /// Whether both hold the same fields (the same box, or equal values).
+    /// - Parameters:
+    ///   - lhs: A value.
+    ///   - rhs: Another value.
+    public static func == (lhs: Self, rhs: Self) -> Bool { CopyOnWriteBox.same(lhs.box, rhs.box) }
+
+    /// Hashes the fields.
+    /// - Parameter hasher: The hasher to feed the fields to.
+    public func hash(into hasher: inout Hasher) { box.value.hash(into: &hasher) }
 }

@@ -2,17 +2,55 @@ import Foundation
 
 /// `<samlp:Response>` carrying (at most) one assertion, the shape every Web SSO profile and Entra use.
 public struct Response: Sendable, Hashable {
-    public var id: String
-    public var version: String
-    public var issueInstant: Date
+    /// The stored fields, behind one copy-on-write reference (``CopyOnWriteBox``).
+    private struct Fields: Sendable, Hashable {
+        var id: String
+        var version: String
+        var issueInstant: Date
+        var destination: String?
+        var inResponseTo: String?
+        var issuer: Issuer?
+        var status: Status
+        var assertion: Assertion?
+    }
+
+    private var box: CopyOnWriteBox<Fields>
+
+    public var id: String {
+        get { box.value.id }
+        set { mutateUniquely(&box) { $0.id = newValue } }
+    }
+    public var version: String {
+        get { box.value.version }
+        set { mutateUniquely(&box) { $0.version = newValue } }
+    }
+    public var issueInstant: Date {
+        get { box.value.issueInstant }
+        set { mutateUniquely(&box) { $0.issueInstant = newValue } }
+    }
     /// The ACS URL the Response was sent to (AWS: `https://signin.aws.amazon.com/saml`).
-    public var destination: String?
+    public var destination: String? {
+        get { box.value.destination }
+        set { mutateUniquely(&box) { $0.destination = newValue } }
+    }
     /// The AuthnRequest ID this answers; absent for IdP-initiated sign-in.
-    public var inResponseTo: String?
+    public var inResponseTo: String? {
+        get { box.value.inResponseTo }
+        set { mutateUniquely(&box) { $0.inResponseTo = newValue } }
+    }
     /// Optional at Response level; Entra always sends it.
-    public var issuer: Issuer?
-    public var status: Status
-    public var assertion: Assertion?
+    public var issuer: Issuer? {
+        get { box.value.issuer }
+        set { mutateUniquely(&box) { $0.issuer = newValue } }
+    }
+    public var status: Status {
+        get { box.value.status }
+        set { mutateUniquely(&box) { $0.status = newValue } }
+    }
+    public var assertion: Assertion? {
+        get { box.value.assertion }
+        set { mutateUniquely(&box) { $0.assertion = newValue } }
+    }
 
     /// Creates a Response; a `nil` value leaves its attribute or element out.
     /// - Parameters:
@@ -27,13 +65,16 @@ public struct Response: Sendable, Hashable {
     public init(id: String, issueInstant: Date, destination: String? = nil, inResponseTo: String? = nil,
                 issuer: Issuer? = nil, status: Status = .success, assertion: Assertion? = nil,
                 version: String = "2.0") {
-        self.id = id
-        self.version = version
-        self.issueInstant = issueInstant
-        self.destination = destination
-        self.inResponseTo = inResponseTo
-        self.issuer = issuer
-        self.status = status
-        self.assertion = assertion
+        box = CopyOnWriteBox(Fields(id: id, version: version, issueInstant: issueInstant, destination: destination, inResponseTo: inResponseTo, issuer: issuer, status: status, assertion: assertion))
     }
+
+    /// Whether both hold the same fields (the same box, or equal values).
+    /// - Parameters:
+    ///   - lhs: A value.
+    ///   - rhs: Another value.
+    public static func == (lhs: Self, rhs: Self) -> Bool { CopyOnWriteBox.same(lhs.box, rhs.box) }
+
+    /// Hashes the fields.
+    /// - Parameter hasher: The hasher to feed the fields to.
+    public func hash(into hasher: inout Hasher) { box.value.hash(into: &hasher) }
 }

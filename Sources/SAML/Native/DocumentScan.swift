@@ -1,5 +1,12 @@
 internal import CXMLSec
 internal import CXMLSecShim
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One pass over the whole parsed document (attacks.md §0.1-§0.3): refuses entity references, processing
 /// instructions, relative namespace URIs and duplicate ID values anywhere, and finds every Assertion,
@@ -10,7 +17,7 @@ struct DocumentScan {
     var signatures: [XMLNode] = []
 
     init(_ document: NativeDocument) throws(SAMLError) {
-        var ids = Set<String>()
+        var ids = SeenIDs()
         guard var node = document.doc.pointee.children else { return }
         let docNode = UnsafeMutableRawPointer(document.doc).assumingMemoryBound(to: xmlNode.self)
         while true {
@@ -28,7 +35,7 @@ struct DocumentScan {
         }
     }
 
-    private mutating func visit(_ node: NodePtr, ids: inout Set<String>) throws(SAMLError) {
+    private mutating func visit(_ node: NodePtr, ids: inout SeenIDs) throws(SAMLError) {
         switch node.pointee.type {
         case XML_ELEMENT_NODE:
             try checkNamespaces(node)
@@ -86,7 +93,7 @@ struct DocumentScan {
 
     /// Every ID-like attribute value must be unique in the whole document (attacks.md §4): libxml2 and xmlsec
     /// resolve the first occurrence, an application may read another.
-    private func collectIDs(_ node: NodePtr, into ids: inout Set<String>) throws(SAMLError) {
+    private func collectIDs(_ node: NodePtr, into ids: inout SeenIDs) throws(SAMLError) {
         var attr = node.pointee.properties
         while let a = attr {
             defer { attr = a.pointee.next }
@@ -98,13 +105,37 @@ struct DocumentScan {
                     || cEquals(a.pointee.name, "AssertionID") || cEquals(a.pointee.name, "ResponseID")
             }
             guard isID else { continue }
-            let value = UnsafeMutableRawPointer(a).assumingMemoryBound(to: xmlNode.self).textContent
-            guard ids.insert(value).inserted else {
+            let valueNode = UnsafeMutableRawPointer(a).assumingMemoryBound(to: xmlNode.self)
+            guard ids.insert(valueNode) else {
                 throw SAMLError(.structureDuplicateID, "ID values must be unique in the document",
-                                expected: "one element with ID \"\(value)\"",
+                                expected: "one element with ID \"\(valueNode.textContent)\"",
                                 found: "another on <\(node.qualifiedDescription)>")
             }
         }
+    }
+}
+
+/// The ID values seen so far in one document. The usual handful are compared in place, pairwise (a Set of Strings
+/// made two strings and a hash table per verification); past 16, or for a value that is not one text node, every
+/// value is kept as a String in a Set.
+private struct SeenIDs {
+    private var inPlace: [UnsafeBufferPointer<UInt8>] = []
+    private var strings: Set<String>?
+
+    /// Records the value of the attribute node `value`; false when it was seen before.
+    mutating func insert(_ value: NodePtr) -> Bool {
+        if strings == nil, inPlace.count < 16, let text = value.inPlaceText {
+            let bytes = UnsafeBufferPointer(start: text, count: strlen(text))
+            if inPlace.isEmpty { inPlace.reserveCapacity(4) }
+            for seen in inPlace where bytesEqual(seen, bytes) { return false }
+            inPlace.append(bytes)
+            return true
+        }
+        var set = strings ?? Set(inPlace.map { String(decoding: $0, as: UTF8.self) })
+        strings = nil  // so that the insert below does not copy the set
+        let inserted = set.insert(value.textContent).inserted
+        strings = set
+        return inserted
     }
 }
 

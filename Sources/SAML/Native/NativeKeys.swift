@@ -1,6 +1,7 @@
 internal import CXMLSec
 internal import CXMLSecShim
 import Foundation
+import Synchronization
 
 /// An xmlsec key holding only a bare RSA key value (no X.509 data).
 ///
@@ -11,6 +12,12 @@ final class NativeKey: @unchecked Sendable {
     private let key: xmlSecKeyPtr
     /// The OpenSSL key, kept for comparisons (the xmlsec key owns its own reference).
     let pkey: OpaquePointer
+    /// An OpenSSL signing context (`EVP_PKEY_CTX`), handed to one thread at a time through ``signingContexts``.
+    private struct SigningContext: @unchecked Sendable { let raw: OpaquePointer }
+    /// Signing contexts set up once (``sign(_:algorithm:)``), each used by one thread at a time.
+    private let signingContexts = Mutex<[SignatureAlgorithm: [SigningContext]]>([:])
+    /// How many idle contexts are kept per algorithm: one per thread signing at once, within reason.
+    private static let maxIdleContexts = 8
 
     /// Takes ownership of one reference to `pkey`.
     init(adopting pkey: OpaquePointer) throws(SAMLError) {
@@ -39,6 +46,9 @@ final class NativeKey: @unchecked Sendable {
     }
 
     deinit {
+        signingContexts.withLock { pools in
+            for context in pools.values.joined() { EVP_PKEY_CTX_free(context.raw) }
+        }
         xmlSecKeyDestroy(key)
         EVP_PKEY_free(pkey)
     }
@@ -53,23 +63,44 @@ final class NativeKey: @unchecked Sendable {
         return try body()
     }
 
-    /// An RSA PKCS#1 v1.5 signature of `data` with the algorithm's digest (OpenSSL EVP_DigestSign).
+    /// An RSA PKCS#1 v1.5 signature of `data` with the algorithm's digest: the digest, then `EVP_PKEY_sign` with a
+    /// context prepared once (PKCS#1 padding, the digest named for its DigestInfo), as `openssl speed` signs. The
+    /// same bytes as `EVP_DigestSign` (PKCS#1 v1.5 is deterministic), without fetching the algorithms and building a
+    /// context on every call, which was a tenth of the time outside the RSA operation itself.
     func sign(_ data: [UInt8], algorithm: SignatureAlgorithm) throws(SAMLError) -> [UInt8] {
-        guard let ctx = EVP_MD_CTX_new() else { throw SAMLError(.libraryUnavailable, "out of memory") }
-        defer { EVP_MD_CTX_free(ctx) }
-        var length = 0
-        var signature = [UInt8](repeating: 0, count: Int(EVP_PKEY_get_size(pkey)))
-        let ok = data.withUnsafeBufferPointer { input in
-            EVP_DigestSignInit(ctx, nil, NativeX509.messageDigest(algorithm), nil, pkey) == 1
-                && EVP_DigestSign(ctx, nil, &length, input.baseAddress, input.count) == 1
-                && length <= signature.count
-                && EVP_DigestSign(ctx, &signature, &length, input.baseAddress, input.count) == 1
+        let digest = NativeX509.digest(data, algorithm: algorithm)
+        let context = try takeSigningContext(algorithm)
+        var length = Int(EVP_PKEY_get_size(pkey))
+        var signature = [UInt8](repeating: 0, count: length)
+        let ok = digest.withUnsafeBufferPointer { digest in
+            EVP_PKEY_sign(context, &signature, &length, digest.baseAddress, digest.count) == 1
         }
         guard ok else {
+            EVP_PKEY_CTX_free(context)
             throw SAMLError(.signingFailed, "OpenSSL could not sign", expected: "an RSA private key",
                             found: ERR_reason_error_string(ERR_get_error()).map { String(cString: $0) } ?? "an OpenSSL error")
         }
+        signingContexts.withLock { pools in
+            if pools[algorithm, default: []].count < Self.maxIdleContexts {
+                pools[algorithm, default: []].append(SigningContext(raw: context))
+            } else {
+                EVP_PKEY_CTX_free(context)
+            }
+        }
         return Array(signature.prefix(length))
+    }
+
+    /// An idle signing context for `algorithm`, or a new one.
+    private func takeSigningContext(_ algorithm: SignatureAlgorithm) throws(SAMLError) -> OpaquePointer {
+        if let idle = signingContexts.withLock({ $0[algorithm]?.popLast() }) { return idle.raw }
+        guard let context = EVP_PKEY_CTX_new(pkey, nil) else { throw SAMLError(.libraryUnavailable, "out of memory") }
+        guard EVP_PKEY_sign_init(context) == 1, EVP_PKEY_CTX_set_rsa_padding(context, RSA_PKCS1_PADDING) == 1,
+              EVP_PKEY_CTX_set_signature_md(context, NativeX509.messageDigest(algorithm)) == 1 else {
+            EVP_PKEY_CTX_free(context)
+            throw SAMLError(.signingFailed, "OpenSSL could not prepare to sign", expected: "an RSA private key",
+                            found: ERR_reason_error_string(ERR_get_error()).map { String(cString: $0) } ?? "an OpenSSL error")
+        }
+        return context
     }
 
     /// Whether `signature` is a valid RSA PKCS#1 v1.5 signature of `data` by this key (OpenSSL EVP_DigestVerify).

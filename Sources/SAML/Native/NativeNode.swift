@@ -101,7 +101,7 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
         // Fast path: a single text child (the usual case) is read in place, without libxml2's copy.
         if let only = pointee.children, only.pointee.next == nil, only.pointee.type == XML_TEXT_NODE,
            let content = only.pointee.content {
-            return String(cString: content)
+            return KnownStrings.string(UnsafeBufferPointer(start: content, count: strlen(content)))
         }
         if pointee.children == nil && pointee.type != XML_TEXT_NODE { return "" }
         guard let value = xmlNodeGetContent(self) else { return "" }
@@ -201,12 +201,43 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
     }
 
     /// Whether the attribute `name` is present and one of `values`.
-    func attribute(_ name: StaticString, isOneOf values: Set<String>) -> Bool {
-        withAttributeBytes(name) { bytes in
-            values.contains { candidate in
-                var candidate = candidate
-                return candidate.withUTF8 { bytesEqual($0, bytes) }
+    func attribute(_ name: StaticString, isOneOf values: ByteStrings) -> Bool {
+        withAttributeBytes(name) { values.contains($0) } ?? false
+    }
+}
+
+/// A small set of strings as UTF-8 in one buffer, to test membership of bytes read in place: comparing against a
+/// `Set<String>` copied (and reference-counted) each candidate on every test.
+struct ByteStrings: Sendable {
+    private let bytes: [UInt8]
+    private let ends: [Int]
+
+    init(_ strings: some Sequence<String>) {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        for string in strings {
+            bytes.append(contentsOf: string.utf8)
+            ends.append(bytes.count)
+        }
+        self.bytes = bytes
+        self.ends = ends
+    }
+
+    func contains(_ candidate: UnsafeBufferPointer<UInt8>) -> Bool { index(of: candidate) != nil }
+
+    /// The position of `candidate` in the strings given at creation.
+    func index(of candidate: UnsafeBufferPointer<UInt8>) -> Int? {
+        bytes.withUnsafeBufferPointer { all in
+            ends.withUnsafeBufferPointer { ends in
+                var start = 0
+                for (index, end) in ends.enumerated() {
+                    if end - start == candidate.count && bytesEqual(UnsafeBufferPointer(rebasing: all[start..<end]), candidate) {
+                        return index
+                    }
+                    start = end
+                }
+                return nil
             }
-        } ?? false
+        }
     }
 }

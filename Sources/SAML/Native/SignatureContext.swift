@@ -13,7 +13,9 @@ final class SignatureContext {
         var status: Status
         /// How many References xmlsec processed in SignedInfo.
         var referenceCount: Int
-        /// The URI of the single processed Reference (only when there is exactly one).
+        /// Whether the single processed Reference's URI is exactly `#` and the expected ID (compared in place).
+        var referenceMatches: Bool
+        /// The URI of the single processed Reference, read only when it does not match (for the message).
         var referenceURI: String?
         /// The size of SignedInfo's canonical form, which the SignatureValue covers.
         var signedInfoBytes: Int
@@ -45,10 +47,11 @@ final class SignatureContext {
 
     deinit { xmlSecDSigCtxDestroy(ctx) }
 
-    /// Verifies `signature` with `key` (lent to the context for this call only).
+    /// Verifies `signature` with `key` (lent to the context for this call only); `id` is the ID its single Reference
+    /// must name.
     /// - Throws: ``SAMLError`` `signature.canonicalization` or `signature.malformed` when xmlsec cannot process the
     ///   Signature at all (as opposed to a signature that does not verify, which is an ``Outcome``).
-    func verify(_ signature: XMLNode, with key: NativeKey) throws(SAMLError) -> Outcome {
+    func verify(_ signature: XMLNode, with key: NativeKey, expecting id: String) throws(SAMLError) -> Outcome {
         let rc = try key.lend(to: ctx) { () throws(SAMLError) in xmlSecDSigCtxVerify(ctx, signature.raw) }
         let count = Int(xmlSecPtrListGetSize(&ctx.pointee.signedInfoReferences))
         let reference = count == 1
@@ -69,9 +72,12 @@ final class SignatureContext {
         } else {
             status = .signatureMismatch
         }
+        let uri = reference?.pointee.uri
+        var expected = id
+        let matches = uri.map { uri in expected.withUTF8 { id in uri[0] == 0x23 && cEquals(uri + 1, id) } } ?? false
         return Outcome(
-            status: status, referenceCount: count,
-            referenceURI: reference?.pointee.uri.map { String(cString: $0) },
+            status: status, referenceCount: count, referenceMatches: matches,
+            referenceURI: matches ? nil : uri.map { String(cString: $0) },
             signedInfoBytes: xmlSecDSigCtxGetPreSignBuffer(ctx).map { Int(xmlSecBufferGetSize($0)) } ?? 0,
             referenceBytes: storesReferences
                 ? (reference.flatMap { xmlSecDSigReferenceCtxGetPreDigestBuffer($0) }.map { Int(xmlSecBufferGetSize($0)) } ?? 0)
@@ -79,15 +85,18 @@ final class SignatureContext {
     }
 
     /// Allowlists the transforms xmlsec may instantiate, mirroring the SignedInfo rules.
+    private static let referenceTransforms: [cxs_transform] = [
+        CXS_TRANSFORM_ENVELOPED, CXS_TRANSFORM_EXC_C14N, CXS_TRANSFORM_INCL_C14N,
+        CXS_TRANSFORM_SHA256, CXS_TRANSFORM_SHA384, CXS_TRANSFORM_SHA512]
+    private static let signatureTransforms: [cxs_transform] = [
+        CXS_TRANSFORM_EXC_C14N, CXS_TRANSFORM_INCL_C14N, CXS_TRANSFORM_RSA_SHA256, CXS_TRANSFORM_RSA_SHA384,
+        CXS_TRANSFORM_RSA_SHA512]
+    private static let referenceTransformsSHA1 = referenceTransforms + [CXS_TRANSFORM_SHA1]
+    private static let signatureTransformsSHA1 = signatureTransforms + [CXS_TRANSFORM_RSA_SHA1]
+
     private func enableTransforms(allowSHA1: Bool) throws(SAMLError) {
-        var reference: [cxs_transform] = [CXS_TRANSFORM_ENVELOPED, CXS_TRANSFORM_EXC_C14N, CXS_TRANSFORM_INCL_C14N,
-                                          CXS_TRANSFORM_SHA256, CXS_TRANSFORM_SHA384, CXS_TRANSFORM_SHA512]
-        var signature: [cxs_transform] = [CXS_TRANSFORM_EXC_C14N, CXS_TRANSFORM_INCL_C14N, CXS_TRANSFORM_RSA_SHA256,
-                                          CXS_TRANSFORM_RSA_SHA384, CXS_TRANSFORM_RSA_SHA512]
-        if allowSHA1 {
-            reference.append(CXS_TRANSFORM_SHA1)
-            signature.append(CXS_TRANSFORM_RSA_SHA1)
-        }
+        let reference = allowSHA1 ? Self.referenceTransformsSHA1 : Self.referenceTransforms
+        let signature = allowSHA1 ? Self.signatureTransformsSHA1 : Self.signatureTransforms
         for t in reference where xmlSecDSigCtxEnableReferenceTransform(ctx, cxs_transform_id(t)) < 0 {
             throw SAMLError(.libraryUnavailable, "xmlsec refused to enable a transform", found: NativeLibrary.lastError)
         }

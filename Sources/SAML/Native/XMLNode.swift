@@ -59,7 +59,7 @@ struct XMLNode: Hashable {
     @inline(__always) func attribute(_ name: StaticString, equals value: String) -> Bool { raw.attribute(name, equals: value) }
 
     /// Whether the attribute `name` is present and one of `values`.
-    @inline(__always) func attribute(_ name: StaticString, isOneOf values: Set<String>) -> Bool { raw.attribute(name, isOneOf: values) }
+    @inline(__always) func attribute(_ name: StaticString, isOneOf values: ByteStrings) -> Bool { raw.attribute(name, isOneOf: values) }
 
     /// Calls `body` with the UTF-8 bytes of the attribute `name`; `nil` when it is absent.
     @inline(__always)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Verifies one enveloped `ds:Signature`: the shape and algorithms of SignedInfo before any cryptography, then
 /// libxmlsec1 (through ``SignatureContext``) with configured certificates only, then the binding of its single
 /// Reference to the element that carries it (attacks.md §0.4, §0.5). Plain Swift: the C lives in `Native/`.
@@ -72,19 +74,20 @@ struct SignatureVerifier {
     /// per call).
     private static let strictPolicy = AlgorithmPolicy.strict
     private static let legacyPolicy = AlgorithmPolicy(allowSHA1: true)
-    private static let strictSignatureMethods = strictPolicy.signatureMethods
-    private static let legacySignatureMethods = legacyPolicy.signatureMethods
-    private static let strictDigestMethods = strictPolicy.digestMethods
-    private static let legacyDigestMethods = legacyPolicy.digestMethods
+    private static let strictSignatureMethods = ByteStrings(strictPolicy.signatureMethods)
+    private static let legacySignatureMethods = ByteStrings(legacyPolicy.signatureMethods)
+    private static let strictDigestMethods = ByteStrings(strictPolicy.digestMethods)
+    private static let legacyDigestMethods = ByteStrings(legacyPolicy.digestMethods)
+    private static let canonicalizationMethods = ByteStrings(AlgorithmPolicy.canonicalizationMethods)
 
-    private var signatureMethods: Set<String> {
+    private var signatureMethods: ByteStrings {
         algorithms == Self.strictPolicy ? Self.strictSignatureMethods
-            : algorithms == Self.legacyPolicy ? Self.legacySignatureMethods : algorithms.signatureMethods
+            : algorithms == Self.legacyPolicy ? Self.legacySignatureMethods : ByteStrings(algorithms.signatureMethods)
     }
 
-    private var digestMethods: Set<String> {
+    private var digestMethods: ByteStrings {
         algorithms == Self.strictPolicy ? Self.strictDigestMethods
-            : algorithms == Self.legacyPolicy ? Self.legacyDigestMethods : algorithms.digestMethods
+            : algorithms == Self.legacyPolicy ? Self.legacyDigestMethods : ByteStrings(algorithms.digestMethods)
     }
 
     /// Checks SignedInfo's shape and algorithms, comparing attribute values in place (no String per value on the
@@ -96,7 +99,7 @@ struct SignatureVerifier {
         }
         let c14nMethod = signedInfo.child(Self.ds, "CanonicalizationMethod")
         if let c14nMethod { try Self.checkPrefixList(c14nMethod) }
-        guard let c14nMethod, c14nMethod.attribute("Algorithm", isOneOf: AlgorithmPolicy.canonicalizationMethods) else {
+        guard let c14nMethod, c14nMethod.attribute("Algorithm", isOneOf: Self.canonicalizationMethods) else {
             throw SAMLError(.signatureAlgorithmNotAllowed, "CanonicalizationMethod is not allowed",
                             expected: "exclusive C14N or C14N 1.0 without comments",
                             found: c14nMethod?.attribute("Algorithm") ?? "none")
@@ -117,9 +120,11 @@ struct SignatureVerifier {
             throw SAMLError(.signatureReferenceCount, "SAML signatures carry exactly one Reference (SAML core 5.4.2)",
                             expected: "1 Reference", found: "\(references)")
         }
-        var expectedURI = "#" + id
-        let uriMatches = expectedURI.withUTF8 { expected in
-            reference.withAttributeBytes("URI") { bytesEqual($0, expected) } ?? false
+        var expectedID = id
+        let uriMatches = expectedID.withUTF8 { expected in
+            reference.withAttributeBytes("URI") { uri in
+                uri.count == expected.count + 1 && uri[0] == 0x23 && bytesEqual(UnsafeBufferPointer(rebasing: uri.dropFirst()), expected)
+            } ?? false
         }
         guard uriMatches else {
             let uri = reference.attribute("URI")
@@ -148,7 +153,7 @@ struct SignatureVerifier {
                 if transformCount == 0 {
                     firstIsEnveloped = transform.attribute("Algorithm", equals: TransformURI.enveloped)
                 } else if transformCount == 1 {
-                    secondIsC14N = transform.attribute("Algorithm", isOneOf: AlgorithmPolicy.canonicalizationMethods)
+                    secondIsC14N = transform.attribute("Algorithm", isOneOf: Self.canonicalizationMethods)
                 }
                 transformCount += 1
             }
@@ -225,13 +230,33 @@ struct SignatureVerifier {
     private static let emptyInputDigests: [(method: String, digest: [UInt8])] =
         SignatureAlgorithm.allCases.map { ($0.digestMethod, NativeX509.digest([], algorithm: $0)) }
 
+    private static func isBase64Alphabet(_ c: UInt8) -> Bool {
+        (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x2B || c == 0x2F
+    }
+
+    /// ``emptyInputDigests`` as the base64 text a DigestValue holds, to compare in place without decoding.
+    private static let emptyInputDigestTexts: [(method: String, text: [UInt8])] =
+        emptyInputDigests.map { ($0.method, Array(Data($0.digest).base64EncodedString().utf8)) }
+
     /// Whether the verified `reference`'s DigestValue is the digest of empty input; `nil` when it cannot be read
     /// here (then the caller verifies again with the pre-digest buffer stored).
     private static func digestsEmptyInput(_ reference: XMLNode) -> Bool? {
         guard let method = reference.child(ds, "DigestMethod"),
-              let empty = emptyInputDigests.first(where: { method.attribute("Algorithm", equals: $0.method) })?.digest,
-              let value = reference.child(ds, "DigestValue"), let decoded = Base64.decode(value.textBytes) else { return nil }
-        return decoded == empty
+              let index = emptyInputDigests.firstIndex(where: { method.attribute("Algorithm", equals: $0.method) }),
+              let value = reference.child(ds, "DigestValue") else { return nil }
+        // In place first: four base64 alphabet characters decode to exactly three bytes, so when the first 24
+        // characters are all alphabet (no whitespace, no padding) and differ from the empty digest's, the first 18
+        // decoded bytes differ and so does the digest. Anything else (equal prefixes, other shapes) is decoded.
+        let prefix = 24
+        let differs = value.withInPlaceText { text in
+            text.count >= prefix && text.prefix(prefix).allSatisfy(Self.isBase64Alphabet)
+                && !emptyInputDigestTexts[index].text.withUnsafeBufferPointer {
+                    bytesEqual(UnsafeBufferPointer(rebasing: $0.prefix(prefix)), UnsafeBufferPointer(rebasing: text.prefix(prefix)))
+                }
+        }
+        if differs == true { return false }
+        guard let decoded = Base64.decode(value.textBytes) else { return nil }
+        return decoded == emptyInputDigests[index].digest
     }
 
     /// One run of xmlsec with `key`, then the bindings (attacks.md §0.4, §0.5): success is only "status Succeeded"
@@ -242,13 +267,13 @@ struct SignatureVerifier {
     private func verifyOnce(_ signature: XMLNode, element: XMLNode, id: String, reference referenceNode: XMLNode, key: NativeKey,
                             storeReferences: Bool = false) throws(SAMLError) -> SignatureContext.Outcome.Status {
         let context = try SignatureContext(allowSHA1: algorithms.allowSHA1, storeReferences: storeReferences)
-        let outcome = try context.verify(signature, with: key)
+        let outcome = try context.verify(signature, with: key, expecting: id)
         guard outcome.status == .valid else { return outcome.status }
         guard outcome.referenceCount == 1 else {
             throw SAMLError(.signatureReferenceCount, "the verified signature has an unexpected number of references",
                             expected: "1", found: "\(outcome.referenceCount)")
         }
-        guard outcome.referenceURI == "#" + id else {
+        guard outcome.referenceMatches else {
             throw SAMLError(.signatureReferenceBinding, "the verified Reference is not the signed element",
                             expected: "#\(id)", found: outcome.referenceURI ?? "no URI")
         }

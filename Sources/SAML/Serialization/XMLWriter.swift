@@ -37,21 +37,43 @@ struct XMLWriter {
         lastOpened = name
         if canonical {
             // Canonical XML 1.0 §4.6/§4.7: the default namespace declaration, then prefixed ones by prefix, then
-            // attributes by (namespace URI, local name); every attribute written here is in no namespace.
-            var present: [(key: String, value: String)] = []
-            for (key, value) in attributes { if let value { present.append((key, value)) } }
-            present.sort { a, b in
-                let rankA = a.key == "xmlns" ? 0 : a.key.hasPrefix("xmlns:") ? 1 : 2
-                let rankB = b.key == "xmlns" ? 0 : b.key.hasPrefix("xmlns:") ? 1 : 2
-                return rankA != rankB ? rankA < rankB : a.key.utf8.lexicographicallyPrecedes(b.key.utf8)
+            // attributes by (namespace URI, local name); every attribute written here is in no namespace. An element
+            // has a handful of attributes, usually given in that order already: an insertion sort of their positions
+            // on the stack, no allocation.
+            withUnsafeTemporaryAllocation(of: Int.self, capacity: attributes.count) { order in
+                var count = 0
+                for index in attributes.indices where attributes[index].value != nil {
+                    var slot = count
+                    while slot > 0 && Self.canonicallyPrecedes(attributes[index].key, attributes[order[slot - 1]].key) {
+                        order[slot] = order[slot - 1]
+                        slot -= 1
+                    }
+                    order[slot] = index
+                    count += 1
+                }
+                for position in 0..<count {
+                    let (key, value) = attributes[order[position]]
+                    if let value { attribute(key, value) }
+                }
             }
-            for (key, value) in present { attribute(key, value) }
             return
         }
         for (key, value) in attributes {
             guard let value else { continue }
             attribute(key, value)
         }
+    }
+
+    /// Canonical XML 1.0 §4.6/§4.7's order for attributes in no namespace: `xmlns`, then `xmlns:*`, then the rest,
+    /// each group by name.
+    private static func canonicallyPrecedes(_ a: String, _ b: String) -> Bool {
+        let rankA = rank(a), rankB = rank(b)
+        return rankA != rankB ? rankA < rankB : a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    private static func rank(_ key: String) -> Int {
+        guard key.utf8.first == 0x78, key.hasPrefix("xmlns") else { return 2 }  // 'x'
+        return key.utf8.count == 5 ? 0 : key.utf8.dropFirst(5).first == 0x3A ? 1 : 2  // "xmlns", "xmlns:"
     }
 
     private mutating func attribute(_ key: String, _ value: String) {
@@ -96,27 +118,44 @@ struct XMLWriter {
         append(s, escapingAttribute: true)
     }
 
+    /// The bytes ``append(_:escapingAttribute:)`` must look at: those either mode escapes (`"`, `&`, `<`, `>`, tab,
+    /// newline, carriage return), the other C0 controls, and the last bytes of U+FFFE and U+FFFF. Every other byte is
+    /// copied as it is, so the loop tests one table entry per byte and copies runs in bulk.
+    private static let special: [Bool] = (0...255).map { c in c < 32 || c == 34 || c == 38 || c == 60 || c == 62 || c == 0xBE || c == 0xBF }
+
     /// Appends `s`, escaped. Most values need no escaping at all, so the common case is one bulk append.
     private mutating func append(_ s: String, escapingAttribute: Bool) {
         var s = s
         s.withUTF8 { utf8 in
-            var runStart = 0
-            for (i, c) in utf8.enumerated() {
-                let escape = canonical ? Self.canonicalEscape(c, attribute: escapingAttribute) : Self.serializerEscape(c, attribute: escapingAttribute)
-                guard let replacement = escape else {
-                    // U+FFFE and U+FFFF (EF BF BE, EF BF BF) and C0 controls but tab, newline and carriage return are not
-                    // XML characters: the canonical form of a parsed document never holds them.
-                    if canonical && ((c < 32 && c != 9 && c != 10) || ((c == 0xBE || c == 0xBF) && i >= 2 && utf8[i - 2] == 0xEF && utf8[i - 1] == 0xBF)) {
-                        wroteDisallowedCharacter = true
-                    }
-                    continue
-                }
+            Self.special.withUnsafeBufferPointer { special in
+                append(utf8, escapingAttribute: escapingAttribute, special: special)
+            }
+        }
+    }
+
+    private mutating func append(_ utf8: UnsafeBufferPointer<UInt8>, escapingAttribute: Bool, special: UnsafeBufferPointer<Bool>) {
+        var runStart = 0
+        var i = 0
+        while i < utf8.count {
+            let c = utf8[i]
+            guard special[Int(c)] else {
+                i += 1
+                continue
+            }
+            if let replacement = canonical ? Self.canonicalEscape(c, attribute: escapingAttribute)
+                : Self.serializerEscape(c, attribute: escapingAttribute) {
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
                 bytes.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
                 runStart = i + 1
+            } else if canonical && ((c < 32 && c != 9 && c != 10)
+                                    || ((c == 0xBE || c == 0xBF) && i >= 2 && utf8[i - 2] == 0xEF && utf8[i - 1] == 0xBF)) {
+                // U+FFFE and U+FFFF (EF BF BE, EF BF BF) and C0 controls but tab, newline and carriage return are not
+                // XML characters: the canonical form of a parsed document never holds them.
+                wroteDisallowedCharacter = true
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+            i += 1
         }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
     }
 
     /// libxml2's serialiser's escapes, so that our bytes equal what a document signed through libxml2 serialises to.
@@ -177,36 +216,5 @@ extension XMLWriter {
         body(&w)
         w.end("samlp:" + name)
         return String(decoding: w.bytes, as: UTF8.self)
-    }
-
-    /// Canonical XML 1.0 §2.3: text escapes `&`, `<`, `>` and CR; attribute values `&`, `<`, `"`, TAB, LF and CR.
-    private mutating func appendCanonical(_ s: String, escapingAttribute: Bool) {
-        var s = s
-        s.withUTF8 { utf8 in
-            var runStart = 0
-            for (i, c) in utf8.enumerated() {
-                let replacement: StaticString
-                switch c {
-                case 38: replacement = "&amp;"
-                case 60: replacement = "&lt;"
-                case 62 where !escapingAttribute: replacement = "&gt;"
-                case 13: replacement = "&#xD;"
-                case 34 where escapingAttribute: replacement = "&quot;"
-                case 9 where escapingAttribute: replacement = "&#x9;"
-                case 10 where escapingAttribute: replacement = "&#xA;"
-                case 0..<32 where c != 9 && c != 10:
-                    wroteDisallowedCharacter = true
-                    continue
-                default:
-                    // U+FFFE and U+FFFF (EF BF BE, EF BF BF) are not XML characters either.
-                    if (c == 0xBE || c == 0xBF) && i >= 2 && utf8[i - 2] == 0xEF && utf8[i - 1] == 0xBF { wroteDisallowedCharacter = true }
-                    continue
-                }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
-                bytes.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
-                runStart = i + 1
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
-        }
     }
 }

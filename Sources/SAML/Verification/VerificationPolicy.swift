@@ -14,9 +14,21 @@ public struct VerificationContext: Sendable {
     /// The ID of the AuthnRequest this Response should answer, or `nil` for IdP-initiated sign-in.
     public let requestID: String?
 
-    /// The bearer `SubjectConfirmation`s of the assertion.
-    public var bearerConfirmations: [SubjectConfirmation] {
-        assertion.subject?.confirmations.filter { $0.method == SAMLURI.bearer } ?? []
+    /// The bearer `SubjectConfirmation`s of the assertion, selected once (three standard policies read them).
+    public let bearerConfirmations: [SubjectConfirmation]
+
+    init(response: Response, assertion: Assertion, signedElements: SignedElements, signingCertificate: Certificate,
+         now: Date, requestID: String?) {
+        self.response = response
+        self.assertion = assertion
+        self.signedElements = signedElements
+        self.signingCertificate = signingCertificate
+        self.now = now
+        self.requestID = requestID
+        let confirmations = assertion.subject?.confirmations ?? []
+        // Entra sends one confirmation, a bearer one: keep the array as read instead of filtering it into a new one.
+        bearerConfirmations = confirmations.allSatisfy { $0.method == SAMLURI.bearer }
+            ? confirmations : confirmations.filter { $0.method == SAMLURI.bearer }
     }
 }
 

@@ -37,6 +37,9 @@ public struct Verifier: Sendable {
     public var clock: any SAMLClock
     /// Keys to decrypt EncryptedAssertions; `nil` refuses them.
     public var decryption: Decryption?
+    /// The conditions the policies enforce, gathered once (``policies`` is fixed at initialisation): asking every
+    /// policy on every verification built a Set per policy.
+    private let policyConditions: Set<ConditionKind>
 
     /// A verifier with the standard Web SSO checks of `serviceProvider` (signature coverage, issuer when one is
     /// configured, destination, recipient, audience, time window, InResponseTo), then `additionalPolicies`.
@@ -85,6 +88,7 @@ public struct Verifier: Sendable {
         self.limits = limits
         self.clock = clock
         self.decryption = decryption
+        policyConditions = policies.reduce(into: []) { $0.formUnion($1.enforcedConditions) }
     }
 
     /// Verifies the XML bytes of a Response. `requestID` is the AuthnRequest ID it should answer (`nil` for
@@ -286,9 +290,14 @@ public struct Verifier: Sendable {
                             expected: "AudienceRestriction, OneTimeUse or ProxyRestriction",
                             found: unknown.map { "<\($0)>" }.joined(separator: ", "))
         }
-        guard let present = context.assertion.conditions?.kinds, !present.isEmpty else { return }
+        guard let conditions = context.assertion.conditions else { return }
+        // AudienceRestriction is always enforced (below); the other two only by a replay cache or a policy.
+        let oneTimeUseUnenforced = conditions.hasOneTimeUse && replayCache == nil && !policyConditions.contains(.oneTimeUse)
+        let proxyUnenforced = conditions.hasProxyRestriction && !policyConditions.contains(.proxyRestriction)
+        guard oneTimeUseUnenforced || proxyUnenforced else { return }
+        let present = conditions.kinds
         var enforced: Set<ConditionKind> = replayCache == nil ? [.audienceRestriction] : [.audienceRestriction, .oneTimeUse]
-        for policy in policies { enforced.formUnion(policy.enforcedConditions) }
+        enforced.formUnion(policyConditions)
         let unenforced = present.subtracting(enforced)
         guard unenforced.isEmpty else {
             throw SAMLError(.conditionsUnsupported, "the Conditions contain a condition no configured check enforces",

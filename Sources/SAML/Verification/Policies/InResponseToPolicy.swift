@@ -17,10 +17,8 @@ public struct InResponseToPolicy: VerificationPolicy {
     ///   names one, or unsolicited responses are not allowed; `inResponseTo.mismatch` when there is a request ID and
     ///   no InResponseTo, or one that differs from it.
     public func check(_ context: VerificationContext) throws(SAMLError) {
-        let values = ([context.response.inResponseTo] + context.bearerConfirmations.map { $0.data?.inResponseTo })
-            .compactMap { $0 }
         guard let requestID = context.requestID else {
-            if let value = values.first {
+            if let value = context.response.inResponseTo ?? context.bearerConfirmations.lazy.compactMap({ $0.data?.inResponseTo }).first {
                 throw SAMLError(.inResponseToUnsolicited, "the Response answers a request this service provider did not make",
                                 expected: "no InResponseTo (no outstanding request)", found: "InResponseTo=\"\(value)\"")
             }
@@ -30,8 +28,9 @@ public struct InResponseToPolicy: VerificationPolicy {
             }
             return
         }
-        let confirmationValues = context.bearerConfirmations.compactMap { $0.data?.inResponseTo }
-        guard !confirmationValues.isEmpty || context.response.inResponseTo != nil else {
+        let values = ([context.response.inResponseTo] + context.bearerConfirmations.map { $0.data?.inResponseTo })
+            .compactMap { $0 }
+        guard !values.isEmpty else {
             throw SAMLError(.inResponseToMismatch, "the Response does not say which request it answers",
                             expected: "InResponseTo=\"\(requestID)\"", found: "no InResponseTo")
         }
