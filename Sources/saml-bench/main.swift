@@ -261,7 +261,26 @@ do {
         exit(0)
     }
     if arguments.contains("--profile-floor") {
-        _ = try NativeBaseline.verifyRate(smallXML, certificate: certificate, mode: .parseAndXMLSec, seconds: 0, iterations: 2000)
+        _ = try NativeBaseline.verifyRate(smallXML, certificate: certificate, mode: .parseAndXMLSec, seconds: 0,
+                                           iterations: Int(ProcessInfo.processInfo.environment["PROFILE_N"] ?? "2000") ?? 2000)
+        exit(0)
+    }
+    // --stages: where the time of one verification of (a) and one signature goes, step by step (README "Performance").
+    if arguments.contains("--stages") {
+        func show(_ title: String, _ stages: [NativeBaseline.Stage], steps: Bool) {
+            print(title)
+            var previous: Double?
+            for stage in stages {
+                let step = steps ? previous.map { String(format: "%+8.2f", stage.microseconds - $0) } ?? "" : ""
+                print("  " + stage.label.padding(toLength: 46, withPad: " ", startingAt: 0)
+                      + String(format: "%8.2f µs", stage.microseconds) + "  " + step)
+                previous = stage.microseconds
+            }
+        }
+        show("verify (a), each line adding one step to the one above (the step's cost on the right):",
+             try NativeBaseline.verifyStages(smallXML, certificate: certificate, verifier: verifier, seconds: seconds / 5), steps: true)
+        show("sign (a), each step alone, then all of it:",
+             try NativeBaseline.signStages(small, signer: signer, seconds: seconds / 5), steps: false)
         exit(0)
     }
     if arguments.contains("--profile-sign") {

@@ -192,6 +192,17 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
         return value.withUTF8 { body($0) }
     }
 
+    /// As ``withAttributeBytes(_:_:)``, also telling `body` whether the bytes are the document's own (then valid as
+    /// long as the document) or a temporary copy (an attribute value that is not one text node).
+    @inline(__always)
+    func withAttributeBytes<R>(_ name: StaticString, _ body: (UnsafeBufferPointer<UInt8>, _ inDocument: Bool) -> R) -> R? {
+        guard let attr = attributeNode(name) else { return nil }
+        let node = UnsafeMutableRawPointer(attr).assumingMemoryBound(to: xmlNode.self)
+        if let text = node.inPlaceText { return body(UnsafeBufferPointer(start: text, count: strlen(text)), true) }
+        var value = node.textContent
+        return value.withUTF8 { body($0, false) }
+    }
+
     /// Whether the attribute `name` is present and equal to `value` (``attribute(_:)`` `== value`, without a copy).
     func attribute(_ name: StaticString, equals value: String) -> Bool {
         var value = value

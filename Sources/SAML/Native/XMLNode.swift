@@ -67,6 +67,13 @@ struct XMLNode: Hashable {
         raw.withAttributeBytes(name, body)
     }
 
+    /// Calls `body` with the UTF-8 bytes of the attribute `name` and whether they are the document's own (valid as
+    /// long as the document is alive) rather than a temporary copy; `nil` when it is absent.
+    @inline(__always)
+    func withAttributeBytes<R>(_ name: StaticString, _ body: (UnsafeBufferPointer<UInt8>, _ inDocument: Bool) -> R) -> R? {
+        raw.withAttributeBytes(name, body)
+    }
+
     /// All text and CDATA descendants concatenated (comments excluded).
     var textContent: String { raw.textContent }
 

@@ -167,10 +167,15 @@ enum CoreVerifier {
         }
         guard let certificate = certificates.last else { throw SAMLError(.signatureMissing, "the Response is not signed") }
         stage = .content
-        let assertion = try ResponseReader.assertion(assertionNode, id: assertionID)
-        let response = try ResponseReader.response(root, id: responseID, status: status, assertion: assertion)
-        var distinct: [Certificate] = []
-        for c in certificates where !distinct.contains(c) { distinct.append(c) }
+        var reader = ResponseReader()
+        let assertion = try reader.assertion(assertionNode, id: assertionID)
+        let response = try reader.response(root, id: responseID, status: status, assertion: assertion)
+        // Usually one certificate, kept as it is; two only when the Response and the Assertion were signed apart.
+        var distinct = certificates
+        if certificates.count > 1 {
+            distinct = []
+            for c in certificates where !distinct.contains(c) { distinct.append(c) }
+        }
         return CoreVerification(response: response, assertion: assertion, signedElements: signed, certificate: certificate,
                                 certificates: distinct, wasEncrypted: decrypted)
     }

@@ -3,10 +3,39 @@ import Foundation
 /// Reads the model from nodes of the one parsed document: the Response fields from the root, the Assertion only
 /// from the single Assertion node that the signature checks covered (attacks.md §0.6). Every value is the full text
 /// content; simple-content elements with child elements are refused, so nothing can hide behind markup.
-enum ResponseReader {
+struct ResponseReader {
     private static let saml: StaticString = "urn:oasis:names:tc:SAML:2.0:assertion"
     private static let samlp: StaticString = "urn:oasis:names:tc:SAML:2.0:protocol"
     private static let ds: StaticString = "http://www.w3.org/2000/09/xmldsig#"
+
+    /// The values read so far, so that one read twice is one String (Entra repeats the issuer, the user's name and
+    /// the role; a verification made about forty strings before).
+    private var strings = StringPool()
+
+    /// A reader for one document; read its Assertion, then its Response, with the same reader.
+    init() {}
+
+    /// Reads the Assertion `node` whose ID ``requiredID(_:)`` returned (see ``assertion(_:id:)-instance``).
+    static func assertion(_ node: XMLNode) throws(SAMLError) -> Assertion {
+        var reader = ResponseReader()
+        return try reader.assertion(node, id: try requiredID(node))
+    }
+
+    /// Reads the Response `root` around an already read assertion (see ``response(_:id:status:assertion:)-instance``).
+    static func response(_ root: XMLNode, status: Status, assertion: Assertion?) throws(SAMLError) -> Response {
+        var reader = ResponseReader()
+        return try reader.response(root, id: try requiredID(root), status: status, assertion: assertion)
+    }
+
+    /// The text of a simple-content element, through the pool.
+    private mutating func text(_ node: XMLNode) -> String {
+        node.withInPlaceText { strings.string($0, inDocument: true) } ?? node.textContent
+    }
+
+    /// An attribute's value, through the pool.
+    private mutating func attribute(_ node: XMLNode, _ name: StaticString) -> String? {
+        node.withAttributeBytes(name) { strings.string($0, inDocument: $1) }
+    }
 
     static func status(of root: XMLNode) throws(SAMLError) -> Status {
         guard let status = root.child(samlp, "Status") else {
@@ -20,16 +49,14 @@ enum ResponseReader {
         return Status(code: value, subCode: code.child(samlp, "StatusCode")?.attribute("Value"), message: message)
     }
 
-    static func response(_ root: XMLNode, status: Status, assertion: Assertion?) throws(SAMLError) -> Response {
-        try response(root, id: try requiredID(root), status: status, assertion: assertion)
-    }
-
-    /// As ``response(_:status:assertion:)`` with the root's ID already read by ``requiredID(_:)``.
-    static func response(_ root: XMLNode, id: String, status: Status, assertion: Assertion?) throws(SAMLError) -> Response {
-        Response(id: id, issueInstant: try requiredInstant(root, "IssueInstant"),
-                 destination: root.attribute("Destination"), inResponseTo: root.attribute("InResponseTo"),
-                 issuer: try root.child(saml, "Issuer").map(issuer), status: status, assertion: assertion,
-                 version: root.attribute("Version") ?? "")
+    /// The Response fields of `root`, whose ID ``requiredID(_:)`` returned, around an already read assertion.
+    mutating func response(_ root: XMLNode, id: String, status: Status, assertion: Assertion?) throws(SAMLError) -> Response {
+        let issuerNode = root.child(Self.saml, "Issuer")
+        strings.remember(id, asAttribute: "ID", of: root)
+        return Response(id: id, issueInstant: try Self.requiredInstant(root, "IssueInstant"),
+                        destination: attribute(root, "Destination"), inResponseTo: attribute(root, "InResponseTo"),
+                        issuer: try issuerNode.map { node throws(SAMLError) in try issuer(node) }, status: status,
+                        assertion: assertion, version: attribute(root, "Version") ?? "")
     }
 
     static func requiredID(_ node: XMLNode) throws(SAMLError) -> String {
@@ -48,14 +75,11 @@ enum ResponseReader {
         return id
     }
 
-    static func assertion(_ node: XMLNode) throws(SAMLError) -> Assertion {
-        try assertion(node, id: try requiredID(node))
-    }
-
-    /// As ``assertion(_:)`` with the Assertion's ID already read by ``requiredID(_:)``.
-    static func assertion(_ node: XMLNode, id: String) throws(SAMLError) -> Assertion {
+    /// The Assertion `node`, whose ID ``requiredID(_:)`` returned.
+    mutating func assertion(_ node: XMLNode, id: String) throws(SAMLError) -> Assertion {
+        strings.remember(id, asAttribute: "ID", of: node)
         var children = node.elements
-        guard let first = children.next(), first.isElement(saml, "Issuer") else {
+        guard let first = children.next(), first.isElement(Self.saml, "Issuer") else {
             throw SAMLError(.issuerMissing, "the Assertion has no Issuer (SAML core 2.3.3)",
                             expected: "<Issuer> as the Assertion's first child",
                             found: node.firstElementChild.map { "<\($0.qualifiedDescription)>" } ?? "an empty Assertion")
@@ -66,22 +90,23 @@ enum ResponseReader {
         var sawAttributeStatement = false
         var authn: AuthnStatement?
         for child in children {
-            if child.isElement(ds, "Signature") { continue }
-            if child.isElement(saml, "Subject") {
-                guard subject == nil else { throw duplicate("Subject") }
+            if child.isElement(Self.ds, "Signature") { continue }
+            if child.isElement(Self.saml, "Subject") {
+                guard subject == nil else { throw Self.duplicate("Subject") }
                 subject = try readSubject(child)
-            } else if child.isElement(saml, "Conditions") {
-                guard conditions == nil else { throw duplicate("Conditions") }
+            } else if child.isElement(Self.saml, "Conditions") {
+                guard conditions == nil else { throw Self.duplicate("Conditions") }
                 conditions = try readConditions(child)
-            } else if child.isElement(saml, "Advice") {
+            } else if child.isElement(Self.saml, "Advice") {
                 // Entra never sends Advice; assertions nested there are a wrapping vector (attacks.md §7).
                 throw SAMLError(.structureAdvice, "Advice is not accepted", expected: "no <Advice>", found: "<Advice>")
-            } else if child.isElement(saml, "AttributeStatement") {
+            } else if child.isElement(Self.saml, "AttributeStatement") {
                 sawAttributeStatement = true
-                try checkChildren(of: child, named: "Attribute")
+                try Self.checkChildren(of: child, named: "Attribute")
+                attributes.reserveCapacity(attributes.count + child.elements.reduce(0) { count, _ in count + 1 })
                 for element in child.elements { attributes.append(try readAttribute(element)) }
-            } else if child.isElement(saml, "AuthnStatement") {
-                guard authn == nil else { throw duplicate("AuthnStatement") }
+            } else if child.isElement(Self.saml, "AuthnStatement") {
+                guard authn == nil else { throw Self.duplicate("AuthnStatement") }
                 authn = try readAuthn(child)
             } else {
                 throw SAMLError(.structureUnexpectedContent, "unsupported element in the Assertion",
@@ -105,10 +130,10 @@ enum ResponseReader {
                                 expected: "one <Attribute Name=\"\(attribute.name)\">", found: "two")
             }
         }
-        return Assertion(id: id, issueInstant: try requiredInstant(node, "IssueInstant"), issuer: try issuer(first),
+        return Assertion(id: id, issueInstant: try Self.requiredInstant(node, "IssueInstant"), issuer: try issuer(first),
                          subject: subject, conditions: conditions,
                          attributeStatement: sawAttributeStatement ? AttributeStatement(attributes) : nil,
-                         authnStatement: authn, version: node.attribute("Version") ?? "")
+                         authnStatement: authn, version: attribute(node, "Version") ?? "")
     }
 
     private static func duplicate(_ name: String) -> SAMLError {
@@ -116,8 +141,8 @@ enum ResponseReader {
                   found: "several")
     }
 
-    private static func issuer(_ node: XMLNode) throws(SAMLError) -> Issuer {
-        Issuer(try simpleText(node), format: node.attribute("Format"))
+    private mutating func issuer(_ node: XMLNode) throws(SAMLError) -> Issuer {
+        Issuer(try simpleText(node), format: attribute(node, "Format"))
     }
 
     /// Refuses any element child of `node` that is not `saml:<name>`.
@@ -129,35 +154,35 @@ enum ResponseReader {
     }
 
     /// Full text content of an element that must not contain elements.
-    private static func simpleText(_ node: XMLNode) throws(SAMLError) -> String {
+    private mutating func simpleText(_ node: XMLNode) throws(SAMLError) -> String {
         guard !node.hasElementChildren else {
             throw SAMLError(.structureUnexpectedContent, "<\(node.qualifiedDescription)> must contain text only",
                             expected: "text", found: "child elements")
         }
-        return node.textContent
+        return text(node)
     }
 
-    private static func readSubject(_ node: XMLNode) throws(SAMLError) -> Subject {
+    private mutating func readSubject(_ node: XMLNode) throws(SAMLError) -> Subject {
         var nameID: NameID?
         var confirmations: [SubjectConfirmation] = []
         for child in node.elements {
-            if child.isElement(saml, "NameID") {
+            if child.isElement(Self.saml, "NameID") {
                 guard nameID == nil else {
                     throw SAMLError(.structureDuplicateElement, "the Subject has more than one NameID",
                                     expected: "one <NameID>", found: "several")
                 }
-                nameID = NameID(try simpleText(child), format: child.attribute("Format"),
-                                nameQualifier: child.attribute("NameQualifier"),
-                                spNameQualifier: child.attribute("SPNameQualifier"))
-            } else if child.isElement(saml, "SubjectConfirmation") {
+                nameID = NameID(try simpleText(child), format: attribute(child, "Format"),
+                                nameQualifier: attribute(child, "NameQualifier"),
+                                spNameQualifier: attribute(child, "SPNameQualifier"))
+            } else if child.isElement(Self.saml, "SubjectConfirmation") {
                 var data: SubjectConfirmationData?
-                if let d = child.child(saml, "SubjectConfirmationData") {
-                    data = SubjectConfirmationData(notBefore: try optionalInstant(d, "NotBefore"),
-                                                   notOnOrAfter: try optionalInstant(d, "NotOnOrAfter"),
-                                                   recipient: d.attribute("Recipient"),
-                                                   inResponseTo: d.attribute("InResponseTo"), address: d.attribute("Address"))
+                if let d = child.child(Self.saml, "SubjectConfirmationData") {
+                    data = SubjectConfirmationData(notBefore: try Self.optionalInstant(d, "NotBefore"),
+                                                   notOnOrAfter: try Self.optionalInstant(d, "NotOnOrAfter"),
+                                                   recipient: attribute(d, "Recipient"),
+                                                   inResponseTo: attribute(d, "InResponseTo"), address: attribute(d, "Address"))
                 }
-                confirmations.append(SubjectConfirmation(method: child.attribute("Method") ?? "", data: data))
+                confirmations.append(SubjectConfirmation(method: attribute(child, "Method") ?? "", data: data))
             } else {
                 throw SAMLError(.structureUnexpectedContent, "unsupported element in Subject",
                                 expected: "<NameID> and <SubjectConfirmation>", found: "<\(child.qualifiedDescription)>")
@@ -166,25 +191,25 @@ enum ResponseReader {
         return Subject(nameID: nameID, confirmations: confirmations)
     }
 
-    private static func readConditions(_ node: XMLNode) throws(SAMLError) -> Conditions {
-        var c = Conditions(notBefore: try optionalInstant(node, "NotBefore"),
-                           notOnOrAfter: try optionalInstant(node, "NotOnOrAfter"))
+    private mutating func readConditions(_ node: XMLNode) throws(SAMLError) -> Conditions {
+        var c = Conditions(notBefore: try Self.optionalInstant(node, "NotBefore"),
+                           notOnOrAfter: try Self.optionalInstant(node, "NotOnOrAfter"))
         for child in node.elements {
-            if child.isElement(saml, "AudienceRestriction") {
+            if child.isElement(Self.saml, "AudienceRestriction") {
                 var audiences: [String] = []
-                try checkChildren(of: child, named: "Audience")
+                try Self.checkChildren(of: child, named: "Audience")
                 for audience in child.elements { audiences.append(try simpleText(audience)) }
                 c.audienceRestrictions.append(audiences)
-            } else if child.isElement(saml, "OneTimeUse") {
+            } else if child.isElement(Self.saml, "OneTimeUse") {
                 // SAML core 2.5.1.5: at most one, and empty. Whether it is enforced (a replay cache is configured) is
                 // the Verifier's `conditions` check, not the reader's.
-                guard !c.hasOneTimeUse else { throw duplicate("OneTimeUse") }
+                guard !c.hasOneTimeUse else { throw Self.duplicate("OneTimeUse") }
                 guard child.elementChildren.isEmpty else {
                     throw SAMLError(.structureUnexpectedContent, "OneTimeUse must be empty", expected: "<OneTimeUse/>",
                                     found: "child elements")
                 }
                 c.hasOneTimeUse = true
-            } else if child.isElement(saml, "ProxyRestriction") {
+            } else if child.isElement(Self.saml, "ProxyRestriction") {
                 // Its Count and Audiences are not read: no check here enforces it, so the `conditions` step refuses it.
                 c.hasProxyRestriction = true
             } else {
@@ -196,22 +221,24 @@ enum ResponseReader {
         return c
     }
 
-    private static func readAttribute(_ node: XMLNode) throws(SAMLError) -> Attribute {
-        guard let name = node.attribute("Name") else {
+    private mutating func readAttribute(_ node: XMLNode) throws(SAMLError) -> Attribute {
+        guard let name = attribute(node, "Name") else {
             throw SAMLError(.structureMissingElement, "an Attribute has no Name", expected: "Name=\"…\"", found: "none")
         }
+        try Self.checkChildren(of: node, named: "AttributeValue")
         var values: [String] = []
-        try checkChildren(of: node, named: "AttributeValue")
+        values.reserveCapacity(node.elements.reduce(0) { count, _ in count + 1 })
         for value in node.elements { values.append(try simpleText(value)) }
-        return Attribute(name: name, values: values, nameFormat: node.attribute("NameFormat"),
-                         friendlyName: node.attribute("FriendlyName"))
+        return Attribute(name: name, values: values, nameFormat: attribute(node, "NameFormat"),
+                         friendlyName: attribute(node, "FriendlyName"))
     }
 
-    private static func readAuthn(_ node: XMLNode) throws(SAMLError) -> AuthnStatement {
-        let ref = try node.child(saml, "AuthnContext")?.child(saml, "AuthnContextClassRef").map(simpleText)
-        return AuthnStatement(authnInstant: try requiredInstant(node, "AuthnInstant"),
-                              sessionIndex: node.attribute("SessionIndex"),
-                              sessionNotOnOrAfter: try optionalInstant(node, "SessionNotOnOrAfter"),
+    private mutating func readAuthn(_ node: XMLNode) throws(SAMLError) -> AuthnStatement {
+        var ref: String?
+        if let node = node.child(Self.saml, "AuthnContext")?.child(Self.saml, "AuthnContextClassRef") { ref = try simpleText(node) }
+        return AuthnStatement(authnInstant: try Self.requiredInstant(node, "AuthnInstant"),
+                              sessionIndex: attribute(node, "SessionIndex"),
+                              sessionNotOnOrAfter: try Self.optionalInstant(node, "SessionNotOnOrAfter"),
                               authnContextClassRef: ref)
     }
 
@@ -233,5 +260,36 @@ enum ResponseReader {
                             expected: "YYYY-MM-DDThh:mm:ss[.sss]Z", found: "\"\(text)\"")
         }
         return date
+    }
+}
+
+/// The strings made from one document's bytes: a value that occurs twice (the issuer in the Response, the Assertion
+/// and a claim; the user's name in NameID and two claims) is made once. Values of up to 15 bytes are stored inside
+/// the String itself and the library's constants are returned as they are (``KnownStrings``), so neither is kept.
+/// Only bytes that belong to the document are remembered: they stay valid while the reader runs.
+private struct StringPool {
+    private var entries: [(bytes: UnsafeBufferPointer<UInt8>, string: String)] = []
+
+    /// `bytes` as a String; `inDocument` says whether they are the document's own (else a temporary copy).
+    mutating func string(_ bytes: UnsafeBufferPointer<UInt8>, inDocument: Bool) -> String {
+        guard bytes.count > 15 else { return String(decoding: bytes, as: UTF8.self) }
+        if let known = KnownStrings.lookup(bytes) { return known }
+        for entry in entries where bytesEqual(entry.bytes, bytes) { return entry.string }
+        let string = String(decoding: bytes, as: UTF8.self)
+        if inDocument { add(bytes, string) }
+        return string
+    }
+
+    /// Remembers `string`, already made from the value of `node`'s attribute `name`.
+    mutating func remember(_ string: String, asAttribute name: StaticString, of node: XMLNode) {
+        node.withAttributeBytes(name) { bytes, inDocument in
+            if inDocument && bytes.count > 15 { add(bytes, string) }
+        }
+    }
+
+    private mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, _ string: String) {
+        guard entries.count < 16 else { return }  // a bound on the comparisons per value
+        if entries.isEmpty { entries.reserveCapacity(8) }
+        entries.append((bytes, string))
     }
 }

@@ -240,7 +240,7 @@ struct SignatureVerifier {
 
     /// Whether the verified `reference`'s DigestValue is the digest of empty input; `nil` when it cannot be read
     /// here (then the caller verifies again with the pre-digest buffer stored).
-    private static func digestsEmptyInput(_ reference: XMLNode) -> Bool? {
+    static func digestsEmptyInput(_ reference: XMLNode) -> Bool? {
         guard let method = reference.child(ds, "DigestMethod"),
               let index = emptyInputDigests.firstIndex(where: { method.attribute("Algorithm", equals: $0.method) }),
               let value = reference.child(ds, "DigestValue") else { return nil }

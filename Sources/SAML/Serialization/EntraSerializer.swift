@@ -15,17 +15,21 @@ enum EntraSerializer {
         var slots: [SignatureSlot] = []
         var assertionRange: Range<Int>?
         var w = XMLWriter(capacity: 6144)
-        w.open("samlp:Response", [
-            "ID": response.id,
-            "Version": response.version,
-            "IssueInstant": SAMLInstant.format(response.issueInstant),
-            "Destination": response.destination,
-            "InResponseTo": response.inResponseTo,
-            "xmlns:samlp": SAMLNamespace.protocol_,
-        ])
+        w.open("samlp:Response")
+        w.attribute("ID", response.id)
+        w.attribute("Version", response.version)
+        w.attribute("IssueInstant", instant: response.issueInstant)
+        w.attribute("Destination", response.destination)
+        w.attribute("InResponseTo", response.inResponseTo)
+        w.attribute("xmlns:samlp", SAMLNamespace.protocol_)
         w.close()
         if let issuer = response.issuer {
-            w.element("Issuer", ["Format": issuer.format, "xmlns": SAMLNamespace.assertion], text: issuer.value)
+            w.open("Issuer")
+            w.attribute("Format", issuer.format)
+            w.attribute("xmlns", SAMLNamespace.assertion)
+            w.close()
+            w.escapeText(issuer.value)
+            w.end("Issuer")
         }
         if let template = templates.response { slots.append(template.write(into: &w, referenceID: response.id)) }
         writeStatus(response.status, into: &w)
@@ -52,10 +56,12 @@ enum EntraSerializer {
     static func writeStatus(_ status: Status, into w: inout XMLWriter) {
         w.open("samlp:Status")
         w.close()
-        w.open("samlp:StatusCode", ["Value": status.code])
+        w.open("samlp:StatusCode")
+        w.attribute("Value", status.code)
         if let sub = status.subCode {
             w.close()
-            w.open("samlp:StatusCode", ["Value": sub])
+            w.open("samlp:StatusCode")
+            w.attribute("Value", sub)
             w.selfClose()
             w.end("samlp:StatusCode")
         } else {
@@ -67,14 +73,17 @@ enum EntraSerializer {
 
     @discardableResult
     static func writeAssertion(_ a: Assertion, template: SignatureTemplate?, into w: inout XMLWriter) -> SignatureSlot? {
-        w.open("Assertion", [
-            "ID": a.id,
-            "IssueInstant": SAMLInstant.format(a.issueInstant),
-            "Version": a.version,
-            "xmlns": SAMLNamespace.assertion,
-        ])
+        w.open("Assertion")
+        w.attribute("ID", a.id)
+        w.attribute("IssueInstant", instant: a.issueInstant)
+        w.attribute("Version", a.version)
+        w.attribute("xmlns", SAMLNamespace.assertion)
         w.close()
-        w.element("Issuer", ["Format": a.issuer.format], text: a.issuer.value)
+        w.open("Issuer")
+        w.attribute("Format", a.issuer.format)
+        w.close()
+        w.escapeText(a.issuer.value)
+        w.end("Issuer")
         let slot = template.map { $0.write(into: &w, referenceID: a.id) }
         if let subject = a.subject { writeSubject(subject, into: &w) }
         if let c = a.conditions { writeConditions(c, into: &w) }
@@ -82,11 +91,10 @@ enum EntraSerializer {
             w.open("AttributeStatement")
             w.close()
             for attribute in statement.attributes {
-                w.open("Attribute", [
-                    "Name": attribute.name,
-                    "NameFormat": attribute.nameFormat,
-                    "FriendlyName": attribute.friendlyName,
-                ])
+                w.open("Attribute")
+                w.attribute("Name", attribute.name)
+                w.attribute("NameFormat", attribute.nameFormat)
+                w.attribute("FriendlyName", attribute.friendlyName)
                 w.close()
                 for value in attribute.values { w.element("AttributeValue", text: value) }
                 w.end("Attribute")
@@ -94,11 +102,10 @@ enum EntraSerializer {
             w.end("AttributeStatement")
         }
         if let authn = a.authnStatement {
-            w.open("AuthnStatement", [
-                "AuthnInstant": SAMLInstant.format(authn.authnInstant),
-                "SessionIndex": authn.sessionIndex,
-                "SessionNotOnOrAfter": authn.sessionNotOnOrAfter.map(SAMLInstant.format),
-            ])
+            w.open("AuthnStatement")
+            w.attribute("AuthnInstant", instant: authn.authnInstant)
+            w.attribute("SessionIndex", authn.sessionIndex)
+            w.attribute("SessionNotOnOrAfter", instant: authn.sessionNotOnOrAfter)
             w.close()
             w.open("AuthnContext")
             w.close()
@@ -114,23 +121,25 @@ enum EntraSerializer {
         w.open("Subject")
         w.close()
         if let id = subject.nameID {
-            w.element("NameID", [
-                "Format": id.format,
-                "NameQualifier": id.nameQualifier,
-                "SPNameQualifier": id.spNameQualifier,
-            ], text: id.value)
+            w.open("NameID")
+            w.attribute("Format", id.format)
+            w.attribute("NameQualifier", id.nameQualifier)
+            w.attribute("SPNameQualifier", id.spNameQualifier)
+            w.close()
+            w.escapeText(id.value)
+            w.end("NameID")
         }
         for confirmation in subject.confirmations {
-            w.open("SubjectConfirmation", ["Method": confirmation.method])
+            w.open("SubjectConfirmation")
+            w.attribute("Method", confirmation.method)
             if let d = confirmation.data {
                 w.close()
-                w.open("SubjectConfirmationData", [
-                    "InResponseTo": d.inResponseTo,
-                    "NotBefore": d.notBefore.map(SAMLInstant.format),
-                    "NotOnOrAfter": d.notOnOrAfter.map(SAMLInstant.format),
-                    "Recipient": d.recipient,
-                    "Address": d.address,
-                ])
+                w.open("SubjectConfirmationData")
+                w.attribute("InResponseTo", d.inResponseTo)
+                w.attribute("NotBefore", instant: d.notBefore)
+                w.attribute("NotOnOrAfter", instant: d.notOnOrAfter)
+                w.attribute("Recipient", d.recipient)
+                w.attribute("Address", d.address)
                 w.selfClose()
                 w.end("SubjectConfirmation")
             } else {
@@ -141,10 +150,9 @@ enum EntraSerializer {
     }
 
     private static func writeConditions(_ c: Conditions, into w: inout XMLWriter) {
-        w.open("Conditions", [
-            "NotBefore": c.notBefore.map(SAMLInstant.format),
-            "NotOnOrAfter": c.notOnOrAfter.map(SAMLInstant.format),
-        ])
+        w.open("Conditions")
+        w.attribute("NotBefore", instant: c.notBefore)
+        w.attribute("NotOnOrAfter", instant: c.notOnOrAfter)
         let empty = c.audienceRestrictions.isEmpty && !c.hasOneTimeUse && !c.hasProxyRestriction
         if empty {
             w.selfClose()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A minimal append-only XML writer for the fixed shapes this library emits.
 ///
 /// Written by hand because the output must be byte-exact (attribute order, prefixes, no whitespace, no XML
@@ -14,11 +16,20 @@
 struct XMLWriter {
     private(set) var bytes: [UInt8] = []
     let canonical: Bool
-    /// The element ``open(_:_:)`` wrote last, which ``selfClose()`` ends in canonical mode.
+    /// The element ``open(_:)`` wrote last, which ``selfClose()`` ends in canonical mode.
     private var lastOpened = ""
     /// In canonical mode: a character XML 1.0 does not allow was written (C0 controls but tab, newline and carriage
     /// return, U+FFFE, U+FFFF), so that the output cannot be the canonical form of any parsed document.
     private(set) var wroteDisallowedCharacter = false
+    /// In canonical mode, the attributes of the start tag being written, put in canonical order when it closes. One
+    /// array reused for every element, so that writing an element allocates nothing.
+    private var pending: [(key: String, value: Value)] = []
+
+    /// An attribute value: text to escape, or an instant written as its 24 bytes.
+    private enum Value {
+        case text(String)
+        case instant(Date)
+    }
 
     init(capacity: Int = 4096, canonical: Bool = false) {
         bytes.reserveCapacity(capacity)
@@ -30,38 +41,66 @@ struct XMLWriter {
     /// The current length, used to remember where a value will be spliced in later.
     var offset: Int { bytes.count }
 
-    /// `<name a="v" …` (the caller closes with ``close()``, ``end(_:)`` or ``selfClose()``).
-    mutating func open(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:]) {
+    /// `<name` (then ``attribute(_:_:)`` for each attribute, and ``close()``, ``end(_:)`` or ``selfClose()``).
+    mutating func open(_ name: String) {
         bytes.append(60)  // <
         raw(name)
-        lastOpened = name
+        if canonical { lastOpened = name }
+    }
+
+    /// `<name a="v" …` (the caller closes with ``close()``, ``end(_:)`` or ``selfClose()``).
+    mutating func open(_ name: String, _ attributes: KeyValuePairs<String, String?>) {
+        open(name)
+        for (key, value) in attributes { attribute(key, value) }
+    }
+
+    /// ` key="value"` on the start tag being written, escaped; nothing for a `nil` value. In canonical mode the
+    /// attribute is held until the tag closes, to be written in canonical order.
+    mutating func attribute(_ key: String, _ value: String?) {
+        guard let value else { return }
         if canonical {
-            // Canonical XML 1.0 §4.6/§4.7: the default namespace declaration, then prefixed ones by prefix, then
-            // attributes by (namespace URI, local name); every attribute written here is in no namespace. An element
-            // has a handful of attributes, usually given in that order already: an insertion sort of their positions
-            // on the stack, no allocation.
-            withUnsafeTemporaryAllocation(of: Int.self, capacity: attributes.count) { order in
-                var count = 0
-                for index in attributes.indices where attributes[index].value != nil {
-                    var slot = count
-                    while slot > 0 && Self.canonicallyPrecedes(attributes[index].key, attributes[order[slot - 1]].key) {
-                        order[slot] = order[slot - 1]
-                        slot -= 1
-                    }
-                    order[slot] = index
-                    count += 1
-                }
-                for position in 0..<count {
-                    let (key, value) = attributes[order[position]]
-                    if let value { attribute(key, value) }
-                }
+            pending.append((key, .text(value)))
+        } else {
+            write(key, .text(value))
+        }
+    }
+
+    /// ` key="2025-05-01T12:00:00.245Z"` (``SAMLInstant``) on the start tag being written; nothing for `nil`.
+    mutating func attribute(_ key: String, instant: Date?) {
+        guard let instant else { return }
+        if canonical {
+            pending.append((key, .instant(instant)))
+        } else {
+            write(key, .instant(instant))
+        }
+    }
+
+    private mutating func write(_ key: String, _ value: Value) {
+        bytes.append(32)
+        raw(key)
+        bytes.append(61)  // =
+        bytes.append(34)  // "
+        switch value {
+        case .text(let text): escapeAttribute(text)
+        case .instant(let date): SAMLInstant.append(date, to: &bytes)
+        }
+        bytes.append(34)
+    }
+
+    /// Canonical XML 1.0 §4.6/§4.7: the default namespace declaration, then prefixed ones by prefix, then attributes
+    /// by (namespace URI, local name); every attribute written here is in no namespace. An element has a handful of
+    /// attributes, often given in that order already: an insertion sort in place.
+    private mutating func writePending() {
+        guard !pending.isEmpty else { return }
+        for index in pending.indices.dropFirst() {
+            var slot = index
+            while slot > 0 && Self.canonicallyPrecedes(pending[slot].key, pending[slot - 1].key) {
+                pending.swapAt(slot, slot - 1)
+                slot -= 1
             }
-            return
         }
-        for (key, value) in attributes {
-            guard let value else { continue }
-            attribute(key, value)
-        }
+        for index in pending.indices { write(pending[index].key, pending[index].value) }
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// Canonical XML 1.0 §4.6/§4.7's order for attributes in no namespace: `xmlns`, then `xmlns:*`, then the rest,
@@ -76,15 +115,10 @@ struct XMLWriter {
         return key.utf8.count == 5 ? 0 : key.utf8.dropFirst(5).first == 0x3A ? 1 : 2  // "xmlns", "xmlns:"
     }
 
-    private mutating func attribute(_ key: String, _ value: String) {
-        bytes.append(32)
-        raw(key)
-        bytes.append(contentsOf: [61, 34])  // ="
-        escapeAttribute(value)
-        bytes.append(34)
+    mutating func close() {
+        if canonical { writePending() }
+        bytes.append(62)
     }
-
-    mutating func close() { bytes.append(62) }
 
     /// `/>`, or in canonical mode `></name>` for the element opened last.
     mutating func selfClose() {
@@ -92,12 +126,14 @@ struct XMLWriter {
             close()
             end(lastOpened)
         } else {
-            bytes.append(contentsOf: [47, 62])
+            bytes.append(47)
+            bytes.append(62)
         }
     }
 
     mutating func end(_ name: String) {
-        bytes.append(contentsOf: [60, 47])
+        bytes.append(60)
+        bytes.append(47)
         raw(name)
         bytes.append(62)
     }
@@ -105,6 +141,14 @@ struct XMLWriter {
     /// `<name attrs>text</name>`.
     mutating func element(_ name: String, _ attributes: KeyValuePairs<String, String?> = [:], text: String) {
         open(name, attributes)
+        close()
+        escapeText(text)
+        end(name)
+    }
+
+    /// `<name>text</name>`, without an attribute list to build.
+    mutating func element(_ name: String, text: String) {
+        open(name)
         close()
         escapeText(text)
         end(name)
@@ -188,7 +232,6 @@ struct XMLWriter {
     }
 }
 
-import Foundation
 
 extension XMLWriter {
     /// A protocol message (`samlp:<name>`): both prefixes declared, then ID, Version, IssueInstant, Destination,

@@ -10,7 +10,8 @@ struct SignatureTemplate: Sendable {
     /// Writes the template; returns where the empty DigestValue and SignatureValue contents are.
     @discardableResult
     func write(into w: inout XMLWriter, referenceID: String) -> SignatureSlot {
-        w.open("Signature", ["xmlns": SAMLNamespace.xmldsig])
+        w.open("Signature")
+        w.attribute("xmlns", SAMLNamespace.xmldsig)
         w.close()
         let digestOffset = writeSignedInfo(into: &w, referenceID: referenceID, digestValue: "")
         w.raw("<SignatureValue>")
@@ -31,24 +32,31 @@ struct SignatureTemplate: Sendable {
     @discardableResult
     func writeSignedInfo(into w: inout XMLWriter, referenceID: String, digestValue: String) -> Int {
         if w.canonical {
-            w.open("SignedInfo", ["xmlns": SAMLNamespace.xmldsig])
+            w.open("SignedInfo")
+            w.attribute("xmlns", SAMLNamespace.xmldsig)
             w.close()
         } else {
             w.raw("<SignedInfo>")
         }
-        w.open("CanonicalizationMethod", ["Algorithm": TransformURI.exclusiveC14N])
+        w.open("CanonicalizationMethod")
+        w.attribute("Algorithm", TransformURI.exclusiveC14N)
         w.selfClose()
-        w.open("SignatureMethod", ["Algorithm": algorithm.signatureMethod])
+        w.open("SignatureMethod")
+        w.attribute("Algorithm", algorithm.signatureMethod)
         w.selfClose()
-        w.open("Reference", ["URI": "#" + referenceID])
+        w.open("Reference")
+        w.attribute("URI", "#" + referenceID)
         w.close()
         w.raw("<Transforms>")
-        w.open("Transform", ["Algorithm": TransformURI.enveloped])
+        w.open("Transform")
+        w.attribute("Algorithm", TransformURI.enveloped)
         w.selfClose()
-        w.open("Transform", ["Algorithm": TransformURI.exclusiveC14N])
+        w.open("Transform")
+        w.attribute("Algorithm", TransformURI.exclusiveC14N)
         w.selfClose()
         w.raw("</Transforms>")
-        w.open("DigestMethod", ["Algorithm": algorithm.digestMethod])
+        w.open("DigestMethod")
+        w.attribute("Algorithm", algorithm.digestMethod)
         w.selfClose()
         w.raw("<DigestValue>")
         let digestOffset = w.offset

@@ -9,42 +9,63 @@ public enum SAMLInstant {
     /// `2025-05-01T12:00:00.245Z`.
     /// - Parameter date: The instant to write, in UTC with milliseconds.
     public static func format(_ date: Date) -> String {
+        // Written digit by digit into 24 bytes: this runs for every instant of every serialised message.
+        let text = String(unsafeUninitializedCapacity: 24) { write(date, into: $0) ? 24 : 0 }
+        if !text.isEmpty { return text }
+        let (y, m, d, secOfDay, millis) = fields(date)
+        // xs:dateTime allows more (and negative) year digits; no IdP sends them, but the text must still be right.
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, secOfDay / 3600, secOfDay / 60 % 60,
+                      secOfDay % 60, millis)
+    }
+
+    /// Appends ``format(_:)``'s text for `date` to `bytes` without making a String (the serialiser writes six
+    /// instants per response).
+    static func append(_ date: Date, to bytes: inout [UInt8]) {
+        let written = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            guard write(date, into: buffer) else { return false }
+            bytes.append(contentsOf: UnsafeBufferPointer(buffer))
+            return true
+        }
+        if !written { bytes.append(contentsOf: format(date).utf8) }
+    }
+
+    private static func fields(_ date: Date) -> (year: Int, month: Int, day: Int, secondOfDay: Int, millis: Int) {
         let totalMillis = Int64((date.timeIntervalSince1970 * 1000).rounded(.toNearestOrAwayFromZero))
         let millis = Int(((totalMillis % 1000) + 1000) % 1000)
         let seconds = (totalMillis - Int64(millis)) / 1000
         let days = Int(floorDiv(seconds, 86_400))
         let secOfDay = Int(seconds - Int64(days) * 86_400)
         let (y, m, d) = civil(fromDays: days)
-        guard (0...9999).contains(y) else {
-            // xs:dateTime allows more (and negative) year digits; no IdP sends them, but the text must still be right.
-            return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d, secOfDay / 3600, secOfDay / 60 % 60,
-                          secOfDay % 60, millis)
-        }
-        // Written digit by digit into 24 bytes: this runs eight times per serialised response.
-        return String(unsafeUninitializedCapacity: 24) { buffer in
-            func put(_ value: Int, _ width: Int, at offset: Int) {
-                var v = value
-                for i in stride(from: offset + width - 1, through: offset, by: -1) {
-                    buffer[i] = UInt8(48 + v % 10)
-                    v /= 10
-                }
+        return (y, m, d, secOfDay, millis)
+    }
+
+    /// Writes the 24 bytes of `2025-05-01T12:00:00.245Z` digit by digit into `buffer` (at least 24 long); false,
+    /// with nothing written, for a year outside 0...9999.
+    private static func write(_ date: Date, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        let (y, m, d, secOfDay, millis) = fields(date)
+        guard (0...9999).contains(y), buffer.count >= 24 else { return false }
+        func put(_ value: Int, _ width: Int, at offset: Int) {
+            var v = value
+            for i in stride(from: offset + width - 1, through: offset, by: -1) {
+                buffer[i] = UInt8(48 + v % 10)
+                v /= 10
             }
-            put(y, 4, at: 0)
-            buffer[4] = 45
-            put(m, 2, at: 5)
-            buffer[7] = 45
-            put(d, 2, at: 8)
-            buffer[10] = 84
-            put(secOfDay / 3600, 2, at: 11)
-            buffer[13] = 58
-            put(secOfDay / 60 % 60, 2, at: 14)
-            buffer[16] = 58
-            put(secOfDay % 60, 2, at: 17)
-            buffer[19] = 46
-            put(millis, 3, at: 20)
-            buffer[23] = 90
-            return 24
         }
+        put(y, 4, at: 0)
+        buffer[4] = 45
+        put(m, 2, at: 5)
+        buffer[7] = 45
+        put(d, 2, at: 8)
+        buffer[10] = 84
+        put(secOfDay / 3600, 2, at: 11)
+        buffer[13] = 58
+        put(secOfDay / 60 % 60, 2, at: 14)
+        buffer[16] = 58
+        put(secOfDay % 60, 2, at: 17)
+        buffer[19] = 46
+        put(millis, 3, at: 20)
+        buffer[23] = 90
+        return true
     }
 
     /// Parses `YYYY-MM-DDThh:mm:ss[.fraction](Z|±hh:mm)`; `nil` for anything else. A missing zone is read as UTC,

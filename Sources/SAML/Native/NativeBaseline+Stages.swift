@@ -1,0 +1,132 @@
+internal import CXMLSec
+internal import CXMLSecShim
+import Foundation
+
+/// Where a verification's and a signature's time goes, stage by stage, for `saml-bench --stages`: each stage does
+/// the work of the one before it plus one more step, so the differences between lines are the cost of each step.
+/// Not public API, and no part of a verification: it exists to show what the checks cost beyond the floor.
+extension NativeBaseline {
+    /// One measured stage: its label and the time of one run in microseconds (best of the rounds).
+    package struct Stage: Sendable {
+        package var label: String
+        package var microseconds: Double
+    }
+
+    /// The verification stages of `xml` (signed at its Assertion only), each the best of `rounds` windows of
+    /// `seconds`, the stages interleaved within each round so that a change of machine speed touches all of them.
+    package static func verifyStages(_ xml: [UInt8], certificate: Certificate, verifier: Verifier, seconds: Double,
+                                     rounds: Int = 5) throws(SAMLError) -> [Stage] {
+        let trusted = [certificate]
+        let limits = verifier.limits
+        func scanned() throws(SAMLError) -> (NativeDocument, DocumentScan, XMLNode) {
+            let document = try NativeDocument.parse(xml, limits: limits, readOnly: true)
+            let scan = try DocumentScan(document)
+            guard scan.signatures.count == 1, let signed = scan.signatures[0].parent else {
+                throw SAMLError(.signatureMissing, "the stages need a message with one signature")
+            }
+            return (document, scan, signed)
+        }
+        func xmlsec(configured: Bool) throws(SAMLError) {
+            let (document, _, signed) = try scanned()
+            guard let signature = signed.child("http://www.w3.org/2000/09/xmldsig#", "Signature"),
+                  document.registerID(try ResponseReader.requiredID(signed), on: signed) else {
+                throw SAMLError(.signatureMissing, "the stages need a message with one signature")
+            }
+            if configured {
+                // SignatureContext's configuration: manifests ignored, SignedInfo stored, allowlists, key data narrowed.
+                let context = try SignatureContext(allowSHA1: false, storeReferences: false)
+                let outcome = try context.verify(signature, with: certificate.publicKey, expecting: try ResponseReader.requiredID(signed))
+                guard outcome.status == .valid else { throw SAMLError(.signatureInvalid, "the stages' signature does not verify") }
+                return
+            }
+            guard let ctx = xmlSecDSigCtxCreate(nil) else { throw SAMLError(.libraryUnavailable, "out of memory") }
+            defer { xmlSecDSigCtxDestroy(ctx) }
+            ctx.pointee.enabledReferenceUris = xmlSecTransformUriType(xmlSecTransformUriTypeSameDocument)
+            let rc = try certificate.publicKey.lend(to: ctx) { () throws(SAMLError) in xmlSecDSigCtxVerify(ctx, signature.raw) }
+            guard rc == 0, ctx.pointee.status == xmlSecDSigStatusSucceeded else {
+                throw SAMLError(.signatureInvalid, "the stages' signature does not verify")
+            }
+        }
+        func signatureRules(read: Bool) throws(SAMLError) {
+            let (document, _, signed) = try scanned()
+            guard let signature = signed.child("http://www.w3.org/2000/09/xmldsig#", "Signature") else { return }
+            let id = try ResponseReader.requiredID(signed)
+            _ = try SignatureVerifier(document: document, algorithms: verifier.algorithms, trusted: trusted)
+                .verify(signature: signature, of: signed, id: id)
+            if read {
+                var reader = ResponseReader()
+                _ = try reader.assertion(signed, id: id)
+            }
+        }
+        let stages: [(String, () throws(SAMLError) -> Void)] = [
+            ("libxml2 parse alone (xmlReadMemory)", { () throws(SAMLError) in
+                let doc = xml.withUnsafeBytes { raw in
+                    xmlReadMemory(raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count), nil, "UTF-8",
+                                  Int32(XML_PARSE_NONET.rawValue | XML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_COMPACT.rawValue))
+                }
+                xmlFreeDoc(doc)
+            }),
+            ("+ lexical pre-scan (NativeDocument.parse)", { () throws(SAMLError) in _ = try NativeDocument.parse(xml, limits: limits, readOnly: true) }),
+            ("+ document scan", { () throws(SAMLError) in _ = try scanned() }),
+            ("+ libxmlsec1, bare context: the floor", { () throws(SAMLError) in try xmlsec(configured: false) }),
+            ("+ our libxmlsec1 configuration", { () throws(SAMLError) in try xmlsec(configured: true) }),
+            ("+ SignedInfo rules, KeyInfo hint, binding", { () throws(SAMLError) in try signatureRules(read: false) }),
+            ("+ reading the Assertion", { () throws(SAMLError) in try signatureRules(read: true) }),
+            ("+ Response, status, structure (core)", { () throws(SAMLError) in
+                var stage = CoreStep.document
+                _ = try CoreVerifier.verify(xml, limits: limits, algorithms: verifier.algorithms, trusted: trusted, stage: &stage)
+            }),
+            ("+ policies, conditions, result (verify)", { () throws(SAMLError) in _ = try verifier.verify(xml) }),
+        ]
+        return try measureStages(stages, seconds: seconds, rounds: rounds)
+    }
+
+    /// The signing stages of `response` signed at its Assertion by `signer`.
+    package static func signStages(_ response: Response, signer: Signer, seconds: Double,
+                                   rounds: Int = 5) throws(SAMLError) -> [Stage] {
+        guard let assertion = response.assertion else {
+            throw SAMLError(.signingInvalidInput, "the stages need a Response with an Assertion")
+        }
+        let template = signer.template
+        let templates = SignatureTemplates(response: nil, assertion: template)
+        let unsignedBytes = EntraSerializer.writeWithSlots(response, templates: templates).bytes
+        var canonical = XMLWriter(capacity: unsignedBytes.count, canonical: true)
+        EntraSerializer.writeAssertion(assertion, template: nil, into: &canonical)
+        let canonicalBytes = canonical.bytes
+        let stages: [(String, () throws(SAMLError) -> Void)] = [
+            ("serialise the Response (Entra's shape)", { () throws(SAMLError) in _ = EntraSerializer.writeWithSlots(response, templates: templates) }),
+            ("write the Assertion's canonical form", { () throws(SAMLError) in
+                var writer = XMLWriter(capacity: unsignedBytes.count, canonical: true)
+                EntraSerializer.writeAssertion(assertion, template: nil, into: &writer)
+            }),
+            ("SHA-256 of the canonical form", { () throws(SAMLError) in _ = NativeX509.digest(canonicalBytes, algorithm: template.algorithm) }),
+            ("RSA PKCS#1 v1.5 signature of SignedInfo", { () throws(SAMLError) in
+                _ = try signer.key.native.sign(Array(canonicalBytes.prefix(900)), algorithm: template.algorithm)
+            }),
+            ("all of it (Signer.signedBytes)", { () throws(SAMLError) in _ = try signer.signedBytes(response) }),
+        ]
+        return try measureStages(stages, seconds: seconds, rounds: rounds)
+    }
+
+    private static func measureStages(_ stages: [(String, () throws(SAMLError) -> Void)], seconds: Double,
+                                      rounds: Int) throws(SAMLError) -> [Stage] {
+        var best = [Double](repeating: .infinity, count: stages.count)
+        let clock = ContinuousClock()
+        for _ in 0..<max(1, rounds) {
+            for (index, stage) in stages.enumerated() {
+                try stage.1()
+                var count = 0
+                var elapsed = 0.0
+                let start = clock.now
+                repeat {
+                    for _ in 0..<10 { try stage.1() }
+                    count += 10
+                    let d = clock.now - start
+                    elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+                } while elapsed < seconds
+                best[index] = min(best[index], elapsed / Double(count) * 1e6)
+            }
+        }
+        return zip(stages, best).map { Stage(label: $0.0, microseconds: $1) }
+    }
+}

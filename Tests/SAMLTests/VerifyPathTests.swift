@@ -1,0 +1,167 @@
+import Foundation
+import PropertyBased
+@testable import SAML
+import Testing
+
+/// The shortcuts issue 12 put on the verify and sign paths (in-place comparisons, constant strings, a string pool,
+/// in-place ID checks, a pool of signing contexts), each attacked with the inputs that would make it answer
+/// differently from the slow path it replaced.
+@Suite("Verify and sign path shortcuts answer as the slow paths did")
+struct VerifyPathTests {
+    static let ds = "http://www.w3.org/2000/09/xmldsig#"
+
+    /// A parsed `<Reference>` with `method` and a DigestValue of `text`, for ``SignatureVerifier/digestsEmptyInput(_:)``.
+    static func reference(method: String, digestValue text: String) throws -> (NativeDocument, XMLNode) {
+        let xml = "<Reference xmlns=\"\(ds)\"><DigestMethod Algorithm=\"\(method)\"/><DigestValue>\(text)</DigestValue></Reference>"
+        let document = try NativeDocument.parse(Array(xml.utf8), limits: .default, readOnly: true)
+        return (document, try #require(document.root))
+    }
+
+    @Test("the empty-input digest check: canonical text, wrapped text and any other digest, for every algorithm")
+    func emptyInputDigest() throws {
+        for algorithm in SignatureAlgorithm.allCases {
+            let empty = Data(NativeX509.digest([], algorithm: algorithm)).base64EncodedString()
+            let other = Data(NativeX509.digest(Array("x".utf8), algorithm: algorithm)).base64EncodedString()
+            // The empty digest's own first 24 characters, then another digest's tail: the in-place prefix matches, so
+            // the full decode must decide (false).
+            let samePrefix = String(empty.prefix(24)) + String(other.dropFirst(24))
+            let cases: [(String, Bool?)] = [
+                (empty, true), (other, false), (samePrefix, false),
+                // Whitespace (base64 in XML may be wrapped) goes to the decoding path, which still finds it empty.
+                (String(empty.prefix(10)) + "\n" + String(empty.dropFirst(10)), true),
+                (" " + empty, true), (String(other.prefix(30)) + "\r\n" + String(other.dropFirst(30)), false),
+            ]
+            for (text, expected) in cases {
+                let (document, node) = try Self.reference(method: algorithm.digestMethod, digestValue: text)
+                #expect(SignatureVerifier.digestsEmptyInput(node) == expected, "\(algorithm) \(text.debugDescription)")
+                withExtendedLifetime(document) {}
+            }
+        }
+    }
+
+    @Test("a DigestValue that is not base64 is not judged in place (the caller verifies again with the buffer)")
+    func emptyInputDigestUnreadable() throws {
+        let (document, node) = try Self.reference(method: DigestURI.sha256, digestValue: "!!!! not base64 at all, not at all !!!!")
+        #expect(SignatureVerifier.digestsEmptyInput(node) == nil)
+        withExtendedLifetime(document) {}
+    }
+
+    @Test("KnownStrings returns a constant only for exactly its bytes: one-byte edits, truncations, extensions and case")
+    func knownStrings() async {
+        let known = [SAMLURI.bearer, AttributeName.awsRole, AttributeName.role, SAMLURI.statusSuccess, "https://signin.aws.amazon.com/saml"]
+        let edit = Gen.int(in: 0...200).array(of: 1...3)
+        await propertyCheck(count: 2_000, input: Gen.element(of: known), edit) { (base: String?, positions: [Int]) in
+            guard let base else { return }
+            var bytes = Array(base.utf8)
+            for (index, position) in positions.enumerated() {
+                switch index % 4 {
+                case 0: bytes[position % bytes.count] ^= 0x20  // case flip or other byte
+                case 1: bytes.removeLast(position % 3)
+                case 2: bytes.append(UInt8(0x21 + position % 90))
+                default: bytes[position % bytes.count] = UInt8(0x21 + position % 90)
+                }
+            }
+            let found = bytes.withUnsafeBufferPointer { KnownStrings.lookup($0) }
+            if let found { #expect(Array(found.utf8) == bytes, "\(String(decoding: bytes, as: UTF8.self))") }
+            let unchanged = Array(base.utf8).withUnsafeBufferPointer { KnownStrings.lookup($0) }
+            #expect(unchanged == base)
+        }
+    }
+
+    @Test("ByteStrings answers as a Set<String> of the same strings, for members, prefixes and near misses")
+    func byteStrings() async {
+        let strings = [DigestURI.sha256, DigestURI.sha384, DigestURI.sha512, TransformURI.exclusiveC14N, "", "a"]
+        let set = Set(strings)
+        let byteStrings = ByteStrings(strings)
+        let candidates = strings + strings.map { String($0.dropLast()) } + strings.map { $0 + "#" } + strings.map { $0.uppercased() }
+        await propertyCheck(count: 500, input: Gen.element(of: candidates)) { (candidate: String?) in
+            guard let candidate else { return }
+            let bytes = Array(candidate.utf8)
+            #expect(bytes.withUnsafeBufferPointer { byteStrings.contains($0) } == set.contains(candidate), "\(candidate)")
+        }
+    }
+
+    /// A Response whose Attributes carry `count` ID attributes, the ones at `duplicate` sharing a value.
+    static func document(ids count: Int, duplicate: (Int, Int)?) -> [UInt8] {
+        var xml = "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_root\" Version=\"2.0\">"
+        for index in 0..<count {
+            // The second of the pair repeats the first's value.
+            let source = duplicate.flatMap { index == $0.1 ? $0.0 : nil } ?? index
+            xml += "<x ID=\"_id\(source)_with_a_value_longer_than_fifteen_bytes\"/>"
+        }
+        return Array((xml + "</samlp:Response>").utf8)
+    }
+
+    @Test("duplicate ID values are refused wherever they are: among the first 16 (in place), past 16 (as strings), across the two")
+    func duplicateIDs() throws {
+        for count in [2, 15, 16, 17, 40] {
+            let unique = try NativeDocument.parse(Self.document(ids: count, duplicate: nil), limits: .default, readOnly: true)
+            #expect(throws: Never.self) { _ = try DocumentScan(unique) }
+            for pair in [(0, 1), (0, count - 1), (count / 2, count - 1), (max(0, count - 2), count - 1)] where pair.0 < pair.1 {
+                let document = try NativeDocument.parse(Self.document(ids: count, duplicate: pair), limits: .default, readOnly: true)
+                #expect(throws: SAMLError.self, "\(count) IDs, \(pair)") { _ = try DocumentScan(document) }
+            }
+        }
+        // The root's own ID against a later one.
+        let rootClash = Array(String(decoding: Self.document(ids: 3, duplicate: nil), as: UTF8.self)
+            .replacingOccurrences(of: "_id2_with_a_value_longer_than_fifteen_bytes", with: "_root").utf8)
+        #expect(throws: SAMLError.self) { _ = try DocumentScan(try NativeDocument.parse(rootClash, limits: .default, readOnly: true)) }
+    }
+
+    @Test("values read twice are one string, and every value equals the document's: the pool never answers for other bytes")
+    func stringPool() throws {
+        // Near-identical long values (one byte apart) must stay apart.
+        let upn = "someone.with.a.long.name@contoso.example"
+        let response = Fixtures.response { r in
+            r.assertion?.attributeStatement?.attributes.append(contentsOf: [
+                Attribute(name: "urn:x:a", values: [upn, upn.uppercased(), String(upn.dropLast()) + "x", upn]),
+                Attribute(name: "urn:x:b", values: [String(upn.dropLast()), upn + "!"]),
+            ])
+        }
+        let verified = try Fixtures.verifier().verify(try Fixtures.signer.signedBytes(response))
+        #expect(verified.assertion == response.assertion)
+        #expect(verified.attribute("urn:x:a") == [upn, upn.uppercased(), String(upn.dropLast()) + "x", upn])
+        #expect(verified.attribute("urn:x:b") == [String(upn.dropLast()), upn + "!"])
+        #expect(verified.response.issuer == response.issuer)
+    }
+
+    @Test("signing from eight threads at once with one key: every signature is the deterministic one and verifies",
+          .timeLimit(.minutes(2)))
+    func concurrentSigning() async throws {
+        let key = Fixtures.idpKey.native
+        let data = Array("<SignedInfo>the same bytes</SignedInfo>".utf8)
+        let expected = try key.sign(data, algorithm: .rsaSHA256)
+        let certificateKey = Fixtures.idpCertificate.publicKey
+        try await withThrowingTaskGroup(of: [[UInt8]].self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    var signatures: [[UInt8]] = []
+                    for algorithm in [SignatureAlgorithm.rsaSHA256, .rsaSHA512, .rsaSHA256] {
+                        let signature = try key.sign(data, algorithm: algorithm)
+                        #expect(certificateKey.verify(signature, of: data, algorithm: algorithm))
+                        if algorithm == .rsaSHA256 { signatures.append(signature) }
+                    }
+                    return signatures
+                }
+            }
+            for try await signatures in group { #expect(signatures.allSatisfy { $0 == expected }) }
+        }
+    }
+
+    @Test("saml-bench --stages: every stage runs (each verifies its signature) and reports a positive time")
+    func stages() throws {
+        let response = Fixtures.response()
+        let xml = try Fixtures.signer.signedBytes(response)
+        let verify = try NativeBaseline.verifyStages(xml, certificate: Fixtures.idpCertificate, verifier: Fixtures.verifier(),
+                                                     seconds: 0.001, rounds: 1)
+        #expect(verify.count == 9 && verify.allSatisfy { $0.microseconds > 0 })
+        let sign = try NativeBaseline.signStages(response, signer: Fixtures.signer, seconds: 0.001, rounds: 1)
+        #expect(sign.count == 5 && sign.allSatisfy { $0.microseconds > 0 })
+        // A message signed by another key is not measured as if it verified.
+        let foreign = try Signer(key: Fixtures.attackerKey, certificate: Fixtures.attackerCertificate).signedBytes(response)
+        #expect(throws: SAMLError.self) {
+            _ = try NativeBaseline.verifyStages(foreign, certificate: Fixtures.idpCertificate, verifier: Fixtures.verifier(),
+                                                seconds: 0.001, rounds: 1)
+        }
+    }
+}
