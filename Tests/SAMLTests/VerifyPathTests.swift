@@ -46,6 +46,27 @@ struct VerifyPathTests {
         withExtendedLifetime(document) {}
     }
 
+    @Test("after xmlsec, the verified Reference names exactly the expected ID: not a prefix, an extension or another case")
+    func verifiedReferenceBinding() throws {
+        let response = Fixtures.response()
+        let xml = try Fixtures.signer.signedBytes(response)
+        let document = try NativeDocument.parse(xml, limits: .default, readOnly: true)
+        let scan = try DocumentScan(document)
+        let assertion = try #require(scan.assertions.first)
+        let signature = try #require(scan.signatures.first)
+        let id = try ResponseReader.requiredID(assertion)
+        #expect(document.registerID(id, on: assertion))
+        for (expected, matches) in [(id, true), (String(id.dropLast()), false), (id + "0", false), (id.uppercased(), false),
+                                    ("#" + id, false), ("", false)] {
+            let context = try SignatureContext(allowSHA1: false, storeReferences: false)
+            let outcome = try context.verify(signature, with: Fixtures.idpCertificate.publicKey, expecting: expected)
+            #expect(outcome.status == .valid)
+            #expect(outcome.referenceMatches == matches, "\(expected)")
+            #expect(outcome.referenceURI == (matches ? nil : "#" + id), "\(expected)")
+        }
+        withExtendedLifetime(document) {}
+    }
+
     @Test("KnownStrings returns a constant only for exactly its bytes: one-byte edits, truncations, extensions and case")
     func knownStrings() async {
         let known = [SAMLURI.bearer, AttributeName.awsRole, AttributeName.role, SAMLURI.statusSuccess, "https://signin.aws.amazon.com/saml"]
