@@ -123,6 +123,20 @@ struct VerifyPathTests {
                 #expect(throws: SAMLError.self, "\(count) IDs, \(pair)") { _ = try DocumentScan(document) }
             }
         }
+        // Canonically equivalent values are duplicates, as Swift's String comparison has them (found by a
+        // differential run against the previous build): KELVIN SIGN against K, a composed against a decomposed é,
+        // among the first IDs (in place) and past 16.
+        for (first, second) in [("_K893", "_\u{212A}893"), ("_caf\u{E9}", "_cafe\u{301}"), ("_\u{212B}x", "_\u{C5}x")] {
+            for before in [0, 3, 20] {
+                var xml = "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_root\" Version=\"2.0\">"
+                for index in 0..<before { xml += "<x ID=\"_other\(index)\"/>" }
+                xml += "<x ID=\"\(first)\"/><y ID=\"\(second)\"/></samlp:Response>"
+                let document = try NativeDocument.parse(Array(xml.utf8), limits: .default, readOnly: true)
+                #expect(throws: SAMLError.self, "\(first.debugDescription) \(second.debugDescription) after \(before)") {
+                    _ = try DocumentScan(document)
+                }
+            }
+        }
         // The root's own ID against a later one.
         let rootClash = Array(String(decoding: Self.document(ids: 3, duplicate: nil), as: UTF8.self)
             .replacingOccurrences(of: "_id2_with_a_value_longer_than_fifteen_bytes", with: "_root").utf8)

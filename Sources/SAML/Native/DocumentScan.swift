@@ -115,17 +115,20 @@ struct DocumentScan {
     }
 }
 
-/// The ID values seen so far in one document. The usual handful are compared in place, pairwise (a Set of Strings
-/// made two strings and a hash table per verification); past 16, or for a value that is not one text node, every
-/// value is kept as a String in a Set.
+/// The ID values seen so far in one document. The usual handful of ASCII values are compared in place, pairwise (a
+/// Set of Strings made two strings and a hash table per verification). Past 16, for a value that is not one text
+/// node, or once any value is not ASCII, every value is kept as a String in a Set: Swift compares Strings by
+/// canonical equivalence, so `_K…` and `_\u{212A}…` (KELVIN SIGN) or a composed and a decomposed `é` stay duplicates,
+/// as they always were here (an application comparing IDs as Strings would take them for the same); for ASCII the
+/// bytes decide exactly as the Strings do.
 private struct SeenIDs {
     private var inPlace: [UnsafeBufferPointer<UInt8>] = []
     private var strings: Set<String>?
 
     /// Records the value of the attribute node `value`; false when it was seen before.
     mutating func insert(_ value: NodePtr) -> Bool {
-        if strings == nil, inPlace.count < 16, let text = value.inPlaceText {
-            let bytes = UnsafeBufferPointer(start: text, count: strlen(text))
+        if strings == nil, inPlace.count < 16, let text = value.inPlaceText,
+           case let bytes = UnsafeBufferPointer(start: text, count: strlen(text)), bytes.allSatisfy({ $0 < 0x80 }) {
             if inPlace.isEmpty { inPlace.reserveCapacity(4) }
             for seen in inPlace where bytesEqual(seen, bytes) { return false }
             inPlace.append(bytes)

@@ -169,11 +169,16 @@ struct XMLWriter {
 
     /// Appends `s`, escaped. Most values need no escaping at all, so the common case is one bulk append.
     private mutating func append(_ s: String, escapingAttribute: Bool) {
-        var s = s
-        s.withUTF8 { utf8 in
-            Self.special.withUnsafeBufferPointer { special in
-                append(utf8, escapingAttribute: escapingAttribute, special: special)
-            }
+        // Native strings are contiguous UTF-8 already; only a bridged or lazy one is copied first.
+        if s.utf8.withContiguousStorageIfAvailable({ append($0, escapingAttribute: escapingAttribute) }) == nil {
+            var s = s
+            s.withUTF8 { append($0, escapingAttribute: escapingAttribute) }
+        }
+    }
+
+    private mutating func append(_ utf8: UnsafeBufferPointer<UInt8>, escapingAttribute: Bool) {
+        Self.special.withUnsafeBufferPointer { special in
+            append(utf8, escapingAttribute: escapingAttribute, special: special)
         }
     }
 

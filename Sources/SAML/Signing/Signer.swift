@@ -113,11 +113,14 @@ public struct Signer: Sendable {
         var signedInfo = XMLWriter(capacity: 1024, canonical: true)
         template.writeSignedInfo(into: &signedInfo, referenceID: assertion.id, digestValue: digest)
         let signature = Data(try key.native.sign(signedInfo.bytes, algorithm: template.algorithm)).base64EncodedString()
-        var output = unsigned
+        // One copy of the unsigned bytes with both values spliced in (the DigestValue comes before the SignatureValue).
+        var output: [UInt8] = []
         output.reserveCapacity(unsigned.count + signature.utf8.count + digest.utf8.count)
-        // The SignatureValue comes after the DigestValue: insert it first so the digest's offset still holds.
-        output.insert(contentsOf: signature.utf8, at: slot.signatureValueOffset)
-        output.insert(contentsOf: digest.utf8, at: slot.digestOffset)
+        output.append(contentsOf: unsigned[..<slot.digestOffset])
+        output.append(contentsOf: digest.utf8)
+        output.append(contentsOf: unsigned[slot.digestOffset..<slot.signatureValueOffset])
+        output.append(contentsOf: signature.utf8)
+        output.append(contentsOf: unsigned[slot.signatureValueOffset...])
         return output
     }
 
