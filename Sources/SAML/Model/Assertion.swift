@@ -63,20 +63,12 @@ public struct Assertion: Sendable, Hashable {
     public init(id: String, issueInstant: Date, issuer: Issuer, subject: Subject? = nil,
                 conditions: Conditions? = nil, attributeStatement: AttributeStatement? = nil,
                 authnStatement: AuthnStatement? = nil, version: String = "2.0") {
-        box = CopyOnWriteBox(Fields(id: id, version: version, issueInstant: issueInstant, issuer: issuer, subject: subject, conditions: conditions, attributeStatement: attributeStatement, authnStatement: authnStatement))
+        box = CopyOnWriteBox(Fields(id: id, version: version, issueInstant: issueInstant, issuer: issuer,
+                                    subject: subject, conditions: conditions, attributeStatement: attributeStatement,
+                                    authnStatement: authnStatement))
     }
 
     /// The values of an attribute, or `nil` when absent.
     /// - Parameter name: The attribute's `Name`, compared exactly, such as `AttributeName.awsRole`.
     public func attribute(_ name: String) -> [String]? { attributeStatement?[name] }
-
-    /// Whether both hold the same fields (the same box, or equal values).
-    /// - Parameters:
-    ///   - lhs: A value.
-    ///   - rhs: Another value.
-    public static func == (lhs: Self, rhs: Self) -> Bool { CopyOnWriteBox.same(lhs.box, rhs.box) }
-
-    /// Hashes the fields.
-    /// - Parameter hasher: The hasher to feed the fields to.
-    public func hash(into hasher: inout Hasher) { box.value.hash(into: &hasher) }
 }

@@ -65,16 +65,7 @@ public struct Response: Sendable, Hashable {
     public init(id: String, issueInstant: Date, destination: String? = nil, inResponseTo: String? = nil,
                 issuer: Issuer? = nil, status: Status = .success, assertion: Assertion? = nil,
                 version: String = "2.0") {
-        box = CopyOnWriteBox(Fields(id: id, version: version, issueInstant: issueInstant, destination: destination, inResponseTo: inResponseTo, issuer: issuer, status: status, assertion: assertion))
+        box = CopyOnWriteBox(Fields(id: id, version: version, issueInstant: issueInstant, destination: destination,
+                                    inResponseTo: inResponseTo, issuer: issuer, status: status, assertion: assertion))
     }
-
-    /// Whether both hold the same fields (the same box, or equal values).
-    /// - Parameters:
-    ///   - lhs: A value.
-    ///   - rhs: Another value.
-    public static func == (lhs: Self, rhs: Self) -> Bool { CopyOnWriteBox.same(lhs.box, rhs.box) }
-
-    /// Hashes the fields.
-    /// - Parameter hasher: The hasher to feed the fields to.
-    public func hash(into hasher: inout Hasher) { box.value.hash(into: &hasher) }
 }

@@ -11,9 +11,14 @@ final class CopyOnWriteBox<Value: Sendable>: @unchecked Sendable {
     init(_ value: Value) { self.value = value }
 }
 
-extension CopyOnWriteBox where Value: Equatable {
-    /// Equal when the same box, or when the values are equal.
-    static func same(_ a: CopyOnWriteBox, _ b: CopyOnWriteBox) -> Bool { a === b || a.value == b.value }
+/// Compared and hashed by value (the same box is equal without looking), so that a model type holding one box gets
+/// `Equatable` and `Hashable` synthesised from it.
+extension CopyOnWriteBox: Equatable where Value: Equatable {
+    static func == (a: CopyOnWriteBox, b: CopyOnWriteBox) -> Bool { a === b || a.value == b.value }
+}
+
+extension CopyOnWriteBox: Hashable where Value: Hashable {
+    func hash(into hasher: inout Hasher) { value.hash(into: &hasher) }
 }
 
 /// Makes `box` the only reference to its value (copying it if shared), then changes the value in place.
