@@ -352,11 +352,19 @@ do {
     if withPeers {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("saml-bench-response.xml")
         try Data(smallXML).write(to: file)
-        let peersJSON = try run(["python3", repository.appendingPathComponent("Sources/saml-bench/peers.py").path, file.path,
-                                 keys.appendingPathComponent("idp.crt").path, String(seconds)])
-        if let peers = try JSONSerialization.jsonObject(with: Data(peersJSON.utf8)) as? [String: Double] {
-            for (key, value) in peers { json[key] = value.rounded() }
+        // The peers run twice, each time best of 5 windows, and our verify once more after them: each side's figure is
+        // then its best of 10 windows (ours: 5 in `verifySmall`, 5 here), so a slow moment of this VM (the first
+        // figure of a run often reads low) costs neither side its ratio.
+        for _ in 0..<2 {
+            let peersJSON = try run(["python3", repository.appendingPathComponent("Sources/saml-bench/peers.py").path, file.path,
+                                     keys.appendingPathComponent("idp.crt").path, String(seconds)])
+            if let peers = try JSONSerialization.jsonObject(with: Data(peersJSON.utf8)) as? [String: Double] {
+                for (key, value) in peers { json[key] = max(json[key] ?? 0, value.rounded()) }
+            }
         }
+        let verifyAgain = try rate("swift-saml verify (a), after the peers") { _ = try verifier.verify(smallXML) }
+        let verifyBest = max(verifySmall, verifyAgain)
+        json["verify_best_of_10_per_s"] = verifyBest.rounded()
         // `openssl speed` and our sign in alternating rounds, best of each: one `openssl speed` run against our best of
         // five, minutes apart, moved the ratio from 0.75 to 1.00 between runs on this machine.
         var opensslBest = 0.0, signInterleaved = 0.0
@@ -377,8 +385,8 @@ do {
             print(label.padding(toLength: 48, withPad: " ", startingAt: 0) + String(format: "%10.0f /s   ours/theirs %.2fx", theirs, ours / theirs))
             json["ratio_" + key] = (ours / theirs * 100).rounded() / 100
         }
-        ratio("python3-saml validate_sign (a)", verifySmall, "python3_saml_validate_sign_per_s")
-        ratio("signxml verify (a)", verifySmall, "signxml_verify_per_s")
+        ratio("python3-saml validate_sign (a)", verifyBest, "python3_saml_validate_sign_per_s")
+        ratio("signxml verify (a)", verifyBest, "signxml_verify_per_s")
         ratio("openssl speed rsa2048 sign (vs our sign)", signInterleaved, "openssl_rsa2048_sign_per_s")
     }
     let encoder = JSONEncoder()
