@@ -185,11 +185,7 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
     /// text node and otherwise as ``textContent``; `nil` when the attribute is absent. Same value as ``attribute(_:)``.
     @inline(__always)
     func withAttributeBytes<R>(_ name: StaticString, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
-        guard let attr = attributeNode(name) else { return nil }
-        let node = UnsafeMutableRawPointer(attr).assumingMemoryBound(to: xmlNode.self)
-        if let text = node.inPlaceText { return body(UnsafeBufferPointer(start: text, count: strlen(text))) }
-        var value = node.textContent
-        return value.withUTF8 { body($0) }
+        withAttributeBytes(name) { bytes, _ in body(bytes) }
     }
 
     /// As ``withAttributeBytes(_:_:)``, also telling `body` whether the bytes are the document's own (then valid as

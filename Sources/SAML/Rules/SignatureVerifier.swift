@@ -235,8 +235,8 @@ struct SignatureVerifier {
     }
 
     /// ``emptyInputDigests`` as the base64 text a DigestValue holds, to compare in place without decoding.
-    private static let emptyInputDigestTexts: [(method: String, text: [UInt8])] =
-        emptyInputDigests.map { ($0.method, Array(Data($0.digest).base64EncodedString().utf8)) }
+    private static let emptyInputDigestTexts: [[UInt8]] =
+        emptyInputDigests.map { Array(Data($0.digest).base64EncodedString().utf8) }
 
     /// Whether the verified `reference`'s DigestValue is the digest of empty input; `nil` when it cannot be read
     /// here (then the caller verifies again with the pre-digest buffer stored).
@@ -250,7 +250,7 @@ struct SignatureVerifier {
         let prefix = 24
         let differs = value.withInPlaceText { text in
             text.count >= prefix && text.prefix(prefix).allSatisfy(Self.isBase64Alphabet)
-                && !emptyInputDigestTexts[index].text.withUnsafeBufferPointer {
+                && !emptyInputDigestTexts[index].withUnsafeBufferPointer {
                     bytesEqual(UnsafeBufferPointer(rebasing: $0.prefix(prefix)), UnsafeBufferPointer(rebasing: text.prefix(prefix)))
                 }
         }

@@ -146,14 +146,6 @@ struct XMLWriter {
         end(name)
     }
 
-    /// `<name>text</name>`, without an attribute list to build.
-    mutating func element(_ name: String, text: String) {
-        open(name)
-        close()
-        escapeText(text)
-        end(name)
-    }
-
     mutating func escapeText(_ s: String) {
         append(s, escapingAttribute: false)
     }
