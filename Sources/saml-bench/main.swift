@@ -74,37 +74,39 @@ func concurrentRates(_ label: String, threads: Int, _ body: @escaping @Sendable 
 func threadedRate(_ label: String, threads: Int, _ body: @escaping @Sendable () throws -> Void) throws -> Double {
     try body()
     var best = 0.0
-    for _ in 0..<5 {
-        let counters = Counters(threads)
-        let failed = Counters(1)
-        let clock = ContinuousClock()
-        let start = clock.now
-        let deadline = start.advanced(by: .milliseconds(Int(seconds / 5 * 1000)))
-        let done = DispatchGroup()
-        for index in 0..<threads {
-            done.enter()
-            let thread = Thread {
-                var n = 0
-                repeat {
-                    for _ in 0..<10 {
-                        do { try body() } catch { failed.add(0, 1) }
-                    }
-                    n += 10
-                } while ContinuousClock().now < deadline
-                counters.add(index, n)
-                done.leave()
-            }
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
-        done.wait()
-        let d = clock.now - start
-        let elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-        guard failed.total == 0 else { throw SAMLError(.libraryUnavailable, "\(failed.total) operations failed on \(threads) threads") }
-        best = max(best, Double(counters.total) / elapsed)
-    }
+    for _ in 0..<5 { best = max(best, try threadedWindow(threads: threads, seconds: seconds / 5, body)) }
     print(label.padding(toLength: 48, withPad: " ", startingAt: 0) + String(format: "%10.0f /s", best))
     return best
+}
+
+/// Operations per second of `body` on `threads` threads at once over one window of `seconds` (for `--paired`).
+func threadedWindow(threads: Int, seconds: Double, _ body: @escaping @Sendable () throws -> Void) throws -> Double {
+    let counters = Counters(threads)
+    let failed = Counters(1)
+    let clock = ContinuousClock()
+    let start = clock.now
+    let deadline = start.advanced(by: .milliseconds(Int(seconds * 1000)))
+    let done = DispatchGroup()
+    for index in 0..<threads {
+        done.enter()
+        let thread = Thread {
+            var n = 0
+            repeat {
+                for _ in 0..<10 {
+                    do { try body() } catch { failed.add(0, 1) }
+                }
+                n += 10
+            } while ContinuousClock().now < deadline
+            counters.add(index, n)
+            done.leave()
+        }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+    done.wait()
+    let d = clock.now - start
+    guard failed.total == 0 else { throw SAMLError(.libraryUnavailable, "\(failed.total) operations failed on \(threads) threads") }
+    return Double(counters.total) / (Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
 }
 
 func run(_ arguments: [String]) throws -> String {
@@ -271,6 +273,64 @@ do {
              try NativeBaseline.verifyStages(smallXML, certificate: certificate, verifier: verifier, seconds: seconds / 5), steps: true)
         show("sign (a), each step alone, then all of it:",
              try NativeBaseline.signStages(small, signer: signer, seconds: seconds / 5), steps: false)
+        exit(0)
+    }
+    // --paired N: ours against the floor as N ratios of adjacent 0.1 s windows (order alternated), reported as their
+    // median and quartiles. This VM slows for seconds at a time; a best-of figure for each side can come from
+    // different moments, a pair of adjacent windows almost always shares one, so the median of the pairs is the
+    // steadier estimate of the ratio. With --threads N, each round is four adjacent windows (ours and the floor, on one
+    // thread and on N), so that our scaling is read beside the floor's under the same conditions.
+    if let index = arguments.firstIndex(of: "--paired") {
+        let rounds = index + 1 < arguments.count ? Int(arguments[index + 1]) ?? 60 : 60
+        let window = 0.1
+        func median(_ values: [Double]) -> (median: Double, q1: Double, q3: Double, low: Double, high: Double) {
+            let sorted = values.sorted()
+            let at = { (q: Double) in sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * q).rounded()))] }
+            return (at(0.5), at(0.25), at(0.75), sorted[0], sorted[sorted.count - 1])
+        }
+        func show(_ what: String, _ values: [Double]) -> Double {
+            let m = median(values)
+            print(String(format: "%@: median %.3fx of %d paired 0.1 s windows (quartiles %.3f-%.3fx, range %.3f-%.3fx)",
+                         what, m.median, values.count, m.q1, m.q3, m.low, m.high))
+            return (m.median * 1000).rounded() / 1000
+        }
+        let ours: @Sendable () throws -> Void = { _ = try verifier.verify(smallXML) }
+        let floor: @Sendable () throws -> Void = { try NativeBaseline.parseAndVerifyOnce(smallXML, certificate: certificate) }
+        try ours()
+        try floor()
+        var json: [String: Double] = ["paired_windows": Double(rounds)]
+        if threads > 1 {
+            // Four adjacent windows per round, their order rotated: ours and the floor, on one thread and on N.
+            let bodies: [() throws -> Double] = [
+                { try measure(window, ours) }, { try threadedWindow(threads: threads, seconds: window, ours) },
+                { try measure(window, floor) }, { try threadedWindow(threads: threads, seconds: window, floor) }]
+            var oursRatios: [Double] = [], floorRatios: [Double] = []
+            for round in 0..<rounds {
+                var rates = [Double](repeating: 0, count: 4)
+                for k in 0..<4 { let i = (k + round) % 4; rates[i] = try bodies[i]() }
+                oursRatios.append(rates[1] / rates[0])
+                floorRatios.append(rates[3] / rates[2])
+            }
+            let o = show("verify (a), \(threads) threads / 1 thread", oursRatios)
+            let f = show("floor, \(threads) threads / 1 thread", floorRatios)
+            json["ratio_verify_\(threads)_threads_paired_median"] = o
+            json["ratio_parse_and_xmlsec_\(threads)_threads_paired_median"] = f
+        } else {
+            var ratios: [Double] = []
+            for round in 0..<rounds {
+                var a = 0.0, b = 0.0
+                if round.isMultiple(of: 2) {
+                    a = try measure(window, ours); b = try measure(window, floor)
+                } else {
+                    b = try measure(window, floor); a = try measure(window, ours)
+                }
+                ratios.append(a / b)
+            }
+            json["ratio_parse_and_xmlsec_paired_median"] = show("verify (a) / libxml2 parse + libxmlsec1, no checks", ratios)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(json), as: UTF8.self))
         exit(0)
     }
     if arguments.contains("--profile-sign") {

@@ -102,6 +102,53 @@ struct VerifyPathTests {
         }
     }
 
+    @Test("ByteStrings by length: strings of 128 bytes and more, several of one length, and the first of two equal ones")
+    func byteStringsByLength() async {
+        let long = String(repeating: "x", count: 200)
+        let strings = ["ab", "cd", "ab", long, long + "y", String(repeating: "é", count: 70), DigestURI.sha256, DigestURI.sha512]
+        let byteStrings = ByteStrings(strings)
+        let candidates = strings + strings.map { String($0.dropLast()) } + strings.map { $0 + "z" } + strings.map { $0.uppercased() }
+            + [String(repeating: "x", count: 201), String(repeating: "e\u{301}", count: 70), "", "AB"]
+        await propertyCheck(count: 500, input: Gen.element(of: candidates)) { (candidate: String?) in
+            guard let candidate else { return }
+            // Byte equality, not String equality: a decomposed é is not the composed one here.
+            let expected = strings.firstIndex { Array($0.utf8) == Array(candidate.utf8) }
+            #expect(Array(candidate.utf8).withUnsafeBufferPointer { byteStrings.index(of: $0) } == expected, "\(candidate)")
+        }
+    }
+
+    @Test("a policy's configured values are matched one by one as a Set matches them, canonical equivalence included")
+    func containsConfigured() async {
+        let values = ["https://signin.aws.amazon.com/saml", "https://signin.aws.amazon.com/saml/acs/SAMLSPD0X",
+                      "urn:amazon:webservices", "caf\u{E9}", "\u{212B}", "https://sts.windows.net/t/", "", "a", "b"]
+        let candidates = values + ["cafe\u{301}", "\u{C5}", "A\u{30A}", "https://signin.aws.amazon.com/saml/", "HTTPS://signin.aws.amazon.com/saml"]
+        await propertyCheck(count: 1_000, input: Gen.element(of: values).array(of: 0...8), Gen.element(of: candidates)) {
+            (configured: [String?], candidate: String?) in
+            let set = Set(configured.compactMap { $0 })
+            guard let candidate else { return }
+            #expect(set.containsConfigured(candidate) == set.contains(candidate), "\(set) \(candidate)")
+        }
+    }
+
+    @Test("the time policy refuses an IssueInstant in the future on the Assertion alone and on the Response alone")
+    func issuedInFuture() throws {
+        let response = Fixtures.response()  // IssueInstants 12:00:00.245, Conditions 11:55:00.090 to 13:00:00.090
+        let now = try #require(SAMLInstant.parse("2025-05-01T12:30:00Z"))
+        let future = try #require(SAMLInstant.parse("2025-05-01T12:33:01Z"))  // past now + 180 s
+        func check(response: Response) throws(SAMLError) {
+            let context = VerificationContext(response: response, assertion: response.assertion!, signedElements: .assertion,
+                                              signingCertificate: Fixtures.idpCertificate, now: now, requestID: nil)
+            try TimeWindowPolicy(skew: 180).check(context)
+        }
+        try check(response: response)
+        var late = response
+        late.assertion?.issueInstant = future
+        #expect { try check(response: late) } throws: { ($0 as? SAMLError)?.code == .timeIssuedInFuture && "\($0)".contains("Assertion") }
+        late = response
+        late.issueInstant = future
+        #expect { try check(response: late) } throws: { ($0 as? SAMLError)?.code == .timeIssuedInFuture && "\($0)".contains("Response") }
+    }
+
     /// A Response whose Attributes carry `count` ID attributes, the ones at `duplicate` sharing a value.
     static func document(ids count: Int, duplicate: (Int, Int)?) -> [UInt8] {
         var xml = "<samlp:Response xmlns:samlp=\"urn:oasis:names:tc:SAML:2.0:protocol\" ID=\"_root\" Version=\"2.0\">"
@@ -192,6 +239,9 @@ struct VerifyPathTests {
         #expect(verify.count == 9 && verify.allSatisfy { $0.microseconds > 0 })
         let sign = try NativeBaseline.signStages(response, signer: Fixtures.signer, seconds: 0.001, rounds: 1)
         #expect(sign.count == 5 && sign.allSatisfy { $0.microseconds > 0 })
+        // The floor's single call (saml-bench --paired) verifies, and refuses what does not.
+        try NativeBaseline.parseAndVerifyOnce(xml, certificate: Fixtures.idpCertificate)
+        #expect(throws: SAMLError.self) { try NativeBaseline.parseAndVerifyOnce(xml, certificate: Fixtures.attackerCertificate) }
         // A message signed by another key is not measured as if it verified.
         let foreign = try Signer(key: Fixtures.attackerKey, certificate: Fixtures.attackerCertificate).signedBytes(response)
         #expect(throws: SAMLError.self) {

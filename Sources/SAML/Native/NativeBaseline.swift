@@ -57,6 +57,21 @@ package enum NativeBaseline {
         return try callsPerSecond(seconds, once)
     }
 
+    /// One floor verification of `xml`: a libxml2 parse (with the pre-scan and the document scan), then
+    /// `xmlSecDSigCtxVerify` with the bare key; for measuring the floor on several threads at once.
+    package static func parseAndVerifyOnce(_ xml: [UInt8], certificate: Certificate) throws(SAMLError) {
+        let document = try NativeDocument.parse(xml, limits: .default, readOnly: true)
+        let (signature, _) = try prepare(document)
+        guard let ctx = xmlSecDSigCtxCreate(nil) else { throw SAMLError(.libraryUnavailable, "out of memory") }
+        defer { xmlSecDSigCtxDestroy(ctx) }
+        ctx.pointee.enabledReferenceUris = xmlSecTransformUriType(xmlSecTransformUriTypeSameDocument)
+        let rc = try certificate.publicKey.lend(to: ctx) { () throws(SAMLError) in xmlSecDSigCtxVerify(ctx, signature) }
+        guard rc == 0, ctx.pointee.status == xmlSecDSigStatusSucceeded else {
+            throw SAMLError(.signatureInvalid, "the baseline signature does not verify", found: NativeLibrary.lastError)
+        }
+        withExtendedLifetime(document) {}
+    }
+
     /// Calls per second of `body` over one window of at least `seconds` (in batches of ten, so that reading the clock
     /// stays out of the figure): the one timing loop of the benchmark and its yardsticks.
     package static func callsPerSecond<E: Error>(_ seconds: Double, _ body: () throws(E) -> Void) throws(E) -> Double {

@@ -85,12 +85,13 @@ final class NativeDocument {
     /// the element has no `ID` attribute or the value is already registered.
     func registerID(_ id: String, on element: XMLNode) -> Bool {
         guard let attribute = element.raw.attributeNode("ID") else { return false }
-        return xmlAddID(nil, doc, id, attribute) != nil
+        // withCString lends a native String's own bytes; passing the String converted it through a new array.
+        return id.withCString { xmlAddID(nil, doc, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self), attribute) } != nil
     }
 
     /// The element whose registered ID is `id`, as xmlsec resolves a same-document Reference.
     func element(withID id: String) -> XMLNode? {
-        xmlGetID(doc, id)?.pointee.parent.map(XMLNode.init)
+        id.withCString { xmlGetID(doc, UnsafeRawPointer($0).assumingMemoryBound(to: xmlChar.self)) }?.pointee.parent.map(XMLNode.init)
     }
 
     /// Unlinks `node` from the tree and frees it (only on a tree parsed without `readOnly`).

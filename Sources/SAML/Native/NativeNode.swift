@@ -217,34 +217,45 @@ extension UnsafeMutablePointer where Pointee == xmlNode {
 /// `Set<String>` copied (and reference-counted) each candidate on every test.
 struct ByteStrings: Sendable {
     private let bytes: [UInt8]
-    private let ends: [Int]
+    /// Per string, in the order given: where it starts in `bytes` and its length.
+    private let spans: [(start: Int, count: Int)]
+    /// The indices of the strings of each length below 128, in the order given; longer ones are in `long`.
+    /// Why: a lookup compared the candidate's length with every string (about 30, some 40 times per verification);
+    /// now it compares bytes only with the strings of its own length, usually one.
+    private let byLength: [[Int]]
+    private let long: [Int]
 
     init(_ strings: some Sequence<String>) {
         var bytes: [UInt8] = []
-        var ends: [Int] = []
-        for string in strings {
+        var spans: [(start: Int, count: Int)] = []
+        var byLength = [[Int]](repeating: [], count: 128)
+        var long: [Int] = []
+        for (index, string) in strings.enumerated() {
+            spans.append((bytes.count, string.utf8.count))
             bytes.append(contentsOf: string.utf8)
-            ends.append(bytes.count)
+            if string.utf8.count < 128 { byLength[string.utf8.count].append(index) } else { long.append(index) }
         }
         self.bytes = bytes
-        self.ends = ends
+        self.spans = spans
+        self.byLength = byLength
+        self.long = long
     }
 
     func contains(_ candidate: UnsafeBufferPointer<UInt8>) -> Bool { index(of: candidate) != nil }
 
-    /// The position of `candidate` in the strings given at creation.
+    /// The position of `candidate` in the strings given at creation (the first, if given twice).
     func index(of candidate: UnsafeBufferPointer<UInt8>) -> Int? {
-        bytes.withUnsafeBufferPointer { all in
-            ends.withUnsafeBufferPointer { ends in
-                var start = 0
-                for (index, end) in ends.enumerated() {
-                    if end - start == candidate.count && bytesEqual(UnsafeBufferPointer(rebasing: all[start..<end]), candidate) {
-                        return index
-                    }
-                    start = end
+        let indices = candidate.count < 128 ? byLength[candidate.count] : long
+        guard !indices.isEmpty else { return nil }
+        return bytes.withUnsafeBufferPointer { all in
+            for index in indices {
+                let span = spans[index]
+                if span.count == candidate.count
+                    && bytesEqual(UnsafeBufferPointer(rebasing: all[span.start..<span.start + span.count]), candidate) {
+                    return index
                 }
-                return nil
             }
+            return nil
         }
     }
 }

@@ -179,7 +179,7 @@ struct SignatureVerifier {
     /// xmlsec looks each one up for every node it canonicalises, so a 1 MiB list took half a second. At most 32
     /// prefixes of at most 64 bytes.
     static func checkPrefixList(_ element: XMLNode) throws(SAMLError) {
-        for child in element.elementChildren where child.isElement("http://www.w3.org/2001/10/xml-exc-c14n#", "InclusiveNamespaces") {
+        for child in element.elements where child.isElement("http://www.w3.org/2001/10/xml-exc-c14n#", "InclusiveNamespaces") {
             let list = child.attribute("PrefixList") ?? ""
             let prefixes = list.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
             guard list.utf8.count <= 2_048, prefixes.count <= 32, prefixes.allSatisfy({ $0.utf8.count <= 64 }) else {

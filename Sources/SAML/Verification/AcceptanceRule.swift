@@ -19,3 +19,12 @@ public struct AcceptanceRule: Sendable {
         (exact.sorted() + (rule.map { [$0.description] } ?? [])).joined(separator: " or ")
     }
 }
+
+extension Set<String> {
+    /// Whether `value` is one of the configured values: compared one by one for the usual one to four (hashing a 40-
+    /// to 60-byte URL cost more than comparing it with one or two), hashed beyond. The same `==` decides either way.
+    @inline(__always)
+    func containsConfigured(_ value: String) -> Bool {
+        count <= 4 ? contains(where: { $0 == value }) : contains(value)
+    }
+}

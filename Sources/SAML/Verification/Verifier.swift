@@ -108,7 +108,7 @@ public struct Verifier: Sendable {
     @available(*, noasync, message: "in async code, use the async verify: it works with every ReplayCache")
     public func verify(_ xml: [UInt8], inResponseTo requestID: String? = nil,
                        diagnostics: ((VerificationCheck) -> Void)? = nil) throws(SAMLError) -> VerifiedResponse {
-        var steps = Steps(self, diagnostics)
+        var steps = Steps(diagnostics, plan: plan)
         let (verified, context) = try checks(xml, requestID: requestID, steps: &steps)
         if let replayCache {
             let inserted: Bool
@@ -140,7 +140,7 @@ public struct Verifier: Sendable {
     ///   cache's own error, such as `replay.cacheUnavailable`).
     public func verify(_ xml: [UInt8], inResponseTo requestID: String? = nil,
                        diagnostics: ((VerificationCheck) -> Void)? = nil) async throws(SAMLError) -> VerifiedResponse {
-        var steps = Steps(self, diagnostics)
+        var steps = Steps(diagnostics, plan: plan)
         let (verified, context) = try checks(xml, requestID: requestID, steps: &steps)
         if let replayCache {
             let inserted: Bool
@@ -206,7 +206,7 @@ public struct Verifier: Sendable {
                        diagnostics: ((VerificationCheck) -> Void)? = nil) throws(SAMLError) -> VerifiedResponse {
         let bytes: [UInt8]
         do throws(SAMLError) { bytes = try Self.decodeBase64(base64, limit: limits.maxDocumentBytes) } catch {
-            var steps = Steps(self, diagnostics)
+            var steps = Steps(diagnostics, plan: plan)
             throw steps.fail(error)
         }
         return try verify(bytes, inResponseTo: requestID, diagnostics: diagnostics)
@@ -229,7 +229,7 @@ public struct Verifier: Sendable {
                        diagnostics: ((VerificationCheck) -> Void)? = nil) async throws(SAMLError) -> VerifiedResponse {
         let bytes: [UInt8]
         do throws(SAMLError) { bytes = try Self.decodeBase64(base64, limit: limits.maxDocumentBytes) } catch {
-            var steps = Steps(self, diagnostics)
+            var steps = Steps(diagnostics, plan: plan)
             throw steps.fail(error)
         }
         return try await verify(bytes, inResponseTo: requestID, diagnostics: diagnostics)
@@ -323,9 +323,10 @@ public struct Verifier: Sendable {
         let list: [VerificationCheck.Step]
         var next = 0
 
-        init(_ verifier: Verifier, _ report: ((VerificationCheck) -> Void)?) {
+        /// `plan` is only evaluated with a callback (taking the Verifier itself made a copy of it on every call).
+        init(_ report: ((VerificationCheck) -> Void)?, plan: @autoclosure () -> [VerificationCheck.Step]) {
             self.report = report
-            list = report == nil ? [] : Self.list(verifier)
+            list = report == nil ? [] : plan()
         }
 
         static func list(_ verifier: Verifier) -> [VerificationCheck.Step] {

@@ -34,7 +34,7 @@ public struct AudiencePolicy: VerificationPolicy {
             throw SAMLError(.audienceMissing, "the assertion names no audience", expected: "an AudienceRestriction with \(expected)",
                             found: "none")
         }
-        for restriction in restrictions where !restriction.contains(where: { audiences.contains($0) || rule?.accepts($0) == true }) {
+        for restriction in restrictions where !restriction.contains(where: { audiences.containsConfigured($0) || rule?.accepts($0) == true }) {
             throw SAMLError(.audienceMismatch, "the assertion is meant for another audience", expected: expected,
                             found: restriction.isEmpty ? "an empty AudienceRestriction" : restriction.map { "\"\($0)\"" }.joined(separator: ", "))
         }

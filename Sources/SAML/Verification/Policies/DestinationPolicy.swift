@@ -34,7 +34,7 @@ public struct DestinationPolicy: VerificationPolicy {
             }
             return
         }
-        guard destinations.contains(destination) || rule?.accepts(destination) == true else {
+        guard destinations.containsConfigured(destination) || rule?.accepts(destination) == true else {
             throw SAMLError(.destinationMismatch, "the Response was sent to another endpoint", expected: expected,
                             found: destination.isEmpty ? "an empty Destination" : "\"\(destination)\"")
         }

@@ -26,7 +26,7 @@ public struct IssuerPolicy: VerificationPolicy {
     }
 
     private func check(_ issuer: Issuer, element: String) throws(SAMLError) {
-        guard entityIDs.contains(issuer.value) else {
+        guard entityIDs.containsConfigured(issuer.value) else {
             throw SAMLError(.issuerMismatch, "the \(element) was issued by another entity",
                             expected: entityIDs.sorted().joined(separator: " or "),
                             found: "\"\(issuer.value)\"")

@@ -57,7 +57,7 @@ public struct RecipientPolicy: VerificationPolicy {
         for bearer in bearers {
             let data = bearer.data
             var expected: String { AcceptanceRule.expected(recipients, rule) }  // only for messages
-            if let recipient = data?.recipient, recipients.contains(recipient) || rule?.accepts(recipient) == true {
+            if let recipient = data?.recipient, recipients.containsConfigured(recipient) || rule?.accepts(recipient) == true {
                 if requireConfirmationExpiry && data?.notOnOrAfter == nil {
                     firstError = firstError ?? SAMLError(.timeMissingExpiry, "the bearer confirmation never expires",
                         expected: "SubjectConfirmationData NotOnOrAfter", found: "none")

@@ -59,11 +59,14 @@ public struct TimeWindowPolicy: VerificationPolicy {
             throw SAMLError(.timeMissingExpiry, "the assertion never expires",
                             expected: "Conditions or SubjectConfirmationData NotOnOrAfter", found: "neither")
         }
-        for (name, instant) in [("Assertion", context.assertion.issueInstant), ("Response", context.response.issueInstant)]
-        where instant > now.addingTimeInterval(skew) {
+        // Two checks rather than a loop over an array literal, which was allocated on every accepted response.
+        func checkIssued(_ name: String, _ instant: Date) throws(SAMLError) {
+            guard instant > now.addingTimeInterval(skew) else { return }
             throw SAMLError(.timeIssuedInFuture, "the \(name) was issued in the future",
                             expected: "IssueInstant ≤ now (\(nowText)) + \(Int(skew)) s", found: SAMLInstant.format(instant))
         }
+        try checkIssued("Assertion", context.assertion.issueInstant)
+        try checkIssued("Response", context.response.issueInstant)
         if let maxAge, now.timeIntervalSince(context.assertion.issueInstant) > maxAge + skew {
             throw SAMLError(.timeTooOld, "the assertion is too old to be accepted",
                             expected: "issued within \(Int(maxAge)) s (+\(Int(skew)) s skew) of now (\(nowText))",
