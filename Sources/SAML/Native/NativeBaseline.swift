@@ -35,19 +35,7 @@ package enum NativeBaseline {
                 document = try NativeDocument.parse(xml, limits: .default, readOnly: true)
                 (signature, _) = try prepare(document)
             }
-            guard let ctx = xmlSecDSigCtxCreate(nil) else { throw SAMLError(.libraryUnavailable, "out of memory") }
-            defer { xmlSecDSigCtxDestroy(ctx) }
-            ctx.pointee.enabledReferenceUris = xmlSecTransformUriType(xmlSecTransformUriTypeSameDocument)
-            let rc: Int32
-            if let certKey {
-                ctx.pointee.signKey = xmlSecKeyDuplicate(certKey)
-                rc = xmlSecDSigCtxVerify(ctx, signature)
-            } else {
-                rc = try certificate.publicKey.lend(to: ctx) { () throws(SAMLError) in xmlSecDSigCtxVerify(ctx, signature) }
-            }
-            guard rc == 0, ctx.pointee.status == xmlSecDSigStatusSucceeded else {
-                throw SAMLError(.signatureInvalid, "the baseline signature does not verify", found: NativeLibrary.lastError)
-            }
+            try verifyBare(signature, certificate: certificate, copying: certKey)
         }
         if let iterations {
             for _ in 0..<iterations { try once() }
@@ -62,14 +50,26 @@ package enum NativeBaseline {
     package static func parseAndVerifyOnce(_ xml: [UInt8], certificate: Certificate) throws(SAMLError) {
         let document = try NativeDocument.parse(xml, limits: .default, readOnly: true)
         let (signature, _) = try prepare(document)
+        try verifyBare(signature, certificate: certificate, copying: nil)
+        withExtendedLifetime(document) {}
+    }
+
+    /// `xmlSecDSigCtxVerify` of `signature` in a bare context: same-document References only, nothing else set, with
+    /// the certificate's key lent, or a copy of `certKey` when given.
+    private static func verifyBare(_ signature: NodePtr, certificate: Certificate, copying certKey: xmlSecKeyPtr?) throws(SAMLError) {
         guard let ctx = xmlSecDSigCtxCreate(nil) else { throw SAMLError(.libraryUnavailable, "out of memory") }
         defer { xmlSecDSigCtxDestroy(ctx) }
         ctx.pointee.enabledReferenceUris = xmlSecTransformUriType(xmlSecTransformUriTypeSameDocument)
-        let rc = try certificate.publicKey.lend(to: ctx) { () throws(SAMLError) in xmlSecDSigCtxVerify(ctx, signature) }
+        let rc: Int32
+        if let certKey {
+            ctx.pointee.signKey = xmlSecKeyDuplicate(certKey)
+            rc = xmlSecDSigCtxVerify(ctx, signature)
+        } else {
+            rc = try certificate.publicKey.lend(to: ctx) { () throws(SAMLError) in xmlSecDSigCtxVerify(ctx, signature) }
+        }
         guard rc == 0, ctx.pointee.status == xmlSecDSigStatusSucceeded else {
             throw SAMLError(.signatureInvalid, "the baseline signature does not verify", found: NativeLibrary.lastError)
         }
-        withExtendedLifetime(document) {}
     }
 
     /// Calls per second of `body` over one window of at least `seconds` (in batches of ten, so that reading the clock
