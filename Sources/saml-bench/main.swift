@@ -329,6 +329,10 @@ do {
     // --paired N [--threads N]: only the paired ratios (see `paired`), over N rounds.
     if let index = arguments.firstIndex(of: "--paired") {
         let rounds = index + 1 < arguments.count ? Int(arguments[index + 1]) ?? 60 : 60
+        guard rounds >= 1 else {
+            FileHandle.standardError.write(Data("saml-bench: --paired takes a number of rounds of at least 1\n".utf8))
+            exit(2)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         print(String(decoding: try encoder.encode(try paired(rounds: rounds)), as: UTF8.self))
