@@ -115,7 +115,9 @@ let package = Package(
         // replayer of inputs when built normally.
         .executableTarget(name: "saml-fuzz", dependencies: ["SAML"]),
         // Sign/verify throughput, with peers measured in the same run (SAMLPostgres: --replay-postgres URL only).
-        .executableTarget(name: "saml-bench", dependencies: ["SAML", "AWSFederation", "SAMLAttacks", "SAMLPostgres"], exclude: ["peers.py"]),
+        .executableTarget(name: "saml-bench", dependencies: [
+            "SAML", "AWSFederation", "SAMLAttacks", "SAMLPostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], exclude: ["peers.py"]),
         // A ReplayCache in PostgreSQL, shared by several service-provider instances (one atomic INSERT per assertion).
         .target(name: "SAMLPostgres", dependencies: [
             "SAML", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),

@@ -5,14 +5,15 @@
 // `--threads N` adds the aggregate verify rate of N threads sharing one Verifier (run it without taskset).
 // `--paired N` prints only the paired ratios to the floor (or, with `--threads`, of N threads to one): the median of
 // N pairs of adjacent 0.1 s windows, which this VM's slow spells disturb less than a best-of figure per side.
+// `saml-bench --help` lists every mode (BenchOptions.swift).
 import Foundation
 import Synchronization
 import SAML
 
-let arguments = CommandLine.arguments
-let seconds = arguments.firstIndex(of: "--seconds").flatMap { Double(arguments[$0 + 1]) } ?? 3
-let withPeers = !arguments.contains("--no-peers")
-let threads = arguments.firstIndex(of: "--threads").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil } ?? 1
+let options = BenchOptions.parseOrExit()
+let seconds = options.seconds
+let withPeers = !options.noPeers
+let threads = options.threads
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let keys = repository.appendingPathComponent("TestVectors/keys")
 
@@ -148,8 +149,11 @@ do {
         audiences: ["https://signin.aws.amazon.com/saml"], acsURLs: ["https://signin.aws.amazon.com/saml"],
         idpEntityID: user.issuer), clock: judged)
 
-    print("swift-saml \(NativeVersions.xmlsec) / libxml2 \(NativeVersions.libxml2) / \(NativeVersions.openssl)")
-    print("response (a): \(smallXML.count) bytes, 2 roles; response (b): \(largeXML.count) bytes, 1,000 roles; \(seconds) s each")
+    // libxml2 reports its version as one number (20914 for 2.9.14).
+    let libxml2 = Int(NativeVersions.libxml2).map { "\($0 / 10000).\($0 / 100 % 100).\($0 % 100)" } ?? NativeVersions.libxml2
+    print("swift-saml on xmlsec \(NativeVersions.xmlsec) / libxml2 \(libxml2) / \(NativeVersions.openssl)")
+    print("response (a): \(smallXML.count) bytes, 2 roles; response (b): \(largeXML.count) bytes, 1,000 roles; "
+          + (options.paired != nil ? "pairs of 0.1 s windows" : "\(seconds) s per figure"))
 
     /// Ours against the floor as `rounds` ratios of adjacent 0.1 s windows (their order alternated), reported as their
     /// median and quartiles. This VM slows for seconds at a time: a best-of figure for each side can come from
@@ -158,18 +162,30 @@ do {
     /// and on N), so that our scaling is read beside the floor's under the same conditions.
     func paired(rounds: Int) throws -> [String: Double] {
         let window = 0.1
-        func show(_ what: String, _ values: [Double]) -> Double {
+        var json: [String: Double] = ["paired_windows": Double(rounds)]
+        /// Prints the median, quartiles and range of `values`; returns the median and quartiles for the JSON.
+        func show(_ what: String, _ values: [Double]) -> (median: Double, q1: Double, q3: Double) {
             let sorted = values.sorted()
-            let at = { (q: Double) in sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * q).rounded()))] }
-            print(String(format: "%@: median %.3fx of %d paired 0.1 s windows (quartiles %.3f-%.3fx, range %.3f-%.3fx)",
+            // Interpolated between neighbours, so that an even count's median is the mean of the middle two.
+            func at(_ q: Double) -> Double {
+                let position = Double(sorted.count - 1) * q
+                let low = Int(position.rounded(.down)), high = Int(position.rounded(.up))
+                return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
+            }
+            print(String(format: "%@: median %.3fx of %d pairs of adjacent 0.1 s windows (quartiles %.3f-%.3fx, range %.3f-%.3fx)",
                          what, at(0.5), values.count, at(0.25), at(0.75), sorted[0], sorted[sorted.count - 1]))
-            return (at(0.5) * 1000).rounded() / 1000
+            let round3 = { (value: Double) -> Double in (value * 1000).rounded() / 1000 }
+            return (round3(at(0.5)), round3(at(0.25)), round3(at(0.75)))
+        }
+        func record(_ key: String, _ value: (median: Double, q1: Double, q3: Double)) {
+            json[key + "_median"] = value.median
+            json[key + "_q1"] = value.q1
+            json[key + "_q3"] = value.q3
         }
         let ours: @Sendable () throws -> Void = { _ = try verifier.verify(smallXML) }
         let floor: @Sendable () throws -> Void = { try NativeBaseline.parseAndVerifyOnce(smallXML, certificate: certificate) }
         try ours()
         try floor()
-        var json: [String: Double] = ["paired_windows": Double(rounds)]
         if threads > 1 {
             let bodies: [() throws -> Double] = [
                 { try measure(window, ours) }, { try threadedWindow(threads: threads, seconds: window, ours) },
@@ -181,8 +197,9 @@ do {
                 oursRatios.append(rates[1] / rates[0])
                 floorRatios.append(rates[3] / rates[2])
             }
-            json["ratio_verify_\(threads)_threads_paired_median"] = show("verify (a), \(threads) threads / 1 thread", oursRatios)
-            json["ratio_parse_and_xmlsec_\(threads)_threads_paired_median"] = show("floor, \(threads) threads / 1 thread", floorRatios)
+            record("ratio_verify_\(threads)_threads_paired", show("verify (a), \(threads) threads / 1 thread", oursRatios))
+            record("ratio_parse_and_xmlsec_\(threads)_threads_paired",
+                   show("the floor, \(threads) threads / 1 thread (whether the VM gave this process \(threads) cores)", floorRatios))
         } else {
             var ratios: [Double] = []
             for round in 0..<rounds {
@@ -194,28 +211,27 @@ do {
                 }
                 ratios.append(a / b)
             }
-            json["ratio_parse_and_xmlsec_paired_median"] = show("verify (a) / libxml2 parse + libxmlsec1, no checks", ratios)
+            record("ratio_parse_and_xmlsec_paired", show("verify (a) / the floor (our parse, libxmlsec1, no SAML rule)", ratios))
         }
         return json
     }
 
     // --emit-aws-response: a response as Entra issues it now (base64), for load tests of mock-aws.
-    if arguments.contains("--emit-aws-response") {
+    if options.emitAwsResponse {
         var fresh = user
         fresh.roles = ["arn:aws:iam::123456789012:role/Administrator,arn:aws:iam::123456789012:saml-provider/EntraID"]
         print(Data(try signer.signedBytes(fresh.response(clock: SystemClock(), ids: RandomIDGenerator()))).base64EncodedString())
         exit(0)
     }
     // --replay-postgres URL [--replay-pool N]: replay-checked verifies/s, PostgreSQL beside in-memory (ReplayBench.swift).
-    if let index = arguments.firstIndex(of: "--replay-postgres"), index + 1 < arguments.count {
-        let pool = arguments.firstIndex(of: "--replay-pool").flatMap { Int(arguments[$0 + 1]) } ?? 2000
-        try ReplayBench(signer: signer, certificate: certificate, user: user, clock: clock, judged: judged, pool: pool)
-            .run(url: arguments[index + 1])
+    if let url = options.replayPostgres {
+        try ReplayBench(signer: signer, certificate: certificate, user: user, clock: clock, judged: judged, pool: options.replayPool)
+            .run(url: url)
         exit(0)
     }
     // --loop N: N rounds of sign + verify in every mode, encrypt + decrypt + verify, and three rejections, for
     // valgrind/LeakSanitizer (README "Memory").
-    if let index = arguments.firstIndex(of: "--loop"), index + 1 < arguments.count, let rounds = Int(arguments[index + 1]) {
+    if let rounds = options.loop {
         let spKey = try SigningKey(pem: String(contentsOf: keys.appendingPathComponent("sp-encryption.key"), encoding: .utf8))
         let spCertificate = try Certificate(pem: String(contentsOf: keys.appendingPathComponent("sp-encryption.crt"), encoding: .utf8))
         var decrypting = verifier
@@ -240,8 +256,8 @@ do {
     }
     // --hostile: the time to answer hostile inputs up to the size limits on every path (README "Bounded cost").
     // --hostile-inputs DIR: write the hostile inputs as files (to replay them with saml verify, curl or a profiler).
-    if let index = arguments.firstIndex(of: "--hostile-inputs"), index + 1 < arguments.count {
-        let directory = URL(fileURLWithPath: arguments[index + 1])
+    if let path = options.hostileInputs {
+        let directory = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let bench = HostileBench(signer: signer, attacker: signer, certificate: certificate, user: user, clock: clock, judged: judged,
                                  binDirectory: directory, peers: directory)
@@ -253,7 +269,7 @@ do {
         }
         exit(0)
     }
-    if arguments.contains("--hostile") {
+    if options.hostile {
         let bench = HostileBench(signer: signer, attacker: try Signer(key: SigningKey(pem: String(contentsOf: keys.appendingPathComponent("attacker.key"), encoding: .utf8)),
                                                                        certificate: Certificate(pem: String(contentsOf: keys.appendingPathComponent("attacker.crt"), encoding: .utf8))),
                                  certificate: certificate, user: user, clock: clock, judged: judged,
@@ -299,46 +315,48 @@ do {
         print(String(decoding: try encoder.encode(json), as: UTF8.self))
         exit(0)
     }
-    if arguments.contains("--profile-verify") {
+    if options.profileVerify {
         for _ in 0..<(Int(ProcessInfo.processInfo.environment["PROFILE_N"] ?? "2000") ?? 2000) { _ = try verifier.verify(smallXML) }
         exit(0)
     }
-    if arguments.contains("--profile-floor") {
+    if options.profileFloor {
         _ = try NativeBaseline.verifyRate(smallXML, certificate: certificate, mode: .parseAndXMLSec, seconds: 0,
                                            iterations: Int(ProcessInfo.processInfo.environment["PROFILE_N"] ?? "2000") ?? 2000)
         exit(0)
     }
     // --stages: where the time of one verification of (a) and one signature goes, step by step (README "Performance").
-    if arguments.contains("--stages") {
+    if options.stages {
         func show(_ title: String, _ stages: [NativeBaseline.Stage], steps: Bool) {
             print(title)
             var previous: Double?
             for stage in stages {
                 let step = steps ? previous.map { String(format: "%+8.2f", stage.microseconds - $0) } ?? "" : ""
-                print("  " + stage.label.padding(toLength: 46, withPad: " ", startingAt: 0)
+                print("  " + stage.label.padding(toLength: 58, withPad: " ", startingAt: 0)
                       + String(format: "%8.2f µs", stage.microseconds) + "  " + step)
                 previous = stage.microseconds
             }
         }
-        show("verify (a), each line adding one step to the one above (the step's cost on the right):",
-             try NativeBaseline.verifyStages(smallXML, certificate: certificate, verifier: verifier, seconds: seconds / 5), steps: true)
-        show("sign (a), each step alone, then all of it:",
-             try NativeBaseline.signStages(small, signer: signer, seconds: seconds / 5), steps: false)
+        let verifyStages = try NativeBaseline.verifyStages(smallXML, certificate: certificate, verifier: verifier, seconds: seconds / 5)
+        show("verify (a), each line adding one step to the one above (the step's cost on the right; steps under about "
+             + "1 µs are within the spread between runs):", verifyStages, steps: true)
+        let signStages = try NativeBaseline.signStages(small, signer: signer, seconds: seconds / 5)
+        show("sign (a), each step alone, then all of it:", signStages, steps: false)
+        // The last line, for scripts: each stage's time in µs, in the order printed.
+        let stagesJSON: [String: [Double]] = ["verify_stages_us": verifyStages.map { ($0.microseconds * 100).rounded() / 100 },
+                                              "sign_stages_us": signStages.map { ($0.microseconds * 100).rounded() / 100 }]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(stagesJSON), as: UTF8.self))
         exit(0)
     }
     // --paired N [--threads N]: only the paired ratios (see `paired`), over N rounds.
-    if let index = arguments.firstIndex(of: "--paired") {
-        let rounds = index + 1 < arguments.count ? Int(arguments[index + 1]) ?? 60 : 60
-        guard rounds >= 1 else {
-            FileHandle.standardError.write(Data("saml-bench: --paired takes a number of rounds of at least 1\n".utf8))
-            exit(2)
-        }
+    if let rounds = options.paired {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         print(String(decoding: try encoder.encode(try paired(rounds: rounds)), as: UTF8.self))
         exit(0)
     }
-    if arguments.contains("--profile-sign") {
+    if options.profileSign {
         for _ in 0..<500 { _ = try signer.signedBytes(small) }
         exit(0)
     }
