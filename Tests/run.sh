@@ -49,6 +49,14 @@ echo "== fuzzing: 60 seconds of libFuzzer (ASan) over capture decoding, the bind
 swift build --scratch-path .build/fuzz --product saml-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING
 mkdir -p .build/fuzz-corpus .build/fuzz-artifacts
 .build/fuzz/debug/saml-fuzz -max_total_time=60 -max_len=16384 -artifact_prefix=.build/fuzz-artifacts/ .build/fuzz-corpus TestVectors
+echo "== saml-bench's command line: what it cannot run is refused with usage and exit 64; --paired runs and ends in JSON"
+for bad in "--paired 0" "--paired abc" "--seconds" "--seconds 0" "--threads 0" "--bogus" "--stages --paired 2"; do
+  rc=0; .build/debug/saml-bench $bad >/dev/null 2>&1 || rc=$?
+  [ "$rc" = 64 ] || { echo "saml-bench $bad: exit $rc, expected 64"; exit 1; }
+done
+.build/debug/saml-bench --help | grep -q -- "--paired <pairs>"
+.build/debug/saml-bench --paired 2 | tail -1 | python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["paired_windows"] == 2 and 0 < d["ratio_parse_and_xmlsec_paired_median"] < 5, d'
+echo "saml-bench refused 7 malformed command lines with exit 64; --paired 2 printed its JSON"
 echo "== leak check (valgrind over sign + verify + rejections)"
 # On a copy without DWARF: valgrind 3.19 cannot read the DWARF 5 forms in AWSFederation's debug info (saml-bench links
 # it for --hostile); leak detection needs only the symbol table, which stays.
