@@ -54,7 +54,7 @@ for bad in "--paired 0" "--paired abc" "--seconds" "--seconds 0" "--threads 0" "
   rc=0; .build/debug/saml-bench $bad >/dev/null 2>&1 || rc=$?
   [ "$rc" = 64 ] || { echo "saml-bench $bad: exit $rc, expected 64"; exit 1; }
 done
-.build/debug/saml-bench --help | grep -q -- "--paired <pairs>"
+help=$(.build/debug/saml-bench --help); grep -q -- "--paired <pairs>" <<< "$help"  # read whole: no SIGPIPE under pipefail
 .build/debug/saml-bench --paired 2 | tail -1 | python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["paired_windows"] == 2 and 0 < d["ratio_parse_and_xmlsec_paired_median"] < 5, d'
 echo "saml-bench refused 7 malformed command lines with exit 64; --paired 2 printed its JSON"
 echo "== leak check (valgrind over sign + verify + rejections)"
