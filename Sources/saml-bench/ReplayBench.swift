@@ -28,9 +28,7 @@ struct ReplayBench {
         }
         done.wait()
         let json = try outcome.result!.get()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        print(String(decoding: try encoder.encode(json), as: UTF8.self))
+        try printJSONLine(json)
     }
 
     private func responses(_ count: Int, seed: UInt64) throws -> [[UInt8]] {

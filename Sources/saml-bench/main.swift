@@ -22,6 +22,13 @@ func measure(_ window: Double, _ body: () throws -> Void) throws -> Double {
     try NativeBaseline.callsPerSecond(window, body)
 }
 
+/// Prints `value` as one line of JSON with sorted keys: the last line of every mode, for scripts.
+func printJSONLine(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
 /// Operations per second of `body`: the best of 5 rounds of `seconds / 5` each. Best-of filters the transient
 /// slowdowns of a shared virtual machine (two runs of the same binary differed by 40% here); every figure in one
 /// run is measured the same way, so the ratios compare like with like.
@@ -310,18 +317,18 @@ do {
         json["hostile_worst_ms"] = (worst.milliseconds * 10).rounded() / 10
         json["hostile_worst_in_process_ms"] = (library * 10).rounded() / 10
         json["hostile_inputs"] = Double(Set(results.map(\.input)).count)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        print(String(decoding: try encoder.encode(json), as: UTF8.self))
+        try printJSONLine(json)
         exit(0)
     }
+    // PROFILE_N: how many calls --profile-verify and --profile-floor make (callgrind runs two counts and subtracts).
+    let profileCalls = Int(ProcessInfo.processInfo.environment["PROFILE_N"] ?? "") ?? 2000
     if options.profileVerify {
-        for _ in 0..<(Int(ProcessInfo.processInfo.environment["PROFILE_N"] ?? "2000") ?? 2000) { _ = try verifier.verify(smallXML) }
+        for _ in 0..<profileCalls { _ = try verifier.verify(smallXML) }
         exit(0)
     }
     if options.profileFloor {
         _ = try NativeBaseline.verifyRate(smallXML, certificate: certificate, mode: .parseAndXMLSec, seconds: 0,
-                                           iterations: Int(ProcessInfo.processInfo.environment["PROFILE_N"] ?? "2000") ?? 2000)
+                                           iterations: profileCalls)
         exit(0)
     }
     // --stages: where the time of one verification of (a) and one signature goes, step by step (README "Performance").
@@ -344,16 +351,12 @@ do {
         // The last line, for scripts: each stage's time in µs, in the order printed.
         let stagesJSON: [String: [Double]] = ["verify_stages_us": verifyStages.map { ($0.microseconds * 100).rounded() / 100 },
                                               "sign_stages_us": signStages.map { ($0.microseconds * 100).rounded() / 100 }]
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        print(String(decoding: try encoder.encode(stagesJSON), as: UTF8.self))
+        try printJSONLine(stagesJSON)
         exit(0)
     }
     // --paired N [--threads N]: only the paired ratios (see `paired`), over N rounds.
     if let rounds = options.paired {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        print(String(decoding: try encoder.encode(try paired(rounds: rounds)), as: UTF8.self))
+        try printJSONLine(try paired(rounds: rounds))
         exit(0)
     }
     if options.profileSign {
@@ -465,9 +468,7 @@ do {
         ratio("signxml verify (a)", verifyBest, "signxml_verify_per_s")
         ratio("openssl speed rsa2048 sign (vs our sign)", signInterleaved, "openssl_rsa2048_sign_per_s")
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    print(String(decoding: try encoder.encode(json), as: UTF8.self))
+    try printJSONLine(json)
 } catch {
     print("error: \(error)")
     exit(1)

@@ -141,6 +141,12 @@ struct VerifyPathTests {
             try TimeWindowPolicy(skew: 180).check(context)
         }
         try check(response: response)
+        // Exactly now + skew is still accepted on either element (the check is strictly after), as before.
+        let edge = try #require(SAMLInstant.parse("2025-05-01T12:33:00Z"))
+        var atEdge = response
+        atEdge.issueInstant = edge
+        atEdge.assertion?.issueInstant = edge
+        try check(response: atEdge)
         var late = response
         late.assertion?.issueInstant = future
         #expect { try check(response: late) } throws: { ($0 as? SAMLError)?.code == .timeIssuedInFuture && "\($0)".contains("Assertion") }

@@ -102,8 +102,7 @@ struct ResponseReader {
                 throw SAMLError(.structureAdvice, "Advice is not accepted", expected: "no <Advice>", found: "<Advice>")
             } else if child.isElement(Self.saml, "AttributeStatement") {
                 sawAttributeStatement = true
-                try Self.checkChildren(of: child, named: "Attribute")
-                attributes.reserveCapacity(attributes.count + child.elements.reduce(0) { count, _ in count + 1 })
+                attributes.reserveCapacity(attributes.count + (try Self.checkChildren(of: child, named: "Attribute")))
                 for element in child.elements { attributes.append(try readAttribute(element)) }
             } else if child.isElement(Self.saml, "AuthnStatement") {
                 guard authn == nil else { throw Self.duplicate("AuthnStatement") }
@@ -145,12 +144,19 @@ struct ResponseReader {
         Issuer(try simpleText(node), format: attribute(node, "Format"))
     }
 
-    /// Refuses any element child of `node` that is not `saml:<name>`.
-    private static func checkChildren(of node: XMLNode, named name: StaticString) throws(SAMLError) {
-        for child in node.elements where !child.isElement(saml, name) {
-            throw SAMLError(.structureUnexpectedContent, "unsupported element in \(node.localName)", expected: "<\(name)>",
-                            found: "<\(child.qualifiedDescription)>")
+    /// Refuses any element child of `node` that is not `saml:<name>`; returns how many there are (to reserve for them
+    /// without walking the children a second time).
+    @discardableResult
+    private static func checkChildren(of node: XMLNode, named name: StaticString) throws(SAMLError) -> Int {
+        var count = 0
+        for child in node.elements {
+            guard child.isElement(saml, name) else {
+                throw SAMLError(.structureUnexpectedContent, "unsupported element in \(node.localName)", expected: "<\(name)>",
+                                found: "<\(child.qualifiedDescription)>")
+            }
+            count += 1
         }
+        return count
     }
 
     /// Full text content of an element that must not contain elements.
@@ -225,9 +231,8 @@ struct ResponseReader {
         guard let name = attribute(node, "Name") else {
             throw SAMLError(.structureMissingElement, "an Attribute has no Name", expected: "Name=\"…\"", found: "none")
         }
-        try Self.checkChildren(of: node, named: "AttributeValue")
         var values: [String] = []
-        values.reserveCapacity(node.elements.reduce(0) { count, _ in count + 1 })
+        values.reserveCapacity(try Self.checkChildren(of: node, named: "AttributeValue"))
         for value in node.elements { values.append(try simpleText(value)) }
         return Attribute(name: name, values: values, nameFormat: attribute(node, "NameFormat"),
                          friendlyName: attribute(node, "FriendlyName"))
