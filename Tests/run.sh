@@ -55,8 +55,16 @@ for bad in "--paired 0" "--paired abc" "--seconds" "--seconds 0" "--threads 0" "
   [ "$rc" = 64 ] || { echo "saml-bench $bad: exit $rc, expected 64"; exit 1; }
 done
 help=$(.build/debug/saml-bench --help); grep -q -- "--paired <pairs>" <<< "$help"  # read whole: no SIGPIPE under pipefail
-.build/debug/saml-bench --paired 2 | tail -1 | python3 -c 'import json, sys; d = json.load(sys.stdin); assert d["paired_windows"] == 2 and 0 < d["ratio_parse_and_xmlsec_paired_median"] < 5, d'
-echo "saml-bench refused 7 malformed command lines with exit 64; --paired 2 printed its JSON"
+# With the peers: python3-saml and signxml answer windows from one Python process, openssl speed signs beside our sign.
+.build/debug/saml-bench --paired 2 | tail -1 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["paired_windows"] == 2 and 0 < d["ratio_parse_and_xmlsec_paired_median"] < 5, d
+for key in ("python3_saml_validate_sign", "signxml_verify", "openssl_rsa2048_sign"):
+    assert d["ratio_%s_paired_q1" % key] <= d["ratio_%s_paired_median" % key] <= d["ratio_%s_paired_q3" % key], (key, d)
+    assert d[key + "_per_s"] > 0, (key, d)'
+.build/debug/saml-bench --paired 2 --no-peers | tail -1 | python3 -c 'import json, sys; d = json.load(sys.stdin); assert "signxml_verify_per_s" not in d, d'
+echo "saml-bench refused 7 malformed command lines with exit 64; --paired 2 printed its JSON, paired with the peers and without"
 echo "== leak check (valgrind over sign + verify + rejections)"
 # On a copy without DWARF: valgrind 3.19 cannot read the DWARF 5 forms in AWSFederation's debug info (saml-bench links
 # it for --hostile); leak detection needs only the symbol table, which stays.

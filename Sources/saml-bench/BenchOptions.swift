@@ -16,11 +16,11 @@ struct BenchOptions: ParsableCommand {
 
     @Option(help: "Seconds per figure, each the best of 5 rounds of a fifth of it.")
     var seconds: Double = 3
-    @Flag(help: "Leave python3-saml, signxml and openssl speed out of the full run.")
+    @Flag(help: "Leave python3-saml, signxml and openssl speed out of the full run and of --paired.")
     var noPeers = false
     @Option(help: "Also verify on this many threads sharing one Verifier (run it without taskset).")
     var threads: Int = 1
-    @Option(help: ArgumentHelp("Only the paired ratios: the median of this many pairs of adjacent 0.1 s windows, ours against the floor (with --threads, N threads against one, ours and the floor's).", valueName: "pairs"))
+    @Option(help: ArgumentHelp("Only the paired ratios: the median of this many pairs of adjacent windows, ours against the floor, python3-saml and signxml, and our sign against openssl speed (a tenth as many pairs, at least 3); with --threads, N threads against one, ours and the floor's.", valueName: "pairs"))
     var paired: Int?
     @Flag(help: "Only where the time of one verification and one signature goes, step by step.")
     var stages = false

@@ -3,8 +3,10 @@
 // Its last line is one JSON object for scripts. Run it pinned to one core:
 //   taskset -c 0 swift run -c release saml-bench [--seconds N] [--no-peers]
 // `--threads N` adds the aggregate verify rate of N threads sharing one Verifier (run it without taskset).
-// `--paired N` prints only the paired ratios to the floor (or, with `--threads`, of N threads to one): the median of
-// N pairs of adjacent 0.1 s windows, which this VM's slow spells disturb less than a best-of figure per side.
+// `--paired N` prints only the paired ratios (Pairs.swift): to the floor, the median of N pairs of adjacent 0.1 s
+// windows, which this VM's slow spells disturb less than a best-of figure per side; to python3-saml and signxml (N pairs
+// of 0.2 s windows) and `openssl speed` (N/10 pairs of 1 s, at least 3) unless `--no-peers`; with `--threads`, of N
+// threads to one instead.
 // `saml-bench --help` lists every mode (BenchOptions.swift).
 import Foundation
 import Synchronization
@@ -162,33 +164,13 @@ do {
     print("response (a): \(smallXML.count) bytes, 2 roles; response (b): \(largeXML.count) bytes, 1,000 roles; "
           + (options.paired != nil ? "pairs of 0.1 s windows" : "\(seconds) s per figure"))
 
-    /// Ours against the floor as `rounds` ratios of adjacent 0.1 s windows (their order alternated), reported as their
-    /// median and quartiles. This VM slows for seconds at a time: a best-of figure for each side can come from
-    /// different moments, while a pair of adjacent windows almost always shares one, so the median of the pairs is the
-    /// steadier estimate. With `--threads N`, each round is four adjacent windows (ours and the floor, on one thread
-    /// and on N), so that our scaling is read beside the floor's under the same conditions.
-    func paired(rounds: Int) throws -> [String: Double] {
+    /// Ours against the floor as `rounds` ratios of adjacent 0.1 s windows, their order alternated (Pairs.swift). With
+    /// `--threads N`, each round is four adjacent windows (ours and the floor, on one thread and on N), so that our
+    /// scaling is read beside the floor's under the same conditions. With `peers`, the Python peers and `openssl speed`
+    /// are paired too (`pairedPeers`).
+    func paired(rounds: Int, peers: Bool) throws -> [String: Double] {
         let window = 0.1
         var json: [String: Double] = ["paired_windows": Double(rounds)]
-        /// Prints the median, quartiles and range of `values`; returns the median and quartiles for the JSON.
-        func show(_ what: String, _ values: [Double]) -> (median: Double, q1: Double, q3: Double) {
-            let sorted = values.sorted()
-            // Interpolated between neighbours, so that an even count's median is the mean of the middle two.
-            func at(_ q: Double) -> Double {
-                let position = Double(sorted.count - 1) * q
-                let low = Int(position.rounded(.down)), high = Int(position.rounded(.up))
-                return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
-            }
-            print(String(format: "%@: median %.3fx of %d pairs of adjacent 0.1 s windows (quartiles %.3f-%.3fx, range %.3f-%.3fx)",
-                         what, at(0.5), values.count, at(0.25), at(0.75), sorted[0], sorted[sorted.count - 1]))
-            let round3 = { (value: Double) -> Double in (value * 1000).rounded() / 1000 }
-            return (round3(at(0.5)), round3(at(0.25)), round3(at(0.75)))
-        }
-        func record(_ key: String, _ value: (median: Double, q1: Double, q3: Double)) {
-            json[key + "_median"] = value.median
-            json[key + "_q1"] = value.q1
-            json[key + "_q3"] = value.q3
-        }
         let ours: @Sendable () throws -> Void = { _ = try verifier.verify(smallXML) }
         let floor: @Sendable () throws -> Void = { try NativeBaseline.parseAndVerifyOnce(smallXML, certificate: certificate) }
         try ours()
@@ -204,22 +186,50 @@ do {
                 oursRatios.append(rates[1] / rates[0])
                 floorRatios.append(rates[3] / rates[2])
             }
-            record("ratio_verify_\(threads)_threads_paired", show("verify (a), \(threads) threads / 1 thread", oursRatios))
-            record("ratio_parse_and_xmlsec_\(threads)_threads_paired",
-                   show("the floor, \(threads) threads / 1 thread (whether the VM gave this process \(threads) cores)", floorRatios))
+            let windows = "adjacent 0.1 s windows"
+            let oursSummary = PairedSummary(oursRatios), floorSummary = PairedSummary(floorRatios)
+            oursSummary.show("verify (a), \(threads) threads / 1 thread", windows: windows)
+            floorSummary.show("the floor, \(threads) threads / 1 thread (whether the VM gave this process \(threads) cores)", windows: windows)
+            oursSummary.record("ratio_verify_\(threads)_threads_paired", into: &json)
+            floorSummary.record("ratio_parse_and_xmlsec_\(threads)_threads_paired", into: &json)
         } else {
-            var ratios: [Double] = []
-            for round in 0..<rounds {
-                var a = 0.0, b = 0.0
-                if round.isMultiple(of: 2) {
-                    a = try measure(window, ours); b = try measure(window, floor)
-                } else {
-                    b = try measure(window, floor); a = try measure(window, ours)
-                }
-                ratios.append(a / b)
-            }
-            record("ratio_parse_and_xmlsec_paired", show("verify (a) / the floor (our parse, libxmlsec1, no SAML rule)", ratios))
+            let pairs = try pairedRatios(rounds: rounds, ours: { try measure(window, ours) }, theirs: { try measure(window, floor) })
+            let summary = PairedSummary(pairs.ratios)
+            summary.show("verify (a) / the floor (our parse, libxmlsec1, no SAML rule)", windows: "adjacent 0.1 s windows")
+            summary.record("ratio_parse_and_xmlsec_paired", into: &json)
+            if peers { json.merge(try pairedPeers(rounds: rounds, opensslRounds: max(3, rounds / 10))) { _, new in new } }
         }
+        return json
+    }
+
+    /// Ours against python3-saml and signxml (`rounds` pairs of adjacent 0.2 s windows each, the peers in one Python
+    /// process, `PeerServer`) and our sign against `openssl speed rsa2048` (`opensslRounds` pairs of one-second
+    /// windows). Each peer's best window is kept as its rate, and ours in the same rounds beside it.
+    func pairedPeers(rounds: Int, opensslRounds: Int) throws -> [String: Double] {
+        var json: [String: Double] = [:]
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("saml-bench-response-\(getpid()).xml")
+        try Data(smallXML).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let server = try PeerServer(script: repository.appendingPathComponent("Sources/saml-bench/peers.py"), response: file,
+                                    certificate: keys.appendingPathComponent("idp.crt"))
+        defer { server.close() }
+        for (peer, key, label) in [("python3_saml", "python3_saml_validate_sign", "python3-saml validate_sign"),
+                                   ("signxml", "signxml_verify", "signxml verify")] {
+            let pairs = try pairedRatios(rounds: rounds, ours: { try measure(0.2) { _ = try verifier.verify(smallXML) } },
+                                         theirs: { try server.window(peer, seconds: 0.2) })
+            let summary = PairedSummary(pairs.ratios)
+            summary.show("verify (a) / \(label)", windows: "adjacent 0.2 s windows")
+            summary.record("ratio_\(key)_paired", into: &json)
+            json["\(key)_per_s"] = pairs.bestTheirs.rounded()
+            json["verify_in_\(peer)_rounds_per_s"] = pairs.bestOurs.rounded()
+        }
+        let sign = try pairedRatios(rounds: opensslRounds, alternate: false,
+                                    ours: { try measure(1) { _ = try signer.signedBytes(small) } }, theirs: opensslSignWindow)
+        let summary = PairedSummary(sign.ratios)
+        summary.show("sign (a) / openssl speed rsa2048 sign", windows: "adjacent 1 s windows")
+        summary.record("ratio_openssl_rsa2048_sign_paired", into: &json)
+        json["openssl_rsa2048_sign_per_s"] = sign.bestTheirs.rounded()
+        json["sign_in_openssl_rounds_per_s"] = sign.bestOurs.rounded()
         return json
     }
 
@@ -356,7 +366,7 @@ do {
     }
     // --paired N [--threads N]: only the paired ratios (see `paired`), over N rounds.
     if let rounds = options.paired {
-        try printJSONLine(try paired(rounds: rounds))
+        try printJSONLine(try paired(rounds: rounds, peers: withPeers))
         exit(0)
     }
     if options.profileSign {
@@ -414,7 +424,7 @@ do {
                                   "ratio_parse_and_xmlsec_verify_per_s": (verifyInterleaved / parseAndXMLSec * 100).rounded() / 100,
                                   "ratio_xmlsec_alone_verify_per_s": (verifyInterleaved / xmlsecBare * 100).rounded() / 100]
     // The paired ratios (20 rounds, about 4 s; 80 windows with --threads): the steadier estimate on this VM.
-    json.merge(try paired(rounds: 20)) { _, new in new }
+    json.merge(try paired(rounds: 20, peers: false)) { _, new in new }
     if let verifyThreaded {
         // Against one thread's best of its 10 windows (the first figure of a run often reads low here, which would
         // flatter the ratio).
@@ -429,44 +439,19 @@ do {
         json["ratio_parse_and_xmlsec_verify_\(threads)_threads"] = (floorThreaded / parseAndXMLSec * 100).rounded() / 100
     }
     if withPeers {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("saml-bench-response.xml")
-        try Data(smallXML).write(to: file)
-        // The peers run twice, each time best of 5 windows, and our verify once more after them: each side's figure is
-        // then its best of 10 windows (ours: 5 in `verifySmall`, 5 here), so a slow moment of this VM (the first
-        // figure of a run often reads low) costs neither side its ratio.
-        for _ in 0..<2 {
-            let peersJSON = try run(["python3", repository.appendingPathComponent("Sources/saml-bench/peers.py").path, file.path,
-                                     keys.appendingPathComponent("idp.crt").path, String(seconds)])
-            if let peers = try JSONSerialization.jsonObject(with: Data(peersJSON.utf8)) as? [String: Double] {
-                for (key, value) in peers { json[key] = max(json[key] ?? 0, value.rounded()) }
-            }
+        // Paired with the peers' windows (20 pairs each; `openssl speed` 5): the ratios are the medians of the pairs.
+        json.merge(try pairedPeers(rounds: 20, opensslRounds: 5)) { _, new in new }
+        // Best window against best window, for comparison with the runs before the pairs (README "Performance").
+        func bestOf(_ label: String, _ key: String, ours: Double) {
+            guard let theirs = json[key + "_per_s"], theirs > 0 else { return }
+            print(label.padding(toLength: 48, withPad: " ", startingAt: 0)
+                  + String(format: "%10.0f /s   ours/theirs, best window of each %.2fx", theirs, ours / theirs))
+            json["ratio_" + key + "_per_s"] = (ours / theirs * 100).rounded() / 100
         }
-        let verifyAgain = try rate("swift-saml verify (a), after the peers") { _ = try verifier.verify(smallXML) }
-        let verifyBest = max(verifySmall, verifyAgain)
-        json["verify_best_of_10_per_s"] = verifyBest.rounded()
-        // `openssl speed` and our sign in alternating rounds, best of each: one `openssl speed` run against our best of
-        // five, minutes apart, moved the ratio from 0.75 to 1.00 between runs on this machine.
-        var opensslBest = 0.0, signInterleaved = 0.0
-        for _ in 0..<3 {
-            signInterleaved = max(signInterleaved, try measure(max(1, seconds / 3)) { _ = try signer.signedBytes(small) })
-            let speed = try run(["openssl", "speed", "-seconds", String(Int(max(1, seconds / 3))), "rsa2048"])
-            if let line = speed.split(separator: "\n").last(where: { $0.hasPrefix("rsa 2048") }) {
-                let fields = line.split(separator: " ")
-                if fields.count >= 2, let signs = Double(fields[fields.count - 2]) { opensslBest = max(opensslBest, signs) }
-            }
-        }
-        if opensslBest > 0 { json["openssl_rsa2048_sign_per_s"] = opensslBest }
-        json["sign_in_openssl_rounds_per_s"] = signInterleaved.rounded()
-        print("swift-saml sign (a), in openssl's rounds".padding(toLength: 48, withPad: " ", startingAt: 0)
-              + String(format: "%10.0f /s", signInterleaved))
-        func ratio(_ label: String, _ ours: Double, _ key: String) {
-            guard let theirs = json[key], theirs > 0 else { return }
-            print(label.padding(toLength: 48, withPad: " ", startingAt: 0) + String(format: "%10.0f /s   ours/theirs %.2fx", theirs, ours / theirs))
-            json["ratio_" + key] = (ours / theirs * 100).rounded() / 100
-        }
-        ratio("python3-saml validate_sign (a)", verifyBest, "python3_saml_validate_sign_per_s")
-        ratio("signxml verify (a)", verifyBest, "signxml_verify_per_s")
-        ratio("openssl speed rsa2048 sign (vs our sign)", signInterleaved, "openssl_rsa2048_sign_per_s")
+        let verifyBest = max(verifySmall, json["verify_in_python3_saml_rounds_per_s"] ?? 0, json["verify_in_signxml_rounds_per_s"] ?? 0)
+        bestOf("python3-saml validate_sign (a)", "python3_saml_validate_sign", ours: verifyBest)
+        bestOf("signxml verify (a)", "signxml_verify", ours: verifyBest)
+        bestOf("openssl speed rsa2048 sign (vs our sign)", "openssl_rsa2048_sign", ours: json["sign_in_openssl_rounds_per_s"] ?? 0)
     }
     try printJSONLine(json)
 } catch {

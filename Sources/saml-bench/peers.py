@@ -1,26 +1,56 @@
 #!/usr/bin/env python3
 """Peer measurements for saml-bench, in the same run: python3-saml's validate_sign and signxml's verify on the same
-signed response, ops/s on one core. Usage: peers.py RESPONSE.xml CERT.pem SECONDS. Prints one JSON object."""
+signed response, ops/s on one core.
+
+  peers.py --serve RESPONSE.xml CERT.pem   answers one window per line on stdin ("python3_saml 0.2" or "signxml 0.2":
+                                           the peer and the window's seconds) with its ops/s, so that saml-bench can
+                                           pair each peer window with an adjacent window of its own
+  peers.py --hostile CERT.pem FILE...      python3-saml's time on each hostile input (see hostile)"""
 import json
 import sys
 import time
 
 
-def rate(fn, seconds):
-    """Best of 5 rounds of seconds/5, as saml-bench measures itself."""
-    fn()  # warm up, and fail loudly if it does not verify
-    best = 0.0
-    for _ in range(5):
-        count, start = 0, time.perf_counter()
-        while True:
-            for _ in range(10):
-                fn()
-            count += 10
-            elapsed = time.perf_counter() - start
-            if elapsed >= seconds / 5:
-                break
-        best = max(best, count / elapsed)
-    return best
+def peers(xml, cert):
+    """The two peers' verifications of the benchmark response, by the names saml-bench asks for."""
+    from onelogin.saml2.utils import OneLogin_Saml2_Utils
+    from lxml import etree
+    from signxml import XMLVerifier
+
+    def python3_saml():
+        if not OneLogin_Saml2_Utils.validate_sign(xml, cert=cert):
+            raise SystemExit("python3-saml did not verify the benchmark response")
+
+    def signxml_verify():
+        root = etree.fromstring(xml)
+        assertion = root.find("{urn:oasis:names:tc:SAML:2.0:assertion}Assertion")
+        XMLVerifier().verify(etree.fromstring(etree.tostring(assertion)), x509_cert=cert)
+
+    return {"python3_saml": python3_saml, "signxml": signxml_verify}
+
+
+def window(fn, seconds):
+    """Calls per second of fn over one window of at least seconds, in batches of ten (as saml-bench's own loop)."""
+    count, start = 0, time.perf_counter()
+    while True:
+        for _ in range(10):
+            fn()
+        count += 10
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds:
+            return count / elapsed
+
+
+def serve(path, cert_path):
+    xml = open(path, "rb").read()
+    cert = open(cert_path).read()
+    table = peers(xml, cert)
+    for fn in table.values():
+        fn()  # warm up, and fail loudly if a peer does not verify
+    print("ready", flush=True)
+    for line in sys.stdin:
+        name, seconds = line.split()
+        print(window(table[name], float(seconds)), flush=True)
 
 
 def hostile(cert_path, paths):
@@ -42,31 +72,11 @@ def hostile(cert_path, paths):
 
 
 def main():
-    if sys.argv[1] == "--hostile":
+    if len(sys.argv) >= 3 and sys.argv[1] == "--hostile":
         return hostile(sys.argv[2], sys.argv[3:])
-    path, cert_path, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
-    xml = open(path, "rb").read()
-    cert = open(cert_path).read()
-    out = {}
-
-    from onelogin.saml2.utils import OneLogin_Saml2_Utils
-
-    def python3_saml():
-        if not OneLogin_Saml2_Utils.validate_sign(xml, cert=cert):
-            raise SystemExit("python3-saml did not verify the benchmark response")
-
-    out["python3_saml_validate_sign_per_s"] = rate(python3_saml, seconds)
-
-    from lxml import etree
-    from signxml import XMLVerifier
-
-    def signxml_verify():
-        root = etree.fromstring(xml)
-        assertion = root.find("{urn:oasis:names:tc:SAML:2.0:assertion}Assertion")
-        XMLVerifier().verify(etree.fromstring(etree.tostring(assertion)), x509_cert=cert)
-
-    out["signxml_verify_per_s"] = rate(signxml_verify, seconds)
-    print(json.dumps(out))
+    if len(sys.argv) == 4 and sys.argv[1] == "--serve":
+        return serve(sys.argv[2], sys.argv[3])
+    raise SystemExit(__doc__)
 
 
 if __name__ == "__main__":
