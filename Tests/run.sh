@@ -64,7 +64,11 @@ for key in ("python3_saml_validate_sign", "signxml_verify", "openssl_rsa2048_sig
     assert d["ratio_%s_paired_q1" % key] <= d["ratio_%s_paired_median" % key] <= d["ratio_%s_paired_q3" % key], (key, d)
     assert d[key + "_per_s"] > 0, (key, d)'
 .build/debug/saml-bench --paired 2 --no-peers | tail -1 | python3 -c 'import json, sys; d = json.load(sys.stdin); assert "signxml_verify_per_s" not in d, d'
-echo "saml-bench refused 7 malformed command lines with exit 64; --paired 2 printed its JSON, paired with the peers and without"
+# A peer process that dies mid-run (a python3 that answers "ready", then fails) is an error naming its last words.
+fake=$(mktemp -d); printf '#!/bin/sh\necho ready\nread request\necho "peer failed on purpose" >&2\nexit 3\n' > "$fake/python3"
+chmod +x "$fake/python3"; rc=0; out=$(PATH="$fake:$PATH" .build/debug/saml-bench --paired 1 2>&1) || rc=$?; rm -rf "$fake"
+[ "$rc" = 1 ] && grep -q "peers.py stopped (exit 3).*peer failed on purpose" <<< "$out" || { echo "a dead peer: exit $rc, $out"; exit 1; }
+echo "saml-bench refused 7 malformed command lines with exit 64; --paired 2 printed its JSON, paired with the peers and without; a dead peer is an error"
 echo "== leak check (valgrind over sign + verify + rejections)"
 # On a copy without DWARF: valgrind 3.19 cannot read the DWARF 5 forms in AWSFederation's debug info (saml-bench links
 # it for --hostile); leak detection needs only the symbol table, which stays.

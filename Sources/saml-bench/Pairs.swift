@@ -46,6 +46,7 @@ final class PeerServer {
     private let process = Process()
     private let requests = Pipe()
     private let answers = Pipe()
+    private let errors = Pipe()
     private var pending = [UInt8]()
 
     init(script: URL, response: URL, certificate: URL) throws {
@@ -53,7 +54,9 @@ final class PeerServer {
         process.arguments = ["python3", script.path, "--serve", response.path, certificate.path]
         process.standardInput = requests
         process.standardOutput = answers
-        process.standardError = FileHandle.nullDevice
+        process.standardError = errors
+        // A peer that dies would otherwise end this process with SIGPIPE at the next request, instead of an error.
+        signal(SIGPIPE, SIG_IGN)
         try process.run()
         // The peers verify the response once before answering "ready": a peer that cannot verify it fails here.
         guard try line() == "ready" else { throw SAMLError(.libraryUnavailable, "peers.py did not start") }
@@ -61,7 +64,7 @@ final class PeerServer {
 
     /// The calls per second of `peer` (`python3_saml` or `signxml`) over one window of `seconds`.
     func window(_ peer: String, seconds: Double) throws -> Double {
-        requests.fileHandleForWriting.write(Data("\(peer) \(seconds)\n".utf8))
+        do { try requests.fileHandleForWriting.write(contentsOf: Data("\(peer) \(seconds)\n".utf8)) } catch { throw stopped() }
         let answer = try line()
         guard let rate = Double(answer), rate > 0 else {
             throw SAMLError(.libraryUnavailable, "peers.py answered \"\(answer)\" for \(peer)")
@@ -83,9 +86,19 @@ final class PeerServer {
                 return text
             }
             let data = answers.fileHandleForReading.availableData
-            guard !data.isEmpty else { throw SAMLError(.libraryUnavailable, "peers.py stopped (is python3-saml installed?)") }
+            guard !data.isEmpty else { throw stopped() }
             pending += data
         }
+    }
+
+    /// The error for a Python process that has ended: the last line it wrote to stderr (a traceback's last line names
+    /// the missing module or the failed check).
+    private func stopped() -> SAMLError {
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let last = stderr.split(separator: "\n").last.map(String.init) ?? "no message"
+        return SAMLError(.libraryUnavailable, "peers.py stopped (exit \(process.terminationStatus)); python3-saml, signxml and lxml are needed, or --no-peers",
+                         found: last)
     }
 }
 
