@@ -50,7 +50,7 @@ swift build --scratch-path .build/fuzz --product saml-fuzz -Xswiftc -sanitize=fu
 mkdir -p .build/fuzz-corpus .build/fuzz-artifacts
 .build/fuzz/debug/saml-fuzz -max_total_time=60 -max_len=16384 -artifact_prefix=.build/fuzz-artifacts/ .build/fuzz-corpus TestVectors
 echo "== saml-bench's command line: what it cannot run is refused with usage and exit 64; --paired runs and ends in JSON"
-for bad in "--paired 0" "--paired abc" "--seconds" "--seconds 0" "--threads 0" "--bogus" "--stages --paired 2"; do
+for bad in "--paired 0" "--paired abc" "--seconds" "--seconds 0" "--threads 0" "--bogus" "--stages --paired 2" "--paired 2 --seconds 1"; do
   rc=0; .build/debug/saml-bench $bad >/dev/null 2>&1 || rc=$?
   [ "$rc" = 64 ] || { echo "saml-bench $bad: exit $rc, expected 64"; exit 1; }
 done
@@ -60,15 +60,17 @@ help=$(.build/debug/saml-bench --help); grep -q -- "--paired <pairs>" <<< "$help
 import json, sys
 d = json.load(sys.stdin)
 assert d["paired_windows"] == 2 and 0 < d["ratio_parse_and_xmlsec_paired_median"] < 5, d
+assert d["paired_windows_openssl_speed"] == 5, d
 for key in ("python3_saml_validate_sign", "signxml_verify", "openssl_rsa2048_sign"):
     assert d["ratio_%s_paired_q1" % key] <= d["ratio_%s_paired_median" % key] <= d["ratio_%s_paired_q3" % key], (key, d)
+    assert 0 <= d["ratio_%s_paired_steady_pairs" % key] <= d["paired_windows_openssl_speed" if "openssl" in key else "paired_windows"], (key, d)
     assert d[key + "_per_s"] > 0, (key, d)'
 .build/debug/saml-bench --paired 2 --no-peers | tail -1 | python3 -c 'import json, sys; d = json.load(sys.stdin); assert "signxml_verify_per_s" not in d, d'
 # A peer process that dies mid-run (a python3 that answers "ready", then fails) is an error naming its last words.
 fake=$(mktemp -d); printf '#!/bin/sh\necho ready\nread request\necho "peer failed on purpose" >&2\nexit 3\n' > "$fake/python3"
 chmod +x "$fake/python3"; rc=0; out=$(PATH="$fake:$PATH" .build/debug/saml-bench --paired 1 2>&1) || rc=$?; rm -rf "$fake"
-[ "$rc" = 1 ] && grep -q "peers.py stopped (exit 3).*peer failed on purpose" <<< "$out" || { echo "a dead peer: exit $rc, $out"; exit 1; }
-echo "saml-bench refused 7 malformed command lines with exit 64; --paired 2 printed its JSON, paired with the peers and without; a dead peer is an error"
+[ "$rc" = 1 ] && grep -q "(peers.py) stopped, exit 3;.*peer failed on purpose" <<< "$out" || { echo "a dead peer: exit $rc, $out"; exit 1; }
+echo "saml-bench refused 8 malformed command lines with exit 64; --paired 2 printed its JSON, paired with the peers and without; a dead peer is an error"
 echo "== leak check (valgrind over sign + verify + rejections)"
 # On a copy without DWARF: valgrind 3.19 cannot read the DWARF 5 forms in AWSFederation's debug info (saml-bench links
 # it for --hostile); leak detection needs only the symbol table, which stays.

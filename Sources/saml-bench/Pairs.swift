@@ -6,42 +6,66 @@
 import Foundation
 import SAML
 
-/// The median, quartiles and range of a set of paired ratios.
+/// The median, quartiles and range of a set of paired ratios (ours / theirs, window by window), and the same median over
+/// the steady pairs only: those in which neither window ran more than 10% below its side's best window. A slow
+/// moment of this VM that falls on one window of a pair moves that pair's ratio (in a busy spell, a trial read
+/// python3-saml's median at 2.6× where the steady pairs and the best windows read 3.0–3.1×); the filter treats both
+/// sides alike, so a side that is slow by nature (Python's collector) loses its slow windows as ours does.
 struct PairedSummary {
+    /// A pair is steady when each window is at least this share of its side's best window.
+    static let steadyShare = 0.9
     let count: Int
     let median: Double, q1: Double, q3: Double, low: Double, high: Double
+    let steadyCount: Int
+    /// The median over the steady pairs; `nil` when fewer than a quarter of the pairs (or 3) are steady.
+    let steadyMedian: Double?
 
-    init(_ values: [Double]) {
+    /// - Parameters: ours, theirs: the rates of the two windows of each pair, in the same order.
+    init(ours: [Double], theirs: [Double]) {
+        let ratios = zip(ours, theirs).map { $0 / $1 }
+        let bestOurs = ours.max() ?? 0, bestTheirs = theirs.max() ?? 0
+        let steady = zip(ours, theirs).filter { $0 >= Self.steadyShare * bestOurs && $1 >= Self.steadyShare * bestTheirs }
+            .map { $0 / $1 }
+        (count, steadyCount) = (ratios.count, steady.count)
+        (median, q1, q3) = (Self.quantile(ratios, 0.5), Self.quantile(ratios, 0.25), Self.quantile(ratios, 0.75))
+        (low, high) = (ratios.min() ?? 0, ratios.max() ?? 0)
+        steadyMedian = steady.count >= max(3, ratios.count / 4) ? Self.quantile(steady, 0.5) : nil
+    }
+
+    /// Interpolated between neighbours, so that an even count's median is the mean of the middle two.
+    private static func quantile(_ values: [Double], _ q: Double) -> Double {
         let sorted = values.sorted()
-        // Interpolated between neighbours, so that an even count's median is the mean of the middle two.
-        func at(_ q: Double) -> Double {
-            let position = Double(sorted.count - 1) * q
-            let low = Int(position.rounded(.down)), high = Int(position.rounded(.up))
-            return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
-        }
-        count = sorted.count
-        (median, q1, q3) = (at(0.5), at(0.25), at(0.75))
-        (low, high) = (sorted[0], sorted[sorted.count - 1])
+        guard !sorted.isEmpty else { return 0 }
+        let position = Double(sorted.count - 1) * q
+        let low = Int(position.rounded(.down)), high = Int(position.rounded(.up))
+        return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
     }
 
-    /// Prints one line: `what`, the median of `count` pairs of `windows`, the quartiles and the range.
-    func show(_ what: String, windows: String) {
-        print(String(format: "%@: median %.3fx of %d pairs of %@ (quartiles %.3f-%.3fx, range %.3f-%.3fx)",
+    /// Prints two lines: `what`, the median of ours/theirs over `count` pairs of `windows`, the quartiles and range;
+    /// then the steady pairs' median, with a warning when there are fewer than `enough` pairs to read a goal from.
+    func show(_ what: String, windows: String, enough: Int = 10) {
+        print(String(format: "%@: ours/theirs median %.3fx of %d pairs of %@ (quartiles %.3f-%.3fx, range %.3f-%.3fx)",
                      what, median, count, windows, q1, q3, low, high))
+        let steady = steadyMedian.map { String(format: "median %.3fx", $0) } ?? "too few to read"
+        print("    steady pairs (neither window 10% below its side's best): \(steadyCount) of \(count), \(steady)"
+              + (count < enough ? "; fewer than \(enough) pairs: not a reading of a goal" : ""))
     }
 
-    /// Adds `key_median`, `key_q1` and `key_q3` to `json`, to three decimals.
+    /// Adds `key_median`, `key_q1`, `key_q3`, `key_steady_pairs` and `key_steady_median` (when there is one) to `json`,
+    /// to three decimals.
     func record(_ key: String, into json: inout [String: Double]) {
         let round3 = { (value: Double) -> Double in (value * 1000).rounded() / 1000 }
         json[key + "_median"] = round3(median)
         json[key + "_q1"] = round3(q1)
         json[key + "_q3"] = round3(q3)
+        json[key + "_steady_pairs"] = Double(steadyCount)
+        if let steadyMedian { json[key + "_steady_median"] = round3(steadyMedian) }
     }
 }
 
-/// `peers.py --serve`: python3-saml and signxml in one Python process that measures one window per request, so that
-/// each of their windows sits next to one of ours. Pinned with `taskset`, both processes share the core and only one
-/// of them runs at a time: the other waits on its pipe.
+/// `peers.py --serve`: python3-saml and signxml in one Python process (the first `python3` on PATH) that measures one
+/// window per request, so that each of their windows sits next to one of ours. Pinned with `taskset`, both processes
+/// share the core and only one of them runs at a time: the other waits on its pipe.
 final class PeerServer {
     private let process = Process()
     private let requests = Pipe()
@@ -49,26 +73,34 @@ final class PeerServer {
     private let errors = Pipe()
     private var pending = [UInt8]()
 
-    init(script: URL, response: URL, certificate: URL) throws {
+    /// Starts the peers on `response` (written to a temporary file that is removed as soon as they have read it, so
+    /// that an interrupted run leaves nothing behind) and waits for them to verify it once.
+    init(script: URL, response: [UInt8], certificate: URL) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("saml-bench-response-\(getpid()).xml")
+        do { try Data(response).write(to: file) } catch {
+            throw SAMLError(.libraryUnavailable, "cannot write the response for the peers", expected: "a writable TMPDIR",
+                            found: file.path)
+        }
+        defer { try? FileManager.default.removeItem(at: file) }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, "--serve", response.path, certificate.path]
+        process.arguments = ["python3", script.path, "--serve", file.path, certificate.path]
         process.standardInput = requests
         process.standardOutput = answers
         process.standardError = errors
         // A peer that dies would otherwise end this process with SIGPIPE at the next request, instead of an error.
         signal(SIGPIPE, SIG_IGN)
         try process.run()
-        // The peers verify the response once before answering "ready": a peer that cannot verify it fails here.
-        guard try line() == "ready" else { throw SAMLError(.libraryUnavailable, "peers.py did not start") }
+        // The peers import their libraries and verify the response once before answering "ready": a peer that cannot
+        // verify it fails here, and one that hangs is stopped.
+        let ready = try line(within: 60)
+        guard ready == "ready" else { throw failure("answered \"\(ready)\" instead of ready") }
     }
 
     /// The calls per second of `peer` (`python3_saml` or `signxml`) over one window of `seconds`.
     func window(_ peer: String, seconds: Double) throws -> Double {
-        do { try requests.fileHandleForWriting.write(contentsOf: Data("\(peer) \(seconds)\n".utf8)) } catch { throw stopped() }
-        let answer = try line()
-        guard let rate = Double(answer), rate > 0 else {
-            throw SAMLError(.libraryUnavailable, "peers.py answered \"\(answer)\" for \(peer)")
-        }
+        do { try requests.fileHandleForWriting.write(contentsOf: Data("\(peer) \(seconds)\n".utf8)) } catch { throw failure("stopped") }
+        let answer = try line(within: seconds + 30)
+        guard let rate = Double(answer), rate > 0 else { throw failure("answered \"\(answer)\" for \(peer)") }
         return rate
     }
 
@@ -78,43 +110,68 @@ final class PeerServer {
         process.waitUntilExit()
     }
 
-    private func line() throws -> String {
+    /// The next line of the peers' answers, waiting at most `timeout` seconds for it.
+    private func line(within timeout: Double) throws -> String {
+        let deadline = ContinuousClock().now.advanced(by: .milliseconds(Int(timeout * 1000)))
         while true {
             if let end = pending.firstIndex(of: 0x0A) {
                 let text = String(decoding: pending[..<end], as: UTF8.self)
                 pending.removeSubrange(...end)
                 return text
             }
+            let left = deadline - ContinuousClock().now
+            var poller = pollfd(fd: answers.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+            let waitMs = Int32(max(0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000))
+            guard left > .zero, poll(&poller, 1, waitMs) > 0 else {
+                process.terminate()
+                throw failure("did not answer within \(Int(timeout)) s")
+            }
             let data = answers.fileHandleForReading.availableData
-            guard !data.isEmpty else { throw stopped() }
+            guard !data.isEmpty else { throw failure("stopped") }
             pending += data
         }
     }
 
-    /// The error for a Python process that has ended: the last line it wrote to stderr (a traceback's last line names
-    /// the missing module or the failed check).
-    private func stopped() -> SAMLError {
+    /// The error for a peer process that failed: how it ended and the last line it wrote to stderr (a traceback's last
+    /// line names the missing module or the failed check).
+    private func failure(_ what: String) -> SAMLError {
         process.waitUntilExit()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let last = stderr.split(separator: "\n").last.map(String.init) ?? "no message"
-        return SAMLError(.libraryUnavailable, "peers.py stopped (exit \(process.terminationStatus)); python3-saml, signxml and lxml are needed, or --no-peers",
-                         found: last)
+        let stderr = String(decoding: drain(errors.fileHandleForReading), as: UTF8.self)
+        let last = stderr.split(separator: "\n").last.map(String.init) ?? "nothing on stderr"
+        // A signal came from outside (or from our timeout); an exit is the peers' own failure, usually a missing module.
+        let ended = process.terminationReason == .uncaughtSignal
+            ? "ended by signal \(process.terminationStatus)"
+            : "exit \(process.terminationStatus); they need python3-saml, signxml and lxml for the first python3 on PATH, or run with --no-peers"
+        return SAMLError(.libraryUnavailable, "the Python peers (peers.py) \(what), \(ended)", found: last)
     }
 }
 
-/// Ours against a yardstick over `rounds` pairs of adjacent windows: the ratios ours / theirs, and the best window of
-/// each side. With `alternate`, the order alternates, so that a drift within a round favours neither side.
-func pairedRatios(rounds: Int, alternate: Bool = true, ours: () throws -> Double, theirs: () throws -> Double) rethrows
-    -> (ratios: [Double], bestOurs: Double, bestTheirs: Double) {
-    var ratios: [Double] = [], bestOurs = 0.0, bestTheirs = 0.0
-    for round in 0..<rounds {
-        var a = 0.0, b = 0.0
-        if !alternate || round.isMultiple(of: 2) { a = try ours(); b = try theirs() } else { b = try theirs(); a = try ours() }
-        ratios.append(a / b)
-        bestOurs = max(bestOurs, a)
-        bestTheirs = max(bestTheirs, b)
+/// What `handle` has to read now or within a second: not to the end of the file, which a child the peer left behind
+/// could hold open.
+private func drain(_ handle: FileHandle) -> Data {
+    var data = Data()
+    var poller = pollfd(fd: handle.fileDescriptor, events: Int16(POLLIN), revents: 0)
+    while data.count < 1 << 16, poll(&poller, 1, 1000) > 0 {
+        let chunk = handle.availableData
+        if chunk.isEmpty { break }
+        data += chunk
     }
-    return (ratios, bestOurs, bestTheirs)
+    return data
+}
+
+/// Ours against a yardstick over `rounds` pairs of adjacent windows: the rates of both windows of each pair, and their
+/// summary. With `alternate`, the order alternates, so that a drift within a round favours neither side.
+func pairedRates(rounds: Int, alternate: Bool = true, ours: () throws -> Double, theirs: () throws -> Double) rethrows
+    -> (ours: [Double], theirs: [Double], summary: PairedSummary) {
+    var a: [Double] = [], b: [Double] = []
+    for round in 0..<rounds {
+        if !alternate || round.isMultiple(of: 2) {
+            a.append(try ours()); b.append(try theirs())
+        } else {
+            b.append(try theirs()); a.append(try ours())
+        }
+    }
+    return (a, b, PairedSummary(ours: a, theirs: b))
 }
 
 /// Signatures per second of `openssl speed rsa2048` over one second. It signs for that second first, then verifies for

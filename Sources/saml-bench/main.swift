@@ -13,11 +13,24 @@ import Synchronization
 import SAML
 
 let options = BenchOptions.parseOrExit()
-let seconds = options.seconds
+let seconds = options.seconds ?? 3
 let withPeers = !options.noPeers
 let threads = options.threads
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let keys = repository.appendingPathComponent("TestVectors/keys")
+
+/// How many CPUs this process may run on (Linux: `Cpus_allowed_list` in /proc/self/status), or `nil` elsewhere.
+func allowedCPUs() -> Int? {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }) else { return nil }
+    var count = 0
+    for range in line.dropFirst("Cpus_allowed_list:".count).split(separator: ",") {
+        let bounds = range.split(separator: "-").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard let first = bounds.first else { return nil }
+        count += (bounds.last ?? first) - first + 1
+    }
+    return count
+}
 
 /// Calls per second of `body` over one window of `window` seconds (the library's one timing loop).
 func measure(_ window: Double, _ body: () throws -> Void) throws -> Double {
@@ -161,76 +174,81 @@ do {
     // libxml2 reports its version as one number (20914 for 2.9.14).
     let libxml2 = Int(NativeVersions.libxml2).map { "\($0 / 10000).\($0 / 100 % 100).\($0 % 100)" } ?? NativeVersions.libxml2
     print("swift-saml on xmlsec \(NativeVersions.xmlsec) / libxml2 \(libxml2) / \(NativeVersions.openssl)")
-    print("response (a): \(smallXML.count) bytes, 2 roles; response (b): \(largeXML.count) bytes, 1,000 roles; "
-          + (options.paired != nil ? "pairs of 0.1 s windows" : "\(seconds) s per figure"))
-
-    /// Ours against the floor as `rounds` ratios of adjacent 0.1 s windows, their order alternated (Pairs.swift). With
-    /// `--threads N`, each round is four adjacent windows (ours and the floor, on one thread and on N), so that our
-    /// scaling is read beside the floor's under the same conditions. With `peers`, the Python peers and `openssl speed`
-    /// are paired too (`pairedPeers`).
-    func paired(rounds: Int, peers: Bool) throws -> [String: Double] {
-        let window = 0.1
-        var json: [String: Double] = ["paired_windows": Double(rounds)]
-        let ours: @Sendable () throws -> Void = { _ = try verifier.verify(smallXML) }
-        let floor: @Sendable () throws -> Void = { try NativeBaseline.parseAndVerifyOnce(smallXML, certificate: certificate) }
-        try ours()
-        try floor()
-        if threads > 1 {
-            let bodies: [() throws -> Double] = [
-                { try measure(window, ours) }, { try threadedWindow(threads: threads, seconds: window, ours) },
-                { try measure(window, floor) }, { try threadedWindow(threads: threads, seconds: window, floor) }]
-            var oursRatios: [Double] = [], floorRatios: [Double] = []
-            for round in 0..<rounds {
-                var rates = [Double](repeating: 0, count: 4)
-                for k in 0..<4 { let i = (k + round) % 4; rates[i] = try bodies[i]() }
-                oursRatios.append(rates[1] / rates[0])
-                floorRatios.append(rates[3] / rates[2])
-            }
-            let windows = "adjacent 0.1 s windows"
-            let oursSummary = PairedSummary(oursRatios), floorSummary = PairedSummary(floorRatios)
-            oursSummary.show("verify (a), \(threads) threads / 1 thread", windows: windows)
-            floorSummary.show("the floor, \(threads) threads / 1 thread (whether the VM gave this process \(threads) cores)", windows: windows)
-            oursSummary.record("ratio_verify_\(threads)_threads_paired", into: &json)
-            floorSummary.record("ratio_parse_and_xmlsec_\(threads)_threads_paired", into: &json)
-        } else {
-            let pairs = try pairedRatios(rounds: rounds, ours: { try measure(window, ours) }, theirs: { try measure(window, floor) })
-            let summary = PairedSummary(pairs.ratios)
-            summary.show("verify (a) / the floor (our parse, libxmlsec1, no SAML rule)", windows: "adjacent 0.1 s windows")
-            summary.record("ratio_parse_and_xmlsec_paired", into: &json)
-            if peers { json.merge(try pairedPeers(rounds: rounds, opensslRounds: max(3, rounds / 10))) { _, new in new } }
+    if options.paired != nil {
+        print("response (a): \(smallXML.count) bytes, 2 roles; pairs of adjacent windows (0.1 s for the floor and the threads, "
+              + "0.2 s for the Python peers, 1 s for openssl speed), ratios ours/theirs")
+    } else {
+        print("response (a): \(smallXML.count) bytes, 2 roles; response (b): \(largeXML.count) bytes, 1,000 roles; \(seconds) s per figure")
+    }
+    // Pinned to one core, the figures compare like with like; with --threads N, fewer than N cores cannot scale.
+    if let cpus = allowedCPUs() {
+        if threads > 1 && cpus < threads {
+            print("note: this process may run on \(cpus) CPU(s), fewer than --threads \(threads): the scaling cannot show (run it without taskset)")
+        } else if threads == 1 && cpus > 1 && !options.stages {
+            print("note: not pinned (\(cpus) CPUs allowed): the README's figures are from taskset -c 0")
         }
+    }
+
+    let oursVerify: @Sendable () throws -> Void = { _ = try verifier.verify(smallXML) }
+    let floorVerify: @Sendable () throws -> Void = { try NativeBaseline.parseAndVerifyOnce(smallXML, certificate: certificate) }
+
+    /// Ours against the floor: `rounds` pairs of adjacent 0.1 s windows, their order alternated (Pairs.swift).
+    func pairedFloor(rounds: Int) throws -> [String: Double] {
+        let pairs = try pairedRates(rounds: rounds, ours: { try measure(0.1, oursVerify) }, theirs: { try measure(0.1, floorVerify) })
+        pairs.summary.show("verify (a) / the floor (our parse + libxmlsec1, no SAML rule)", windows: "adjacent 0.1 s windows")
+        var json: [String: Double] = ["paired_windows": Double(rounds)]
+        pairs.summary.record("ratio_parse_and_xmlsec_paired", into: &json)
+        return json
+    }
+
+    /// N threads against one, ours and the floor's: each of `rounds` rounds is four adjacent 0.1 s windows (ours and the
+    /// floor, on one thread and on N, the order rotated), so that our scaling is read beside the floor's under the same
+    /// conditions.
+    func pairedThreads(rounds: Int) throws -> [String: Double] {
+        let bodies: [() throws -> Double] = [
+            { try measure(0.1, oursVerify) }, { try threadedWindow(threads: threads, seconds: 0.1, oursVerify) },
+            { try measure(0.1, floorVerify) }, { try threadedWindow(threads: threads, seconds: 0.1, floorVerify) }]
+        var rates = [[Double]](repeating: [], count: 4)
+        for round in 0..<rounds {
+            for k in 0..<4 { let i = (k + round) % 4; rates[i].append(try bodies[i]()) }
+        }
+        let windows = "adjacent 0.1 s windows"
+        let ours = PairedSummary(ours: rates[1], theirs: rates[0]), floor = PairedSummary(ours: rates[3], theirs: rates[2])
+        ours.show("verify (a), \(threads) threads / 1 thread", windows: windows)
+        floor.show("the floor, \(threads) threads / 1 thread (whether the VM gave this process \(threads) cores)", windows: windows)
+        var json: [String: Double] = ["paired_thread_rounds": Double(rounds)]
+        ours.record("ratio_verify_\(threads)_threads_paired", into: &json)
+        floor.record("ratio_parse_and_xmlsec_\(threads)_threads_paired", into: &json)
         return json
     }
 
     /// Ours against python3-saml and signxml (`rounds` pairs of adjacent 0.2 s windows each, the peers in one Python
     /// process, `PeerServer`) and our sign against `openssl speed rsa2048` (`opensslRounds` pairs of one-second
     /// windows). Each peer's best window is kept as its rate, and ours in the same rounds beside it.
-    func pairedPeers(rounds: Int, opensslRounds: Int) throws -> [String: Double] {
-        var json: [String: Double] = [:]
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("saml-bench-response-\(getpid()).xml")
-        try Data(smallXML).write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let server = try PeerServer(script: repository.appendingPathComponent("Sources/saml-bench/peers.py"), response: file,
-                                    certificate: keys.appendingPathComponent("idp.crt"))
-        defer { server.close() }
+    func pairedPeers(_ server: PeerServer, rounds: Int, opensslRounds: Int) throws -> [String: Double] {
+        var json: [String: Double] = ["paired_windows_openssl_speed": Double(opensslRounds)]
         for (peer, key, label) in [("python3_saml", "python3_saml_validate_sign", "python3-saml validate_sign"),
                                    ("signxml", "signxml_verify", "signxml verify")] {
-            let pairs = try pairedRatios(rounds: rounds, ours: { try measure(0.2) { _ = try verifier.verify(smallXML) } },
-                                         theirs: { try server.window(peer, seconds: 0.2) })
-            let summary = PairedSummary(pairs.ratios)
-            summary.show("verify (a) / \(label)", windows: "adjacent 0.2 s windows")
-            summary.record("ratio_\(key)_paired", into: &json)
-            json["\(key)_per_s"] = pairs.bestTheirs.rounded()
-            json["verify_in_\(peer)_rounds_per_s"] = pairs.bestOurs.rounded()
+            let pairs = try pairedRates(rounds: rounds, ours: { try measure(0.2, oursVerify) },
+                                        theirs: { try server.window(peer, seconds: 0.2) })
+            pairs.summary.show("verify (a) / \(label)", windows: "adjacent 0.2 s windows")
+            pairs.summary.record("ratio_\(key)_paired", into: &json)
+            json["\(key)_per_s"] = (pairs.theirs.max() ?? 0).rounded()
+            json["verify_in_\(peer)_rounds_per_s"] = (pairs.ours.max() ?? 0).rounded()
         }
-        let sign = try pairedRatios(rounds: opensslRounds, alternate: false,
-                                    ours: { try measure(1) { _ = try signer.signedBytes(small) } }, theirs: opensslSignWindow)
-        let summary = PairedSummary(sign.ratios)
-        summary.show("sign (a) / openssl speed rsa2048 sign", windows: "adjacent 1 s windows")
-        summary.record("ratio_openssl_rsa2048_sign_paired", into: &json)
-        json["openssl_rsa2048_sign_per_s"] = sign.bestTheirs.rounded()
-        json["sign_in_openssl_rounds_per_s"] = sign.bestOurs.rounded()
+        let sign = try pairedRates(rounds: opensslRounds, alternate: false,
+                                   ours: { try measure(1) { _ = try signer.signedBytes(small) } }, theirs: opensslSignWindow)
+        sign.summary.show("sign (a) / openssl speed rsa2048 sign", windows: "adjacent 1 s windows", enough: 5)
+        sign.summary.record("ratio_openssl_rsa2048_sign_paired", into: &json)
+        json["openssl_rsa2048_sign_per_s"] = (sign.theirs.max() ?? 0).rounded()
+        json["sign_in_openssl_rounds_per_s"] = (sign.ours.max() ?? 0).rounded()
         return json
+    }
+
+    /// The Python peers, started before any measurement so that a missing peer fails at once.
+    func startPeers() throws -> PeerServer {
+        try PeerServer(script: repository.appendingPathComponent("Sources/saml-bench/peers.py"), response: smallXML,
+                       certificate: keys.appendingPathComponent("idp.crt"))
     }
 
     // --emit-aws-response: a response as Entra issues it now (base64), for load tests of mock-aws.
@@ -364,15 +382,27 @@ do {
         try printJSONLine(stagesJSON)
         exit(0)
     }
-    // --paired N [--threads N]: only the paired ratios (see `paired`), over N rounds.
+    // --paired N: only the paired ratios, over N rounds: the floor and the peers, or with --threads the scaling.
     if let rounds = options.paired {
-        try printJSONLine(try paired(rounds: rounds, peers: withPeers))
+        if threads > 1 {
+            try printJSONLine(try pairedThreads(rounds: rounds))
+        } else {
+            let server = withPeers ? try startPeers() : nil
+            defer { server?.close() }
+            var json = try pairedFloor(rounds: rounds)
+            if let server {
+                json.merge(try pairedPeers(server, rounds: rounds, opensslRounds: max(5, rounds / 5))) { _, new in new }
+            }
+            try printJSONLine(json)
+        }
         exit(0)
     }
     if options.profileSign {
         for _ in 0..<500 { _ = try signer.signedBytes(small) }
         exit(0)
     }
+    // The peers start first, so that a missing one fails before minutes of measuring; they wait on their pipe.
+    let peerServer = withPeers ? try startPeers() : nil
     // Warm up (caches, CPU frequency) before the first measurement, which otherwise reads low on this VM.
     let warmUpEnd = ContinuousClock().now.advanced(by: .milliseconds(Int(seconds * 200)))
     while ContinuousClock().now < warmUpEnd { _ = try verifier.verify(smallXML) }
@@ -403,9 +433,9 @@ do {
           + String(format: "%10.0f /s", verifyInterleaved))
     for (label, value) in [("libxmlsec1 alone: bare key, parsed once (a)", xmlsecBare),
                            ("libxmlsec1 alone: cert key copied per call (a)", xmlsecNaive),
-                           ("libxml2 parse + libxmlsec1, no checks (a)", parseAndXMLSec)] {
+                           ("the floor: our parse + libxmlsec1 (a)", parseAndXMLSec)] {
         print(label.padding(toLength: 48, withPad: " ", startingAt: 0)
-              + String(format: "%10.0f /s   ours/theirs %.2fx", value, verifyInterleaved / value))
+              + String(format: "%10.0f /s   ours in these rounds/theirs %.2fx", value, verifyInterleaved / value))
     }
     let signSmall = try rate("swift-saml sign (a)") { _ = try signer.signedBytes(small) }
     let verifyLarge = try rate("swift-saml verify (b, 1,000 roles)") { _ = try verifier.verify(largeXML) }
@@ -424,7 +454,8 @@ do {
                                   "ratio_parse_and_xmlsec_verify_per_s": (verifyInterleaved / parseAndXMLSec * 100).rounded() / 100,
                                   "ratio_xmlsec_alone_verify_per_s": (verifyInterleaved / xmlsecBare * 100).rounded() / 100]
     // The paired ratios (20 rounds, about 4 s; 80 windows with --threads): the steadier estimate on this VM.
-    json.merge(try paired(rounds: 20, peers: false)) { _, new in new }
+    json.merge(try pairedFloor(rounds: 20)) { _, new in new }
+    if threads > 1 { json.merge(try pairedThreads(rounds: 20)) { _, new in new } }
     if let verifyThreaded {
         // Against one thread's best of its 10 windows (the first figure of a run often reads low here, which would
         // flatter the ratio).
@@ -438,9 +469,10 @@ do {
         json["parse_and_xmlsec_verify_\(threads)_threads_per_s"] = floorThreaded.rounded()
         json["ratio_parse_and_xmlsec_verify_\(threads)_threads"] = (floorThreaded / parseAndXMLSec * 100).rounded() / 100
     }
-    if withPeers {
+    if let server = peerServer {
         // Paired with the peers' windows (20 pairs each; `openssl speed` 5): the ratios are the medians of the pairs.
-        json.merge(try pairedPeers(rounds: 20, opensslRounds: 5)) { _, new in new }
+        defer { server.close() }
+        json.merge(try pairedPeers(server, rounds: 20, opensslRounds: 5)) { _, new in new }
         // Best window against best window, for comparison with the runs before the pairs (README "Performance").
         func bestOf(_ label: String, _ key: String, ours: Double) {
             guard let theirs = json[key + "_per_s"], theirs > 0 else { return }
@@ -455,6 +487,7 @@ do {
     }
     try printJSONLine(json)
 } catch {
-    print("error: \(error)")
+    // On stderr, so that a script reading the last line of stdout as JSON finds none rather than this.
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(1)
 }
