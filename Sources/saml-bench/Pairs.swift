@@ -41,11 +41,11 @@ struct PairedSummary {
         return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
     }
 
-    /// Prints two lines: `what`, the median of ours/theirs over `count` pairs of `windows`, the quartiles and range;
+    /// Prints two lines: `what`, the median of `ratio` over `count` pairs of `windows`, the quartiles and range;
     /// then the steady pairs' median, with a warning when there are fewer than `enough` pairs to read a goal from.
-    func show(_ what: String, windows: String, enough: Int = 10) {
-        print(String(format: "%@: ours/theirs median %.3fx of %d pairs of %@ (quartiles %.3f-%.3fx, range %.3f-%.3fx)",
-                     what, median, count, windows, q1, q3, low, high))
+    func show(_ what: String, windows: String, enough: Int = 10, ratio: String = "ours/theirs") {
+        print(String(format: "%@: %@ median %.3fx of %d pairs of %@ (quartiles %.3f-%.3fx, range %.3f-%.3fx)",
+                     what, ratio, median, count, windows, q1, q3, low, high))
         let steady = steadyMedian.map { String(format: "median %.3fx", $0) } ?? "too few to read"
         print("    steady pairs (neither window 10% below its side's best): \(steadyCount) of \(count), \(steady)"
               + (count < enough ? "; fewer than \(enough) pairs: not a reading of a goal" : ""))

@@ -214,8 +214,9 @@ do {
         }
         let windows = "adjacent 0.1 s windows"
         let ours = PairedSummary(ours: rates[1], theirs: rates[0]), floor = PairedSummary(ours: rates[3], theirs: rates[2])
-        ours.show("verify (a), \(threads) threads / 1 thread", windows: windows)
-        floor.show("the floor, \(threads) threads / 1 thread (whether the VM gave this process \(threads) cores)", windows: windows)
+        let ratio = "\(threads) threads/1 thread"
+        ours.show("verify (a)", windows: windows, ratio: ratio)
+        floor.show("the floor (whether the VM gave this process \(threads) cores)", windows: windows, ratio: ratio)
         var json: [String: Double] = ["paired_thread_rounds": Double(rounds)]
         ours.record("ratio_verify_\(threads)_threads_paired", into: &json)
         floor.record("ratio_parse_and_xmlsec_\(threads)_threads_paired", into: &json)
