@@ -60,17 +60,27 @@ help=$(.build/debug/saml-bench --help); grep -q -- "--paired <pairs>" <<< "$help
 import json, sys
 d = json.load(sys.stdin)
 assert d["paired_windows"] == 2 and 0 < d["ratio_parse_and_xmlsec_paired_median"] < 5, d
-assert d["paired_windows_openssl_speed"] == 5, d
+assert d["paired_windows_openssl_speed"] == 5 and 0 < d["cpu_share_of_our_windows"] <= 1.05, d
 for key in ("python3_saml_validate_sign", "signxml_verify", "openssl_rsa2048_sign"):
     assert d["ratio_%s_paired_q1" % key] <= d["ratio_%s_paired_median" % key] <= d["ratio_%s_paired_q3" % key], (key, d)
     assert 0 <= d["ratio_%s_paired_steady_pairs" % key] <= d["paired_windows_openssl_speed" if "openssl" in key else "paired_windows"], (key, d)
     assert d[key + "_per_s"] > 0, (key, d)'
 .build/debug/saml-bench --paired 2 --no-peers | tail -1 | python3 -c 'import json, sys; d = json.load(sys.stdin); assert "signxml_verify_per_s" not in d, d'
+# Two threads: the scaling of ours, of the floor and of ours against the floor's, without steady pairs.
+.build/debug/saml-bench --paired 2 --threads 2 | tail -1 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["paired_thread_rounds"] == 2 and d["ratio_verify_2_threads_scaling_to_floor_paired_median"] > 0, d
+assert not [k for k in d if "steady" in k], d'
+# Interrupted in the peers phase: exit 130 through the handler, the peers and openssl speed stopped with it.
+rc=0; err=$(timeout --preserve-status -s INT 8 .build/debug/saml-bench --paired 6 2>&1 > /dev/null) || rc=$?; sleep 1
+[ "$rc" = 130 ] && [ "$err" = "saml-bench: interrupted" ] && ! pgrep -f "peers.py --serve|openssl speed -elapsed" > /dev/null \
+  || { echo "interrupted saml-bench: exit $rc, $err"; exit 1; }
 # A peer process that dies mid-run (a python3 that answers "ready", then fails) is an error naming its last words.
 fake=$(mktemp -d); printf '#!/bin/sh\necho ready\nread request\necho "peer failed on purpose" >&2\nexit 3\n' > "$fake/python3"
 chmod +x "$fake/python3"; rc=0; out=$(PATH="$fake:$PATH" .build/debug/saml-bench --paired 1 2>&1) || rc=$?; rm -rf "$fake"
 [ "$rc" = 1 ] && grep -q "(peers.py) stopped, exit 3;.*peer failed on purpose" <<< "$out" || { echo "a dead peer: exit $rc, $out"; exit 1; }
-echo "saml-bench refused 8 malformed command lines with exit 64; --paired 2 printed its JSON, paired with the peers and without; a dead peer is an error"
+echo "saml-bench refused 8 malformed command lines with exit 64; --paired 2 printed its JSON, paired with the peers, without and on two threads; a dead peer is an error, an interruption stops the peers"
 echo "== leak check (valgrind over sign + verify + rejections)"
 # On a copy without DWARF: valgrind 3.19 cannot read the DWARF 5 forms in AWSFederation's debug info (saml-bench links
 # it for --hostile); leak detection needs only the symbol table, which stays.

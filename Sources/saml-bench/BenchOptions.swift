@@ -20,7 +20,7 @@ struct BenchOptions: ParsableCommand {
     var noPeers = false
     @Option(help: "Also verify on this many threads sharing one Verifier (run it without taskset).")
     var threads: Int = 1
-    @Option(help: ArgumentHelp("Only the paired ratios: the median of this many pairs of adjacent windows, ours against the floor, python3-saml and signxml, and our sign against openssl speed (a tenth as many pairs, at least 3); with --threads, N threads against one, ours and the floor's.", valueName: "pairs"))
+    @Option(help: ArgumentHelp("Only the paired ratios: the median of this many pairs of adjacent windows, ours against the floor, python3-saml and signxml, and our sign against openssl speed (a fifth as many pairs, at least 5), each as the median of all pairs and of the steady ones; with --threads, N threads against one, ours and the floor's.", valueName: "pairs"))
     var paired: Int?
     @Flag(help: "Only where the time of one verification and one signature goes, step by step.")
     var stages = false
