@@ -52,11 +52,15 @@ do {
     } else {
         print("response (a): \(smallXML.count) bytes, 2 roles; response (b): \(largeXML.count) bytes, 1,000 roles; \(seconds) s per figure")
     }
-    // Pinned to one core, the figures compare like with like; with --threads N, fewer than N cores cannot scale.
-    if let cpus = allowedCPUs() {
+    // Pinned to one core, the figures compare like with like; with --threads N, fewer than N cores cannot scale. Only
+    // for the modes that compare rates (the full run and --paired).
+    let measuresRates = options.paired != nil || !(options.stages || options.hostile || options.hostileInputs != nil
+        || options.loop != nil || options.replayPostgres != nil || options.emitAwsResponse || options.profileVerify
+        || options.profileFloor || options.profileSign)
+    if measuresRates, let cpus = allowedCPUs() {
         if threads > 1 && cpus < threads {
             print("note: this process may run on \(cpus) CPU(s), fewer than --threads \(threads): the scaling cannot show (run it without taskset)")
-        } else if threads == 1 && cpus > 1 && !options.stages {
+        } else if threads == 1 && cpus > 1 {
             print("note: not pinned (\(cpus) CPUs allowed): the README's figures are from taskset -c 0")
         }
     }
