@@ -61,6 +61,7 @@ import json, sys
 d = json.load(sys.stdin)
 assert d["paired_windows"] == 2 and 0 < d["ratio_parse_and_xmlsec_paired_median"] < 5, d
 assert d["paired_windows_openssl_speed"] == 5 and 0 < d["cpu_share_of_our_windows"] <= 1.05, d
+assert 0 < d["cpu_share_of_peer_windows"] <= 1.05, d
 for key in ("python3_saml_validate_sign", "signxml_verify", "openssl_rsa2048_sign"):
     assert d["ratio_%s_paired_q1" % key] <= d["ratio_%s_paired_median" % key] <= d["ratio_%s_paired_q3" % key], (key, d)
     assert 0 <= d["ratio_%s_paired_steady_pairs" % key] <= d["paired_windows_openssl_speed" if "openssl" in key else "paired_windows"], (key, d)

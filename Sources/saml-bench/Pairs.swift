@@ -20,12 +20,18 @@ struct PairedSummary {
     /// The median over the steady pairs; `nil` when fewer than half of the pairs (or 3) are steady.
     let steadyMedian: Double?
 
-    /// - Parameters: ours, theirs: the rates of the two windows of each pair, in the same order.
-    init(ours: [Double], theirs: [Double]) {
-        let ratios = zip(ours, theirs).map { $0 / $1 }
-        let bestOurs = ours.max() ?? 0, bestTheirs = theirs.max() ?? 0
-        let steady = zip(ours, theirs).filter { $0 >= Self.steadyShare * bestOurs && $1 >= Self.steadyShare * bestTheirs }
-            .map { $0 / $1 }
+    /// A pair counts as steady only when both processes also had the CPU for this share of their window's time: load
+    /// that lands on one side's window (a trial put a busy loop on the core during the peers' windows) is seen there.
+    static let steadyCPUShare = 0.95
+
+    /// - Parameters: ours, theirs: the two windows of each pair, in the same order.
+    init(ours: [Window], theirs: [Window]) {
+        let ratios = zip(ours, theirs).map { $0.rate / $1.rate }
+        let bestOurs = ours.map(\.rate).max() ?? 0, bestTheirs = theirs.map(\.rate).max() ?? 0
+        let steady = zip(ours, theirs).filter {
+            $0.rate >= Self.steadyShare * bestOurs && $1.rate >= Self.steadyShare * bestTheirs
+                && $0.share >= Self.steadyCPUShare && $1.share >= Self.steadyCPUShare
+        }.map { $0.rate / $1.rate }
         (count, steadyCount) = (ratios.count, steady.count)
         (median, q1, q3) = (Self.quantile(ratios, 0.5), Self.quantile(ratios, 0.25), Self.quantile(ratios, 0.75))
         (low, high) = (ratios.min() ?? 0, ratios.max() ?? 0)
@@ -49,18 +55,27 @@ struct PairedSummary {
         print(String(format: "%@: %@ median %.3fx of %d pair%@ of %@ (quartiles %.3f-%.3fx, range %.3f-%.3fx)",
                      what, ratio, median, count, count == 1 ? "" : "s", windows, q1, q3, low, high))
         if steady {
-            let reading = steadyMedian.map { String(format: "median %.3fx", $0) } ?? "too few to read (fewer than half)"
-            print("    steady pairs (neither window 10% below its side's best): \(steadyCount) of \(count), \(reading)")
+            let reading = steadyMedian.map { String(format: "median %.3fx", $0) } ?? "too few to read (fewer than half, or than 3)"
+            print("    steady pairs (neither window 10% below its side's best, nor 5% short of the CPU): \(steadyCount) of \(count), \(reading)")
         }
         guard count >= enough else {
             print("    fewer than \(enough) pairs: not a reading of a goal")
             return
         }
-        if let goal {
-            func verdict(_ value: Double?) -> String { value.map { $0 >= goal ? "met" : "NOT met" } ?? "no reading" }
-            print(String(format: "    goal ≥ %.2fx: %@ in the median of all pairs", goal, verdict(median))
-                  + (steady ? ", \(verdict(steadyMedian)) in the steady pairs" : ""))
+        guard let goal else { return }
+        // One verdict: met or not met only when every reading agrees; a run without steady pairs is no reading.
+        let readings = steady ? [median, steadyMedian] : [median]
+        let verdict: String
+        if readings.contains(where: { $0 == nil }) {
+            verdict = "no reading (too few steady pairs: the run was disturbed)"
+        } else if readings.allSatisfy({ ($0 ?? 0) >= goal }) {
+            verdict = "met" + (steady ? " (all pairs and steady pairs)" : "")
+        } else if readings.allSatisfy({ ($0 ?? 0) < goal }) {
+            verdict = "NOT met" + (steady ? " (all pairs and steady pairs)" : "")
+        } else {
+            verdict = "undecided (the median of all pairs and of the steady pairs disagree)"
         }
+        print(String(format: "    goal ≥ %.2fx: %@", goal, verdict))
     }
 
     /// Adds `key_median`, `key_q1`, `key_q3`, `key_steady_pairs` and `key_steady_median` (when there is one) to `json`,
@@ -93,7 +108,11 @@ final class PeerServer {
             throw SAMLError(.libraryUnavailable, "cannot write the response for the peers", expected: "a writable TMPDIR",
                             found: file.path)
         }
-        defer { try? FileManager.default.removeItem(at: file) }
+        temporaryFiles.withLock { $0.append(file) }
+        defer {
+            try? FileManager.default.removeItem(at: file)
+            temporaryFiles.withLock { $0.removeAll { $0 == file } }
+        }
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path, "--serve", file.path, certificate.path]
         process.standardInput = requests
@@ -109,12 +128,18 @@ final class PeerServer {
         guard ready == "ready" else { throw failure("answered \"\(ready)\" instead of ready") }
     }
 
-    /// The calls per second of `peer` (`python3_saml` or `signxml`) over one window of `seconds`.
-    func window(_ peer: String, seconds: Double) throws -> Double {
+    /// The peers' windows so far: CPU time and wall time, for the share the run reports beside ours.
+    private(set) var share = (cpu: 0.0, wall: 0.0)
+
+    /// One window of `peer` (`python3_saml` or `signxml`) of `seconds`: its calls per second and CPU share.
+    func window(_ peer: String, seconds: Double) throws -> Window {
         do { try requests.fileHandleForWriting.write(contentsOf: Data("\(peer) \(seconds)\n".utf8)) } catch { throw failure("stopped") }
         let answer = try line(within: seconds + 30)
-        guard let rate = Double(answer), rate > 0 else { throw failure("answered \"\(answer)\" for \(peer)") }
-        return rate
+        let fields = answer.split(separator: " ").compactMap { Double($0) }
+        guard fields.count == 2, fields[0] > 0, fields[1] >= 0 else { throw failure("answered \"\(answer)\" for \(peer)") }
+        share.cpu += fields[1] * seconds
+        share.wall += seconds
+        return Window(rate: fields[0], share: min(1, fields[1]))
     }
 
     /// Ends the Python process (it stops at the end of its input).
@@ -175,9 +200,9 @@ private func drain(_ handle: FileHandle) -> Data {
 
 /// Ours against a yardstick over `rounds` pairs of adjacent windows: the rates of both windows of each pair, and their
 /// summary. With `alternate`, the order alternates, so that a drift within a round favours neither side.
-func pairedRates(rounds: Int, alternate: Bool = true, ours: () throws -> Double, theirs: () throws -> Double) rethrows
-    -> (ours: [Double], theirs: [Double], summary: PairedSummary) {
-    var a: [Double] = [], b: [Double] = []
+func pairedRates(rounds: Int, alternate: Bool = true, ours: () throws -> Window, theirs: () throws -> Window) rethrows
+    -> (ours: [Window], theirs: [Window], summary: PairedSummary) {
+    var a: [Window] = [], b: [Window] = []
     for round in 0..<rounds {
         if !alternate || round.isMultiple(of: 2) {
             a.append(try ours()); b.append(try theirs())
@@ -190,7 +215,7 @@ func pairedRates(rounds: Int, alternate: Bool = true, ours: () throws -> Double,
 
 /// Signatures per second of `openssl speed -elapsed rsa2048` over one second. It signs for that second first, then verifies for
 /// another: a window of ours run just before it is adjacent to its signing second (so the order is not alternated).
-func opensslSignWindow() throws -> Double {
+func opensslSignWindow() throws -> Window {
     // -elapsed: signatures per second of wall time, as ours are counted. Without it `openssl speed` divides by its CPU
     // time, which a process sharing the core does not reduce (a trial read 3,908/s by CPU time, 2,038/s by the clock).
     let speed = try run(["openssl", "speed", "-elapsed", "-seconds", "1", "rsa2048"])
@@ -198,5 +223,5 @@ func opensslSignWindow() throws -> Double {
           case let fields = line.split(separator: " "), fields.count >= 2, let signs = Double(fields[fields.count - 2]) else {
         throw SAMLError(.libraryUnavailable, "openssl speed printed no rsa 2048 line")
     }
-    return signs
+    return Window(rate: signs)
 }

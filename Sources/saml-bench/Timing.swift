@@ -33,15 +33,33 @@ private func processCPUSeconds() -> Double {
     return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
-/// Calls per second of `body` over one window of `window` seconds (the library's one timing loop), counting the CPU
-/// time the window was given (`windowShare`).
-func measure(_ window: Double, _ body: () throws -> Void) throws -> Double {
-    let cpu = processCPUSeconds()
-    let rate = try NativeBaseline.callsPerSecond(window, body)
-    let used = processCPUSeconds() - cpu
-    windowShare.withLock { $0.cpu += used; $0.wall += max(window, used) }
-    return rate
+/// One measured window: calls per second, and the share of its wall time the measuring process had the CPU (1 when
+/// it cannot be known, as for `openssl speed` and the threads).
+struct Window {
+    var rate: Double
+    var share: Double = 1
 }
+
+/// One window of `seconds` of `body` (the library's one timing loop), with the CPU time it was given, also added to
+/// `windowShare`.
+func measureWindow(_ seconds: Double, _ body: () throws -> Void) throws -> Window {
+    let cpu = processCPUSeconds()
+    let clock = ContinuousClock(), start = clock.now
+    let rate = try NativeBaseline.callsPerSecond(seconds, body)
+    let d = clock.now - start
+    let wall = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    let used = processCPUSeconds() - cpu
+    windowShare.withLock { $0.cpu += used; $0.wall += max(wall, used) }
+    return Window(rate: rate, share: min(1, used / max(wall, 1e-9)))
+}
+
+/// Calls per second of `body` over one window of `window` seconds (see `measureWindow`).
+func measure(_ window: Double, _ body: () throws -> Void) throws -> Double {
+    try measureWindow(window, body).rate
+}
+
+/// Temporary files to remove if the run is interrupted (the response handed to the peers).
+let temporaryFiles = Mutex([URL]())
 
 /// The child processes running now (the Python peers, `openssl speed`), so that an interrupted run stops them.
 let children = Mutex([Process]())
@@ -54,6 +72,7 @@ func handleInterruptions() {
         let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
         source.setEventHandler {
             for child in children.withLock({ $0 }) where child.isRunning { child.terminate() }
+            for file in temporaryFiles.withLock({ $0 }) { try? FileManager.default.removeItem(at: file) }
             FileHandle.standardError.write(Data("saml-bench: interrupted\n".utf8))
             exit(128 + number)
         }

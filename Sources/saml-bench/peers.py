@@ -3,8 +3,8 @@
 signed response, ops/s on one core.
 
   peers.py --serve RESPONSE.xml CERT.pem   answers one window per line on stdin ("python3_saml 0.2" or "signxml 0.2":
-                                           the peer and the window's seconds) with its ops/s, so that saml-bench can
-                                           pair each peer window with an adjacent window of its own
+                                           the peer and the window's seconds) with its ops/s and CPU share, so that
+                                           saml-bench can pair each peer window with an adjacent window of its own
   peers.py --hostile CERT.pem FILE...      python3-saml's time on each hostile input (see hostile)"""
 import json
 import sys
@@ -30,15 +30,16 @@ def peers(xml, cert):
 
 
 def window(fn, seconds):
-    """Calls per second of fn over one window of at least seconds, in batches of ten (as saml-bench's own loop)."""
-    count, start = 0, time.perf_counter()
+    """Calls per second of fn over one window of at least seconds, in batches of ten (as saml-bench's own loop), and
+    the share of the window's wall time this process had the CPU (below 1 when something else ran on the core)."""
+    count, start, cpu = 0, time.perf_counter(), time.process_time()
     while True:
         for _ in range(10):
             fn()
         count += 10
         elapsed = time.perf_counter() - start
         if elapsed >= seconds:
-            return count / elapsed
+            return count / elapsed, (time.process_time() - cpu) / elapsed
 
 
 def serve(path, cert_path):
@@ -50,7 +51,8 @@ def serve(path, cert_path):
     print("ready", flush=True)
     for line in sys.stdin:
         name, seconds = line.split()
-        print(window(table[name], float(seconds)), flush=True)
+        rate, share = window(table[name], float(seconds))
+        print(rate, share, flush=True)
 
 
 def hostile(cert_path, paths):
