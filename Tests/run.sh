@@ -81,7 +81,11 @@ rc=0; err=$(timeout --preserve-status -s INT 8 .build/debug/saml-bench --paired 
 fake=$(mktemp -d); printf '#!/bin/sh\necho ready\nread request\necho "peer failed on purpose" >&2\nexit 3\n' > "$fake/python3"
 chmod +x "$fake/python3"; rc=0; out=$(PATH="$fake:$PATH" .build/debug/saml-bench --paired 1 2>&1) || rc=$?; rm -rf "$fake"
 [ "$rc" = 1 ] && grep -q "(peers.py) stopped, exit 3;.*peer failed on purpose" <<< "$out" || { echo "a dead peer: exit $rc, $out"; exit 1; }
-echo "saml-bench refused 8 malformed command lines with exit 64; --paired 2 printed its JSON, paired with the peers, without and on two threads; a dead peer is an error, an interruption stops the peers"
+# A peer that answers nonsense and keeps reading is stopped and reported, not waited for (it hung before).
+fake=$(mktemp -d); printf '#!/bin/sh\necho ready\nwhile read request; do echo nonsense; done\n' > "$fake/python3"
+chmod +x "$fake/python3"; rc=0; out=$(PATH="$fake:$PATH" timeout 60 .build/debug/saml-bench --paired 1 2>&1) || rc=$?; rm -rf "$fake"
+[ "$rc" = 1 ] && grep -q 'answered "nonsense" for python3_saml' <<< "$out" || { echo "a nonsense peer: exit $rc, $out"; exit 1; }
+echo "saml-bench refused 8 malformed command lines with exit 64; --paired 2 printed its JSON, paired with the peers, without and on two threads; a dead or nonsense peer is an error, an interruption stops the peers"
 echo "== leak check (valgrind over sign + verify + rejections)"
 # On a copy without DWARF: valgrind 3.19 cannot read the DWARF 5 forms in AWSFederation's debug info (saml-bench links
 # it for --hostile); leak detection needs only the symbol table, which stays.

@@ -7,13 +7,14 @@ import Foundation
 import SAML
 
 /// The median, quartiles and range of a set of paired ratios (ours / theirs, window by window), and the same median over
-/// the steady pairs only: those in which neither window ran more than 10% below its side's best window. A slow
+/// the steady pairs only: those in which neither window ran more than 10% below its side's best window and both
+/// processes had the CPU for 95% of their windows. A slow
 /// moment of this VM that falls on one window of a pair moves that pair's ratio (in a busy spell, a trial read
 /// python3-saml's median at 2.6× where the steady pairs and the best windows read 3.0–3.1×); the filter treats both
 /// sides alike, so a side that is slow by nature (Python's collector) loses its slow windows as ours does.
 struct PairedSummary {
-    /// A pair is steady when each window is at least this share of its side's best window.
-    static let steadyShare = 0.9
+    /// A pair is steady when each window's rate is at least this share of its side's best window.
+    static let steadyRateShare = 0.9
     let count: Int
     let median: Double, q1: Double, q3: Double, low: Double, high: Double
     let steadyCount: Int
@@ -29,7 +30,7 @@ struct PairedSummary {
         let ratios = zip(ours, theirs).map { $0.rate / $1.rate }
         let bestOurs = ours.map(\.rate).max() ?? 0, bestTheirs = theirs.map(\.rate).max() ?? 0
         let steady = zip(ours, theirs).filter {
-            $0.rate >= Self.steadyShare * bestOurs && $1.rate >= Self.steadyShare * bestTheirs
+            $0.rate >= Self.steadyRateShare * bestOurs && $1.rate >= Self.steadyRateShare * bestTheirs
                 && $0.share >= Self.steadyCPUShare && $1.share >= Self.steadyCPUShare
         }.map { $0.rate / $1.rate }
         (count, steadyCount) = (ratios.count, steady.count)
@@ -48,7 +49,7 @@ struct PairedSummary {
     }
 
     /// Prints `what`, the median of `ratio` over `count` pairs of `windows`, the quartiles and range; then (with
-    /// `steady`) the steady pairs' median; then, with a `goal`, whether each reading meets it. Fewer than `enough`
+    /// `steady`) the steady pairs' median; then, with a `goal`, one verdict over both readings. Fewer than `enough`
     /// pairs are not a reading of a goal, and say so.
     func show(_ what: String, windows: String, enough: Int = 10, ratio: String = "ours/theirs", steady: Bool = true,
               goal: Double? = nil) {
@@ -64,13 +65,13 @@ struct PairedSummary {
         }
         guard let goal else { return }
         // One verdict: met or not met only when every reading agrees; a run without steady pairs is no reading.
-        let readings = steady ? [median, steadyMedian] : [median]
+        let readings = steady ? [median, steadyMedian].compactMap { $0 } : [median]
         let verdict: String
-        if readings.contains(where: { $0 == nil }) {
+        if steady && readings.count < 2 {
             verdict = "no reading (too few steady pairs: the run was disturbed)"
-        } else if readings.allSatisfy({ ($0 ?? 0) >= goal }) {
+        } else if readings.allSatisfy({ $0 >= goal }) {
             verdict = "met" + (steady ? " (all pairs and steady pairs)" : "")
-        } else if readings.allSatisfy({ ($0 ?? 0) < goal }) {
+        } else if readings.allSatisfy({ $0 < goal }) {
             verdict = "NOT met" + (steady ? " (all pairs and steady pairs)" : "")
         } else {
             verdict = "undecided (the median of all pairs and of the steady pairs disagree)"
@@ -78,13 +79,14 @@ struct PairedSummary {
         print(String(format: "    goal ≥ %.2fx: %@", goal, verdict))
     }
 
-    /// Adds `key_median`, `key_q1`, `key_q3`, `key_steady_pairs` and `key_steady_median` (when there is one) to `json`,
-    /// to three decimals.
-    func record(_ key: String, into json: inout [String: Double]) {
+    /// Adds `key_median`, `key_q1`, `key_q3` and, with `steady`, `key_steady_pairs` and `key_steady_median` (when there
+    /// is one) to `json`, to three decimals.
+    func record(_ key: String, steady: Bool = true, into json: inout [String: Double]) {
         let round3 = { (value: Double) -> Double in (value * 1000).rounded() / 1000 }
         json[key + "_median"] = round3(median)
         json[key + "_q1"] = round3(q1)
         json[key + "_q3"] = round3(q3)
+        guard steady else { return }
         json[key + "_steady_pairs"] = Double(steadyCount)
         if let steadyMedian { json[key + "_steady_median"] = round3(steadyMedian) }
     }
@@ -174,6 +176,8 @@ final class PeerServer {
     /// The error for a peer process that failed: how it ended and the last line it wrote to stderr (a traceback's last
     /// line names the missing module or the failed check).
     private func failure(_ what: String) -> SAMLError {
+        // A peer that answered nonsense may still be waiting for the next request: stop it, or waiting would hang.
+        if process.isRunning { process.terminate() }
         process.waitUntilExit()
         let stderr = String(decoding: drain(errors.fileHandleForReading), as: UTF8.self)
         let last = stderr.split(separator: "\n").last.map(String.init) ?? "nothing on stderr"

@@ -18,8 +18,9 @@ func allowedCPUs() -> Int? {
 }
 
 /// The CPU time this process was given during its own one-thread windows, against their wall time: below about 0.9,
-/// something shared the core (another process on a pinned core, or the hypervisor's steal), which pairing cannot
-/// undo when it lasts the whole run. A trial with a busy loop on the pinned core read our verify at half its rate.
+/// another process shared the core, which pairing cannot undo when it lasts the whole run (a trial with a busy loop
+/// on the pinned core read our verify at half its rate). The host's own contention does not show here: this VM's
+/// steal time does not move.
 let windowShare = Mutex((cpu: 0.0, wall: 0.0))
 
 /// The CPU share of our windows so far (1 when no window was measured).

@@ -103,10 +103,9 @@ do {
         floor.show("the floor (how much of \(threads) cores the VM gave this process)", windows: windows, ratio: ratio, steady: false)
         relative.show("our scaling / the floor's, round by round", windows: "rounds", ratio: "ours/the floor's", steady: false)
         var json: [String: Double] = ["paired_thread_rounds": Double(rounds)]
-        ours.record("ratio_verify_\(threads)_threads_paired", into: &json)
-        floor.record("ratio_parse_and_xmlsec_\(threads)_threads_paired", into: &json)
-        relative.record("ratio_verify_\(threads)_threads_scaling_to_floor_paired", into: &json)
-        for key in json.keys where key.hasSuffix("_steady_median") || key.hasSuffix("_steady_pairs") { json[key] = nil }
+        ours.record("ratio_verify_\(threads)_threads_paired", steady: false, into: &json)
+        floor.record("ratio_parse_and_xmlsec_\(threads)_threads_paired", steady: false, into: &json)
+        relative.record("ratio_verify_\(threads)_threads_scaling_to_floor_paired", steady: false, into: &json)
         return json
     }
 
@@ -130,22 +129,24 @@ do {
         sign.summary.record("ratio_openssl_rsa2048_sign_paired", into: &json)
         json["openssl_rsa2048_sign_per_s"] = (sign.theirs.map(\.rate).max() ?? 0).rounded()
         json["sign_in_openssl_rounds_per_s"] = (sign.ours.map(\.rate).max() ?? 0).rounded()
-        let peerShare = server.share.wall > 0 ? server.share.cpu / server.share.wall : 1
-        json["cpu_share_of_peer_windows"] = (peerShare * 1000).rounded() / 1000
-        if peerShare < 0.9 {
-            print(String(format: "note: the Python peers had the CPU for %.0f%% of their windows' time: something shared the core", peerShare * 100))
-        }
+        recordShare(server.share.wall > 0 ? server.share.cpu / server.share.wall : 1, of: "the Python peers",
+                    key: "cpu_share_of_peer_windows", into: &json)
         return json
     }
 
-    /// Records the CPU share of our windows in `json`, and says so when something shared the core.
-    func recordCPUShare(into json: inout [String: Double]) {
-        let share = cpuShareOfWindows()
-        json["cpu_share_of_our_windows"] = (share * 1000).rounded() / 1000
+    /// Records `share`, the CPU time `who` had in their windows against the windows' wall time, under `key`, and says so
+    /// when something shared the core.
+    func recordShare(_ share: Double, of who: String, key: String, into json: inout [String: Double]) {
+        json[key] = (share * 1000).rounded() / 1000
         if share < 0.9 {
-            print(String(format: "note: this process had the CPU for %.0f%% of its windows' time: something shared the core, "
-                         + "and these figures are not comparable with an idle core's", share * 100))
+            print(String(format: "note: %@ had the CPU for %.0f%% of the windows' time: something shared the core, "
+                         + "and these figures are not comparable with an idle core's", who, share * 100))
         }
+    }
+
+    /// Records the CPU share of our own windows (`recordShare`).
+    func recordCPUShare(into json: inout [String: Double]) {
+        recordShare(cpuShareOfWindows(), of: "this process", key: "cpu_share_of_our_windows", into: &json)
     }
 
     /// The Python peers, started before any measurement so that a missing peer fails at once.
