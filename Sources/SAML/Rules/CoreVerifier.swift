@@ -98,11 +98,13 @@ enum CoreVerifier {
         // SAML profiles 4.1.4.2: a non-Success Response is an error report, whatever else it holds.
         stage = .status
         let status = try ResponseReader.status(of: root)
+        try ResponseReader.checkStatusShape(of: root)
         guard status.isSuccess else {
             throw SAMLError(.statusNotSuccess, "the IdP reported an error", expected: SAMLURI.statusSuccess,
                             found: [status.code, status.subCode, status.message].compactMap { $0 }.joined(separator: " / "))
         }
         stage = .structure
+        try ResponseReader.checkEnvelope(root)
         if !scan.encryptedAssertions.isEmpty {
             guard let decryption, !decryption.keys.isEmpty, !decrypted else {
                 throw SAMLError(.structureEncryptedAssertion, "encrypted assertions are not accepted by this verifier",

@@ -49,6 +49,77 @@ struct ResponseReader {
         return Status(code: value, subCode: code.child(samlp, "StatusCode")?.attribute("Value"), message: message)
     }
 
+    /// The children of the Response in SAML core's order (3.2.2 StatusResponseType, 3.3.3 ResponseType): Issuer?,
+    /// ds:Signature?, Extensions?, Status, then Assertions and EncryptedAssertions only. A reader that takes the first
+    /// of two Issuers or Statuses and one that takes the last would see different messages; refusing the repeat, the
+    /// misplaced and the unknown keeps every reader on the same element.
+    static func checkEnvelope(_ root: XMLNode) throws(SAMLError) {
+        let order: StaticString = "Issuer?, Signature?, Extensions?, Status, then Assertions (SAML core 3.2.2, 3.3.3)"
+        let names = ["Issuer", "Signature", "Extensions", "Status"]
+        var last = -1  // the slot of the previous child: 0 Issuer, 1 Signature, 2 Extensions, 3 Status
+        for child in root.elements {
+            let slot: Int
+            if child.isElement(saml, "Issuer") { slot = 0 }
+            else if child.isElement(ds, "Signature") { slot = 1 }
+            else if child.isElement(samlp, "Extensions") { slot = 2 }
+            else if child.isElement(samlp, "Status") { slot = 3 }
+            else if child.isElement(saml, "Assertion") || child.isElement(saml, "EncryptedAssertion") {
+                guard last == 3 else {
+                    throw SAMLError(.structureUnexpectedContent, "an assertion comes before the Status", expected: "\(order)",
+                                    found: "<\(child.qualifiedDescription)> before <samlp:Status>")
+                }
+                continue
+            } else {
+                throw SAMLError(.structureUnexpectedContent, "unsupported element in the Response", expected: "\(order)",
+                                found: "<\(child.qualifiedDescription)>")
+            }
+            if slot == last {
+                throw SAMLError(.structureDuplicateElement, "the Response has more than one \(names[slot])",
+                                expected: "at most one <\(child.qualifiedDescription)>", found: "several")
+            }
+            guard slot > last else {
+                throw SAMLError(.structureUnexpectedContent, "<\(child.qualifiedDescription)> is out of place in the Response",
+                                expected: "\(order)", found: "<\(child.qualifiedDescription)> after <\(names[last])>")
+            }
+            last = slot
+        }
+    }
+
+    /// The Status of `root` as SAML core 3.2.2.1 and 3.2.2.2 shape it: a StatusCode first, then StatusMessage? and
+    /// StatusDetail?, each StatusCode holding at most one StatusCode. ``status(of:)`` reads the first of each, so two
+    /// StatusCodes (Success, then Responder) are refused rather than read as a success.
+    static func checkStatusShape(of root: XMLNode) throws(SAMLError) {
+        guard let status = root.child(samlp, "Status") else { return }  // status(of:) has refused its absence
+        let shape: StaticString = "<StatusCode>, then <StatusMessage>? and <StatusDetail>? (SAML core 3.2.2.1)"
+        var slot = -1  // 0 StatusCode, 1 StatusMessage, 2 StatusDetail
+        for child in status.elements {
+            let next = child.isElement(samlp, "StatusCode") ? 0 : child.isElement(samlp, "StatusMessage") ? 1
+                : child.isElement(samlp, "StatusDetail") ? 2 : 3
+            guard next < 3, next > slot, slot >= 0 || next == 0 else {
+                if child.isElement(ds, "Signature") {  // reported as a Signature anywhere else out of place is
+                    throw SAMLError(.signatureUnexpectedLocation, "a Signature is not a direct child of the Response or the Assertion",
+                                    expected: "Signatures only on <samlp:Response> or its <Assertion>", found: "a Signature inside <samlp:Status>")
+                }
+                throw SAMLError(next == slot ? .structureDuplicateElement : .structureUnexpectedContent,
+                                next == slot ? "the Status has more than one <\(child.qualifiedDescription)>"
+                                    : "unexpected element in the Status",
+                                expected: "\(shape)", found: "<\(child.qualifiedDescription)>" + (slot < 0 ? " first" : ""))
+            }
+            slot = next
+        }
+        var code = status.child(samlp, "StatusCode")
+        while let level = code {
+            var children = level.elements
+            let nested = children.next()
+            if let nested, !nested.isElement(samlp, "StatusCode") || children.next() != nil {
+                throw SAMLError(.structureUnexpectedContent, "a StatusCode holds something other than one StatusCode",
+                                expected: "at most one nested <StatusCode> (SAML core 3.2.2.2)",
+                                found: level.elementChildren.map { "<\($0.qualifiedDescription)>" }.joined(separator: ", "))
+            }
+            code = nested
+        }
+    }
+
     /// The Response fields of `root`, whose ID ``requiredID(_:)`` returned, around an already read assertion.
     mutating func response(_ root: XMLNode, id: String, status: Status, assertion: Assertion?) throws(SAMLError) -> Response {
         let issuerNode = root.child(Self.saml, "Issuer")
@@ -238,9 +309,40 @@ struct ResponseReader {
                          friendlyName: attribute(node, "FriendlyName"))
     }
 
+    /// SAML core 2.7.2 and 2.7.2.2: SubjectLocality?, then one AuthnContext holding AuthnContextClassRef?, one of
+    /// AuthnContextDecl or AuthnContextDeclRef?, then AuthenticatingAuthority*; anything else is refused, as in the
+    /// Assertion's other statements.
     private mutating func readAuthn(_ node: XMLNode) throws(SAMLError) -> AuthnStatement {
+        var context: XMLNode?
+        var position = 0
+        for child in node.elements {
+            position += 1
+            if context == nil && child.isElement(Self.saml, "AuthnContext") {
+                context = child
+            } else if context != nil || position > 1 || !child.isElement(Self.saml, "SubjectLocality") {
+                throw SAMLError(.structureUnexpectedContent, "unsupported element in AuthnStatement",
+                                expected: "<SubjectLocality>?, then one <AuthnContext> (SAML core 2.7.2)",
+                                found: "<\(child.qualifiedDescription)>")
+            }
+        }
+        guard let context else {
+            throw SAMLError(.structureMissingElement, "the AuthnStatement has no AuthnContext", expected: "<AuthnContext>",
+                            found: "none")
+        }
         var ref: String?
-        if let node = node.child(Self.saml, "AuthnContext")?.child(Self.saml, "AuthnContextClassRef") { ref = try simpleText(node) }
+        var slot = -1  // 0 AuthnContextClassRef, 1 AuthnContextDecl or AuthnContextDeclRef, 2 AuthenticatingAuthority
+        for child in context.elements {
+            let next = child.isElement(Self.saml, "AuthnContextClassRef") ? 0
+                : child.isElement(Self.saml, "AuthnContextDecl") || child.isElement(Self.saml, "AuthnContextDeclRef") ? 1
+                : child.isElement(Self.saml, "AuthenticatingAuthority") ? 2 : 3
+            guard next < 3, next > slot || next == 2 else {
+                throw SAMLError(.structureUnexpectedContent, "unsupported element in AuthnContext",
+                                expected: "<AuthnContextClassRef>?, <AuthnContextDecl> or <AuthnContextDeclRef>?, <AuthenticatingAuthority>* (SAML core 2.7.2.2)",
+                                found: "<\(child.qualifiedDescription)>")
+            }
+            if next == 0 { ref = try simpleText(child) }
+            slot = next
+        }
         return AuthnStatement(authnInstant: try Self.requiredInstant(node, "AuthnInstant"),
                               sessionIndex: attribute(node, "SessionIndex"),
                               sessionNotOnOrAfter: try Self.optionalInstant(node, "SessionNotOnOrAfter"),
