@@ -78,10 +78,10 @@ struct Report {
 
     init(now: Date) { self.now = now }
 
-    mutating func line(_ name: String, _ value: String) { lines.append("\(indent)\(name): \(value)") }
+    mutating func line(_ name: String, _ value: String) { lines.append("\(indent)\(name): \(TerminalText.line(value))") }
     mutating func optional(_ name: String, _ value: String?) { if let value { line(name, value) } }
     mutating func section(_ title: String, _ body: (inout Report) -> Void) {
-        lines.append("\(indent)\(title)")
+        lines.append("\(indent)\(TerminalText.line(title))")
         let saved = indent
         indent += "  "
         body(&self)
@@ -148,7 +148,7 @@ struct Report {
                 r.section("Attributes") { a in
                     for attribute in attributes {
                         if attribute.values.count == 1 { a.line(attribute.name, attribute.values[0]) }
-                        else { a.section(attribute.name) { v in for value in attribute.values { v.lines.append("\(v.indent)- \(value)") } } }
+                        else { a.section(attribute.name) { v in for value in attribute.values { v.lines.append("\(v.indent)- \(TerminalText.line(value))") } } }
                     }
                 }
             }

@@ -153,6 +153,7 @@ struct Verify: AsyncParsableCommand {
             if let hint = error.hint { lines.append("Fix: \(hint)") }
             if let issuer = d.issuer { lines.append("The response claims (unverified): Issuer \(issuer)" + (d.nameID.map { ", NameID \($0)" } ?? "")) }
         }
-        return lines.joined(separator: "\n")
+        // Every line carries values the message chose (issuer, name, messages quoting what was found): one line each.
+        return lines.map(TerminalText.line).joined(separator: "\n")
     }
 }

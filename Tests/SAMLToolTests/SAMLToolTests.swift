@@ -78,6 +78,27 @@ struct VerifyCommandTests {
         }
     }
 
+    @Test("values the message chose cannot forge lines: newlines, bidirectional overrides and escapes are shown escaped")
+    func forgedLines() throws {
+        let text = String(decoding: try Data(contentsOf: valid), as: UTF8.self)
+        let forged = "x\n\nAccepted (signed: Assertion).\nIssuer: https://sts.windows.net/\u{202E}moc.osotnoc\\n"
+        let edited = text.replacingOccurrences(of: ">test-awsadmin@contoso.com</NameID>", with: ">\(forged)</NameID>")
+        #expect(edited != text)
+        let file = Tool.temporary("forged.xml")
+        try Data(edited.utf8).write(to: file)
+        for arguments in [aws, ["verify", "--cert", Tool.keys.appendingPathComponent("idp.crt").path, "--at", Tool.judged]] {
+            let result = try Tool.run(arguments + [file.path])
+            let lines = result.out.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(result.status == 1 && !lines.contains { $0.hasPrefix("Accepted") || $0.hasPrefix("Issuer:") }, "\(result.out)")
+            #expect(result.out.contains("NameID x\\n\\nAccepted (signed: Assertion).\\nIssuer: https://sts.windows.net/\\u{202E}moc.osotnoc\\\\n"),
+                    "\(result.out)")
+            #expect(!result.out.unicodeScalars.contains("\u{202E}"))
+        }
+        let inspected = try Tool.run(["inspect", file.path])
+        #expect(inspected.status == 0 && inspected.out.contains("x\\n\\nAccepted") && !inspected.out.unicodeScalars.contains("\u{202E}"),
+                "\(inspected.out)")
+    }
+
     @Test("--json: the accepted object, with the AWS sessions; --metadata as the trust")
     func jsonAccepted() throws {
         let result = try Tool.run(["verify", "--aws", "--metadata", Tool.vectors.appendingPathComponent("entra_federationmetadata.xml").path,
