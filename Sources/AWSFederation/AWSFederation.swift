@@ -265,7 +265,7 @@ public struct AWSFederation: Sendable {
                 throw AWSError.invalidIdentityToken("Specified provider doesn't exist.",
                                                     cause: SAMLError(.awsProviderNotFound, "no SAML provider has this issuer's metadata",
                                                                      expected: providers.map(\.metadata.entityID).joined(separator: " or "),
-                                                                     found: issuer))
+                                                                     found: "\"\(issuer)\""))
             }
             return candidates
         }
@@ -339,12 +339,12 @@ public struct AWSFederation: Sendable {
         let expected = Set(expected).sorted().joined(separator: " or ")
         guard let issuer else {
             return AWSError.invalidIdentityToken("Issuer not present in specified provider",
-                                                 cause: SAMLError(.issuerMissing, "the response names no Issuer (outside an encrypted assertion)",
+                                                 cause: SAMLError(.issuerMissing, "the response names no Issuer, or an empty one (outside an encrypted assertion)",
                                                                   expected: expected.isEmpty ? "an Issuer" : expected, found: "none"))
         }
         return AWSError.invalidIdentityToken("Issuer not present in specified provider",
                                              cause: SAMLError(.issuerMismatch, "the IdP entityID in the provider metadata differs",
-                                                              expected: expected, found: issuer))
+                                                              expected: expected, found: "\"\(issuer)\""))
     }
 
     /// `SAMLAssertionType` in the STS model: 4 to 100,000 characters, counted before decoding (base64 is ASCII, so

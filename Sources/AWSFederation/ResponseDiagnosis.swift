@@ -28,11 +28,11 @@ public struct ResponseDiagnosis: Sendable, Encodable {
         }
 
         init(_ step: VerificationCheck.Step, notChecked reason: String) {
-            name = step.name
-            summary = step.summary
-            result = "notChecked"
-            code = nil
-            message = reason
+            self.init(name: step.name, summary: step.summary, result: "notChecked", code: nil, message: reason)
+        }
+
+        init(name: String, summary: String, result: String, code: String?, message: String?) {
+            (self.name, self.summary, self.result, self.code, self.message) = (name, summary, result, code, message)
         }
     }
 
@@ -231,7 +231,11 @@ public struct ResponseJudge: Sendable {
         // The Issuer from the lighter peek too: the full one refuses what the verifier will then explain precisely.
         let peeked = try? ResponsePeek.response(xml)
         // The Assertion's Issuer first: the one a signature covers in Entra's default mode (and what AWS's look-up uses).
-        let issuer = entityID ?? peeked?.assertion?.issuer.value ?? peeked?.issuer?.value ?? ResponsePeek.issuer(xml) ?? ""
+        // Without an expected Issuer it stands in for the providers' entityID, trimmed: an IAM provider's entityID is
+        // a URI, so a padded Issuer still fails the exact comparison AWS makes. The steps that compare it with itself
+        // are then reported not checked (standInReport), never passed.
+        let issuer = entityID ?? (peeked?.assertion?.issuer.value ?? peeked?.issuer?.value ?? ResponsePeek.issuer(xml) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         let pairs = (peeked?.assertion?.attribute(AttributeName.awsRole) ?? []).compactMap { try? AWSRolePair($0) }
         var accountProviders = providers
         if accountProviders.isEmpty {
@@ -272,16 +276,46 @@ public struct ResponseJudge: Sendable {
                 roles: claims?.roles.map { .init(roleArn: $0.roleARN.description, providerArn: $0.providerARN.description) } ?? [],
                 roleSessionName: claims?.roleSessionName, sessionDuration: claims?.sessionDuration,
                 sessions: sessions.map(\.session.consoleDisplay))
-            return diagnosis(accepted: true, verified: nil, failure: nil, checks: checks, xml: xml, aws: part,
+            return diagnosis(accepted: true, verified: nil, failure: nil, checks: standInReport(checks), xml: xml, aws: part,
                              signedElements: sessions.first.map { "\($0.signedElements)" })
         } catch {
-            let failure = ResponseDiagnosis.Failure(code: error.code, message: error.message, reason: error.cause?.description,
-                                                    hint: error.cause.flatMap(Self.hint))
+            var cause = error.cause
+            if entityID == nil, let mismatch = cause, mismatch.code == .issuerMismatch,
+               checks.last(where: { $0.result == "failed" })?.name == Self.issuerStep {
+                // The Assertion's Issuer stood in for the entityID: what differs is the Response's from it.
+                cause = SAMLError(.issuerMismatch, "the Response's Issuer differs from the Assertion's (no --issuer or --metadata "
+                                  + "was given, so the Assertion's stood in for the IAM provider's entityID)",
+                                  expected: mismatch.expected, found: mismatch.found)
+            }
+            checks = standInReport(checks, cause: cause)
+            let failure = ResponseDiagnosis.Failure(code: error.code, message: error.message, reason: cause?.description,
+                                                    hint: cause.flatMap(Self.hint))
             let part = ResponseDiagnosis.AWSPart(roles: pairs.map { .init(roleArn: $0.roleARN.description, providerArn: $0.providerARN.description) },
                                                  roleSessionName: peeked?.assertion?.attribute(AttributeName.awsRoleSessionName)?.first,
                                                  sessionDuration: peeked?.assertion?.attribute(AttributeName.awsSessionDuration)?.first.flatMap { Int($0) },
                                                  sessions: [])
             return diagnosis(accepted: false, verified: nil, failure: failure, checks: checks, xml: xml, aws: part)
+        }
+    }
+
+    private static let issuerStep = IssuerPolicy("").name
+
+    /// Without an expected Issuer: the provider and issuer steps compared the response's Issuer with itself, so a
+    /// pass says nothing and is reported `notChecked` with what would configure it; a failure of the issuer step
+    /// carries `cause`, the message that says what was compared.
+    private func standInReport(_ checks: [ResponseDiagnosis.Check], cause: SAMLError? = nil) -> [ResponseDiagnosis.Check] {
+        guard entityID == nil else { return checks }
+        let reason = "no expected issuer (give --issuer or --metadata): the response's own Issuer stood in for the IAM provider's entityID"
+        return checks.map { check in
+            guard check.name == SignInChecks.provider.name || check.name == Self.issuerStep else { return check }
+            if check.result == "passed" {
+                return .init(name: check.name, summary: check.summary, result: "notChecked", code: nil, message: reason)
+            }
+            if check.result == "failed", check.name == Self.issuerStep, let cause {
+                return .init(name: check.name, summary: check.summary, result: check.result, code: cause.code.rawValue,
+                             message: cause.message)
+            }
+            return check
         }
     }
 

@@ -135,6 +135,58 @@ struct DiagnosticsTests {
         #expect(checks?.count == plan.count && checks?.first?["name"] as? String == "input" && checks?.first?["result"] as? String == "passed")
     }
 
+    @Test("with AWS's rules and no expected Issuer, the steps that would compare the response's Issuer with itself are notChecked, never passed")
+    func judgeWithoutIssuer() throws {
+        let judge = ResponseJudge(certificates: [AWSFixtures.certificate], aws: true, clock: Self.clock)
+        let entity = "https://sts.windows.net/\(AWSFixtures.tenant)/"
+        func steps(_ verdict: ResponseDiagnosis) -> [String: ResponseDiagnosis.Check] {
+            Dictionary(verdict.checks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        let plain = judge.judge(Array(Self.plain.utf8))
+        #expect(plain.accepted)
+        for name in ["aws.provider", "issuer"] {
+            #expect(steps(plain)[name]?.result == "notChecked" && steps(plain)[name]?.message?.contains("--issuer") == true, "\(name)")
+        }
+        // Configured, the same steps pass.
+        let configured = ResponseJudge(certificates: [AWSFixtures.certificate], entityID: entity, aws: true, clock: Self.clock)
+            .judge(Array(Self.plain.utf8))
+        #expect(configured.accepted && steps(configured)["aws.provider"]?.result == "passed" && steps(configured)["issuer"]?.result == "passed")
+        // The Response's Issuer (outside the signed Assertion) differs from the Assertion's: said so, not "expected <the attacker's>".
+        let responseIssuer = "<Issuer xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\">\(entity)</Issuer>"
+        #expect(Self.plain.contains(responseIssuer))
+        let differing = Self.plain.replacingOccurrences(of: responseIssuer,
+                                                        with: "<Issuer xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\">https://evil.example/</Issuer>")
+        let refused = judge.judge(Array(differing.utf8))
+        #expect(!refused.accepted && steps(refused)["issuer"]?.result == "failed"
+                && steps(refused)["issuer"]?.message?.contains("differs from the Assertion's") == true, "\(refused.checks)")
+        #expect(refused.error?.reason?.contains("differs from the Assertion's") == true)
+        // An empty or blank Assertion Issuer names no provider; a padded one is not the trimmed entity ID.
+        for (issuer, code) in [("", "issuer.missing"), (" \n ", "issuer.missing"), (" \(entity) ", "aws.providerNotFound")] {
+            let signed = try Self.resigned("<Issuer>\(entity)</Issuer>", "<Issuer>\(issuer)</Issuer>")
+            let verdict = judge.judge(signed)
+            #expect(!verdict.accepted && steps(verdict)["aws.provider"]?.code == code, "\(issuer.debugDescription): \(verdict.checks)")
+        }
+    }
+
+    @Test("with AWS's rules, an Assertion nested below the Response and no Issuer is reported as misplaced, not as no Issuer")
+    func nestedAssertionWithoutIssuer() {
+        let entity = "https://sts.windows.net/\(AWSFixtures.tenant)/"
+        let responseIssuer = "<Issuer xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\">\(entity)</Issuer>"
+        guard let start = Self.plain.range(of: "<Assertion "), let end = Self.plain.range(of: "</Assertion>") else {
+            Issue.record("no Assertion")
+            return
+        }
+        let assertion = String(Self.plain[start.lowerBound..<end.upperBound])
+        let moved = Self.plain.replacingOccurrences(of: assertion, with: "")
+            .replacingOccurrences(of: responseIssuer, with: "<samlp:Extensions>\(assertion)</samlp:Extensions>")
+        for entityID in [nil, entity] {
+            let verdict = ResponseJudge(certificates: [AWSFixtures.certificate], entityID: entityID, aws: true, clock: Self.clock)
+                .judge(Array(moved.utf8))
+            let failed = verdict.checks.first { $0.result == "failed" }
+            #expect(failed?.name == "document" && failed?.code == "structure.misplacedAssertion", "\(verdict.checks)")
+        }
+    }
+
     @Test("what the judge cannot read still lists every step; AWS answers a length problem with its ValidationError")
     func unreadableRecord() {
         let aws = ResponseJudge(certificates: [AWSFixtures.certificate], aws: true, clock: Self.clock)

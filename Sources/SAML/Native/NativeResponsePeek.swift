@@ -15,13 +15,22 @@ enum NativeResponsePeek {
     }
 
     /// The verifier's `document` step, then the Issuer of the (single, plain) Assertion, else the Response's: the
-    /// Assertion's is the one a signature covers in Entra's default mode.
+    /// Assertion's is the one a signature covers in Entra's default mode. An Issuer that is empty or only white space
+    /// names no provider and counts as absent. With no Issuer found but an Assertion nested deeper (in Extensions,
+    /// say), that misplacement is the answer: "the response names no Issuer" would be untrue of it.
     static func claimedIssuer(_ xml: [UInt8], limits: ParseLimits) throws(SAMLError) -> String? {
         let document = try NativeDocument.parse(xml, limits: limits, readOnly: true)
         defer { withExtendedLifetime(document) {} }
-        _ = try DocumentScan(document)
+        let scan = try DocumentScan(document)
         let (root, _) = try CoreVerifier.responseRoot(document)
-        return (root.child(saml, "Assertion")?.child(saml, "Issuer") ?? root.child(saml, "Issuer"))?.textContent
+        let text = (root.child(saml, "Assertion")?.child(saml, "Issuer") ?? root.child(saml, "Issuer"))?.textContent
+        if let text, text.contains(where: { !$0.isWhitespace }) { return text }
+        if let nested = scan.assertions.first(where: { $0.parent != root }) {
+            throw SAMLError(.structureMisplacedAssertion, "the Assertion is not a direct child of the Response",
+                            expected: "<samlp:Response>/<Assertion>",
+                            found: "an Assertion inside <\(nested.parent.map { $0.qualifiedDescription } ?? "?")>")
+        }
+        return nil
     }
 
     /// The root's local name and namespace.
