@@ -47,6 +47,51 @@ struct CapturedMessageTests {
         #expect([.bindingInflate, .inputBase64].contains(refusal(Data("just text".utf8).base64EncodedString())))
     }
 
+    @Test("a page: a field inside a comment is not read; two fields of one name, in any letter case, are refused")
+    func ambiguousPages() throws {
+        let base64 = Data(xml).base64EncodedString()
+        let decoy = Data("<x/>".utf8).base64EncodedString()
+        func page(_ inputs: String) -> [UInt8] {
+            Array("<html><body><form method=\"post\" action=\"https://signin.aws.amazon.com/saml\">\(inputs)</form></body></html>".utf8)
+        }
+        let real = "<input type=\"hidden\" name=\"SAMLResponse\" value=\"\(base64)\"/>"
+        for hidden in ["<!-- <input type=\"hidden\" name=\"SAMLResponse\" value=\"\(decoy)\"/> -->",
+                       "<!--<input name='SAMLResponse' value='\(decoy)'>-->"] {
+            #expect(try CapturedMessage.decode(page(hidden + real)).xml == xml, "\(hidden)")
+        }
+        // An unterminated comment hides the rest, as in a browser.
+        #expect(throws: SAMLError.self) { try CapturedMessage.decode(page("<!-- " + real)) }
+        for second in ["<input type=\"hidden\" name=\"SAMLResponse\" value=\"\(decoy)\"/>",
+                       "<input type=\"hidden\" NAME=\"samlresponse\" value=\"\(decoy)\"/>",
+                       "<input type='hidden' name='SAMLResponse' value='\(decoy)'/>"] {
+            for inputs in [second + real, real + second] {
+                let error = #expect(throws: SAMLError.self, "\(inputs.prefix(60))") { try CapturedMessage.decode(page(inputs)) }
+                #expect(error?.code == .bindingEncoding && error?.message.contains("more than one SAMLResponse") == true)
+            }
+        }
+    }
+
+    @Test("a HAR file: the same message posted twice is one; two different ones are refused, naming where each went")
+    func ambiguousHAR() throws {
+        let base64 = Data(xml).base64EncodedString()
+        let other = Data(Fixtures.response(seed: 2).xml().utf8).base64EncodedString()
+        func post(_ url: String, _ value: String) -> [String: Any] {
+            ["request": ["method": "POST", "url": url,
+                         "postData": ["mimeType": "application/x-www-form-urlencoded", "text": "SAMLResponse=" + FormEncoding.encode(value)]]]
+        }
+        func har(_ entries: [[String: Any]]) throws -> [UInt8] {
+            Array(try JSONSerialization.data(withJSONObject: ["log": ["entries": entries]]))
+        }
+        let aws = "https://signin.aws.amazon.com/saml"
+        let twice = try CapturedMessage.decode(try har([post(aws, base64), post(aws, base64)]))
+        #expect(twice.xml == xml && twice.endpoint == aws)
+        for entries in [[post("https://evil.example/", other), post(aws, base64)], [post(aws, base64), post(aws, other)]] {
+            let error = #expect(throws: SAMLError.self) { try CapturedMessage.decode(try har(entries)) }
+            #expect(error?.code == .bindingEncoding && error?.message.contains("2 different SAML messages") == true, "\(String(describing: error))")
+        }
+        #expect(Fixtures.response(seed: 2).xml() != Fixtures.response().xml())
+    }
+
     @Test("signing in place: assertion, response or both, the rest of the document kept; peeks report each signature")
     func signInPlace() throws {
         let unsigned = Array(Fixtures.response().xml().utf8)

@@ -148,8 +148,21 @@ public struct CapturedMessage: Sendable {
         bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF } == UInt8(ascii: "<")
     }
 
-    /// The first form input named SAMLResponse or SAMLRequest (and RelayState) of an HTML page.
-    static func htmlForm(_ page: String) throws(SAMLError) -> CapturedMessage {
+    /// The form input named SAMLResponse or SAMLRequest (and RelayState) of an HTML page. Comments are removed
+    /// first (a browser never posts a field inside one), and a page with two fields of that name, in any letter case,
+    /// is refused: which one a browser posts and which one a reader takes need not agree.
+    static func htmlForm(_ raw: String) throws(SAMLError) -> CapturedMessage {
+        let page = withoutComments(raw)
+        let folded = Array(page.utf8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        for kind in [SAMLMessageKind.response, .request] {
+            let fields = ["\"", "'", ""].reduce(0) { count, quote in
+                count + occurrences(of: "name=\(quote)\(kind.rawValue.lowercased())\(quote)", in: folded)
+            }
+            if fields > 1 {
+                throw SAMLError(.bindingEncoding, "the page has more than one \(kind.rawValue) field", expected: "one",
+                                found: "\(fields)")
+            }
+        }
         for kind in [SAMLMessageKind.response, .request] {
             guard let value = inputValue(page, named: kind.rawValue) else { continue }
             let message = try base64(value, form: .htmlForm)
@@ -159,6 +172,34 @@ public struct CapturedMessage: Sendable {
         }
         throw SAMLError(.bindingMissingMessage, "the HTML page has no SAML form field", expected: "an input named SAMLResponse or SAMLRequest",
                         found: "none")
+    }
+
+    /// `page` without its `<!-- … -->` comments (an unterminated one runs to the end, as in a browser).
+    static func withoutComments(_ page: String) -> String {
+        guard page.contains("<!--") else { return page }
+        var out = ""
+        var rest = page[...]
+        while let open = rest.range(of: "<!--") {
+            out += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].range(of: "-->") else { return out }
+            rest = rest[close.upperBound...]
+        }
+        return out + rest
+    }
+
+    /// How many times `needle` (ASCII) occurs in `haystack` (overlaps not counted).
+    static func occurrences(of needle: String, in haystack: [UInt8]) -> Int {
+        haystack.withUnsafeBytes { raw in
+            var count = 0
+            var offset = 0
+            while offset < raw.count {
+                let found = cxs_index(raw.baseAddress?.advanced(by: offset), raw.count - offset, needle)
+                guard found >= 0 else { break }
+                count += 1
+                offset += Int(found) + needle.utf8.count
+            }
+            return count
+        }
     }
 
     /// The first occurrence of `needle` in `page`, found on the bytes (a String search across a megabyte of other
@@ -198,8 +239,6 @@ public struct CapturedMessage: Sendable {
         return Markup.unescape(String(text[range.upperBound...].prefix { $0 != "\"" }))
     }
 
-    /// A HAR file (HTTP Archive): the first request that carries a SAML message, a POST body first, else a
-    /// Redirect-binding URL.
     /// The parts of a HAR file (HTTP Archive 1.2) read here; everything else is skipped by the decoder.
     struct HARFile: Decodable {
         struct Log: Decodable { var entries: [Entry] }
@@ -220,6 +259,8 @@ public struct CapturedMessage: Sendable {
         var log: Log
     }
 
+    /// A HAR file (HTTP Archive): the one message its POST requests carry (the same message posted twice counts
+    /// once; two different ones are refused), else the first Redirect-binding URL.
     static func har(_ text: String) throws(SAMLError) -> CapturedMessage {
         let file: HARFile
         do {
@@ -233,6 +274,7 @@ public struct CapturedMessage: Sendable {
                             found: "\(file.log.entries.count)")
         }
         var redirect: (url: String, query: String)?
+        var posted: [CapturedMessage] = []
         for entry in file.log.entries {
             guard let request = entry.request, let url = request.url else { continue }
             if request.method?.uppercased() == "POST", let post = request.postData {
@@ -243,8 +285,11 @@ public struct CapturedMessage: Sendable {
                 }
                 if body.contains("SAMLResponse=") || body.contains("SAMLRequest=") {
                     let message = try formOrQuery(body, form: .har, endpoint: url)
-                    return CapturedMessage(form: .har, kind: message.kind, xml: message.xml, relayState: message.relayState, endpoint: url)
-                        .deflated(message.deflated)
+                    // The same message posted again (a reload, a retry) is one message.
+                    if !posted.contains(where: { $0.xml == message.xml && $0.kind == message.kind }) {
+                        posted.append(CapturedMessage(form: .har, kind: message.kind, xml: message.xml, relayState: message.relayState,
+                                                      endpoint: url).deflated(message.deflated))
+                    }
                 }
             }
             if redirect == nil, let query = url.split(separator: "?", maxSplits: 1).dropFirst().first,
@@ -252,6 +297,14 @@ public struct CapturedMessage: Sendable {
                 redirect = (url, String(query))
             }
         }
+        // Two different messages posted (two sign-ins, or a page that posted elsewhere first): which one the user
+        // means is not the tool's guess to make.
+        if posted.count > 1 {
+            throw SAMLError(.bindingEncoding, "the HAR file holds \(posted.count) different SAML messages",
+                            expected: "one (save the HAR of a single sign-in, or give the SAMLResponse field alone)",
+                            found: "messages posted to " + posted.map { $0.endpoint ?? "?" }.joined(separator: ", "))
+        }
+        if let message = posted.first { return message }
         if let redirect {
             let message = try RedirectBinding.decode(query: redirect.query)
             return CapturedMessage(form: .har, kind: message.kind, xml: message.xml, relayState: message.relayState,
