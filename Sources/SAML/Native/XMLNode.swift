@@ -47,6 +47,16 @@ struct XMLNode: Hashable {
     /// The first element child, if any.
     @inline(__always) var firstElementChild: XMLNode? { raw.firstElementChild.map(XMLNode.init) }
 
+    /// The next sibling that is an element.
+    var nextElementSibling: XMLNode? {
+        var next = raw.pointee.next
+        while let node = next {
+            if node.isElement { return XMLNode(node) }
+            next = node.pointee.next
+        }
+        return nil
+    }
+
     var hasElementChildren: Bool { raw.hasElementChildren }
 
     /// The first element child `{ns}name`.

@@ -47,7 +47,8 @@ struct LexicalPrescan {
                 }
                 guard scanner.skip(past: "?>") else { throw Self.malformed("an unterminated XML declaration", at: lt) }
             case 0x2F:  // '/': end tag
-                guard depth > 0, let gt = scanner.next(0x3E) else { throw Self.malformed("an end tag without its start", at: lt) }
+                guard depth > 0 else { throw Self.malformed("an end tag without its start", at: lt) }
+                guard let gt = scanner.next(0x3E) else { throw Self.malformed("an unterminated end tag (the message is cut short?)", at: lt) }
                 depth -= 1
                 scanner.position = gt + 1
             default:

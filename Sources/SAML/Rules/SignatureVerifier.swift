@@ -33,6 +33,18 @@ struct SignatureVerifier {
     /// Verifies `signature`, a direct child of `element` whose ID is `id`. Returns the certificate that verified it.
     func verify(signature: XMLNode, of element: XMLNode, id: String) throws(SAMLError) -> Certificate {
         let reference = try checkSignedInfo(signature, id: id, element: element)
+        // XML-DSig 4.3: SignedInfo, then SignatureValue. Checked here so that a missing or empty one is named, not
+        // left to libxmlsec1's internal assertion text.
+        let value = signature.firstElementChild?.nextElementSibling
+        guard let value, value.isElement(Self.ds, "SignatureValue") else {
+            throw SAMLError(.signatureMalformed, "the Signature has no SignatureValue after SignedInfo", expected: "<SignatureValue>",
+                            found: value.map { "<\($0.qualifiedDescription)>" } ?? "nothing")
+        }
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        guard value.withInPlaceText({ $0.contains { !isSpace($0) } }) ?? value.textBytes.contains(where: { !isSpace($0) }) else {
+            throw SAMLError(.signatureMalformed, "the SignatureValue is empty", expected: "the base64 of the signature",
+                            found: "an empty <SignatureValue>")
+        }
         guard document.registerID(id, on: element) else {
             throw SAMLError(.structureDuplicateID, "the signed element's ID could not be registered",
                             expected: "a unique ID \"\(id)\"", found: "an ID already in use")
