@@ -536,7 +536,7 @@ extension AWSFederation {
         var sp = ServiceProvider(audiences: settings.audiences, acsURLs: settings.additionalSignInURLs, clockSkew: settings.clockSkew,
                                  requireSingleSubjectConfirmation: true, requireConfirmationExpiry: true)
         sp.idpEntityIDs = Set(providers.map(\.metadata.entityID))
-        sp.acsURLRule = AcceptanceRule("an AWS sign-in endpoint such as https://signin.aws.amazon.com/saml") {
+        sp.acsURLRule = AcceptanceRule(AWSSignInEndpoint.expectation(partitions: partitions)) {
             AWSSignInEndpoint.contains($0, partitions: partitions)
         }
         if settings.acceptRegionalAudiences {

@@ -31,6 +31,25 @@ public enum AWSSignInEndpoint {
         host.hasSuffix("amazonaws.cn") ? "aws-cn" : host.hasSuffix("amazonaws-us-gov.com") ? "aws-us-gov" : "aws"
     }
 
+    /// The global sign-in endpoint of `partition`, for messages.
+    static func example(partition: String) -> String {
+        switch partition {
+        case "aws-cn": return "https://signin.amazonaws.cn/saml"
+        case "aws-us-gov": return "https://signin.amazonaws-us-gov.com/saml"
+        default: return "https://signin.aws.amazon.com/saml"
+        }
+    }
+
+    /// What a Recipient or Destination must be for `partitions`, naming them when they are not only the commercial
+    /// one: a response whose Role values name `arn:aws-cn:` providers is checked against China's sign-in, and a
+    /// message that named the commercial endpoint as the expected one, with that endpoint found, explained nothing.
+    static func expectation(partitions: Set<String>) -> String {
+        let sorted = partitions.sorted()
+        guard sorted != ["aws"], !sorted.isEmpty else { return "an AWS sign-in endpoint such as https://signin.aws.amazon.com/saml" }
+        return "an AWS sign-in endpoint of the \(sorted.joined(separator: " or ")) partition (the providers' ARNs), such as "
+            + sorted.map(example(partition:)).joined(separator: " or ")
+    }
+
     /// Whether `url` is an AWS SAML sign-in endpoint of one of `partitions`.
     /// - Parameters:
     ///   - url: A Recipient, Destination or ACS URL.

@@ -1,4 +1,4 @@
-import AWSFederation
+@testable import AWSFederation
 import Foundation
 import PropertyBased
 import SAML
@@ -54,6 +54,13 @@ struct SignInEndpointTests {
         #expect(!AWSSignInEndpoint.contains("https://signin.amazonaws-us-gov.com/saml", partitions: ["aws"]))
         #expect(AWSSignInEndpoint.contains("https://us-gov-east-1.signin.amazonaws-us-gov.com/saml", partitions: ["aws-us-gov"]))
         #expect(!AWSSignInEndpoint.contains("https://eu-west-1.signin.aws.amazon.com/saml", partitions: ["aws-cn", "aws-us-gov"]))
+        // The expectation names the partition when it is not the commercial one, with an endpoint of it: a commercial
+        // Destination refused for arn:aws-cn: providers was explained with the commercial endpoint as expected.
+        #expect(AWSSignInEndpoint.expectation(partitions: ["aws"]) == "an AWS sign-in endpoint such as https://signin.aws.amazon.com/saml")
+        let china = AWSSignInEndpoint.expectation(partitions: ["aws-cn"])
+        #expect(china.contains("aws-cn partition") && china.contains("https://signin.amazonaws.cn/saml") && !china.contains("amazon.com"))
+        let both = AWSSignInEndpoint.expectation(partitions: ["aws-us-gov", "aws"])
+        #expect(both.contains("aws or aws-us-gov partition") && both.contains("https://signin.amazonaws-us-gov.com/saml"))
     }
 
     @Test("RelayState: only AWS console URLs, read as browsers read them")

@@ -74,9 +74,9 @@ enum CoreStep: Int, CaseIterable {
 
     var summary: String {
         switch self {
-        case .document: return "Parse within limits: size, depth, counts, no DTD, entities or processing instructions, unique IDs"
+        case .document: return "Parse within limits: size, depth, counts, no DTD, entities or processing instructions, unique IDs; the root is a SAML 2.0 Response with an ID"
         case .status: return "One Status in SAML core's shape, and it is Success"
-        case .structure: return "The Response's children in SAML core's order; one Assertion, its direct child; Signatures only on the Response or the Assertion"
+        case .structure: return "The Response's children in SAML core's order; one SAML 2.0 Assertion, its direct child; Signatures only on the Response or the Assertion"
         case .signature: return "Signatures verify with a trusted certificate and allowed algorithms, over the node that is read"
         case .content: return "The signed Assertion reads as SAML 2.0 (elements, instants, subject)"
         }
