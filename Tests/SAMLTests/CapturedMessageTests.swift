@@ -47,28 +47,43 @@ struct CapturedMessageTests {
         #expect([.bindingInflate, .inputBase64].contains(refusal(Data("just text".utf8).base64EncodedString())))
     }
 
-    @Test("a page: a field inside a comment is not read; two fields of one name, in any letter case, are refused")
+    @Test("a page is read as an HTML parser reads it; a second field, or the name anywhere else in the page, is refused")
     func ambiguousPages() throws {
         let base64 = Data(xml).base64EncodedString()
         let decoy = Data("<x/>".utf8).base64EncodedString()
         func page(_ inputs: String) -> [UInt8] {
             Array("<html><body><form method=\"post\" action=\"https://signin.aws.amazon.com/saml\">\(inputs)</form></body></html>".utf8)
         }
-        let real = "<input type=\"hidden\" name=\"SAMLResponse\" value=\"\(base64)\"/>"
-        for hidden in ["<!-- <input type=\"hidden\" name=\"SAMLResponse\" value=\"\(decoy)\"/> -->",
-                       "<!--<input name='SAMLResponse' value='\(decoy)'>-->"] {
-            #expect(try CapturedMessage.decode(page(hidden + real)).xml == xml, "\(hidden)")
+        // One field, spelt as HTML allows: read.
+        for field in ["<input type=\"hidden\" name=\"SAMLResponse\" value=\"\(base64)\"/>",
+                      "<INPUT TYPE=HIDDEN NAME=SAMLResponse VALUE=\"\(base64)\">",
+                      "<input name = \"SAMLResponse\" value = '\(base64)'>",
+                      "<input value=\"\(base64)\" name=\"SAML&#82;esponse\">",
+                      "<input name=SAMLResponse value=\(base64)>"] {
+            let captured = try CapturedMessage.decode(page(field))
+            #expect(captured.xml == xml && captured.endpoint == "https://signin.aws.amazon.com/saml", "\(field.prefix(50))")
         }
-        // An unterminated comment hides the rest, as in a browser.
-        #expect(throws: SAMLError.self) { try CapturedMessage.decode(page("<!-- " + real)) }
-        for second in ["<input type=\"hidden\" name=\"SAMLResponse\" value=\"\(decoy)\"/>",
-                       "<input type=\"hidden\" NAME=\"samlresponse\" value=\"\(decoy)\"/>",
-                       "<input type='hidden' name='SAMLResponse' value='\(decoy)'/>"] {
-            for inputs in [second + real, real + second] {
+        // The name also outside that field (a comment, a script, a textarea, a second field in any spelling): refused,
+        // since which message a browser would post is not the reader's to guess.
+        let real = "<input type=\"hidden\" name=\"SAMLResponse\" value=\"\(base64)\"/>"
+        for other in ["<!-- <input type=\"hidden\" name=\"SAMLResponse\" value=\"\(decoy)\"/> -->",
+                      "<!---><input name=\"SAMLResponse\" value=\"\(decoy)\"><!-- -->",
+                      "<!-- --!><input name=\"SAMLResponse\" value=\"\(decoy)\"><!-- -->",
+                      "<script>var f = '<input name=\"SAMLResponse\" value=\"\(decoy)\">';</script>",
+                      "<textarea><input name=\"SAMLResponse\" value=\"\(decoy)\"></textarea>",
+                      "<input type=\"hidden\" name=\"SAMLResponse\" value=\"\(decoy)\"/>",
+                      "<input type=\"hidden\" NAME=\"samlresponse\" value=\"\(decoy)\"/>",
+                      "<input name=\"SAML&#82;esponse\" value=\"\(decoy)\">",
+                      "<input name\n=\"SAMLResponse\" value=\"\(decoy)\">"] {
+            for inputs in [other + real, real + other] {
                 let error = #expect(throws: SAMLError.self, "\(inputs.prefix(60))") { try CapturedMessage.decode(page(inputs)) }
                 #expect(error?.code == .bindingEncoding && error?.message.contains("more than one SAMLResponse") == true)
             }
         }
+        // The form the package writes itself reads back.
+        let own = PostBinding.autoSubmitPage(action: "https://signin.aws.amazon.com/saml", xml, kind: .response, relayState: "r")
+        let captured = try CapturedMessage.decode(Array(own.utf8))
+        #expect(captured.xml == xml && captured.relayState == "r")
     }
 
     @Test("a HAR file: the same message posted twice is one; two different ones are refused, naming where each went")

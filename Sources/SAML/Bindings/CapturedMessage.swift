@@ -72,7 +72,7 @@ public struct CapturedMessage: Sendable {
         if bytes.first == UInt8(ascii: "<") {
             let lower = String(decoding: bytes.prefix(4096), as: UTF8.self).lowercased()
             if lower.contains("<html") || lower.contains("<form") || lower.contains("<!doctype html") {
-                return try htmlForm(String(decoding: bytes, as: UTF8.self))
+                return try htmlForm(Array(bytes))
             }
             return CapturedMessage(form: .xml, kind: nil, xml: Array(bytes), relayState: nil, endpoint: nil)
         }
@@ -148,43 +148,37 @@ public struct CapturedMessage: Sendable {
         bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF } == UInt8(ascii: "<")
     }
 
-    /// The form input named SAMLResponse or SAMLRequest (and RelayState) of an HTML page. Comments are removed
-    /// first (a browser never posts a field inside one), and a page with two fields of that name, in any letter case,
-    /// is refused: which one a browser posts and which one a reader takes need not agree.
-    static func htmlForm(_ raw: String) throws(SAMLError) -> CapturedMessage {
-        let page = withoutComments(raw)
-        let folded = Array(page.utf8).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
-        for kind in [SAMLMessageKind.response, .request] {
-            let fields = ["\"", "'", ""].reduce(0) { count, quote in
-                count + occurrences(of: "name=\(quote)\(kind.rawValue.lowercased())\(quote)", in: folded)
-            }
-            if fields > 1 {
-                throw SAMLError(.bindingEncoding, "the page has more than one \(kind.rawValue) field", expected: "one",
-                                found: "\(fields)")
-            }
+    /// The form field named SAMLResponse or SAMLRequest (and RelayState) of an HTML page, as an HTML parser reads
+    /// the page (``NativeHTMLForm``). Refused when the field is not the page's only one of that name (in any letter
+    /// case), or when the name occurs in the page's text more often than as fields: inside a script, a textarea or a
+    /// comment that libxml2 and a browser end at different places, where which message a browser posts and which one
+    /// a reader takes need not agree.
+    static func htmlForm(_ page: [UInt8]) throws(SAMLError) -> CapturedMessage {
+        let fields = try NativeHTMLForm.fields(page, named: ["SAMLResponse", "SAMLRequest", "RelayState"])
+        let folded = page.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        func named(_ name: String) -> [NativeHTMLForm.Field] {
+            fields.filter { $0.name.utf8.count == name.utf8.count && $0.name.lowercased() == name.lowercased() }
         }
         for kind in [SAMLMessageKind.response, .request] {
-            guard let value = inputValue(page, named: kind.rawValue) else { continue }
-            let message = try base64(value, form: .htmlForm)
-            let action = attribute("action", inTagBefore: byteRange(of: "name=\"\(kind.rawValue)\"", in: page)?.lowerBound, in: page, tag: "<form")
-            return CapturedMessage(form: .htmlForm, kind: kind, xml: message.xml, relayState: inputValue(page, named: "RelayState"),
-                                   endpoint: action).deflated(message.deflated)
+            let matching = named(kind.rawValue)
+            let mentions = occurrences(of: kind.rawValue.lowercased(), in: folded)
+            if matching.count > 1 || mentions > matching.count {
+                throw SAMLError(.bindingEncoding, "the page has more than one \(kind.rawValue) field, or the name elsewhere in it",
+                                expected: "one \(kind.rawValue) form field and no other mention (save the form field alone)",
+                                found: "\(matching.count) field(s), \(mentions) mention(s) in the page's text")
+            }
+            guard let field = matching.first else { continue }
+            let message = try base64(field.value ?? "", form: .htmlForm)
+            let relayState = named("RelayState")
+            guard relayState.count <= 1 else {
+                throw SAMLError(.bindingEncoding, "the page has more than one RelayState field", expected: "at most one",
+                                found: "\(relayState.count)")
+            }
+            return CapturedMessage(form: .htmlForm, kind: kind, xml: message.xml, relayState: relayState.first?.value,
+                                   endpoint: field.action).deflated(message.deflated)
         }
         throw SAMLError(.bindingMissingMessage, "the HTML page has no SAML form field", expected: "an input named SAMLResponse or SAMLRequest",
                         found: "none")
-    }
-
-    /// `page` without its `<!-- … -->` comments (an unterminated one runs to the end, as in a browser).
-    static func withoutComments(_ page: String) -> String {
-        guard page.contains("<!--") else { return page }
-        var out = ""
-        var rest = page[...]
-        while let open = rest.range(of: "<!--") {
-            out += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].range(of: "-->") else { return out }
-            rest = rest[close.upperBound...]
-        }
-        return out + rest
     }
 
     /// How many times `needle` (ASCII) occurs in `haystack` (overlaps not counted).
@@ -200,43 +194,6 @@ public struct CapturedMessage: Sendable {
             }
             return count
         }
-    }
-
-    /// The first occurrence of `needle` in `page`, found on the bytes (a String search across a megabyte of other
-    /// inputs cost 80 ms), then mapped back to String indices.
-    static func byteRange(of needle: String, in page: String) -> Range<String.Index>? {
-        var page = page
-        let offset = page.withUTF8 { cxs_index($0.baseAddress, $0.count, needle) }
-        guard offset >= 0, let lower = page.utf8.index(page.utf8.startIndex, offsetBy: offset, limitedBy: page.utf8.endIndex),
-              let upper = page.utf8.index(lower, offsetBy: needle.utf8.count, limitedBy: page.utf8.endIndex) else { return nil }
-        return lower..<upper
-    }
-
-    static func inputValue(_ page: String, named name: String) -> String? {
-        for quote in ["\"", "'"] {
-            guard let nameRange = byteRange(of: "name=\(quote)\(name)\(quote)", in: page) else { continue }
-            // The value attribute of the same tag, before or after the name.
-            let tagStart = page[..<nameRange.lowerBound].range(of: "<", options: .backwards)?.lowerBound ?? page.startIndex
-            let tagEnd = page[nameRange.upperBound...].firstIndex(of: ">") ?? page.endIndex
-            let tag = page[tagStart..<tagEnd]
-            for q in ["\"", "'"] {
-                if let v = tag.range(of: "value=\(q)") {
-                    return Markup.unescape(String(tag[v.upperBound...].prefix { String($0) != q }))
-                }
-            }
-        }
-        return nil
-    }
-
-    static func attribute(_ name: String, inTagBefore index: String.Index?, in page: String, tag: String) -> String? {
-        // The form opens shortly before its field: search the 64 KiB before it, not the whole page backwards.
-        guard let index else { return nil }
-        let window = page.utf8.index(index, offsetBy: -65_536, limitedBy: page.startIndex) ?? page.startIndex
-        guard let open = page[window..<index].range(of: tag, options: [.backwards, .caseInsensitive]) else { return nil }
-        let end = page[open.upperBound...].firstIndex(of: ">") ?? page.endIndex
-        let text = page[open.upperBound..<end]
-        guard let range = text.range(of: "\(name)=\"") else { return nil }
-        return Markup.unescape(String(text[range.upperBound...].prefix { $0 != "\"" }))
     }
 
     /// The parts of a HAR file (HTTP Archive 1.2) read here; everything else is skipped by the decoder.

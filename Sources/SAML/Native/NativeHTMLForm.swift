@@ -1,0 +1,65 @@
+internal import CXMLSec
+internal import CXMLSecShim
+
+/// The named `<input>` fields of an HTML page as libxml2's HTML parser reads them: element and attribute names in any
+/// letter case, any quoting (or none), character references decoded, comments and the text of `<script>`,
+/// `<style>` and the like not read as markup. A browser's HTML parser decides which fields it posts; a search for
+/// `name="SAMLResponse"` in the text did not (it read a field inside a script or behind `name = "…"` spacing, and
+/// missed `NAME=SAMLResponse`). What libxml2 and a browser still read differently is caught by the caller, which
+/// refuses a page that mentions the field name more often than this finds fields.
+enum NativeHTMLForm {
+    struct Field: Equatable {
+        var name: String
+        var value: String?
+        /// The `action` of the `<form>` around the field, if any.
+        var action: String?
+    }
+
+    /// The inputs of `page` whose name is one of `names` in any letter case, in document order (at most `limit`:
+    /// the caller refuses more than one of a name anyway).
+    static func fields(_ page: [UInt8], named names: [String], limit: Int = 64) throws(SAMLError) -> [Field] {
+        let wanted = Set(names.map { $0.lowercased() })
+        try NativeLibrary.begin()
+        let options = Int32(HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+                            | HTML_PARSE_NOIMPLIED.rawValue)
+        let doc = page.withUnsafeBytes { raw in
+            htmlReadMemory(raw.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(raw.count), nil, "UTF-8", options)
+        }
+        guard let doc else { throw SAMLError(.bindingMissingMessage, "the HTML page could not be read", expected: "an HTML page", found: "none") }
+        defer { xmlFreeDoc(doc) }
+        var found: [Field] = []
+        // Iterative walk: a page of 4 MiB may nest deeply, and libxml2 bounds the depth it builds.
+        var node = xmlDocGetRootElement(doc).map { UnsafeMutablePointer<xmlNode>($0) }
+        while let current = node, found.count < limit {
+            if current.pointee.type == XML_ELEMENT_NODE, cEquals(current.pointee.name, "input"),
+               let name = property(current, "name"), wanted.contains(name.lowercased()) {
+                var action: String?
+                var ancestor = current.pointee.parent
+                while let a = ancestor, a.pointee.type == XML_ELEMENT_NODE {
+                    if cEquals(a.pointee.name, "form") { action = property(a, "action"); break }
+                    ancestor = a.pointee.parent
+                }
+                found.append(Field(name: name, value: property(current, "value"), action: action))
+            }
+            if let child = current.pointee.children, current.pointee.type == XML_ELEMENT_NODE {
+                node = child
+                continue
+            }
+            var up: UnsafeMutablePointer<xmlNode>? = current
+            node = nil
+            while let u = up {
+                if let next = u.pointee.next { node = next; break }
+                up = u.pointee.parent.flatMap { $0.pointee.type == XML_ELEMENT_NODE ? $0 : nil }
+            }
+        }
+        return found
+    }
+
+    private static func property(_ node: UnsafeMutablePointer<xmlNode>, _ name: StaticString) -> String? {
+        guard let value = name.withUTF8Buffer({ buffer in
+            xmlGetProp(node, buffer.baseAddress)
+        }) else { return nil }
+        defer { cxs_xml_free(value) }
+        return String(cString: value)
+    }
+}
