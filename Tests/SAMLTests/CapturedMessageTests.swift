@@ -86,7 +86,7 @@ struct CapturedMessageTests {
         #expect(captured.xml == xml && captured.relayState == "r")
     }
 
-    @Test("a HAR file: the same message posted twice is one; two different ones are refused, naming where each went")
+    @Test("a HAR file: its one response, with the sign-in's requests beside it; the same message twice is one; two different ones are refused, naming where each went")
     func ambiguousHAR() throws {
         let base64 = Data(xml).base64EncodedString()
         let other = Data(Fixtures.response(seed: 2).xml().utf8).base64EncodedString()
@@ -102,9 +102,40 @@ struct CapturedMessageTests {
         #expect(twice.xml == xml && twice.endpoint == aws)
         for entries in [[post("https://evil.example/", other), post(aws, base64)], [post(aws, base64), post(aws, other)]] {
             let error = #expect(throws: SAMLError.self) { try CapturedMessage.decode(try har(entries)) }
-            #expect(error?.code == .bindingEncoding && error?.message.contains("2 different SAML messages") == true, "\(String(describing: error))")
+            #expect(error?.code == .bindingEncoding && error?.message.contains("2 different SAML responses") == true, "\(String(describing: error))")
         }
         #expect(Fixtures.response(seed: 2).xml() != Fixtures.response().xml())
+        // A sign-in's requests travel with its response: the response is the message (SP-initiated with a POSTed
+        // AuthnRequest, a logout after it, a Redirect-binding request).
+        let request = AuthnRequest(id: "_r1", issueInstant: Fixtures.issued, issuer: Issuer(Fixtures.awsSignIn))
+        let requestBase64 = Data(request.xml().utf8).base64EncodedString()
+        func postRequest(_ url: String, _ value: String) -> [String: Any] {
+            ["request": ["method": "POST", "url": url,
+                         "postData": ["mimeType": "application/x-www-form-urlencoded", "text": "SAMLRequest=" + FormEncoding.encode(value)]]]
+        }
+        let redirectRequest = "https://login.microsoftonline.com/t/saml2?" + (try RedirectBinding.query(Array(request.xml().utf8), kind: .request))
+        for entries in [[postRequest("https://login.microsoftonline.com/t/saml2", requestBase64), post(aws, base64)],
+                        [post(aws, base64), postRequest("https://login.microsoftonline.com/t/saml2", Data("<samlp:LogoutRequest/>".utf8).base64EncodedString())],
+                        [["request": ["method": "GET", "url": redirectRequest]], post(aws, base64)]] {
+            let captured = try CapturedMessage.decode(try har(entries))
+            #expect(captured.kind == .response && captured.xml == xml)
+        }
+        // A Redirect-binding response beside a posted one, one entry whose text and params disagree, two requests:
+        // refused.
+        let redirectResponse = "https://sp.example/acs?" + (try RedirectBinding.query(Array(Fixtures.response(seed: 2).xml().utf8), kind: .response))
+        let disagreeing: [String: Any] = ["request": ["method": "POST", "url": aws, "postData": [
+            "mimeType": "application/x-www-form-urlencoded", "text": "SAMLResponse=" + FormEncoding.encode(base64),
+            "params": [["name": "SAMLResponse", "value": other]]]]]
+        for entries in [[["request": ["method": "GET", "url": redirectResponse]], post(aws, base64)], [disagreeing],
+                        [postRequest("https://a.example/", requestBase64), postRequest("https://b.example/", Data("<samlp:LogoutRequest/>".utf8).base64EncodedString())]] {
+            let error = #expect(throws: SAMLError.self) { try CapturedMessage.decode(try har(entries)) }
+            #expect(error?.code == .bindingEncoding && error?.message.contains("2 different SAML") == true, "\(String(describing: error))")
+        }
+        // Text and params carrying the same message (as browsers export a form post) are one.
+        let agreeing: [String: Any] = ["request": ["method": "POST", "url": aws, "postData": [
+            "mimeType": "application/x-www-form-urlencoded", "text": "SAMLResponse=" + FormEncoding.encode(base64),
+            "params": [["name": "SAMLResponse", "value": base64]]]]]
+        #expect(try CapturedMessage.decode(try har([agreeing])).xml == xml)
     }
 
     @Test("signing in place: assertion, response or both, the rest of the document kept; peeks report each signature")

@@ -216,8 +216,8 @@ public struct CapturedMessage: Sendable {
         var log: Log
     }
 
-    /// A HAR file (HTTP Archive): the one message its POST requests carry (the same message posted twice counts
-    /// once; two different ones are refused), else the first Redirect-binding URL.
+    /// A HAR file (HTTP Archive): the one SAML response its requests carry (POST bodies and Redirect-binding URLs;
+    /// the same message twice counts once, two different ones are refused), else its one request.
     static func har(_ text: String) throws(SAMLError) -> CapturedMessage {
         let file: HARFile
         do {
@@ -230,43 +230,47 @@ public struct CapturedMessage: Sendable {
             throw SAMLError(.inputTooLarge, "the HAR file has too many requests", expected: "at most \(maxHAREntries)",
                             found: "\(file.log.entries.count)")
         }
-        var redirect: (url: String, query: String)?
-        var posted: [CapturedMessage] = []
+        // Every message the file carries: POST bodies (its text and its params, when both are given), then the
+        // Redirect binding's URLs. The same message sent again (a reload, a retry, the role chooser's re-post) is one.
+        var messages: [CapturedMessage] = []
+        func add(_ message: CapturedMessage) {
+            if !messages.contains(where: { $0.xml == message.xml && $0.kind == message.kind }) { messages.append(message) }
+        }
+        func carries(_ text: String) -> Bool { text.contains("SAMLResponse=") || text.contains("SAMLRequest=") }
         for entry in file.log.entries {
             guard let request = entry.request, let url = request.url else { continue }
             if request.method?.uppercased() == "POST", let post = request.postData {
-                var body = post.text ?? ""
-                if !body.contains("SAMLResponse=") && !body.contains("SAMLRequest="), let params = post.params {
-                    body = params.prefix(maxFormFields + 1).map { "\(FormEncoding.encode($0.name ?? ""))=\(FormEncoding.encode($0.value ?? ""))" }
+                var bodies: [String] = []
+                if let text = post.text, carries(text) { bodies.append(text) }
+                if let params = post.params {
+                    let body = params.prefix(maxFormFields + 1).map { "\(FormEncoding.encode($0.name ?? ""))=\(FormEncoding.encode($0.value ?? ""))" }
                         .joined(separator: "&")
+                    if carries(body) { bodies.append(body) }
                 }
-                if body.contains("SAMLResponse=") || body.contains("SAMLRequest=") {
+                for body in bodies {
                     let message = try formOrQuery(body, form: .har, endpoint: url)
-                    // The same message posted again (a reload, a retry) is one message.
-                    if !posted.contains(where: { $0.xml == message.xml && $0.kind == message.kind }) {
-                        posted.append(CapturedMessage(form: .har, kind: message.kind, xml: message.xml, relayState: message.relayState,
-                                                      endpoint: url).deflated(message.deflated))
-                    }
+                    add(CapturedMessage(form: .har, kind: message.kind, xml: message.xml, relayState: message.relayState,
+                                        endpoint: url).deflated(message.deflated))
                 }
             }
-            if redirect == nil, let query = url.split(separator: "?", maxSplits: 1).dropFirst().first,
-               query.contains("SAMLRequest=") || query.contains("SAMLResponse=") {
-                redirect = (url, String(query))
+            if let query = url.split(separator: "?", maxSplits: 1).dropFirst().first, carries(String(query)) {
+                let message = try RedirectBinding.decode(query: String(query))
+                add(CapturedMessage(form: .har, kind: message.kind, xml: message.xml, relayState: message.relayState,
+                                    endpoint: String(url.split(separator: "?", maxSplits: 1)[0])).deflated(true))
             }
         }
-        // Two different messages posted (two sign-ins, or a page that posted elsewhere first): which one the user
-        // means is not the tool's guess to make.
-        if posted.count > 1 {
-            throw SAMLError(.bindingEncoding, "the HAR file holds \(posted.count) different SAML messages",
+        // The response, when there is one: a sign-in's HAR also holds its AuthnRequest and perhaps a LogoutRequest.
+        // Two different responses (two sign-ins, or a page that posted elsewhere first) are refused: which one the
+        // user means is not the reader's guess to make. Requests alone, likewise.
+        let responses = messages.filter { $0.kind != .request }
+        let candidates = responses.isEmpty ? messages : responses
+        if candidates.count > 1 {
+            let what = responses.isEmpty ? "requests" : "responses"
+            throw SAMLError(.bindingEncoding, "the HAR file holds \(candidates.count) different SAML \(what)",
                             expected: "one (save the HAR of a single sign-in, or give the SAMLResponse field alone)",
-                            found: "messages posted to " + posted.map { $0.endpoint ?? "?" }.joined(separator: ", "))
+                            found: "\(what) sent to " + candidates.map { $0.endpoint ?? "?" }.joined(separator: ", "))
         }
-        if let message = posted.first { return message }
-        if let redirect {
-            let message = try RedirectBinding.decode(query: redirect.query)
-            return CapturedMessage(form: .har, kind: message.kind, xml: message.xml, relayState: message.relayState,
-                                   endpoint: String(redirect.url.split(separator: "?", maxSplits: 1)[0])).deflated(true)
-        }
+        if let message = candidates.first { return message }
         throw SAMLError(.bindingMissingMessage, "the HAR file has no SAML message", expected: "a request carrying SAMLResponse or SAMLRequest",
                         found: "\(file.log.entries.count) requests without one")
     }
