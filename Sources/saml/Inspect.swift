@@ -65,7 +65,7 @@ struct Inspect: AsyncParsableCommand {
             }
             out.signatures(try ResponsePeek.signatures(message.xml))
             print(out.lines.joined(separator: "\n"))
-            if xml { print("\n" + (try ResponsePeek.prettyXML(message.xml))) }
+            if xml { print("\n" + TerminalText.block(try ResponsePeek.prettyXML(message.xml))) }
         }
     }
 }
@@ -78,7 +78,9 @@ struct Report {
 
     init(now: Date) { self.now = now }
 
-    mutating func line(_ name: String, _ value: String) { lines.append("\(indent)\(name): \(TerminalText.line(value))") }
+    mutating func line(_ name: String, _ value: String) {
+        lines.append("\(indent)\(TerminalText.line(name)): \(TerminalText.line(value))")
+    }
     mutating func optional(_ name: String, _ value: String?) { if let value { line(name, value) } }
     mutating func section(_ title: String, _ body: (inout Report) -> Void) {
         lines.append("\(indent)\(TerminalText.line(title))")

@@ -77,7 +77,7 @@ struct Login: AsyncParsableCommand {
         do {
             try await signIn()
         } catch let failure as LoginFailure {
-            FileHandle.standardError.write(Data("saml login: \(failure)\n".utf8))
+            FileHandle.standardError.write(Data("saml login: \(TerminalText.line("\(failure)"))\n".utf8))
             throw ExitCode(1)
         }
     }

@@ -28,7 +28,8 @@ extension AsyncParsableCommand {
         } catch let verdict as LoginFailure {
             throw verdict
         } catch {
-            FileHandle.standardError.write(Data("saml: \(error)\n".utf8))
+            // Errors quote what they found in the input: one line, escaped, like the rest of the output.
+            FileHandle.standardError.write(Data("saml: \(TerminalText.line("\(error)"))\n".utf8))
             throw ExitCode(2)
         }
     }

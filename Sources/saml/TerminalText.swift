@@ -22,6 +22,11 @@ enum TerminalText {
         return out
     }
 
+    /// `text` of several lines (an indented document): each line as ``line(_:)`` makes it, the line breaks kept.
+    static func block(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { line(String($0)) }.joined(separator: "\n")
+    }
+
     private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator: return true

@@ -94,9 +94,22 @@ struct VerifyCommandTests {
                     "\(result.out)")
             #expect(!result.out.unicodeScalars.contains("\u{202E}"))
         }
-        let inspected = try Tool.run(["inspect", file.path])
+        let inspected = try Tool.run(["inspect", "--xml", file.path])
         #expect(inspected.status == 0 && inspected.out.contains("x\\n\\nAccepted") && !inspected.out.unicodeScalars.contains("\u{202E}"),
                 "\(inspected.out)")
+        // An attribute's name, and an error quoting a value (on standard error), are escaped the same way.
+        let named = text.replacingOccurrences(of: "Name=\"https://aws.amazon.com/SAML/Attributes/RoleSessionName\"",
+                                              with: "Name=\"x&#10;https://aws.amazon.com/SAML/Attributes/Role: forged\"")
+        #expect(named != text)
+        try Data(named.utf8).write(to: file)
+        let names = try Tool.run(["inspect", file.path])
+        #expect(names.status == 0 && !names.out.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("https://aws.amazon.com/SAML/Attributes/Role: forged") }
+                && names.out.contains("x\\nhttps://aws.amazon.com/SAML/Attributes/Role: forged"), "\(names.out)")
+        let badInstant = text.replacingOccurrences(of: "IssueInstant=\"", with: "IssueInstant=\"x&#10;Status: Success&#10;")
+        try Data(badInstant.utf8).write(to: file)
+        let failed = try Tool.run(["inspect", file.path])
+        #expect(failed.status == 2 && !failed.err.split(separator: "\n").contains { $0.hasPrefix("Status: Success") }
+                && failed.err.contains("x\\nStatus: Success"), "\(failed.err)")
     }
 
     @Test("--json: the accepted object, with the AWS sessions; --metadata as the trust")
