@@ -295,6 +295,15 @@ public struct AWSFederation: Sendable {
         var lastError: AWSError?
         for pair in claims.roles {
             let arn = pair.providerARN.description
+            // Each partition runs its own sign-in: a response sent to one partition's endpoint grants only that
+            // partition's roles, even when the Role values of several partitions let the Recipient check pass.
+            if !settings.additionalSignInURLs.contains(recipient), let host = AWSSignInEndpoint.endpointHost(recipient),
+               AWSSignInEndpoint.partition(ofHost: host) != pair.providerARN.partition {
+                lastError = Self.awsError(for: SAMLError(
+                    .subjectConfirmationRecipient, "the Role value's provider is in another partition than the sign-in endpoint the response was sent to",
+                    expected: AWSSignInEndpoint.expectation(partitions: [pair.providerARN.partition]), found: "\"\(recipient)\""))
+                continue
+            }
             guard let provider = byARN[arn] else {
                 lastError = AWSError.invalidIdentityToken("Specified provider doesn't exist.",
                                                           cause: SAMLError(.awsProviderNotFound, "the Role value's provider is not in the account",

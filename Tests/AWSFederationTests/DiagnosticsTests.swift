@@ -168,6 +168,25 @@ struct DiagnosticsTests {
         }
     }
 
+    @Test("Role values of two partitions: a response sent to one partition's sign-in starts that partition's sessions only")
+    func mixedPartitions() throws {
+        let china = "arn:aws-cn:iam::123456789012:role/Administrator,arn:aws-cn:iam::123456789012:saml-provider/EntraID"
+        let judge = ResponseJudge(certificates: [AWSFixtures.certificate], aws: true, clock: Self.clock)
+        let mixed = judge.judge(try AWSFixtures.signer.signedBytes(AWSFixtures.response([AWSFixtures.adminPair, china])))
+        #expect(mixed.accepted && mixed.aws?.sessions.count == 1, "\(String(describing: mixed.aws?.sessions))")
+        // The China role alone, sent to the commercial endpoint, starts nothing.
+        let chinaOnly = judge.judge(try AWSFixtures.signer.signedBytes(AWSFixtures.response([china])))
+        #expect(!chinaOnly.accepted)
+        // A Format other than entity on a Response Issuer is reported as that, not as two Issuers that differ.
+        let transient = Self.plain.replacingOccurrences(
+            of: "<Issuer xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\">",
+            with: "<Issuer Format=\"urn:oasis:names:tc:SAML:2.0:nameid-format:transient\" xmlns=\"urn:oasis:names:tc:SAML:2.0:assertion\">")
+        #expect(transient != Self.plain)
+        let verdict = judge.judge(Array(transient.utf8))
+        let failed = verdict.checks.first { $0.result == "failed" }
+        #expect(failed?.name == "issuer" && failed?.message?.contains("non-entity Format") == true, "\(verdict.checks)")
+    }
+
     @Test("with AWS's rules, an Assertion nested below the Response and no Issuer is reported as misplaced, not as no Issuer")
     func nestedAssertionWithoutIssuer() {
         let entity = "https://sts.windows.net/\(AWSFixtures.tenant)/"
