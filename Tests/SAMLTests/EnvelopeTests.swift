@@ -113,6 +113,26 @@ struct EnvelopeTests {
         #expect(steps.first { $0.error != nil }?.name == "status")
     }
 
+    @Test("text between the Response's or the Status's elements, or elements in a StatusMessage, are refused; white space is not")
+    func strayText() throws {
+        let parts = try Parts()
+        let success = "<samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\"/>"
+        for (children, step) in [([parts.issuer, "Success", parts.status, parts.assertion], "structure"),
+                                 ([parts.issuer, "<![CDATA[x]]>", parts.status, parts.assertion], "structure"),
+                                 ([parts.issuer, "<samlp:Status>x" + success + "</samlp:Status>", parts.assertion], "status"),
+                                 ([parts.issuer, "<samlp:Status><samlp:StatusCode Value=\"urn:oasis:names:tc:SAML:2.0:status:Success\">x</samlp:StatusCode></samlp:Status>", parts.assertion], "status"),
+                                 ([parts.issuer, "<samlp:Status>" + success + "<samlp:StatusMessage>a<b xmlns=\"urn:x\"/></samlp:StatusMessage></samlp:Status>", parts.assertion], "status")] {
+            var steps: [VerificationCheck] = []
+            let error = try #require(throws: SAMLError.self) {
+                try Fixtures.verifier().verify(parts.response(children), diagnostics: { steps.append($0) })
+            }
+            #expect(error.code == .structureUnexpectedContent && steps.first { $0.error != nil }?.name == step, "\(error)")
+        }
+        #expect(throws: Never.self) {
+            try Fixtures.verifier().verify(parts.response([parts.issuer, " \n\t", "<samlp:Status>\n " + success + "\n</samlp:Status>", "\n", parts.assertion]))
+        }
+    }
+
     @Test("the Status shapes SAML core allows are accepted")
     func statusShapesAccepted() throws {
         let parts = try Parts()
@@ -166,6 +186,10 @@ struct AuthnStatementShapeTests {
         ("<AuthnContext>\(classRef)\(classRef)</AuthnContext>", "structure.unexpectedContent"),
         ("<AuthnContext><AuthnContextDeclRef>urn:x</AuthnContextDeclRef>\(classRef)</AuthnContext>", "structure.unexpectedContent"),
         ("<AuthnContext>\(classRef)<x xmlns=\"urn:x\"/></AuthnContext>", "structure.unexpectedContent"),
+        ("<AuthnContext/>", "structure.missingElement"),
+        ("<AuthnContext><AuthenticatingAuthority>urn:a</AuthenticatingAuthority></AuthnContext>", "structure.missingElement"),
+        ("x<AuthnContext>\(classRef)</AuthnContext>", "structure.unexpectedContent"),
+        ("<AuthnContext>\(classRef)x</AuthnContext>", "structure.unexpectedContent"),
     ])
     func refused(content: String, code: String) throws {
         var steps: [VerificationCheck] = []

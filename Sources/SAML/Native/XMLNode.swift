@@ -47,6 +47,24 @@ struct XMLNode: Hashable {
     /// The first element child, if any.
     @inline(__always) var firstElementChild: XMLNode? { raw.firstElementChild.map(XMLNode.init) }
 
+    /// Whether a direct child is text (or CDATA) other than white space: content an element-only type does not have,
+    /// which one reader skips and another may take for the element's value.
+    var hasStrayText: Bool {
+        var child = raw.pointee.children
+        while let node = child {
+            if node.pointee.type == XML_TEXT_NODE || node.pointee.type == XML_CDATA_SECTION_NODE, let content = node.pointee.content {
+                var p = content
+                while p.pointee != 0 {
+                    let c = p.pointee
+                    if c != 0x20 && c != 0x09 && c != 0x0A && c != 0x0D { return true }
+                    p += 1
+                }
+            }
+            child = node.pointee.next
+        }
+        return false
+    }
+
     /// The next sibling that is an element.
     var nextElementSibling: XMLNode? {
         var next = raw.pointee.next

@@ -56,6 +56,7 @@ struct ResponseReader {
     static func checkEnvelope(_ root: XMLNode) throws(SAMLError) {
         let order: StaticString = "Issuer?, Signature?, Extensions?, Status, then Assertions (SAML core 3.2.2, 3.3.3)"
         let names = ["Issuer", "Signature", "Extensions", "Status"]
+        try refuseStrayText(in: root)
         var last = -1  // the slot of the previous child: 0 Issuer, 1 Signature, 2 Extensions, 3 Status
         for child in root.elements {
             let slot: Int
@@ -91,6 +92,7 @@ struct ResponseReader {
     static func checkStatusShape(of root: XMLNode) throws(SAMLError) {
         guard let status = root.child(samlp, "Status") else { return }  // status(of:) has refused its absence
         let shape: StaticString = "<StatusCode>, then <StatusMessage>? and <StatusDetail>? (SAML core 3.2.2.1)"
+        try refuseStrayText(in: status)
         var slot = -1  // 0 StatusCode, 1 StatusMessage, 2 StatusDetail
         for child in status.elements {
             let next = child.isElement(samlp, "StatusCode") ? 0 : child.isElement(samlp, "StatusMessage") ? 1
@@ -107,8 +109,13 @@ struct ResponseReader {
             }
             slot = next
         }
+        if let message = status.child(samlp, "StatusMessage"), message.hasElementChildren {
+            throw SAMLError(.structureUnexpectedContent, "the StatusMessage holds elements", expected: "text only",
+                            found: message.elementChildren.map { "<\($0.qualifiedDescription)>" }.joined(separator: ", "))
+        }
         var code = status.child(samlp, "StatusCode")
         while let level = code {
+            try refuseStrayText(in: level)
             var children = level.elements
             let nested = children.next()
             if let nested, !nested.isElement(samlp, "StatusCode") || children.next() != nil {
@@ -118,6 +125,13 @@ struct ResponseReader {
             }
             code = nested
         }
+    }
+
+    /// Refuses text (or CDATA) other than white space directly inside `node`, an element of element-only content.
+    static func refuseStrayText(in node: XMLNode) throws(SAMLError) {
+        guard node.hasStrayText else { return }
+        throw SAMLError(.structureUnexpectedContent, "<\(node.qualifiedDescription)> holds text between its elements",
+                        expected: "elements and white space only", found: "text")
     }
 
     /// The Response fields of `root`, whose ID ``requiredID(_:)`` returned, around an already read assertion.
@@ -313,6 +327,7 @@ struct ResponseReader {
     /// AuthnContextDecl or AuthnContextDeclRef?, then AuthenticatingAuthority*; anything else is refused, as in the
     /// Assertion's other statements.
     private mutating func readAuthn(_ node: XMLNode) throws(SAMLError) -> AuthnStatement {
+        try Self.refuseStrayText(in: node)
         var context: XMLNode?
         var position = 0
         for child in node.elements {
@@ -329,7 +344,9 @@ struct ResponseReader {
             throw SAMLError(.structureMissingElement, "the AuthnStatement has no AuthnContext", expected: "<AuthnContext>",
                             found: "none")
         }
+        try Self.refuseStrayText(in: context)
         var ref: String?
+        var named = false  // a class or a declaration: AuthnContext must name one (SAML core 2.7.2.2)
         var slot = -1  // 0 AuthnContextClassRef, 1 AuthnContextDecl or AuthnContextDeclRef, 2 AuthenticatingAuthority
         for child in context.elements {
             let next = child.isElement(Self.saml, "AuthnContextClassRef") ? 0
@@ -341,7 +358,13 @@ struct ResponseReader {
                                 found: "<\(child.qualifiedDescription)>")
             }
             if next == 0 { ref = try simpleText(child) }
+            named = named || next < 2
             slot = next
+        }
+        guard named else {
+            throw SAMLError(.structureMissingElement, "the AuthnContext names no context class or declaration",
+                            expected: "<AuthnContextClassRef>, <AuthnContextDecl> or <AuthnContextDeclRef> (SAML core 2.7.2.2)",
+                            found: "none")
         }
         return AuthnStatement(authnInstant: try Self.requiredInstant(node, "AuthnInstant"),
                               sessionIndex: attribute(node, "SessionIndex"),
