@@ -236,13 +236,22 @@ public struct CapturedMessage: Sendable {
         func add(_ message: CapturedMessage) {
             if !messages.contains(where: { $0.xml == message.xml && $0.kind == message.kind }) { messages.append(message) }
         }
-        func carries(_ text: String) -> Bool { text.contains("SAMLResponse=") || text.contains("SAMLRequest=") }
+        // Field names as the server decodes them (SAML%52esponse is SAMLResponse); a body that does not decode is
+        // looked at as written, and then refused by the decoding that follows.
+        func carries(_ text: String) -> Bool {
+            guard text.contains("SAML") || text.contains("%") else { return false }
+            if let pairs = try? FormEncoding.decodePairs(text) { return pairs["SAMLResponse"] != nil || pairs["SAMLRequest"] != nil }
+            return text.contains("SAMLResponse=") || text.contains("SAMLRequest=")
+        }
         for entry in file.log.entries {
             guard let request = entry.request, let url = request.url else { continue }
             if request.method?.uppercased() == "POST", let post = request.postData {
+                // The body as sent (`text`) is what the server read; `params` is the browser's own parse of it, which
+                // Chrome leaves percent-encoded and Firefox decodes, so it is read only when there is no text.
                 var bodies: [String] = []
-                if let text = post.text, carries(text) { bodies.append(text) }
-                if let params = post.params {
+                if let text = post.text, !text.isEmpty {
+                    if carries(text) { bodies.append(text) }
+                } else if let params = post.params {
                     let body = params.prefix(maxFormFields + 1).map { "\(FormEncoding.encode($0.name ?? ""))=\(FormEncoding.encode($0.value ?? ""))" }
                         .joined(separator: "&")
                     if carries(body) { bodies.append(body) }
@@ -263,7 +272,13 @@ public struct CapturedMessage: Sendable {
         // Two different responses (two sign-ins, or a page that posted elsewhere first) are refused: which one the
         // user means is not the reader's guess to make. Requests alone, likewise.
         let responses = messages.filter { $0.kind != .request }
-        let candidates = responses.isEmpty ? messages : responses
+        // A sign-in's Response before the LogoutResponse of a sign-out that followed it (both are SAMLResponse fields).
+        let signIns = responses.filter { message in
+            (try? NativeResponsePeek.rootName(message.xml, limits: .default)).map {
+                $0.name == "Response" && $0.namespace == "urn:oasis:names:tc:SAML:2.0:protocol"
+            } ?? true
+        }
+        let candidates = !signIns.isEmpty ? signIns : responses.isEmpty ? messages : responses
         if candidates.count > 1 {
             let what = responses.isEmpty ? "requests" : "responses"
             throw SAMLError(.bindingEncoding, "the HAR file holds \(candidates.count) different SAML \(what)",
