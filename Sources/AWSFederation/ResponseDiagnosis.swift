@@ -125,7 +125,8 @@ public struct ResponseJudge: Sendable {
 
     /// Judges a captured message. With ``aws``, a message AWS's sign-in endpoint would not read (DEFLATE-compressed
     /// as the Redirect binding sends it, or a `SAMLRequest`) fails the `input` step: AWS reads the HTTP-POST
-    /// binding's `SAMLResponse` field, base64 of the XML.
+    /// binding's `SAMLResponse` field, base64 of the XML. So does a message the capture shows sent elsewhere (a
+    /// page's form action or a HAR request's URL that is not an AWS sign-in endpoint or one of ``recipients``).
     /// - Parameter captured: The message as `CapturedMessage.decode(_:)` extracted it from a capture.
     /// - Returns: The verdict, with every step's result and, on rejection, the error and a hint.
     public func judge(_ captured: CapturedMessage) -> ResponseDiagnosis {
@@ -133,6 +134,12 @@ public struct ResponseJudge: Sendable {
             return unreadable(SAMLError(.bindingNotAccepted, "AWS's sign-in endpoint reads only the HTTP-POST binding's SAMLResponse",
                                         expected: "a SAMLResponse field holding base64 of the XML",
                                         found: captured.kind == .request ? "a SAMLRequest field" : "DEFLATE-compressed XML (the Redirect binding)"))
+        }
+        // A page's form or a HAR request shows where the message went: AWS judges only what reaches its sign-in.
+        if aws, let endpoint = captured.endpoint, !AWSSignInEndpoint.contains(endpoint), !recipients.contains(endpoint) {
+            return unreadable(SAMLError(.bindingNotAccepted, "the capture sent the message elsewhere than to AWS's sign-in",
+                                        expected: "a form or request to an AWS sign-in endpoint (or a --recipient)",
+                                        found: "\"\(endpoint)\""))
         }
         return judge(captured.xml)
     }

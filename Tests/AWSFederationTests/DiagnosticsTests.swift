@@ -187,6 +187,24 @@ struct DiagnosticsTests {
         #expect(failed?.name == "issuer" && failed?.message?.contains("non-entity Format") == true, "\(verdict.checks)")
     }
 
+    @Test("with AWS's rules, a capture whose form or request went elsewhere than AWS's sign-in fails the input step")
+    func captureSentElsewhere() throws {
+        let entity = "https://sts.windows.net/\(AWSFixtures.tenant)/"
+        let judge = ResponseJudge(certificates: [AWSFixtures.certificate], entityID: entity, aws: true, clock: Self.clock)
+        for action in ["https://evil.example/saml", "saml", "https://signin.aws.amazon.com/saml"] {
+            let page = PostBinding.autoSubmitPage(action: action, Array(Self.plain.utf8), kind: .response, relayState: nil)
+            let verdict = judge.judge(try CapturedMessage.decode(Array(page.utf8)))
+            if action.hasPrefix("https://signin.aws") {
+                #expect(verdict.accepted, "\(verdict.checks)")
+            } else {
+                #expect(!verdict.accepted && verdict.checks.first?.code == "binding.notAccepted", "\(action): \(verdict.checks.first.map { "\($0)" } ?? "")")
+                // Without AWS's rules the message itself is judged.
+                #expect(ResponseJudge(certificates: [AWSFixtures.certificate], clock: Self.clock)
+                    .judge(try CapturedMessage.decode(Array(page.utf8))).accepted)
+            }
+        }
+    }
+
     @Test("with AWS's rules, an Assertion nested below the Response and no Issuer is reported as misplaced, not as no Issuer")
     func nestedAssertionWithoutIssuer() {
         let entity = "https://sts.windows.net/\(AWSFixtures.tenant)/"

@@ -80,6 +80,34 @@ struct CapturedMessageTests {
                 #expect(error?.code == .bindingEncoding && error?.message.contains("more than one SAMLResponse") == true)
             }
         }
+        // Decoys spelt with character references count as mentions (a browser posts them as SAMLResponse).
+        for decoyName in ["&#83;AMLResponse", "SAML&#x52;esponse", "&#x53;&#x41;MLResponse", "&#83AMLResponse"] {
+            let inputs = real + "<input name=\"\(decoyName)\" value=\"\(decoy)\">"
+            #expect(throws: SAMLError.self, "\(decoyName)") { try CapturedMessage.decode(page(inputs)) }
+        }
+        // The one field, where a browser would not post it: refused, saying why.
+        let field = "name=\"SAMLResponse\" value=\"\(base64)\""
+        for (html, reason) in [("<form method=\"post\" action=\"https://signin.aws.amazon.com/saml\"><input type=\"hidden\" disabled \(field)></form>", "disabled"),
+                               ("<form method=\"post\" action=\"https://signin.aws.amazon.com/saml\"><fieldset disabled><input type=\"hidden\" \(field)></fieldset></form>", "fieldset is disabled"),
+                               ("<form method=\"post\" action=\"https://signin.aws.amazon.com/saml\"><template><input type=\"hidden\" \(field)></template></form>", "inside <template>"),
+                               ("<form method=\"post\" action=\"https://signin.aws.amazon.com/saml\"><noscript><input type=\"hidden\" \(field)></noscript></form>", "inside <noscript>"),
+                               ("<form method=\"post\" action=\"https://signin.aws.amazon.com/saml\"><input type=\"checkbox\" \(field)></form>", "type is checkbox"),
+                               ("<form method=\"post\" action=\"https://signin.aws.amazon.com/saml\"><input type=\"hidden\" form=\"other\" \(field)></form>", "another form"),
+                               ("<form action=\"https://signin.aws.amazon.com/saml\"><input type=\"hidden\" \(field)></form>", "method is GET"),
+                               ("<div><input type=\"hidden\" \(field)></div>", "outside any form")] {
+            let error = #expect(throws: SAMLError.self, "\(reason)") { try CapturedMessage.decode(Array("<html><body>\(html)</body></html>".utf8)) }
+            #expect(error?.message.contains("would not post") == true && error?.found?.contains(reason) == true, "\(String(describing: error))")
+        }
+        // A field named in another case is posted under that name, which no service provider reads.
+        let lower = #expect(throws: SAMLError.self) { try CapturedMessage.decode(page("<input type=\"hidden\" name=\"samlresponse\" value=\"\(base64)\">")) }
+        #expect(lower?.message.contains("not named SAMLResponse") == true)
+        // Two forms, or an encoding other than UTF-8: which markup a browser reads is not the parser's.
+        for html in ["<form method=\"post\" action=\"https://evil.example/\"><form method=\"post\" action=\"https://signin.aws.amazon.com/saml\">\(real)</form></form>",
+                     "<meta charset=\"iso-2022-jp\"><form method=\"post\" action=\"https://signin.aws.amazon.com/saml\">\(real)</form>",
+                     "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\"><form method=\"post\" action=\"x\">\(real)</form>"] {
+            #expect(throws: SAMLError.self, "\(html.prefix(40))") { try CapturedMessage.decode(Array("<html><body>\(html)</body></html>".utf8)) }
+        }
+        #expect(try CapturedMessage.decode(Array("<html><head><meta charset=\"UTF-8\"></head><body><form method=\"POST\" action=\"https://signin.aws.amazon.com/saml\">\(real)</form></body></html>".utf8)).xml == xml)
         // The form the package writes itself reads back.
         let own = PostBinding.autoSubmitPage(action: "https://signin.aws.amazon.com/saml", xml, kind: .response, relayState: "r")
         let captured = try CapturedMessage.decode(Array(own.utf8))

@@ -154,22 +154,47 @@ public struct CapturedMessage: Sendable {
     /// comment that libxml2 and a browser end at different places, where which message a browser posts and which one
     /// a reader takes need not agree.
     static func htmlForm(_ page: [UInt8]) throws(SAMLError) -> CapturedMessage {
-        let fields = try NativeHTMLForm.fields(page, named: ["SAMLResponse", "SAMLRequest", "RelayState"])
+        // The page as a browser decodes it: UTF-8 only (a <meta charset> naming another encoding, or ISO-2022's
+        // escape bytes, would make a browser read other markup than the parser below), one form only (a form inside
+        // another is ignored by browsers, so which one posts is theirs to decide).
         let folded = page.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        if let charset = Self.declaredCharsets(folded).first(where: { $0 != "utf-8" && $0 != "utf8" }) {
+            throw SAMLError(.bindingEncoding, "the page declares another encoding than UTF-8", expected: "UTF-8",
+                            found: "charset=\(charset)")
+        }
+        guard !page.contains(0x1B) else {
+            throw SAMLError(.bindingEncoding, "the page holds an escape byte (an ISO-2022 encoding)", expected: "UTF-8", found: "0x1B")
+        }
+        let forms = occurrences(of: "<form", in: folded)
+        guard forms <= 1 else {
+            throw SAMLError(.bindingEncoding, "the page has more than one form", expected: "one form (save the form field alone)",
+                            found: "\(forms) forms")
+        }
+        let fields = try NativeHTMLForm.fields(page, named: ["SAMLResponse", "SAMLRequest", "RelayState"])
+        // Mentions counted with character references decoded too (SAML&#82;esponse is a name a browser reads).
+        let decoded = Self.decodingASCIIReferences(folded)
         func named(_ name: String) -> [NativeHTMLForm.Field] {
             fields.filter { $0.name.utf8.count == name.utf8.count && $0.name.lowercased() == name.lowercased() }
         }
         for kind in [SAMLMessageKind.response, .request] {
             let matching = named(kind.rawValue)
-            let mentions = occurrences(of: kind.rawValue.lowercased(), in: folded)
+            let mentions = max(occurrences(of: kind.rawValue.lowercased(), in: folded), occurrences(of: kind.rawValue.lowercased(), in: decoded))
             if matching.count > 1 || mentions > matching.count {
                 throw SAMLError(.bindingEncoding, "the page has more than one \(kind.rawValue) field, or the name elsewhere in it",
                                 expected: "one \(kind.rawValue) form field and no other mention (save the form field alone)",
                                 found: "\(matching.count) field(s), \(mentions) mention(s) in the page's text")
             }
             guard let field = matching.first else { continue }
+            guard field.name == kind.rawValue else {
+                throw SAMLError(.bindingEncoding, "the form field is not named \(kind.rawValue)", expected: kind.rawValue,
+                                found: "\"\(field.name)\" (posted under that name, which a service provider does not read)")
+            }
+            if let reason = field.notPosted {
+                throw SAMLError(.bindingEncoding, "a browser would not post the page's \(kind.rawValue) field", expected: "a hidden input of a POST form",
+                                found: reason)
+            }
             let message = try base64(field.value ?? "", form: .htmlForm)
-            let relayState = named("RelayState")
+            let relayState = named("RelayState").filter { $0.notPosted == nil }
             guard relayState.count <= 1 else {
                 throw SAMLError(.bindingEncoding, "the page has more than one RelayState field", expected: "at most one",
                                 found: "\(relayState.count)")
@@ -179,6 +204,65 @@ public struct CapturedMessage: Sendable {
         }
         throw SAMLError(.bindingMissingMessage, "the HTML page has no SAML form field", expected: "an input named SAMLResponse or SAMLRequest",
                         found: "none")
+    }
+
+    /// The values of every `charset=` in `folded` (a lower-cased page), quotes and spaces skipped.
+    static func declaredCharsets(_ folded: [UInt8]) -> [String] {
+        var result: [String] = []
+        var offset = 0
+        let needle = Array("charset".utf8)
+        while offset + needle.count < folded.count {
+            guard let start = folded[offset...].firstRange(of: needle)?.lowerBound else { break }
+            var i = start + needle.count
+            while i < folded.count, folded[i] == 0x20 || folded[i] == 0x09 || folded[i] == 0x0A || folded[i] == 0x0D { i += 1 }
+            offset = i
+            guard i < folded.count, folded[i] == 0x3D else { continue }  // '='
+            i += 1
+            while i < folded.count, [0x20, 0x09, 0x0A, 0x0D, 0x22, 0x27].contains(folded[i]) { i += 1 }
+            var value: [UInt8] = []
+            while i < folded.count, value.count < 40,
+                  (0x61...0x7A).contains(folded[i]) || (0x30...0x39).contains(folded[i]) || folded[i] == 0x2D || folded[i] == 0x5F {
+                value.append(folded[i])
+                i += 1
+            }
+            result.append(String(decoding: value, as: UTF8.self))
+            offset = i
+        }
+        return result
+    }
+
+    /// `folded` with numeric character references to ASCII letters and digits (`&#83;`, `&#x53`, with or without the
+    /// `;`, as HTML reads them) replaced by the character, lower-cased: the spelling a browser decodes a name from.
+    static func decodingASCIIReferences(_ folded: [UInt8]) -> [UInt8] {
+        guard folded.contains(0x26) else { return folded }  // '&'
+        var out: [UInt8] = []
+        out.reserveCapacity(folded.count)
+        var i = 0
+        while i < folded.count {
+            if folded[i] == 0x26, i + 2 < folded.count, folded[i + 1] == 0x23 {  // "&#"
+                var j = i + 2
+                let hex = folded[j] == 0x78  // 'x' (folded)
+                if hex { j += 1 }
+                var value = 0
+                let digitsStart = j
+                while j < folded.count, j - digitsStart < 8 {
+                    let c = folded[j]
+                    if (0x30...0x39).contains(c) { value = value * (hex ? 16 : 10) + Int(c - 0x30) }
+                    else if hex, (0x61...0x66).contains(c) { value = value * 16 + Int(c - 0x61 + 10) }
+                    else { break }
+                    j += 1
+                }
+                if j > digitsStart, value < 0x80 {
+                    let byte = UInt8(value)
+                    out.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+                    i = j < folded.count && folded[j] == 0x3B ? j + 1 : j  // ';'
+                    continue
+                }
+            }
+            out.append(folded[i])
+            i += 1
+        }
+        return out
     }
 
     /// How many times `needle` (ASCII) occurs in `haystack` (overlaps not counted).
