@@ -146,6 +146,25 @@ struct EnvelopeTests {
     }
 }
 
+/// Text between the elements of the signed Assertion's element-only parts: refused wherever it is put.
+@Suite("No stray text inside the Assertion")
+struct AssertionStrayTextTests {
+    @Test("text after each element-only start tag of the Assertion is refused at the content step", arguments: [
+        "<Assertion ", "<Subject>", "<SubjectConfirmation ", "<Conditions ", "<AudienceRestriction>", "<AttributeStatement>", "<Attribute ",
+    ])
+    func refused(element: String) throws {
+        let response = Fixtures.response()
+        let text = String(decoding: try Fixtures.signer.signedBytes(response), as: UTF8.self)
+        let open = try #require(text.range(of: element))
+        let end = element.hasSuffix(">") ? open : try #require(text.range(of: ">", range: open.upperBound..<text.endIndex))
+        let edited = String(text[..<end.upperBound]) + "EVIL" + String(text[end.upperBound...])
+        let signed = try Signer.signTemplates(in: Array(edited.utf8), elementIDs: [try #require(response.assertion?.id)], key: Fixtures.idpKey)
+        var steps: [VerificationCheck] = []
+        let error = try #require(throws: SAMLError.self) { try Fixtures.verifier().verify(signed, diagnostics: { steps.append($0) }) }
+        #expect(error.code == .structureUnexpectedContent && steps.first { $0.error != nil }?.name == "content", "\(element): \(error)")
+    }
+}
+
 /// The AuthnStatement inside the signed Assertion: SubjectLocality?, one AuthnContext, and in it ClassRef?,
 /// Decl or DeclRef?, AuthenticatingAuthority* (SAML core 2.7.2); anything else is refused, as elsewhere in the Assertion.
 @Suite("The AuthnStatement is SAML core's shape")
@@ -190,6 +209,7 @@ struct AuthnStatementShapeTests {
         ("<AuthnContext><AuthenticatingAuthority>urn:a</AuthenticatingAuthority></AuthnContext>", "structure.missingElement"),
         ("x<AuthnContext>\(classRef)</AuthnContext>", "structure.unexpectedContent"),
         ("<AuthnContext>\(classRef)x</AuthnContext>", "structure.unexpectedContent"),
+        ("<AuthnContext>\(classRef)<![CDATA[x]]></AuthnContext>", "structure.unexpectedContent"),
     ])
     func refused(content: String, code: String) throws {
         var steps: [VerificationCheck] = []

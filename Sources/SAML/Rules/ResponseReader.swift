@@ -163,6 +163,7 @@ struct ResponseReader {
     /// The Assertion `node`, whose ID ``requiredID(_:)`` returned.
     mutating func assertion(_ node: XMLNode, id: String) throws(SAMLError) -> Assertion {
         strings.remember(id, asAttribute: "ID", of: node)
+        try Self.refuseStrayText(in: node)
         var children = node.elements
         guard let first = children.next(), first.isElement(Self.saml, "Issuer") else {
             throw SAMLError(.issuerMissing, "the Assertion has no Issuer (SAML core 2.3.3)",
@@ -187,6 +188,7 @@ struct ResponseReader {
                 throw SAMLError(.structureAdvice, "Advice is not accepted", expected: "no <Advice>", found: "<Advice>")
             } else if child.isElement(Self.saml, "AttributeStatement") {
                 sawAttributeStatement = true
+                try Self.refuseStrayText(in: child)
                 attributes.reserveCapacity(attributes.count + (try Self.checkChildren(of: child, named: "Attribute")))
                 for element in child.elements { attributes.append(try readAttribute(element)) }
             } else if child.isElement(Self.saml, "AuthnStatement") {
@@ -254,6 +256,7 @@ struct ResponseReader {
     }
 
     private mutating func readSubject(_ node: XMLNode) throws(SAMLError) -> Subject {
+        try Self.refuseStrayText(in: node)
         var nameID: NameID?
         var confirmations: [SubjectConfirmation] = []
         for child in node.elements {
@@ -266,6 +269,7 @@ struct ResponseReader {
                                 nameQualifier: attribute(child, "NameQualifier"),
                                 spNameQualifier: attribute(child, "SPNameQualifier"))
             } else if child.isElement(Self.saml, "SubjectConfirmation") {
+                try Self.refuseStrayText(in: child)
                 var data: SubjectConfirmationData?
                 if let d = child.child(Self.saml, "SubjectConfirmationData") {
                     data = SubjectConfirmationData(notBefore: try Self.optionalInstant(d, "NotBefore"),
@@ -285,9 +289,11 @@ struct ResponseReader {
     private mutating func readConditions(_ node: XMLNode) throws(SAMLError) -> Conditions {
         var c = Conditions(notBefore: try Self.optionalInstant(node, "NotBefore"),
                            notOnOrAfter: try Self.optionalInstant(node, "NotOnOrAfter"))
+        try Self.refuseStrayText(in: node)
         for child in node.elements {
             if child.isElement(Self.saml, "AudienceRestriction") {
                 var audiences: [String] = []
+                try Self.refuseStrayText(in: child)
                 try Self.checkChildren(of: child, named: "Audience")
                 for audience in child.elements { audiences.append(try simpleText(audience)) }
                 c.audienceRestrictions.append(audiences)
@@ -317,6 +323,7 @@ struct ResponseReader {
             throw SAMLError(.structureMissingElement, "an Attribute has no Name", expected: "Name=\"…\"", found: "none")
         }
         var values: [String] = []
+        try Self.refuseStrayText(in: node)
         values.reserveCapacity(try Self.checkChildren(of: node, named: "AttributeValue"))
         for value in node.elements { values.append(try simpleText(value)) }
         return Attribute(name: name, values: values, nameFormat: attribute(node, "NameFormat"),
