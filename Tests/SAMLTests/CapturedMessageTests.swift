@@ -98,15 +98,18 @@ struct CapturedMessageTests {
                                ("<form method=\"post\" action=\"https://signin.aws.amazon.com/saml\"><input type=\"checkbox\" \(field)></form>", "type is checkbox"),
                                ("<form method=\"post\" action=\"https://signin.aws.amazon.com/saml\"><input type=\"hidden\" form=\"other\" \(field)></form>", "another form"),
                                ("<form action=\"https://signin.aws.amazon.com/saml\"><input type=\"hidden\" \(field)></form>", "method is GET"),
-                               ("<div><input type=\"hidden\" \(field)></div>", "outside any form")] {
+                               ("<div><input type=\"hidden\" \(field)></div>", "outside any form"),
+                               ("<form method=\"post\" enctype=\"text/plain\" action=\"https://signin.aws.amazon.com/saml\"><input type=\"hidden\" \(field)></form>", "text/plain")] {
             let error = #expect(throws: SAMLError.self, "\(reason)") { try CapturedMessage.decode(Array("<html><body>\(html)</body></html>".utf8)) }
             #expect(error?.message.contains("would not post") == true && error?.found?.contains(reason) == true, "\(String(describing: error))")
         }
         // A field named in another case is posted under that name, which no service provider reads.
         let lower = #expect(throws: SAMLError.self) { try CapturedMessage.decode(page("<input type=\"hidden\" name=\"samlresponse\" value=\"\(base64)\">")) }
         #expect(lower?.message.contains("not named SAMLResponse") == true)
-        // Two forms, or an encoding other than UTF-8: which markup a browser reads is not the parser's.
-        for html in ["<form method=\"post\" action=\"https://evil.example/\"><form method=\"post\" action=\"https://signin.aws.amazon.com/saml\">\(real)</form></form>",
+        // Two forms, an encoding other than UTF-8, a NUL, prefixed elements: which markup a browser reads is not the parser's.
+        for html in ["<form method=\"post\" action=\"https://signin.aws.amazon.com/saml\"><h:input type=\"hidden\" \(field)></form>",
+                     "<h:form method=\"post\" action=\"https://signin.aws.amazon.com/saml\">\(real)</h:form>",
+                     "<form method=\"post\" action=\"https://signin.aws.amazon.com/saml\">\(real.replacingOccurrences(of: "value=\"", with: "value=\"\u{0}"))</form>","<form method=\"post\" action=\"https://evil.example/\"><form method=\"post\" action=\"https://signin.aws.amazon.com/saml\">\(real)</form></form>",
                      "<meta charset=\"iso-2022-jp\"><form method=\"post\" action=\"https://signin.aws.amazon.com/saml\">\(real)</form>",
                      "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\"><form method=\"post\" action=\"x\">\(real)</form>"] {
             #expect(throws: SAMLError.self, "\(html.prefix(40))") { try CapturedMessage.decode(Array("<html><body>\(html)</body></html>".utf8)) }

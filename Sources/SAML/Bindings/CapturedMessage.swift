@@ -165,6 +165,15 @@ public struct CapturedMessage: Sendable {
         guard !page.contains(0x1B) else {
             throw SAMLError(.bindingEncoding, "the page holds an escape byte (an ISO-2022 encoding)", expected: "UTF-8", found: "0x1B")
         }
+        // A NUL is U+FFFD to a browser (the value it posts is then no base64); `h:input` or `svg:form` is an unknown
+        // element to HTML, which libxml2's HTML parser reads as the input or form it names.
+        guard !page.contains(0) else {
+            throw SAMLError(.bindingEncoding, "the page holds a NUL byte", expected: "UTF-8 text", found: "0x00")
+        }
+        if occurrences(of: ":input", in: folded) + occurrences(of: ":form", in: folded) > 0 {
+            throw SAMLError(.bindingEncoding, "the page has a namespace-prefixed input or form, which HTML does not submit",
+                            expected: "<form> and <input>", found: "a prefixed element such as <h:input>")
+        }
         let forms = occurrences(of: "<form", in: folded)
         guard forms <= 1 else {
             throw SAMLError(.bindingEncoding, "the page has more than one form", expected: "one form (save the form field alone)",

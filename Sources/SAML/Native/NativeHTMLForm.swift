@@ -81,6 +81,10 @@ enum NativeHTMLForm {
             result.action = property(form, "action")
             let method = property(form, "method")?.lowercased() ?? "get"
             if method != "post" { reasons.append("its form's method is \(method.uppercased()), not POST") }
+            // The POST binding's body is form-urlencoded; text/plain leaves '+' and '=' unencoded, multipart is another body.
+            if let enctype = property(form, "enctype")?.lowercased(), enctype != "application/x-www-form-urlencoded" {
+                reasons.append("its form posts as \(enctype), not application/x-www-form-urlencoded")
+            }
         } else {
             reasons.append("it is outside any form")
         }
