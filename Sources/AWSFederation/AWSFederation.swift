@@ -297,8 +297,10 @@ public struct AWSFederation: Sendable {
             let arn = pair.providerARN.description
             // Each partition runs its own sign-in: a response sent to one partition's endpoint grants only that
             // partition's roles, even when the Role values of several partitions let the Recipient check pass.
-            if !settings.additionalSignInURLs.contains(recipient), let host = AWSSignInEndpoint.endpointHost(recipient),
-               AWSSignInEndpoint.partition(ofHost: host) != pair.providerARN.partition {
+            // A Recipient that is no AWS endpoint (only a configured extra URL passes the Recipient check) has no
+            // partition: it grants nothing here either.
+            if !settings.additionalSignInURLs.contains(recipient),
+               AWSSignInEndpoint.endpointHost(recipient).map(AWSSignInEndpoint.partition(ofHost:)) != pair.providerARN.partition {
                 lastError = Self.awsError(for: SAMLError(
                     .subjectConfirmationRecipient, "the Role value's provider is in another partition than the sign-in endpoint the response was sent to",
                     expected: AWSSignInEndpoint.expectation(partitions: [pair.providerARN.partition]), found: "\"\(recipient)\""))

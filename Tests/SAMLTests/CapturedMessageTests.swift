@@ -178,6 +178,15 @@ struct CapturedMessageTests {
             let error = #expect(throws: SAMLError.self) { try CapturedMessage.decode(try har(entries)) }
             #expect(error?.code == .bindingEncoding && error?.message.contains("2 different SAML") == true, "\(String(describing: error))")
         }
+        // Many near-identical messages (each differs only at its end) are told apart by hashing, within the cost
+        // bound: pairwise comparison was quadratic in the entries times the message size.
+        let filler = String(repeating: "a", count: 8_000)
+        let many = try har((0..<1_200).map { i in post(aws, Data("<x>\(filler)</x><!--\(i)-->".utf8).base64EncodedString()) })
+        let clock = ContinuousClock()
+        let started = clock.now
+        let crowd = #expect(throws: SAMLError.self) { try CapturedMessage.decode(many) }
+        #expect(crowd?.message.contains("1200 different SAML responses") == true, "\(String(describing: crowd))")
+        #expect(clock.now - started < .seconds(10), "\(clock.now - started)")
         // Text and params carrying the same message (as browsers export a form post) are one.
         let agreeing: [String: Any] = ["request": ["method": "POST", "url": aws, "postData": [
             "mimeType": "application/x-www-form-urlencoded", "text": "SAMLResponse=" + FormEncoding.encode(base64),

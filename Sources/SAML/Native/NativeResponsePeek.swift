@@ -25,11 +25,7 @@ enum NativeResponsePeek {
         let (root, _) = try CoreVerifier.responseRoot(document)
         let text = (root.child(saml, "Assertion")?.child(saml, "Issuer") ?? root.child(saml, "Issuer"))?.textContent
         if let text, text.contains(where: { !$0.isWhitespace }) { return text }
-        if let nested = scan.assertions.first(where: { $0.parent != root }) {
-            throw SAMLError(.structureMisplacedAssertion, "the Assertion is not a direct child of the Response",
-                            expected: "<samlp:Response>/<Assertion>",
-                            found: "an Assertion inside <\(nested.parent.map { $0.qualifiedDescription } ?? "?")>")
-        }
+        if let nested = scan.assertions.first(where: { $0.parent != root }) { throw CoreVerifier.misplacedAssertion(nested) }
         return nil
     }
 

@@ -64,6 +64,13 @@ enum CoreVerifier {
         return (signed, certificate)
     }
 
+    /// An Assertion that is not a direct child of the Response (the structure step, and the AWS issuer peek).
+    static func misplacedAssertion(_ assertion: XMLNode) -> SAMLError {
+        SAMLError(.structureMisplacedAssertion, "the Assertion is not a direct child of the Response",
+                  expected: "<samlp:Response>/<Assertion>",
+                  found: "an Assertion inside <\(assertion.parent.map { $0.qualifiedDescription } ?? "?")>")
+    }
+
     /// The `document` step's last rule: the root is a SAML 2.0 `Response` with an ID. Shared with
     /// ``ResponsePeek/claimedIssuer(_:limits:)``, so that AWS's provider look-up runs after exactly this step.
     static func responseRoot(_ document: NativeDocument) throws(SAMLError) -> (root: XMLNode, id: String) {
@@ -122,11 +129,7 @@ enum CoreVerifier {
             throw SAMLError(.structureMultipleAssertions, "a Response must carry exactly one Assertion",
                             expected: "1 Assertion", found: "\(scan.assertions.count) (including any nested or hidden ones)")
         }
-        guard assertionNode.parent == root else {
-            throw SAMLError(.structureMisplacedAssertion, "the Assertion is not a direct child of the Response",
-                            expected: "<samlp:Response>/<Assertion>",
-                            found: "an Assertion inside <\(assertionNode.parent.map { $0.qualifiedDescription } ?? "?")>")
-        }
+        guard assertionNode.parent == root else { throw misplacedAssertion(assertionNode) }
         guard assertionNode.attribute("Version", equals: "2.0") else {
             throw SAMLError(.structureVersion, "unsupported Assertion version", expected: "Version=\"2.0\"",
                             found: assertionNode.attribute("Version").map { "Version=\"\($0)\"" } ?? "no Version")
