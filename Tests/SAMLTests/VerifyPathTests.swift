@@ -67,6 +67,44 @@ struct VerifyPathTests {
         withExtendedLifetime(document) {}
     }
 
+    @Test("the Reference resolved by xmlGetID answers as xmlsec's XPointer route: comments, white space and edits in the signed element")
+    func referenceResolvedByID() async throws {
+        let xml = try Fixtures.signer.signedBytes(Fixtures.response())
+        let text = String(decoding: xml, as: UTF8.self)
+        let assertionStart = try #require(text.range(of: "<Assertion"))
+        // Where an edit may go: after each '>' from the Assertion on (between tags or at the start of a text).
+        let points = text.indices.filter { $0 > assertionStart.lowerBound && text[$0] == ">" }.map { text.index(after: $0) }
+        let edits = ["<!--x-->", "<!---->", " ", "\n  ", "x", "<!-- <Assertion> -->", "&#x20;", "<?pi x?>"]
+        /// (xmlsec's return code, the status) with the Reference resolved by ID or through XPointer; nil if it cannot run.
+        func outcome(_ bytes: [UInt8], byID: Bool) -> String {
+            do {
+                let document = try NativeDocument.parse(bytes, limits: .default, readOnly: true)
+                defer { withExtendedLifetime(document) {} }
+                let scan = try DocumentScan(document)
+                guard let assertion = scan.assertions.first, let signature = scan.signatures.first else { return "no signature" }
+                let id = try ResponseReader.requiredID(assertion)
+                guard document.registerID(id, on: assertion) else { return "duplicate ID" }
+                let context = try SignatureContext(allowSHA1: false, storeReferences: false, resolveByID: byID)
+                let result = try context.verify(signature, with: Fixtures.idpCertificate.publicKey, expecting: id)
+                #expect(result.resolvedByID == byID)
+                return "\(result.status) \(result.referenceCount) \(result.referenceMatches)"
+            } catch {
+                return "refused \(error.code)"
+            }
+        }
+        #expect(outcome(xml, byID: true) == "valid 1 true")
+        await propertyCheck(count: 300, input: Gen.int(in: 0...10_000).array(of: 1...3), Gen.element(of: edits)) {
+            (positions: [Int], edit: String?) in
+            var mutated = text
+            // From the last position back, so that earlier indices stay valid.
+            for position in Set(positions.map { $0 % points.count }).sorted(by: >) {
+                mutated.insert(contentsOf: edit ?? "", at: points[position])
+            }
+            let bytes = Array(mutated.utf8)
+            #expect(outcome(bytes, byID: true) == outcome(bytes, byID: false), "\(mutated)")
+        }
+    }
+
     @Test("KnownStrings returns a constant only for exactly its bytes: one-byte edits, truncations, extensions and case")
     func knownStrings() async {
         let known = [SAMLURI.bearer, AttributeName.awsRole, AttributeName.role, SAMLURI.statusSuccess, "https://signin.aws.amazon.com/saml"]
@@ -242,15 +280,20 @@ struct VerifyPathTests {
         let xml = try Fixtures.signer.signedBytes(response)
         let verify = try NativeBaseline.verifyStages(xml, certificate: Fixtures.idpCertificate, verifier: Fixtures.verifier(),
                                                      seconds: 0.001, rounds: 1)
-        #expect(verify.count == 10 && verify.allSatisfy { $0.microseconds > 0 })
-        // The aside (the read made twice) is measured from the line with one read, the others from the line before.
-        #expect(verify.map(\.base) == Array(repeating: nil, count: 9) + [6])
+        #expect(verify.count == 11 && verify.allSatisfy { $0.microseconds > 0 })
+        // The asides are measured from the line with one read and from the floor, the others from the line before.
+        #expect(verify.map(\.base) == Array(repeating: nil, count: 9) + [6, 3])
         #expect(verify[9].label.hasPrefix("(aside)") && verify[6].label == "+ reading the Assertion")
+        #expect(verify[10].label.hasPrefix("(aside) the floor") && verify[3].label.hasSuffix("the floor"))
         let sign = try NativeBaseline.signStages(response, signer: Fixtures.signer, seconds: 0.001, rounds: 1)
         #expect(sign.count == 5 && sign.allSatisfy { $0.microseconds > 0 })
         // The floor's single call (saml-bench --paired) verifies, and refuses what does not.
         try NativeBaseline.parseAndVerifyOnce(xml, certificate: Fixtures.idpCertificate)
         #expect(throws: SAMLError.self) { try NativeBaseline.parseAndVerifyOnce(xml, certificate: Fixtures.attackerCertificate) }
+        try NativeBaseline.parseAndVerifyOnce(xml, certificate: Fixtures.idpCertificate, directIDLookup: true)
+        #expect(throws: SAMLError.self) {
+            try NativeBaseline.parseAndVerifyOnce(xml, certificate: Fixtures.attackerCertificate, directIDLookup: true)
+        }
         // A message signed by another key is not measured as if it verified.
         let foreign = try Signer(key: Fixtures.attackerKey, certificate: Fixtures.attackerCertificate).signedBytes(response)
         #expect(throws: SAMLError.self) {

@@ -21,6 +21,8 @@ final class SignatureContext {
         var signedInfoBytes: Int
         /// The size of the Reference's canonical form; `nil` unless the context stores References.
         var referenceBytes: Int?
+        /// Whether xmlsec resolved the Reference by its ID directly (no XPointer evaluation): what `init` configures.
+        var resolvedByID: Bool
     }
 
     private let ctx: xmlSecDSigCtxPtr
@@ -30,12 +32,23 @@ final class SignatureContext {
     ///   - allowSHA1: whether rsa-sha1 and sha1 may be instantiated (``AlgorithmPolicy/allowSHA1``).
     ///   - storeReferences: keep the Reference's canonical form in memory to measure it (xmlsec then copies and
     ///     wipes a buffer of the whole signed element).
-    init(allowSHA1: Bool, storeReferences: Bool) throws(SAMLError) {
+    ///   - resolveByID: resolve the Reference with xmlGetID (see below); `false` only to compare with xmlsec's
+    ///     XPointer route in tests.
+    init(allowSHA1: Bool, storeReferences: Bool, resolveByID: Bool = true) throws(SAMLError) {
         guard let ctx = xmlSecDSigCtxCreate(nil) else { throw SAMLError(.libraryUnavailable, "out of memory") }
         self.ctx = ctx
         self.storesReferences = storeReferences
         // Store SignedInfo's canonical form, to refuse empty C14N output (attacks.md §5, void canonicalisation).
+        // Resolve the Reference's "#id" with xmlGetID instead of an XPointer expression `xpointer(id('…'))` built from
+        // the URI and run through a new XPath context per verification: about a twentieth of a verification. xmlsec
+        // names the flag after the Visa 3-D Secure messages it was added for (IDs that are not NCNames); for a bare
+        // "#id" it selects the same node set, the element's tree without comments, as its XPointer route
+        // (1.2.37 `src/transforms.c` `xmlSecTransformCtxSetUri`, `src/xpath.c` `xmlSecTransformVisa3DHackExecute`).
+        // It is safe here because the SignedInfo rules run first: the URI must be exactly "#" + the ID of the element
+        // that carries the Signature, letters, digits, `_ . -` only, registered by us once; "#xpointer(…)" is refused
+        // before xmlsec sees it. No text of the message is ever evaluated as XPath (attacks.md §4, URI injection).
         ctx.pointee.flags = UInt32(XMLSEC_DSIG_FLAGS_IGNORE_MANIFESTS) | UInt32(XMLSEC_DSIG_FLAGS_STORE_SIGNATURE)
+            | (resolveByID ? UInt32(XMLSEC_DSIG_FLAGS_USE_VISA3D_HACK) : 0)
             | (storeReferences ? UInt32(XMLSEC_DSIG_FLAGS_STORE_SIGNEDINFO_REFERENCES) : 0)
         ctx.pointee.enabledReferenceUris = xmlSecTransformUriType(xmlSecTransformUriTypeSameDocument)
         try enableTransforms(allowSHA1: allowSHA1)
@@ -81,7 +94,8 @@ final class SignatureContext {
             signedInfoBytes: xmlSecDSigCtxGetPreSignBuffer(ctx).map { Int(xmlSecBufferGetSize($0)) } ?? 0,
             referenceBytes: storesReferences
                 ? (reference.flatMap { xmlSecDSigReferenceCtxGetPreDigestBuffer($0) }.map { Int(xmlSecBufferGetSize($0)) } ?? 0)
-                : nil)
+                : nil,
+            resolvedByID: reference?.pointee.transformCtx.first?.pointee.id == xmlSecTransformVisa3DHackGetKlass())
     }
 
     /// Allowlists the transforms xmlsec may instantiate, mirroring the SignedInfo rules.
