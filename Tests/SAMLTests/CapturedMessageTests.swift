@@ -109,7 +109,10 @@ struct CapturedMessageTests {
         // Two forms, an encoding other than UTF-8, a NUL, prefixed elements: which markup a browser reads is not the parser's.
         for html in ["<form method=\"post\" action=\"https://signin.aws.amazon.com/saml\"><h:input type=\"hidden\" \(field)></form>",
                      "<h:form method=\"post\" action=\"https://signin.aws.amazon.com/saml\">\(real)</h:form>",
-                     "<form method=\"post\" action=\"https://signin.aws.amazon.com/saml\">\(real.replacingOccurrences(of: "value=\"", with: "value=\"\u{0}"))</form>","<form method=\"post\" action=\"https://evil.example/\"><form method=\"post\" action=\"https://signin.aws.amazon.com/saml\">\(real)</form></form>",
+                     "<form method=\"post\" action=\"https://signin.aws.amazon.com/saml\">\(real.replacingOccurrences(of: "value=\"", with: "value=\"\u{0}"))</form>",
+                     // A NUL inside or at the end of the value, where libxml2 drops it and a browser posts U+FFFD.
+                     "<form method=\"post\" action=\"https://signin.aws.amazon.com/saml\">\(real.replacingOccurrences(of: String(base64.prefix(40)), with: String(base64.prefix(40)) + "\u{0}"))</form>",
+                     "<form method=\"post\" action=\"https://signin.aws.amazon.com/saml\">\(real.replacingOccurrences(of: base64 + "\"", with: base64 + "\u{0}\""))</form>","<form method=\"post\" action=\"https://evil.example/\"><form method=\"post\" action=\"https://signin.aws.amazon.com/saml\">\(real)</form></form>",
                      "<meta charset=\"iso-2022-jp\"><form method=\"post\" action=\"https://signin.aws.amazon.com/saml\">\(real)</form>",
                      "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\"><form method=\"post\" action=\"x\">\(real)</form>"] {
             #expect(throws: SAMLError.self, "\(html.prefix(40))") { try CapturedMessage.decode(Array("<html><body>\(html)</body></html>".utf8)) }
