@@ -20,7 +20,9 @@ struct ToolFailure: Error, CustomStringConvertible {
 extension AsyncParsableCommand {
     /// Runs `body`; a ``ToolFailure`` or any other error is printed to standard error and exits with status 2, so
     /// that 1 keeps meaning "rejected".
-    func guarded(_ body: () async throws -> Void) async throws {
+    /// - Parameter json: also print the failure on standard output as one JSON object, `{"accepted": false,
+    ///   "toolError": {"message": …}}`, so that a script reading `--json` output always has an object to read.
+    func guarded(json: Bool = false, _ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let exit as ExitCode {
@@ -30,6 +32,11 @@ extension AsyncParsableCommand {
         } catch {
             // Errors quote what they found in the input: one line, escaped, like the rest of the output.
             FileHandle.standardError.write(Data("saml: \(TerminalText.line("\(error)"))\n".utf8))
+            if json, let object = try? JSONSerialization.data(
+                withJSONObject: ["accepted": false, "toolError": ["message": "\(error)"]] as [String: Any],
+                options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]) {
+                print(String(decoding: object, as: UTF8.self))
+            }
             throw ExitCode(2)
         }
     }

@@ -87,7 +87,7 @@ struct Verify: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await guarded {
+        try await guarded(json: json) {
             var trusted = try Input.certificates(certificates)
             var entityID = issuer
             var providers: [SAMLProvider] = []

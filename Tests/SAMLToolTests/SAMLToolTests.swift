@@ -208,6 +208,15 @@ struct VerifyCommandTests {
     func exitStatus() throws {
         let missing = try Tool.run(aws + ["/nonexistent/capture.har"])
         #expect(missing.status == 2 && missing.err.contains("cannot read"), "\(missing)")
+        // With --json, a tool failure is an object on standard output too (the message also on standard error).
+        let missingJSON = try Tool.run(aws + ["--json", "/nonexistent/capture.har"])
+        let failure = try Tool.json(missingJSON.out)
+        #expect(missingJSON.status == 2 && failure["accepted"] as? Bool == false
+                && ((failure["toolError"] as? [String: Any])?["message"] as? String)?.contains("cannot read") == true
+                && missingJSON.err.contains("cannot read"), "\(missingJSON)")
+        let badCert = try Tool.run(["verify", "--cert", "/nonexistent/idp.pem", "--json", valid.path])
+        let badCertJSON = try Tool.json(badCert.out)
+        #expect(badCert.status == 2 && badCertJSON["toolError"] != nil, "\(badCert)")
         let noTrust = try Tool.run(["verify", valid.path])
         #expect(noTrust.status != 0 && noTrust.status != 1 && noTrust.err.contains("--cert"), "\(noTrust)")
         let garbage = try Tool.run(aws + ["--json", "-"], input: Data("this is not a SAML response".utf8))
