@@ -102,6 +102,31 @@ struct XMLNode: Hashable {
         raw.withAttributeBytes(name, body)
     }
 
+    /// The first attribute, in document order, of this element or an element below it that is in a namespace
+    /// (`ns0:URI`), as `<element prefix:name>` for messages; `nil` when there is none.
+    var firstQualifiedAttribute: String? {
+        // In document order, walking back up through the parents rather than keeping a stack (no allocation).
+        var node = raw
+        while true {
+            var attribute = node.pointee.properties
+            while let a = attribute {
+                if let ns = a.pointee.ns {
+                    let prefix = ns.pointee.prefix.map { String(cString: $0) + ":" } ?? ""
+                    return "<\(node.qualifiedDescription) \(prefix)\(a.pointee.name.map { String(cString: $0) } ?? "")>"
+                }
+                attribute = a.pointee.next
+            }
+            if let first = node.firstElementChild { node = first; continue }
+            var current = node
+            while true {
+                if current == raw { return nil }
+                if let next = XMLNode(current).nextElementSibling { node = next.raw; break }
+                guard let parent = current.pointee.parent else { return nil }
+                current = parent
+            }
+        }
+    }
+
     /// All text and CDATA descendants concatenated (comments excluded).
     var textContent: String { raw.textContent }
 

@@ -109,6 +109,16 @@ struct SignatureVerifier {
             throw SAMLError(.signatureMalformed, "the Signature does not start with SignedInfo", expected: "<SignedInfo>",
                             found: signature.firstElementChild.map { "<\($0.qualifiedDescription)>" } ?? "nothing")
         }
+        // libxmlsec1 reads `URI` and `Algorithm` with xmlGetProp, which takes the first attribute of that name in ANY
+        // namespace; these rules read the one without a namespace. `<Reference ns0:URI="#xpointer(…)" URI="#id">`
+        // passed them while xmlsec dereferenced the XPath, evaluated before any signature check (cubic: 30 s for
+        // 13.7 KB). XML-DSig gives its elements no namespaced attributes, so any is refused, and xmlsec reads exactly
+        // what was checked here (tried as an attacker would, stop 25: helper findings 02 and 03).
+        if let qualified = signature.firstQualifiedAttribute {
+            throw SAMLError(.signatureMalformed, "the Signature has a namespace-qualified attribute",
+                            expected: "XML-DSig's attributes without a namespace prefix (libxmlsec1 would read a prefixed URI or Algorithm as its own)",
+                            found: qualified)
+        }
         let c14nMethod = signedInfo.child(Self.ds, "CanonicalizationMethod")
         if let c14nMethod { try Self.checkPrefixList(c14nMethod) }
         guard let c14nMethod, c14nMethod.attribute("Algorithm", isOneOf: Self.canonicalizationMethods) else {
