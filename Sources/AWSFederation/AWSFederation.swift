@@ -362,8 +362,14 @@ public struct AWSFederation: Sendable {
     /// bytes are characters; anything longer is refused without looking at it).
     static func checkAssertionLength(_ encoded: String) throws(AWSError) { try checkAssertionLength(encoded.utf8.count) }
 
+    /// The most base64 characters AWS reads in a SAMLResponse (`SAMLAssertionType`).
+    static let maxEncodedLength = 100_000
+
+    /// The base64 length of `bytes` bytes (padded).
+    static func encodedLength(of bytes: Int) -> Int { (bytes + 2) / 3 * 4 }
+
     static func checkAssertionLength(_ length: Int) throws(AWSError) {
-        guard length <= 100_000 else {
+        guard length <= maxEncodedLength else {
             throw AWSError.validationError("1 validation error detected: Value at 'SAMLAssertion' failed to satisfy constraint: Member must have length less than or equal to 100000",
                                            cause: SAMLError(.inputTooLarge, "the encoded response is longer than AWS accepts",
                                                             expected: "at most 100,000 base64 characters", found: "\(length) characters"))

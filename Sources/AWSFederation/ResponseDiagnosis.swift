@@ -245,11 +245,14 @@ public struct ResponseJudge: Sendable {
         // Trimmed of what Unicode calls white space, as the provider step's "blank counts as absent" reads it.
         let issuer = entityID ?? String(claimed.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
         let pairs = (peeked?.assertion?.attribute(AttributeName.awsRole) ?? []).compactMap { try? AWSRolePair($0) }
+        // AWS refuses a SAMLResponse longer than 100,000 base64 characters before reading it (the input step): an
+        // account built for its Role values would serve nothing (4,000 of them took 100 ms, stop 25's --hostile run).
+        let accountPairs = AWSFederation.encodedLength(of: xml.count) <= AWSFederation.maxEncodedLength ? pairs : []
         var accountProviders = providers
         if accountProviders.isEmpty {
             // One trust set: each provider the Role values name publishes it (indexed, so many Role values stay linear).
             var named: Set<String> = []
-            for pair in pairs where named.insert(pair.providerARN.description).inserted {
+            for pair in accountPairs where named.insert(pair.providerARN.description).inserted {
                 accountProviders.append(SAMLProvider(name: pair.providerName, account: pair.account,
                                                      metadata: IdentityProviderMetadata(entityID: issuer, signingCertificates: certificates),
                                                      partition: pair.providerARN.partition))
@@ -264,7 +267,7 @@ public struct ResponseJudge: Sendable {
         var trust: [String: TrustPolicy] = [:]
         var roles: [IAMRole] = []
         var seenRoles: Set<String> = []
-        for pair in pairs where seenRoles.insert(pair.roleARN.description).inserted {
+        for pair in accountPairs where seenRoles.insert(pair.roleARN.description).inserted {
             let provider = pair.providerARN.description
             let policy = trust[provider] ?? Self.permissiveTrust(provider)
             trust[provider] = policy
@@ -285,7 +288,7 @@ public struct ResponseJudge: Sendable {
                 roleSessionName: claims?.roleSessionName, sessionDuration: claims?.sessionDuration,
                 sessions: sessions.map(\.session.consoleDisplay))
             return diagnosis(accepted: true, verified: nil, failure: nil, checks: standInReport(checks), xml: xml, aws: part,
-                             signedElements: sessions.first.map { "\($0.signedElements)" })
+                             signedElements: sessions.first.map { "\($0.signedElements)" }, peeked: peeked)
         } catch {
             var cause = error.cause
             if entityID == nil, let mismatch = cause, mismatch.code == .issuerMismatch, mismatch.expected == issuer,
@@ -302,7 +305,7 @@ public struct ResponseJudge: Sendable {
                                                  roleSessionName: peeked?.assertion?.attribute(AttributeName.awsRoleSessionName)?.first,
                                                  sessionDuration: peeked?.assertion?.attribute(AttributeName.awsSessionDuration)?.first.flatMap { Int($0) },
                                                  sessions: [])
-            return diagnosis(accepted: false, verified: nil, failure: failure, checks: checks, xml: xml, aws: part)
+            return diagnosis(accepted: false, verified: nil, failure: failure, checks: checks, xml: xml, aws: part, peeked: peeked)
         }
     }
 
@@ -329,8 +332,10 @@ public struct ResponseJudge: Sendable {
 
     private func diagnosis(accepted: Bool, verified: VerifiedResponse?, failure: ResponseDiagnosis.Failure?,
                            checks: [ResponseDiagnosis.Check], xml: [UInt8],
-                           aws: ResponseDiagnosis.AWSPart? = nil, signedElements: String? = nil) -> ResponseDiagnosis {
-        let assertion = verified?.assertion ?? (try? ResponsePeek.response(xml))?.assertion
+                           aws: ResponseDiagnosis.AWSPart? = nil, signedElements: String? = nil,
+                           peeked: Response?? = nil) -> ResponseDiagnosis {
+        // `peeked`: the caller's own peek of `xml` (possibly nil, when it could not be read), so it is not parsed again.
+        let assertion = verified?.assertion ?? (peeked ?? (try? ResponsePeek.response(xml)))?.assertion
         var attributes: [String: [String]]?
         if let list = assertion?.attributeStatement?.attributes {
             attributes = Dictionary(list.map { ($0.name, $0.values) }, uniquingKeysWith: { $0 + $1 })

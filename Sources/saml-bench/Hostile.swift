@@ -62,12 +62,16 @@ struct HostileBench {
         }
         inputs.append(Input(name: "256 namespace declarations (under the limits)",
                             xml: Array(try AttackEdit.replace(plain, "<samlp:Status>", "<samlp:Extensions>" + namespaced + "</samlp:Extensions><samlp:Status>").utf8)))
-        // A prefixed copy of the Reference's URI holding a cubic XPath over 9,000 elements (stop 25's differential
-        // trial: libxmlsec1 reads URI by local name and evaluated it before any signature check, 30 s for 1,600).
+        // A prefixed copy of the Reference's URI holding a cubic XPath over as many elements as the limit allows (stop
+        // 25's differential trial: libxmlsec1 reads URI by local name and evaluated it before any signature check, 30 s
+        // for 1,600 elements).
         let xpath = try AttackEdit.replace(plain, "<Reference ", "<Reference xmlns:ns0=\"urn:x\" ns0:URI=\"#xpointer(//*[count(//*[count(//*)>0])>0])\" ")
-        inputs.append(Input(name: "an XPath in a prefixed Reference URI, 9,000 elements",
+        let bytes = Array(plain.utf8)
+        let present = bytes.indices.dropLast().filter { bytes[$0] == UInt8(ascii: "<") && ![UInt8(ascii: "/"), UInt8(ascii: "!"), UInt8(ascii: "?")].contains(bytes[$0 + 1]) }.count
+        let counted = limit.maxElements - present - 1
+        inputs.append(Input(name: "an XPath in a prefixed Reference URI, \(counted.formatted()) elements",
                             xml: Array(try AttackEdit.replace(xpath, "<samlp:Status>", "<samlp:Extensions xmlns:x=\"urn:x\">"
-                                + String(repeating: "<x:e/>", count: 9_000) + "</samlp:Extensions><samlp:Status>").utf8)))
+                                + String(repeating: "<x:e/>", count: counted) + "</samlp:Extensions><samlp:Status>").utf8)))
         // Padding a valid capture (found by an outside probe): 1 MiB of empty comments, or of processing instructions.
         inputs.append(Input(name: "120,000 comments before a valid response", xml: Array((String(repeating: "<!---->", count: 120_000) + plain).utf8)))
         inputs.append(Input(name: "120,000 processing instructions before it", xml: Array((String(repeating: "<?a b?>", count: 120_000) + plain).utf8)))

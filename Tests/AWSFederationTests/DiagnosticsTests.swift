@@ -135,6 +135,23 @@ struct DiagnosticsTests {
         #expect(checks?.count == plan.count && checks?.first?["name"] as? String == "input" && checks?.first?["result"] as? String == "passed")
     }
 
+    @Test("a response longer than AWS reads is refused at its input step, its Role values still reported; one just under the limit is judged in full")
+    func judgeOverLength() throws {
+        let judge = ResponseJudge(certificates: [AWSFixtures.certificate], aws: true, clock: Self.clock)
+        func roles(_ count: Int) -> [String] {
+            (0..<count).map { "arn:aws:iam::123456789012:role/R\($0),arn:aws:iam::123456789012:saml-provider/P\($0)" }
+        }
+        let long = try AWSFixtures.signer.sign(AWSFixtures.response(roles(600)))
+        let verdict = judge.judge(Array(long.utf8))
+        #expect(Data(long.utf8).base64EncodedString().utf8.count > 100_000)
+        #expect(!verdict.accepted && verdict.error?.code == "ValidationError" && verdict.aws?.roles.count == 600, "\(String(describing: verdict.error))")
+        #expect(verdict.checks.first { $0.result == "failed" }?.name == "aws.input")
+        // Under the limit, the account is built from the Role values and the response accepted, a session per role.
+        let short = try AWSFixtures.signer.sign(AWSFixtures.response(roles(40)))
+        let accepted = judge.judge(Array(short.utf8))
+        #expect(accepted.accepted && accepted.aws?.sessions.count == 40, "\(String(describing: accepted.error))")
+    }
+
     @Test("with AWS's rules and no expected Issuer, the steps that would compare the response's Issuer with itself are notChecked, never passed")
     func judgeWithoutIssuer() throws {
         let judge = ResponseJudge(certificates: [AWSFixtures.certificate], aws: true, clock: Self.clock)
