@@ -1,6 +1,6 @@
 import Foundation
 import PropertyBased
-import SAML
+@testable import SAML
 import Testing
 
 /// What libxmlsec1 reads in a Signature must be what the SignedInfo rules checked. xmlsec reads `URI` and `Algorithm`
@@ -80,5 +80,118 @@ struct SignatureShapeTests {
         #expect(error?.code == .signatureMalformed, "\(String(describing: error))")
         let failed = record.first { if case .failed = $0.result { true } else { false } }
         #expect(failed?.name == "signature", "\(record)")
+    }
+}
+
+/// libxmlsec1 canonicalises the whole document for each Reference and each SignedInfo, looking at every namespace
+/// declaration in scope of every element (an InclusiveNamespaces prefix list, at every element again), before any
+/// signature is checked; each parse limit allowed its part, not their product (stop 25's second trial: 5 s for 48 KB,
+/// then again for each trusted certificate).
+@Suite("Canonicalisation work is bounded before libxmlsec1 runs, and paid once per signature")
+struct CanonicalizationWorkTests {
+    /// The assertion-signed fixture with `levels` nested elements in Extensions, each declaring `declarations`
+    /// namespaces, and `children` empty elements at the bottom.
+    static func nested(levels: Int, declarations: Int, children: Int) throws -> [UInt8] {
+        let text = String(decoding: try Fixtures.signer.signedBytes(Fixtures.response()), as: UTF8.self)
+        var open = "", close = ""
+        for level in 0..<levels {
+            open += "<n" + (0..<declarations).map { " xmlns:p\(level)x\($0)=\"urn:p\(level)x\($0)\"" }.joined() + ">"
+            close += "</n>"
+        }
+        let body = "<samlp:Extensions><x xmlns=\"urn:example:x\">" + open + String(repeating: "<e/>", count: children) + close
+            + "</x></samlp:Extensions>"
+        let status = try #require(text.range(of: "<samlp:Status>"))
+        var edited = text
+        edited.insert(contentsOf: body, at: status.lowerBound)
+        return Array(edited.utf8)
+    }
+
+    @Test("the trial's shape (60 levels of 4 declarations over 9,800 elements) is refused at the document step; a real response counts far below the limit")
+    func namespaceScopeTimesDepth() throws {
+        let attack = try Self.nested(levels: 60, declarations: 4, children: 9_800)
+        var record: [VerificationCheck] = []
+        let error = #expect(throws: SAMLError.self) { try Fixtures.verifier().verify(attack, diagnostics: { record.append($0) }) }
+        #expect(error?.code == .limitCanonicalization && record.first?.name == "document", "\(String(describing: error))")
+        // Each limit alone allows it: 240 declarations (of 256), 9,860 elements (of 10,000), depth 64.
+        #expect(ParseLimits.default.maxNamespaceDeclarations >= 240 && ParseLimits.default.maxElements >= 9_900)
+        // An Entra response with 1,000 Role values counts about 31,000 of the 250,000.
+        let user = EntraAWSResponse(tenantID: Fixtures.tenant, objectID: "aaaaaaaa-0000-1111-2222-bbbbbbbbbbbb",
+                                    userPrincipalName: "u@contoso.com", displayName: "U", givenName: "U", surname: "V",
+                                    roles: (0..<1000).map { "arn:aws:iam::123456789012:role/R\($0),arn:aws:iam::123456789012:saml-provider/P" })
+        let large = try Fixtures.signer.signedBytes(user.response(clock: Fixtures.clock, ids: SequentialIDGenerator(seed: 1)))
+        let document = try NativeDocument.parse(large, limits: .default, readOnly: true)
+        _ = try DocumentScan(document)
+        let work = try #require(document.canonicalizationWork)
+        #expect(work.namespaces + work.depth < 40_000, "\(work)")
+        #expect(throws: Never.self) { try Fixtures.verifier(trusting: [Fixtures.idpCertificate]).verify(large) }
+        // The limit is the caller's: 20 levels of 4 over 300 elements (about 600,000) are refused by default and, the
+        // limit raised, verified (the nest is in the Response's Extensions, outside the signed Assertion).
+        let small = try Self.nested(levels: 20, declarations: 4, children: 300)
+        #expect(throws: SAMLError.self) { try Fixtures.verifier().verify(small) }
+        var limits = ParseLimits.default
+        limits.maxCanonicalizationWork = .max
+        #expect(throws: Never.self) {
+            try Verifier(trusting: [Fixtures.idpCertificate], serviceProvider: Fixtures.serviceProvider(), limits: limits,
+                         clock: Fixtures.clock).verify(small)
+        }
+    }
+
+    @Test("the work is counted as it is done: each element's depth times the declarations in scope, plus its depth")
+    func counting() throws {
+        // Root (depth 1, 1 declaration) > a (depth 2, 2 declarations) > b (depth 3, none), and c (depth 2) after a.
+        let xml = "<r xmlns=\"urn:r\"><a xmlns:p=\"urn:p\" xmlns:q=\"urn:q\"><b/></a><c/></r>"
+        let document = try NativeDocument.parse(Array(xml.utf8), limits: .default, readOnly: true)
+        _ = try DocumentScan(document)
+        let work = try #require(document.canonicalizationWork)
+        #expect(work.namespaces == 1 * 1 + 2 * 3 + 3 * 3 + 2 * 1 && work.depth == 1 + 2 + 3 + 2, "\(work)")
+        var limits = ParseLimits.default
+        limits.maxCanonicalizationWork = work.namespaces + work.depth
+        #expect(throws: Never.self) { try DocumentScan(try NativeDocument.parse(Array(xml.utf8), limits: limits, readOnly: true)) }
+        limits.maxCanonicalizationWork -= 1
+        let error = #expect(throws: SAMLError.self) { try DocumentScan(try NativeDocument.parse(Array(xml.utf8), limits: limits, readOnly: true)) }
+        #expect(error?.code == .limitCanonicalization)
+    }
+
+    @Test("an InclusiveNamespaces prefix list multiplies the depth work: refused at the signature step when the product is over")
+    func prefixList() throws {
+        let text = String(decoding: try Self.nested(levels: 50, declarations: 0, children: 600), as: UTF8.self)
+        // The scan alone passes (no declarations in the nest); 32 prefixes looked up at each of 600 elements 53 deep do not.
+        let prefixes = (0..<32).map { "p\($0)" }.joined(separator: " ")
+        let edited = text.replacingOccurrences(
+            of: "<Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
+            with: "<Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"><InclusiveNamespaces xmlns=\"http://www.w3.org/2001/10/xml-exc-c14n#\" PrefixList=\"\(prefixes)\"/></Transform>")
+        #expect(edited != text, "the fixture's Reference has an exclusive C14N transform")
+        var record: [VerificationCheck] = []
+        let error = #expect(throws: SAMLError.self) { try Fixtures.verifier().verify(Array(edited.utf8), diagnostics: { record.append($0) }) }
+        #expect(error?.code == .limitCanonicalization && error?.expected?.contains("32 InclusiveNamespaces prefixes") == true,
+                "\(String(describing: error))")
+        let failed = record.first { if case .failed = $0.result { true } else { false } }
+        #expect(failed?.name == "signature")
+    }
+
+    @Test("with several trusted certificates, the signing one is found whatever its place; a bad SignatureValue is refused after one canonicalisation")
+    func certificatesInTurn() throws {
+        let others = try (0..<3).map { _ in try Certificate.selfSigned(key: SigningKey.generateRSA(), subject: "CN=Other") }
+        var text = String(decoding: try Fixtures.signer.signedBytes(Fixtures.response()), as: UTF8.self)
+        // No KeyInfo, so no hint: the certificates are tried in the configured order.
+        if let start = text.range(of: "<KeyInfo>"), let end = text.range(of: "</KeyInfo>") { text.removeSubrange(start.lowerBound..<end.upperBound) }
+        // libxmlsec1 runs once for the first certificate and once for the one whose RSA check passes: 2 at most.
+        for (trusted, runs) in [(others + [Fixtures.idpCertificate], 2), ([others[0], Fixtures.idpCertificate] + others.dropFirst(), 2),
+                                ([Fixtures.idpCertificate] + others, 1)] {
+            let counter = SignatureVerifier.RunCounter()
+            let verified = try SignatureVerifier.$runCounter.withValue(counter) { try Fixtures.verifier(trusting: trusted).verify(Array(text.utf8)) }
+            #expect(verified.signingCertificate == Fixtures.idpCertificate && counter.runs == runs, "\(counter.runs) runs")
+        }
+        // The digest right, the SignatureValue another message's: every certificate refuses it.
+        let other = String(decoding: try Fixtures.signer.signedBytes(Fixtures.response(seed: 2)), as: UTF8.self)
+        let value = { (s: String) in s.range(of: "<SignatureValue>").flatMap { a in s.range(of: "</SignatureValue>").map { a.upperBound..<$0.lowerBound } } }
+        let forged = text.replacingCharacters(in: try #require(value(text)), with: String(other[try #require(value(other))]))
+        let counter = SignatureVerifier.RunCounter()
+        let error = #expect(throws: SAMLError.self) {
+            try SignatureVerifier.$runCounter.withValue(counter) {
+                try Fixtures.verifier(trusting: others + [Fixtures.idpCertificate]).verify(Array(forged.utf8))
+            }
+        }
+        #expect(error?.code == .signatureInvalid && counter.runs == 1, "\(String(describing: error)), \(counter.runs) runs")
     }
 }

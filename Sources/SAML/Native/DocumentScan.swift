@@ -20,25 +20,63 @@ struct DocumentScan {
         var ids = SeenIDs()
         guard var node = document.doc.pointee.children else { return }
         let docNode = UnsafeMutableRawPointer(document.doc).assumingMemoryBound(to: xmlNode.self)
+        // The element ancestors of `node` and the namespace declarations they make, for the canonicalisation work:
+        // libxml2's C14N looks at every declaration in scope of every element of the document (the invisible ones
+        // too, under libxmlsec1's node sets), each look-up and visibility test walking up the tree.
+        var depth = 0
+        var scope = 0
+        var work = (namespaces: 0, depth: 0)
+        let budget = document.limits.maxCanonicalizationWork
+        defer { document.canonicalizationWork = work }
         while true {
-            try visit(node, ids: &ids)
-            if node.pointee.type == XML_ELEMENT_NODE, let child = node.pointee.children {
-                node = child
-                continue
+            let declarations = try visit(node, ids: &ids)
+            if node.pointee.type == XML_ELEMENT_NODE {
+                work.namespaces += (depth + 1) * (scope + declarations)
+                work.depth += depth + 1
+                if work.namespaces + work.depth > budget {
+                    throw Self.tooCostly(work.namespaces + work.depth, budget: budget, at: node)
+                }
+                if let child = node.pointee.children {
+                    depth += 1
+                    scope += declarations
+                    node = child
+                    continue
+                }
             }
             while node.pointee.next == nil {
                 guard let parent = node.pointee.parent, parent != docNode else { return }
                 node = parent
+                depth -= 1
+                scope -= Self.declarations(on: node)
             }
             guard let next = node.pointee.next else { return }
             node = next
         }
     }
 
-    private mutating func visit(_ node: NodePtr, ids: inout SeenIDs) throws(SAMLError) {
+    /// The refusal of a document whose canonicalisation would cost more than `budget` (``ParseLimits/maxCanonicalizationWork``).
+    static func tooCostly(_ work: Int, budget: Int, at node: NodePtr?, prefixes: Int = 0) -> SAMLError {
+        SAMLError(.limitCanonicalization, "the message's namespace declarations and nesting would make canonicalisation too costly",
+                  expected: "at most \(budget) (each element's depth times the namespace declarations in scope"
+                    + (prefixes > 0 ? ", plus the \(prefixes) InclusiveNamespaces prefixes" : "") + ")",
+                  found: "\(work)" + (node.map { " by <\($0.qualifiedDescription)>" } ?? ""))
+    }
+
+    private static func declarations(on node: NodePtr) -> Int {
+        var count = 0
+        var ns = node.pointee.nsDef
+        while let n = ns {
+            count += 1
+            ns = n.pointee.next
+        }
+        return count
+    }
+
+    /// Checks `node`; returns the namespace declarations it makes (0 for anything but an element).
+    private mutating func visit(_ node: NodePtr, ids: inout SeenIDs) throws(SAMLError) -> Int {
         switch node.pointee.type {
         case XML_ELEMENT_NODE:
-            try checkNamespaces(node)
+            let declarations = try checkNamespaces(node)
             try collectIDs(node, into: &ids)
             if node.isElement("urn:oasis:names:tc:SAML:2.0:assertion", "Assertion") {
                 assertions.append(XMLNode(node))
@@ -47,8 +85,9 @@ struct DocumentScan {
             } else if node.isElement("http://www.w3.org/2000/09/xmldsig#", "Signature") {
                 signatures.append(XMLNode(node))
             }
+            return declarations
         case XML_TEXT_NODE, XML_CDATA_SECTION_NODE, XML_COMMENT_NODE:
-            break
+            return 0
         case XML_ENTITY_REF_NODE, XML_ENTITY_NODE, XML_ENTITY_DECL:
             throw SAMLError(.parseEntityForbidden, "entity references are not allowed in SAML messages",
                             expected: "plain text", found: "entity reference &\(node.localName);")
@@ -66,9 +105,12 @@ struct DocumentScan {
 
     /// Namespace URIs must be absolute (or empty, to undeclare a default namespace): relative ones are what makes
     /// libxml2's C14N produce empty output ("void canonicalization", attacks.md §5).
-    private func checkNamespaces(_ node: NodePtr) throws(SAMLError) {
+    /// Returns how many declarations `node` makes.
+    private func checkNamespaces(_ node: NodePtr) throws(SAMLError) -> Int {
+        var count = 0
         var ns = node.pointee.nsDef
         while let n = ns {
+            count += 1
             if let href = n.pointee.href, href[0] != 0, !Self.isAbsoluteURI(href) {
                 throw SAMLError(.parseNamespace, "namespace URIs must be absolute",
                                 expected: "an absolute URI such as urn:… or https://…",
@@ -76,6 +118,7 @@ struct DocumentScan {
             }
             ns = n.pointee.next
         }
+        return count
     }
 
     private static func isAbsoluteURI(_ s: UnsafePointer<xmlChar>) -> Bool {

@@ -4,8 +4,17 @@ internal import CXMLSecShim
 /// A libxml2 document parsed once, with no DTD, no entities and no network (attacks.md §0.1, §5).
 final class NativeDocument {
     let doc: DocPtr
+    /// The limits it was parsed under (``DocumentScan`` and the signature rules apply the tree-level ones).
+    let limits: ParseLimits
+    /// Set by ``DocumentScan``: over every element, its depth times the namespace declarations in scope, and its
+    /// depth alone (what an InclusiveNamespaces prefix list multiplies); see ``ParseLimits/maxCanonicalizationWork``.
+    /// `nil` until the scan ran: the signature rules refuse to run without it.
+    var canonicalizationWork: (namespaces: Int, depth: Int)?
 
-    private init(doc: DocPtr) { self.doc = doc }
+    private init(doc: DocPtr, limits: ParseLimits) {
+        self.doc = doc
+        self.limits = limits
+    }
 
     deinit { xmlFreeDoc(doc) }
 
@@ -56,7 +65,7 @@ final class NativeDocument {
             throw SAMLError(.parseMalformed, "the message is not well-formed XML", expected: "one XML document",
                             found: NativeLibrary.lastError.isEmpty ? "a parse error" : NativeLibrary.lastError)
         }
-        let document = NativeDocument(doc: parsed)
+        let document = NativeDocument(doc: parsed, limits: limits)
         guard ctxt.pointee.nsWellFormed != 0 else {
             throw SAMLError(.parseNamespace, "the message is not namespace-well-formed",
                             expected: "well-formed qualified names and namespace declarations",

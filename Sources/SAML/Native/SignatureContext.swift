@@ -23,6 +23,9 @@ final class SignatureContext {
         var referenceBytes: Int?
         /// Whether xmlsec resolved the Reference by its ID directly (no XPointer evaluation): what `init` configures.
         var resolvedByID: Bool
+        /// SignedInfo's canonical form, kept only when the digest verified and the signature did not
+        /// (``Status/signatureMismatch``): it does not depend on the key, so another key needs only the RSA check.
+        var signedInfo: [UInt8]?
     }
 
     private let ctx: xmlSecDSigCtxPtr
@@ -95,7 +98,11 @@ final class SignatureContext {
             referenceBytes: storesReferences
                 ? (reference.flatMap { xmlSecDSigReferenceCtxGetPreDigestBuffer($0) }.map { Int(xmlSecBufferGetSize($0)) } ?? 0)
                 : nil,
-            resolvedByID: reference?.pointee.transformCtx.first?.pointee.id == xmlSecTransformVisa3DHackGetKlass())
+            resolvedByID: reference?.pointee.transformCtx.first?.pointee.id == xmlSecTransformVisa3DHackGetKlass(),
+            signedInfo: status == .signatureMismatch && reference?.pointee.status == xmlSecDSigStatusSucceeded
+                ? xmlSecDSigCtxGetPreSignBuffer(ctx).flatMap { buffer in
+                    xmlSecBufferGetData(buffer).map { Array(UnsafeBufferPointer(start: $0, count: Int(xmlSecBufferGetSize(buffer)))) }
+                } : nil)
     }
 
     /// Allowlists the transforms xmlsec may instantiate, mirroring the SignedInfo rules.

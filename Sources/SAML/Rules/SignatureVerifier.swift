@@ -30,6 +30,11 @@ struct SignatureVerifier {
 
     private static let ds: StaticString = "http://www.w3.org/2000/09/xmldsig#"
 
+    /// Counts the runs of libxmlsec1 made in the current task, when a test binds it: how the once-per-signature
+    /// canonicalisation is tested without timing anything.
+    final class RunCounter: @unchecked Sendable { var runs = 0 }
+    @TaskLocal static var runCounter: RunCounter?
+
     /// Verifies `signature`, a direct child of `element` whose ID is `id`. Returns the certificate that verified it.
     func verify(signature: XMLNode, of element: XMLNode, id: String) throws(SAMLError) -> Certificate {
         let reference = try checkSignedInfo(signature, id: id, element: element)
@@ -57,8 +62,22 @@ struct SignatureVerifier {
             throw SAMLError(.signatureNoTrustedCertificates, "no certificate is configured to verify signatures",
                             expected: "at least one trusted IdP certificate", found: "none")
         }
+        // After one full run whose digest verified and whose signature did not, the other certificates need only the
+        // RSA check of SignatureValue over SignedInfo's canonical form, which is the same for every key: a run of
+        // libxmlsec1 per certificate canonicalised the whole document again each time (with a made-up SignatureValue
+        // and a correct digest, 3.6 s a certificate for a 48 KB message before the canonicalisation limit; found at
+        // stop 25, tried as an attacker would). The certificate that passes it is then verified in full as before.
+        var signedInfo: [UInt8]?
+        var decodedValue: [UInt8]?
         for certificate in candidates {
-            switch try verifyOnce(signature, element: element, id: id, reference: reference, key: certificate.publicKey) {
+            if let signedInfo, let method = Self.signatureAlgorithm(of: signature),
+               let decoded = decodedValue ?? Base64.decode(value.textBytes), !decoded.isEmpty,
+               !certificate.publicKey.verify(decoded, of: signedInfo, algorithm: method) {
+                decodedValue = decoded
+                continue
+            }
+            switch try verifyOnce(signature, element: element, id: id, reference: reference, key: certificate.publicKey,
+                                  keepingSignedInfo: &signedInfo) {
             case .valid:
                 return certificate
             case .digestMismatch:
@@ -114,13 +133,14 @@ struct SignatureVerifier {
         // passed them while xmlsec dereferenced the XPath, evaluated before any signature check (cubic: 30 s for
         // 13.7 KB). XML-DSig gives its elements no namespaced attributes, so any is refused, and xmlsec reads exactly
         // what was checked here (tried as an attacker would, stop 25: helper findings 02 and 03).
+        try checkCanonicalizationWork(prefixes: 0)
         if let qualified = signature.firstQualifiedAttribute {
             throw SAMLError(.signatureMalformed, "the Signature has a namespace-qualified attribute",
                             expected: "XML-DSig's attributes without a namespace prefix (libxmlsec1 would read a prefixed URI or Algorithm as its own)",
                             found: qualified)
         }
         let c14nMethod = signedInfo.child(Self.ds, "CanonicalizationMethod")
-        if let c14nMethod { try Self.checkPrefixList(c14nMethod) }
+        if let c14nMethod { try checkCanonicalizationWork(prefixes: try Self.checkPrefixList(c14nMethod)) }
         guard let c14nMethod, c14nMethod.attribute("Algorithm", isOneOf: Self.canonicalizationMethods) else {
             throw SAMLError(.signatureAlgorithmNotAllowed, "CanonicalizationMethod is not allowed",
                             expected: "exclusive C14N or C14N 1.0 without comments",
@@ -171,7 +191,7 @@ struct SignatureVerifier {
                                     expected: "none (or InclusiveNamespaces for exclusive C14N)",
                                     found: "<\(child.qualifiedDescription)>")
                 }
-                try Self.checkPrefixList(transform)
+                try checkCanonicalizationWork(prefixes: try Self.checkPrefixList(transform))
                 if transformCount == 0 {
                     firstIsEnveloped = transform.attribute("Algorithm", equals: TransformURI.enveloped)
                 } else if transformCount == 1 {
@@ -200,7 +220,23 @@ struct SignatureVerifier {
     /// An InclusiveNamespaces PrefixList names prefixes declared in the signed content (SAML uses none, or a few):
     /// xmlsec looks each one up for every node it canonicalises, so a 1 MiB list took half a second. At most 32
     /// prefixes of at most 64 bytes.
-    static func checkPrefixList(_ element: XMLNode) throws(SAMLError) {
+    /// Each InclusiveNamespaces prefix is looked up for every element of the document (``DocumentScan`` counted the
+    /// rest of the work, ``ParseLimits/maxCanonicalizationWork``).
+    private func checkCanonicalizationWork(prefixes: Int) throws(SAMLError) {
+        guard let work = document.canonicalizationWork else {
+            throw SAMLError(.parseMalformed, "the document was not scanned before its signature", expected: "DocumentScan first",
+                            found: "no scan")
+        }
+        guard prefixes > 0 else { return }
+        let total = work.namespaces + (prefixes + 1) * work.depth
+        let budget = document.limits.maxCanonicalizationWork
+        guard total <= budget else { throw DocumentScan.tooCostly(total, budget: budget, at: nil, prefixes: prefixes) }
+    }
+
+    /// Returns how many prefixes the PrefixList names (0 without InclusiveNamespaces).
+    @discardableResult
+    static func checkPrefixList(_ element: XMLNode) throws(SAMLError) -> Int {
+        var count = 0
         for child in element.elements where child.isElement("http://www.w3.org/2001/10/xml-exc-c14n#", "InclusiveNamespaces") {
             let list = child.attribute("PrefixList") ?? ""
             let prefixes = list.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
@@ -208,7 +244,16 @@ struct SignatureVerifier {
                 throw SAMLError(.signatureTransformNotAllowed, "the InclusiveNamespaces PrefixList is too long",
                                 expected: "at most 32 prefixes of at most 64 bytes", found: "\(prefixes.count) prefixes, \(list.utf8.count) bytes")
             }
+            count += prefixes.count
         }
+        return count
+    }
+
+    /// The allowlisted SignatureMethod of `signature` (the SignedInfo rules checked it), as the algorithm the RSA
+    /// check uses.
+    private static func signatureAlgorithm(of signature: XMLNode) -> SignatureAlgorithm? {
+        guard let method = signature.firstElementChild?.child(ds, "SignatureMethod") else { return nil }
+        return SignatureAlgorithm.allCases.first { method.attribute("Algorithm", equals: $0.signatureMethod) }
     }
 
     // MARK: - KeyInfo as a hint, never as trust
@@ -286,10 +331,14 @@ struct SignatureVerifier {
     /// canonical forms of SignedInfo and of the Reference.
     /// - Parameter storeReferences: keep the Reference's canonical form in memory to measure it; by default the
     ///   empty-output check reads the verified DigestValue instead.
+    /// - Parameter signedInfo: set to SignedInfo's canonical form when the digest verified and the signature did not.
     private func verifyOnce(_ signature: XMLNode, element: XMLNode, id: String, reference referenceNode: XMLNode, key: NativeKey,
-                            storeReferences: Bool = false) throws(SAMLError) -> SignatureContext.Outcome.Status {
+                            storeReferences: Bool = false, keepingSignedInfo signedInfo: inout [UInt8]?) throws(SAMLError)
+        -> SignatureContext.Outcome.Status {
         let context = try SignatureContext(allowSHA1: algorithms.allowSHA1, storeReferences: storeReferences)
+        Self.runCounter?.runs += 1
         let outcome = try context.verify(signature, with: key, expecting: id)
+        if signedInfo == nil, let kept = outcome.signedInfo, !kept.isEmpty { signedInfo = kept }
         guard outcome.status == .valid else { return outcome.status }
         guard outcome.referenceCount == 1 else {
             throw SAMLError(.signatureReferenceCount, "the verified signature has an unexpected number of references",
@@ -313,7 +362,8 @@ struct SignatureVerifier {
             switch Self.digestsEmptyInput(referenceNode) {
             case false?: digested = 1
             case true?: digested = 0
-            case nil: return try verifyOnce(signature, element: element, id: id, reference: referenceNode, key: key, storeReferences: true)
+            case nil: return try verifyOnce(signature, element: element, id: id, reference: referenceNode, key: key, storeReferences: true,
+                                            keepingSignedInfo: &signedInfo)
             }
         }
         guard digested > 0, outcome.signedInfoBytes > 0 else {
