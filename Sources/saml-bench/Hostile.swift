@@ -79,7 +79,7 @@ struct HostileBench {
             chain += "<c" + (0..<4).map { " xmlns:q\(level)x\($0)=\"urn:q\(level)x\($0)\"" }.joined() + ">"
             unchain += "</c>"
         }
-        let scoped = limit.maxElements - present - 61
+        let scoped = limit.maxElements - present - 62  // the 60 levels, their wrapper and Extensions
         inputs.append(Input(name: "240 namespaces in scope of \(scoped.formatted()) elements 60 deep",
                             xml: Array(try AttackEdit.replace(plain, "<samlp:Status>", "<samlp:Extensions><x xmlns=\"urn:x\">" + chain
                                 + String(repeating: "<e/>", count: scoped) + unchain + "</x></samlp:Extensions><samlp:Status>").utf8)))

@@ -135,7 +135,7 @@ struct DiagnosticsTests {
         #expect(checks?.count == plan.count && checks?.first?["name"] as? String == "input" && checks?.first?["result"] as? String == "passed")
     }
 
-    @Test("a response longer than AWS reads is refused at its input step, its Role values still reported; one just under the limit is judged in full")
+    @Test("a response longer than AWS reads is refused at its input step, its Role values kept as claims only; one under the limit is judged in full")
     func judgeOverLength() throws {
         let judge = ResponseJudge(certificates: [AWSFixtures.certificate], aws: true, clock: Self.clock)
         func roles(_ count: Int) -> [String] {
@@ -144,7 +144,9 @@ struct DiagnosticsTests {
         let long = try AWSFixtures.signer.sign(AWSFixtures.response(roles(600)))
         let verdict = judge.judge(Array(long.utf8))
         #expect(Data(long.utf8).base64EncodedString().utf8.count > 100_000)
-        #expect(!verdict.accepted && verdict.error?.code == "ValidationError" && verdict.aws?.roles.count == 600, "\(String(describing: verdict.error))")
+        // AWS reads none of it: no AWS roles, the Role values kept among the claimed attributes.
+        #expect(!verdict.accepted && verdict.error?.code == "ValidationError" && verdict.aws?.roles.isEmpty == true
+                && verdict.attributes?[AttributeName.awsRole]?.count == 600, "\(String(describing: verdict.error))")
         #expect(verdict.checks.first { $0.result == "failed" }?.name == "aws.input")
         // Under the limit, the account is built from the Role values and the response accepted, a session per role.
         let short = try AWSFixtures.signer.sign(AWSFixtures.response(roles(40)))
