@@ -186,8 +186,9 @@ private struct SeenIDs {
 }
 
 /// Whether `s` is acceptable as a signed element's ID: `[A-Za-z0-9_][A-Za-z0-9_.-]*`. xs:ID demands an NCName,
-/// but real IdPs issue bare UUIDs starting with a digit; what matters is that the value can never break out of
-/// the `xpointer(id('…'))` expression xmlsec builds from the Reference URI (attacks.md §4, URI injection).
+/// but real IdPs issue bare UUIDs starting with a digit; what matters is that the value is a bare name: xmlsec
+/// resolves it with xmlGetID (``SignatureContext``), and even its default route, which builds `xpointer(id('…'))`
+/// from the Reference URI, could not be broken out of (attacks.md §4, URI injection).
 func isSafeID(_ s: String) -> Bool {
     var s = s
     return s.withUTF8 { isSafeID($0) }
