@@ -217,11 +217,8 @@ struct SignatureVerifier {
         return reference
     }
 
-    /// An InclusiveNamespaces PrefixList names prefixes declared in the signed content (SAML uses none, or a few):
-    /// xmlsec looks each one up for every node it canonicalises, so a 1 MiB list took half a second. At most 32
-    /// prefixes of at most 64 bytes.
     /// Each InclusiveNamespaces prefix is looked up for every element of the document (``DocumentScan`` counted the
-    /// rest of the work, ``ParseLimits/maxCanonicalizationWork``).
+    /// rest of the work, ``ParseLimits/maxCanonicalizationWork``). Without a scan of the document, nothing is verified.
     private func checkCanonicalizationWork(prefixes: Int) throws(SAMLError) {
         guard let work = document.canonicalizationWork else {
             throw SAMLError(.parseMalformed, "the document was not scanned before its signature", expected: "DocumentScan first",
@@ -233,7 +230,9 @@ struct SignatureVerifier {
         guard total <= budget else { throw DocumentScan.tooCostly(total, budget: budget, at: nil, prefixes: prefixes) }
     }
 
-    /// Returns how many prefixes the PrefixList names (0 without InclusiveNamespaces).
+    /// An InclusiveNamespaces PrefixList names prefixes declared in the signed content (SAML uses none, or a few):
+    /// xmlsec looks each one up for every node it canonicalises, so a 1 MiB list took half a second. At most 32
+    /// prefixes of at most 64 bytes. Returns how many prefixes it names (0 without InclusiveNamespaces).
     @discardableResult
     static func checkPrefixList(_ element: XMLNode) throws(SAMLError) -> Int {
         var count = 0
@@ -331,7 +330,8 @@ struct SignatureVerifier {
     /// canonical forms of SignedInfo and of the Reference.
     /// - Parameter storeReferences: keep the Reference's canonical form in memory to measure it; by default the
     ///   empty-output check reads the verified DigestValue instead.
-    /// - Parameter signedInfo: set to SignedInfo's canonical form when the digest verified and the signature did not.
+    /// - Parameter keepingSignedInfo: set to SignedInfo's canonical form when the digest verified and the signature did
+    ///   not (and it was not set before).
     private func verifyOnce(_ signature: XMLNode, element: XMLNode, id: String, reference referenceNode: XMLNode, key: NativeKey,
                             storeReferences: Bool = false, keepingSignedInfo signedInfo: inout [UInt8]?) throws(SAMLError)
         -> SignatureContext.Outcome.Status {
