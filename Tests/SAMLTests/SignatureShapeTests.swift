@@ -106,15 +106,33 @@ struct CanonicalizationWorkTests {
         return Array(edited.utf8)
     }
 
-    @Test("the trial's shape (60 levels of 4 declarations over 9,800 elements) is refused at the document step; a real response counts far below the limit")
+    /// `xml` with the Reference's exclusive C14N transform replaced by C14N 1.0 (the signature no longer verifies,
+    /// which does not matter to a rule that runs before libxmlsec1).
+    static func inclusive(_ xml: [UInt8]) -> [UInt8] {
+        Array(String(decoding: xml, as: UTF8.self).replacingOccurrences(
+            of: "<Transform Algorithm=\"http://www.w3.org/2001/10/xml-exc-c14n#\"/>",
+            with: "<Transform Algorithm=\"http://www.w3.org/TR/2001/REC-xml-c14n-20010315\"/>").utf8)
+    }
+
+    @Test("C14N 1.0 is charged the declarations in scope, exclusive C14N only its depth: the trial's nest is refused under the first, verified under the second")
     func namespaceScopeTimesDepth() throws {
-        let attack = try Self.nested(levels: 60, declarations: 4, children: 9_800)
+        // 60 levels of 4 declarations over 3,000 elements: about 45 million under C14N 1.0, 190,000 under exclusive C14N.
+        let nest = try Self.nested(levels: 60, declarations: 4, children: 3_000)
         var record: [VerificationCheck] = []
-        let error = #expect(throws: SAMLError.self) { try Fixtures.verifier().verify(attack, diagnostics: { record.append($0) }) }
-        #expect(error?.code == .limitCanonicalization && record.first?.name == "document", "\(String(describing: error))")
-        // Each limit alone allows it: 240 declarations (of 256), 9,860 elements (of 10,000), depth 64.
-        #expect(ParseLimits.default.maxNamespaceDeclarations >= 240 && ParseLimits.default.maxElements >= 9_900)
-        // An Entra response with 1,000 Role values counts about 31,000 of the 250,000.
+        let error = #expect(throws: SAMLError.self) {
+            try Fixtures.verifier().verify(Self.inclusive(nest), diagnostics: { record.append($0) })
+        }
+        #expect(error?.code == .limitCanonicalization && error?.expected?.contains("C14N 1.0") == true, "\(String(describing: error))")
+        let failed = record.first { if case .failed = $0.result { true } else { false } }
+        #expect(failed?.name == "signature")
+        // Each limit alone allows it: 240 declarations (of 256), 3,060 elements (of 10,000), depth 64.
+        #expect(ParseLimits.default.maxNamespaceDeclarations >= 240 && ParseLimits.default.maxDepth >= 63)
+        // The same nest under the fixture's exclusive C14N: verified (it is in the Response's Extensions, outside the
+        // signed Assertion), and so is the trial's 9,800-element one refused (its depth work alone is 610,000).
+        #expect(throws: Never.self) { try Fixtures.verifier().verify(nest) }
+        let trial = #expect(throws: SAMLError.self) { try Fixtures.verifier().verify(try Self.nested(levels: 60, declarations: 4, children: 9_800)) }
+        #expect(trial?.code == .limitCanonicalization && trial?.expected?.contains("exclusive") == true, "\(String(describing: trial))")
+        // An Entra response with 1,000 Role values counts about 10,000 depth and 31,000 in all.
         let user = EntraAWSResponse(tenantID: Fixtures.tenant, objectID: "aaaaaaaa-0000-1111-2222-bbbbbbbbbbbb",
                                     userPrincipalName: "u@contoso.com", displayName: "U", givenName: "U", surname: "V",
                                     roles: (0..<1000).map { "arn:aws:iam::123456789012:role/R\($0),arn:aws:iam::123456789012:saml-provider/P" })
@@ -124,19 +142,18 @@ struct CanonicalizationWorkTests {
         let work = try #require(document.canonicalizationWork)
         #expect(work.namespaces + work.depth < 40_000, "\(work)")
         #expect(throws: Never.self) { try Fixtures.verifier(trusting: [Fixtures.idpCertificate]).verify(large) }
-        // The limit is the caller's: 20 levels of 4 over 300 elements (about 600,000) are refused by default and, the
-        // limit raised, verified (the nest is in the Response's Extensions, outside the signed Assertion).
-        let small = try Self.nested(levels: 20, declarations: 4, children: 300)
-        #expect(throws: SAMLError.self) { try Fixtures.verifier().verify(small) }
+        // The limit is the caller's: raised, the C14N 1.0 nest reaches libxmlsec1 (whose digest then fails: the
+        // transform was changed after signing).
         var limits = ParseLimits.default
         limits.maxCanonicalizationWork = .max
-        #expect(throws: Never.self) {
+        let raised = #expect(throws: SAMLError.self) {
             try Verifier(trusting: [Fixtures.idpCertificate], serviceProvider: Fixtures.serviceProvider(), limits: limits,
-                         clock: Fixtures.clock).verify(small)
+                         clock: Fixtures.clock).verify(Self.inclusive(try Self.nested(levels: 10, declarations: 4, children: 100)))
         }
+        #expect(raised?.code != .limitCanonicalization, "\(String(describing: raised))")
     }
 
-    @Test("the work is counted as it is done: each element's depth times the declarations in scope, plus its depth")
+    @Test("the work is counted as it is done: each element's depth times the declarations in scope, and its depth")
     func counting() throws {
         // Root (depth 1, 1 declaration) > a (depth 2, 2 declarations) > b (depth 3, none), and c (depth 2) after a.
         let xml = "<r xmlns=\"urn:r\"><a xmlns:p=\"urn:p\" xmlns:q=\"urn:q\"><b/></a><c/></r>"
@@ -144,12 +161,15 @@ struct CanonicalizationWorkTests {
         _ = try DocumentScan(document)
         let work = try #require(document.canonicalizationWork)
         #expect(work.namespaces == 1 * 1 + 2 * 3 + 3 * 3 + 2 * 1 && work.depth == 1 + 2 + 3 + 2, "\(work)")
-        var limits = ParseLimits.default
-        limits.maxCanonicalizationWork = work.namespaces + work.depth
-        #expect(throws: Never.self) { try DocumentScan(try NativeDocument.parse(Array(xml.utf8), limits: limits, readOnly: true)) }
-        limits.maxCanonicalizationWork -= 1
-        let error = #expect(throws: SAMLError.self) { try DocumentScan(try NativeDocument.parse(Array(xml.utf8), limits: limits, readOnly: true)) }
-        #expect(error?.code == .limitCanonicalization)
+        // Unscanned, a document's signatures are not checked at all.
+        let unscanned = try NativeDocument.parse(try Fixtures.signer.signedBytes(Fixtures.response()), limits: .default, readOnly: true)
+        let assertion = try #require(unscanned.root?.elementChildren.first { $0.localName == "Assertion" })
+        let signature = try #require(assertion.child("http://www.w3.org/2000/09/xmldsig#", "Signature"))
+        let error = #expect(throws: SAMLError.self) {
+            try SignatureVerifier(document: unscanned, algorithms: .strict, trusted: [Fixtures.idpCertificate])
+                .verify(signature: signature, of: assertion, id: try ResponseReader.requiredID(assertion))
+        }
+        #expect(error?.message.contains("not scanned") == true, "\(String(describing: error))")
     }
 
     @Test("an InclusiveNamespaces prefix list multiplies the depth work: refused at the signature step when the product is over")

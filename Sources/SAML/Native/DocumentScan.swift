@@ -26,16 +26,12 @@ struct DocumentScan {
         var depth = 0
         var scope = 0
         var work = (namespaces: 0, depth: 0)
-        let budget = document.limits.maxCanonicalizationWork
         defer { document.canonicalizationWork = work }
         while true {
             let declarations = try visit(node, ids: &ids)
             if node.pointee.type == XML_ELEMENT_NODE {
                 work.namespaces += (depth + 1) * (scope + declarations)
                 work.depth += depth + 1
-                if work.namespaces + work.depth > budget {
-                    throw Self.tooCostly(work.namespaces + work.depth, budget: budget, at: node)
-                }
                 if let child = node.pointee.children {
                     depth += 1
                     scope += declarations
@@ -54,13 +50,6 @@ struct DocumentScan {
         }
     }
 
-    /// The refusal of a document whose canonicalisation would cost more than `budget` (``ParseLimits/maxCanonicalizationWork``).
-    static func tooCostly(_ work: Int, budget: Int, at node: NodePtr?, prefixes: Int = 0) -> SAMLError {
-        SAMLError(.limitCanonicalization, "the message's namespace declarations and nesting would make canonicalisation too costly",
-                  expected: "at most \(budget) (each element's depth times the namespace declarations in scope"
-                    + (prefixes > 0 ? ", plus the \(prefixes) InclusiveNamespaces prefixes" : "") + ")",
-                  found: "\(work)" + (node.map { " by <\($0.qualifiedDescription)>" } ?? ""))
-    }
 
     private static func declarations(on node: NodePtr) -> Int {
         var count = 0

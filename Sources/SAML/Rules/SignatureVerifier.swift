@@ -133,19 +133,20 @@ struct SignatureVerifier {
         // passed them while xmlsec dereferenced the XPath, evaluated before any signature check (cubic: 30 s for
         // 13.7 KB). XML-DSig gives its elements no namespaced attributes, so any is refused, and xmlsec reads exactly
         // what was checked here (tried as an attacker would, stop 25: helper findings 02 and 03).
-        try checkCanonicalizationWork(prefixes: 0)
         if let qualified = signature.firstQualifiedAttribute {
             throw SAMLError(.signatureMalformed, "the Signature has a namespace-qualified attribute",
                             expected: "XML-DSig's attributes without a namespace prefix (libxmlsec1 would read a prefixed URI or Algorithm as its own)",
                             found: qualified)
         }
         let c14nMethod = signedInfo.child(Self.ds, "CanonicalizationMethod")
-        if let c14nMethod { try checkCanonicalizationWork(prefixes: try Self.checkPrefixList(c14nMethod)) }
+        let signedInfoPrefixes = try c14nMethod.map { node throws(SAMLError) in try Self.checkPrefixList(node) } ?? 0
         guard let c14nMethod, c14nMethod.attribute("Algorithm", isOneOf: Self.canonicalizationMethods) else {
             throw SAMLError(.signatureAlgorithmNotAllowed, "CanonicalizationMethod is not allowed",
                             expected: "exclusive C14N or C14N 1.0 without comments",
                             found: c14nMethod?.attribute("Algorithm") ?? "none")
         }
+        try checkCanonicalizationWork(of: "SignedInfo", exclusive: c14nMethod.attribute("Algorithm", equals: TransformURI.exclusiveC14N),
+                                      prefixes: signedInfoPrefixes)
         let signatureMethod = signedInfo.child(Self.ds, "SignatureMethod")
         guard let signatureMethod, signatureMethod.attribute("Algorithm", isOneOf: signatureMethods) else {
             throw SAMLError(.signatureAlgorithmNotAllowed, "SignatureMethod is not allowed",
@@ -177,6 +178,7 @@ struct SignatureVerifier {
         var transformCount = 0
         var firstIsEnveloped = false
         var secondIsC14N = false
+        var referencePrefixes = 0
         if let transforms = reference.child(Self.ds, "Transforms") {
             for transform in transforms.elements {
                 guard transform.isElement(Self.ds, "Transform") else {
@@ -191,7 +193,7 @@ struct SignatureVerifier {
                                     expected: "none (or InclusiveNamespaces for exclusive C14N)",
                                     found: "<\(child.qualifiedDescription)>")
                 }
-                try checkCanonicalizationWork(prefixes: try Self.checkPrefixList(transform))
+                referencePrefixes += try Self.checkPrefixList(transform)
                 if transformCount == 0 {
                     firstIsEnveloped = transform.attribute("Algorithm", equals: TransformURI.enveloped)
                 } else if transformCount == 1 {
@@ -208,6 +210,10 @@ struct SignatureVerifier {
                             expected: "enveloped-signature, then optionally exclusive C14N",
                             found: seen.isEmpty ? "no transforms" : seen.joined(separator: ", "))
         }
+        // Without a canonicalisation transform after enveloped-signature, xmlsec converts the node set with C14N 1.0.
+        var transformsAfterFirst = reference.child(Self.ds, "Transforms")?.elements.dropFirst().makeIterator()
+        let exclusive = transformsAfterFirst?.next()?.attribute("Algorithm", equals: TransformURI.exclusiveC14N) ?? false
+        try checkCanonicalizationWork(of: "the Reference", exclusive: exclusive, prefixes: referencePrefixes)
         let digestMethod = reference.child(Self.ds, "DigestMethod")
         guard let digestMethod, digestMethod.attribute("Algorithm", isOneOf: digestMethods) else {
             throw SAMLError(.signatureAlgorithmNotAllowed, "DigestMethod is not allowed",
@@ -217,17 +223,26 @@ struct SignatureVerifier {
         return reference
     }
 
-    /// Each InclusiveNamespaces prefix is looked up for every element of the document (``DocumentScan`` counted the
-    /// rest of the work, ``ParseLimits/maxCanonicalizationWork``). Without a scan of the document, nothing is verified.
-    private func checkCanonicalizationWork(prefixes: Int) throws(SAMLError) {
+    /// One canonicalisation pass of libxmlsec1 (for `what`: the Reference or SignedInfo) walks the whole document
+    /// under a node set (``ParseLimits/maxCanonicalizationWork``, counted by ``DocumentScan``). C14N 1.0 looks up
+    /// every namespace declaration in scope of every element, each look-up and visibility test walking up the tree:
+    /// the work is the depth times the declarations in scope, plus the depth. Exclusive C14N looks up only what an
+    /// element uses and each InclusiveNamespaces prefix: the depth times one more than the prefixes (the trial's 240
+    /// declarations over 9,800 elements took 5 s under C14N 1.0, 0.07 s under exclusive C14N). Without a scan of the
+    /// document, nothing is verified.
+    private func checkCanonicalizationWork(of what: String, exclusive: Bool, prefixes: Int) throws(SAMLError) {
         guard let work = document.canonicalizationWork else {
             throw SAMLError(.parseMalformed, "the document was not scanned before its signature", expected: "DocumentScan first",
                             found: "no scan")
         }
-        guard prefixes > 0 else { return }
-        let total = work.namespaces + (prefixes + 1) * work.depth
+        let total = exclusive ? (prefixes + 1) * work.depth : work.namespaces + (prefixes + 1) * work.depth
         let budget = document.limits.maxCanonicalizationWork
-        guard total <= budget else { throw DocumentScan.tooCostly(total, budget: budget, at: nil, prefixes: prefixes) }
+        guard total > budget else { return }
+        throw SAMLError(.limitCanonicalization, "canonicalising \(what) would be too costly for the message's nesting and namespaces",
+                        expected: "at most \(budget): each element's depth times "
+                            + (exclusive ? "one more than the \(prefixes) InclusiveNamespaces prefixes (exclusive C14N)"
+                                         : "the namespace declarations in scope, plus its depth (C14N 1.0)"),
+                        found: "\(total)")
     }
 
     /// An InclusiveNamespaces PrefixList names prefixes declared in the signed content (SAML uses none, or a few):
