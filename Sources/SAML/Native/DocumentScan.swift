@@ -65,7 +65,7 @@ struct DocumentScan {
     private mutating func visit(_ node: NodePtr, ids: inout SeenIDs) throws(SAMLError) -> Int {
         switch node.pointee.type {
         case XML_ELEMENT_NODE:
-            let declarations = try checkNamespaces(node)
+            try checkNamespaces(node)
             try collectIDs(node, into: &ids)
             if node.isElement("urn:oasis:names:tc:SAML:2.0:assertion", "Assertion") {
                 assertions.append(XMLNode(node))
@@ -74,7 +74,7 @@ struct DocumentScan {
             } else if node.isElement("http://www.w3.org/2000/09/xmldsig#", "Signature") {
                 signatures.append(XMLNode(node))
             }
-            return declarations
+            return Self.declarations(on: node)
         case XML_TEXT_NODE, XML_CDATA_SECTION_NODE, XML_COMMENT_NODE:
             return 0
         case XML_ENTITY_REF_NODE, XML_ENTITY_NODE, XML_ENTITY_DECL:
@@ -94,12 +94,9 @@ struct DocumentScan {
 
     /// Namespace URIs must be absolute (or empty, to undeclare a default namespace): relative ones are what makes
     /// libxml2's C14N produce empty output ("void canonicalization", attacks.md §5).
-    /// Returns how many declarations `node` makes.
-    private func checkNamespaces(_ node: NodePtr) throws(SAMLError) -> Int {
-        var count = 0
+    private func checkNamespaces(_ node: NodePtr) throws(SAMLError) {
         var ns = node.pointee.nsDef
         while let n = ns {
-            count += 1
             if let href = n.pointee.href, href[0] != 0, !Self.isAbsoluteURI(href) {
                 throw SAMLError(.parseNamespace, "namespace URIs must be absolute",
                                 expected: "an absolute URI such as urn:… or https://…",
@@ -107,7 +104,6 @@ struct DocumentScan {
             }
             ns = n.pointee.next
         }
-        return count
     }
 
     private static func isAbsoluteURI(_ s: UnsafePointer<xmlChar>) -> Bool {
